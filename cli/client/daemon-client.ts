@@ -1,0 +1,155 @@
+import { createConnection, type Socket } from 'node:net';
+import {
+  Event,
+  Method,
+  methods,
+  ParamsInput,
+  PROTOCOL_VERSION,
+  Response,
+  Result,
+  describeZodError,
+  hervePaths,
+} from '../../protocol/index.js';
+import { ConnectionLostError, DaemonNotRunningError, DaemonRequestError } from './errors.js';
+
+export type EventListener = (event: Event) => void;
+
+/**
+ * The one seam between clients (CLI, TUI) and the daemon.
+ * The TUI takes this interface so tests can hand it a fake.
+ */
+export interface DaemonClient {
+  call<M extends Method>(method: M, params?: ParamsInput<M>): Promise<Result<M>>;
+  /** Subscribe to topics; events arrive on `onEvent` listeners. */
+  subscribe(topics: string[]): Promise<void>;
+  onEvent(listener: EventListener): () => void;
+  /** Called once when the connection ends (daemon gone or `close()`). */
+  onClose(listener: () => void): () => void;
+  close(): void;
+}
+
+interface Pending {
+  method: Method;
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+export class SocketDaemonClient implements DaemonClient {
+  private nextId = 1;
+  private buffer = '';
+  private readonly pending = new Map<number, Pending>();
+  private readonly eventListeners = new Set<EventListener>();
+  private readonly closeListeners = new Set<() => void>();
+  private closed = false;
+
+  private constructor(private readonly socket: Socket) {
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => this.receive(chunk));
+    socket.on('close', () => this.handleClose());
+    socket.on('error', () => undefined);
+  }
+
+  /** Connect and say hello; throws DaemonNotRunningError when nothing answers. */
+  static async connect(socketPath = hervePaths().socket, client = 'herve-cli'): Promise<SocketDaemonClient> {
+    const socket = await openSocket(socketPath);
+    const daemon = new SocketDaemonClient(socket);
+    const hello = await daemon.call('hello', { version: PROTOCOL_VERSION, client });
+    if (hello.version !== PROTOCOL_VERSION) {
+      daemon.close();
+      throw new DaemonRequestError({
+        code: 'version_mismatch',
+        message: `daemon speaks protocol v${hello.version}, this client v${PROTOCOL_VERSION}`,
+        hint: 'restart the daemon with this version: herve down && herve up',
+      });
+    }
+    return daemon;
+  }
+
+  call<M extends Method>(method: M, params?: ParamsInput<M>): Promise<Result<M>> {
+    if (this.closed) return Promise.reject(new ConnectionLostError());
+    const id = this.nextId++;
+    return new Promise<Result<M>>((resolve, reject) => {
+      this.pending.set(id, { method, resolve: resolve as (value: unknown) => void, reject });
+      this.socket.write(`${JSON.stringify({ id, method, params: params ?? {} })}\n`);
+    });
+  }
+
+  async subscribe(topics: string[]): Promise<void> {
+    await this.call('subscribe', { topics });
+  }
+
+  onEvent(listener: EventListener): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  onClose(listener: () => void): () => void {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  close(): void {
+    this.socket.end();
+    this.socket.destroy();
+  }
+
+  private receive(chunk: string): void {
+    this.buffer += chunk;
+    let newline = this.buffer.indexOf('\n');
+    while (newline !== -1) {
+      const line = this.buffer.slice(0, newline);
+      this.buffer = this.buffer.slice(newline + 1);
+      if (line.length > 0) this.handleLine(line);
+      newline = this.buffer.indexOf('\n');
+    }
+  }
+
+  private handleLine(line: string): void {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch {
+      return;
+    }
+    if (raw !== null && typeof raw === 'object' && 'event' in raw) {
+      const event = Event.safeParse(raw);
+      if (event.success) for (const listener of this.eventListeners) listener(event.data);
+      return;
+    }
+    const response = Response.safeParse(raw);
+    if (!response.success || typeof response.data.id !== 'number') return;
+    const pending = this.pending.get(response.data.id);
+    if (!pending) return;
+    this.pending.delete(response.data.id);
+    if (!response.data.ok) {
+      pending.reject(new DaemonRequestError(response.data.error));
+      return;
+    }
+    const result = methods[pending.method].result.safeParse(response.data.result);
+    if (result.success) pending.resolve(result.data);
+    else pending.reject(new Error(`daemon sent a malformed ${pending.method} result: ${describeZodError(result.error)}`));
+  }
+
+  private handleClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const pending of this.pending.values()) pending.reject(new ConnectionLostError());
+    this.pending.clear();
+    for (const listener of this.closeListeners) listener();
+  }
+}
+
+function openSocket(socketPath: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection(socketPath);
+    socket.once('connect', () => {
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      socket.destroy();
+      if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED') reject(new DaemonNotRunningError(socketPath));
+      else reject(error);
+    });
+  });
+}

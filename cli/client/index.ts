@@ -1,0 +1,2 @@
+export * from './daemon-client.js';
+export * from './errors.js';

@@ -1,0 +1,57 @@
+/**
+ * The seams between the daemon's parts. Each part is written against these,
+ * so the proxy, the admin API and the control server only call the orchestrator
+ * and listen to its events; the orchestrator alone changes service state.
+ */
+import type { LogLine, ProcessUsage, RegisterInput, RequestStats, ServiceInfo, StatsSnapshot, Event } from '../protocol/index.js';
+
+/** What the socket server and the admin HTTP API may ask of the orchestrator. Throws HerveError. */
+export interface ServiceControl {
+  list(): ServiceInfo[];
+  /** By name or uuid; throws HerveError('not_found'). */
+  get(ref: string): ServiceInfo;
+  register(spec: RegisterInput): Promise<ServiceInfo>;
+  unregister(ref: string): Promise<{ uuid: string; name: string }>;
+  start(ref: string, wait?: boolean): Promise<ServiceInfo>;
+  stop(ref: string, wait?: boolean): Promise<ServiceInfo>;
+  restart(ref: string, wait?: boolean): Promise<ServiceInfo>;
+  stats(): StatsSnapshot;
+}
+
+/** One upstream the proxy may send a request to. */
+export interface RouteTarget {
+  service: string;
+  instance: number;
+  port: number;
+}
+
+/** The proxy's view of the services: only ready, not-stopping instances are targets. */
+export interface RouteTable {
+  /** undefined: no service of that name; []: it exists but nothing is ready. */
+  targets(name: string): RouteTarget[] | undefined;
+  names(): string[];
+}
+
+/** One finished proxied request, fed to the request statistics. */
+export interface RequestSample {
+  service: string;
+  instance: number | null;
+  status: number;
+  bytesOut: number;
+  latencyMs: number;
+}
+
+export interface RequestStatsSource {
+  /** Sliding-window figures for one service; null if it has seen no request. */
+  forService(name: string): RequestStats | null;
+}
+
+/** Log capture: files with rotation, an in-memory ring, and live listeners. */
+export interface LogSink {
+  append(line: LogLine): void;
+  onLine(listener: (line: LogLine) => void): () => void;
+}
+
+export type ProcessSampler = (pids: number[]) => Map<number, ProcessUsage>;
+
+export type EventPublisher = (event: Event) => void;

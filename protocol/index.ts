@@ -1,0 +1,5 @@
+export * from './service.js';
+export * from './telemetry.js';
+export * from './messages.js';
+export * from './codec.js';
+export * from './paths.js';

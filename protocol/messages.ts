@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { RegisterSpec, ServiceInfo, ServiceRef, ServiceTypeInfo } from './service.js';
+import { LogLine, StatsSnapshot } from './telemetry.js';
+
+export const PROTOCOL_VERSION = 1;
+/** A socket line longer than this closes the connection. */
+export const MAX_LINE_BYTES = 1024 * 1024;
+
+const Empty = z.object({}).strict().default({});
+const Target = z.object({
+  service: ServiceRef,
+  /** Wait until the operation settles (running/stopped) before answering. */
+  wait: z.boolean().default(true),
+});
+
+/**
+ * Every method: its params and its result, typed once.
+ * The daemon dispatches through a `{ [M in Method]: Handler<M> }` map built from this.
+ */
+export const methods = {
+  hello: {
+    params: z.object({ version: z.number().int(), client: z.string().max(100).optional() }),
+    result: z.object({
+      version: z.number().int(),
+      pid: z.number().int(),
+      startedAt: z.number(),
+      home: z.string(),
+      socket: z.string(),
+      proxyPort: z.number().int().nullable(),
+    }),
+  },
+  ping: { params: Empty, result: z.object({ pong: z.literal(true), pid: z.number().int(), uptimeMs: z.number() }) },
+  list: { params: Empty, result: z.object({ services: z.array(ServiceInfo) }) },
+  get: { params: z.object({ service: ServiceRef }), result: ServiceInfo },
+  types: { params: Empty, result: z.object({ types: z.array(ServiceTypeInfo) }) },
+  register: { params: RegisterSpec, result: ServiceInfo },
+  unregister: { params: z.object({ service: ServiceRef }), result: z.object({ uuid: z.string(), name: z.string() }) },
+  start: { params: Target, result: ServiceInfo },
+  stop: { params: Target, result: ServiceInfo },
+  restart: { params: Target, result: ServiceInfo },
+  logs: {
+    params: z.object({
+      /** Omit for every service. */
+      service: ServiceRef.optional(),
+      lines: z.number().int().min(0).max(1_000_000).default(100),
+      grep: z.string().max(1000).optional(),
+    }),
+    result: z.object({ lines: z.array(LogLine) }),
+  },
+  stats: { params: Empty, result: StatsSnapshot },
+  subscribe: {
+    params: z.object({
+      /** `services`, `stats`, `logs` (every service) or `logs:<name>`. */
+      topics: z.array(z.string().regex(/^(services|stats|logs|logs:[a-z0-9][a-z0-9-]{0,62})$/, {
+        message: 'topics are services, stats, logs or logs:<name>',
+      })).min(1),
+    }),
+    result: z.object({ topics: z.array(z.string()) }),
+  },
+  shutdown: { params: Empty, result: z.object({ stopping: z.literal(true) }) },
+} as const;
+
+export type Method = keyof typeof methods;
+export type ParamsInput<M extends Method> = z.input<(typeof methods)[M]['params']>;
+export type Params<M extends Method> = z.output<(typeof methods)[M]['params']>;
+export type Result<M extends Method> = z.output<(typeof methods)[M]['result']>;
+
+export const METHOD_NAMES = Object.keys(methods) as Method[];
+
+export const RequestId = z.union([z.number().int(), z.string().max(100)]);
+
+/** First pass over a request line: the envelope; params are checked against the method next. */
+export const RequestEnvelope = z.object({
+  id: RequestId,
+  method: z.string(),
+  params: z.unknown().optional(),
+});
+
+export const ErrorCode = z.enum([
+  'bad_json',
+  'bad_request',
+  'unknown_method',
+  'version_mismatch',
+  'not_found',
+  'invalid_name',
+  'name_taken',
+  'unknown_type',
+  'port_in_use',
+  'conflict',
+  'shutting_down',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ErrorBody = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  /** The next step a person can take, when there is one. */
+  hint: z.string().optional(),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export const Response = z.discriminatedUnion('ok', [
+  z.object({ id: RequestId.nullable(), ok: z.literal(true), result: z.unknown() }),
+  z.object({ id: RequestId.nullable(), ok: z.literal(false), error: ErrorBody }),
+]);
+export type Response = z.infer<typeof Response>;
+
+export const Event = z.discriminatedUnion('event', [
+  z.object({ event: z.literal('service'), data: ServiceInfo }),
+  z.object({ event: z.literal('service.removed'), data: z.object({ uuid: z.string(), name: z.string() }) }),
+  z.object({ event: z.literal('stats'), data: StatsSnapshot }),
+  z.object({ event: z.literal('log'), data: LogLine }),
+]);
+export type Event = z.infer<typeof Event>;
+export type EventName = Event['event'];
+
+/** A line from the daemon is either a response or an event. */
+export const ServerLine = z.union([Response, Event]);

@@ -1,0 +1,39 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** Unix socket paths are capped at 108 bytes on Linux (sun_path), including the NUL. */
+export const MAX_SOCKET_PATH_BYTES = 107;
+
+export interface HervePaths {
+  home: string;
+  socket: string;
+  pidFile: string;
+  lockFile: string;
+  database: string;
+  logsDir: string;
+  daemonLog: string;
+}
+
+/** Every file Herve keeps, under `HERVE_HOME` (default `~/.herve`). */
+export function hervePaths(env: NodeJS.ProcessEnv = process.env): HervePaths {
+  const home = env.HERVE_HOME && env.HERVE_HOME.length > 0 ? env.HERVE_HOME : join(homedir(), '.herve');
+  return {
+    home,
+    socket: join(home, 'herve.sock'),
+    pidFile: join(home, 'herve.pid'),
+    lockFile: join(home, 'herve.lock'),
+    database: join(home, 'state.db'),
+    logsDir: join(home, 'logs'),
+    daemonLog: join(home, 'daemon.log'),
+  };
+}
+
+export function serviceLogPath(paths: HervePaths, name: string): string {
+  return join(paths.logsDir, `${name}.log`);
+}
+
+/** Null when the socket path fits, else a message saying what to do. */
+export function socketPathProblem(socket: string): string | null {
+  if (Buffer.byteLength(socket) <= MAX_SOCKET_PATH_BYTES) return null;
+  return `socket path ${socket} is ${Buffer.byteLength(socket)} bytes, over the ${MAX_SOCKET_PATH_BYTES}-byte limit of Unix sockets — set HERVE_HOME to a shorter directory`;
+}
