@@ -1,0 +1,89 @@
+// Shared helpers of the benchmark scripts: tools, processes, /proc readings, medians.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+export function hasCommand(name) {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** Install Debian packages when missing and we are root; false (with a line saying so) otherwise. */
+export function ensureDebianTools(commands, packages) {
+  const missing = commands.filter((command) => !hasCommand(command));
+  if (missing.length === 0) return true;
+  if (process.getuid?.() !== 0) {
+    console.log(`skipping: ${missing.join(', ')} not installed (apt-get install ${packages.join(' ')})`);
+    return false;
+  }
+  console.log(`installing ${packages.join(', ')} for the benchmark…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  let result = spawnSync('apt-get', ['install', '-y', '-qq', ...packages], { stdio: 'ignore', env });
+  if (result.status !== 0) {
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
+    result = spawnSync('apt-get', ['install', '-y', '-qq', ...packages], { stdio: 'ignore', env });
+  }
+  const still = commands.filter((command) => !hasCommand(command));
+  if (still.length > 0) console.log(`skipping: could not install ${still.join(', ')}`);
+  return still.length === 0;
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const CLOCK_TICKS = 100;
+
+/** CPU seconds (user + system) a process has used so far. */
+export function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+export function rssMegabytes(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+/** CPU % of each pid over the same window. */
+export async function cpuPercentOver(pids, seconds) {
+  const before = pids.map(cpuSeconds);
+  await sleep(seconds * 1000);
+  return pids.map((pid, i) => ((cpuSeconds(pid) - before[i]) / seconds) * 100);
+}
+
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+export async function waitUntil(check, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await sleep(20);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+export function run(command, args, env) {
+  return execFileSync(command, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export function printTable(rows) {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => String(row[column]).length)));
+  for (const row of rows) console.log(row.map((cell, column) => String(cell).padEnd(widths[column])).join('  '));
+}

@@ -1,0 +1,185 @@
+// Herve vs PM2, side by side in one run: CLI wall time, daemon RSS and idle CPU,
+// kill -9 to answering again, a 200k-line log flood and reading its last 1000 lines.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  cpuPercentOver,
+  ensureDebianTools,
+  freePort,
+  median,
+  printTable,
+  rssMegabytes,
+  run,
+  sleep,
+  waitUntil,
+} from './lib.mjs';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const herveBin = join(root, 'dist/cli/main.js');
+const echoScript = join(root, 'dist/services/echo/main.js');
+const floodScript = join(root, 'bench/fixtures/flood.mjs');
+const pm2Bin = join(root, 'bench/pm2/node_modules/pm2/bin/pm2');
+const SERVICES = 10;
+const FLOOD_LINES = 200_000;
+
+function ensurePm2() {
+  if (existsSync(pm2Bin)) return true;
+  console.log('installing pm2 into bench/pm2 (benchmark only)…');
+  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', join(root, 'bench/pm2')], {
+    stdio: 'ignore',
+  });
+  if (result.status !== 0 || !existsSync(pm2Bin)) {
+    console.log('skipping the PM2 side: could not install pm2 (npm install --prefix bench/pm2)');
+    return false;
+  }
+  return true;
+}
+
+async function getJson(url) {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(500) });
+    await response.arrayBuffer();
+    return response.status;
+  } catch {
+    return 0;
+  }
+}
+
+function hyperfine(label, commands, options, env) {
+  const exportFile = join(env.BENCH_TMP, `${label}.json`);
+  const args = ['--warmup', '2', '--runs', '12', '--export-json', exportFile, ...options, ...commands];
+  const result = spawnSync('hyperfine', args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (result.status !== 0) throw new Error(`hyperfine ${label} failed`);
+  const { results } = JSON.parse(readFileSync(exportFile, 'utf8'));
+  return results.map((entry) => entry.median * 1000);
+}
+
+function countFloodLines(files) {
+  let count = 0;
+  for (const file of files) {
+    if (!existsSync(file)) continue;
+    const text = readFileSync(file, 'utf8');
+    count += text.match(/flood line \d+/g)?.length ?? 0;
+  }
+  return count;
+}
+
+function herveLogFiles(home) {
+  const dir = join(home, 'logs');
+  return readdirSync(dir).filter((name) => name.startsWith('flood.log')).map((name) => join(dir, name));
+}
+
+async function main() {
+  if (!existsSync(herveBin) || !existsSync(echoScript)) throw new Error('build first: npm run build');
+  const haveHyperfine = ensureDebianTools(['hyperfine'], ['hyperfine']);
+  const havePm2 = ensurePm2();
+  const tmp = mkdtempSync('/tmp/hvbench-');
+  const herveHome = join(tmp, 'h');
+  const pm2Home = join(tmp, 'p');
+  const proxyPort = await freePort();
+  const env = { ...process.env, HERVE_HOME: herveHome, PM2_HOME: pm2Home, BENCH_TMP: tmp, NO_COLOR: '1' };
+  const herve = (...args) => run(process.execPath, [herveBin, ...args], env);
+  const pm2 = (...args) => run(process.execPath, [pm2Bin, ...args], env);
+  const rows = [['measure', 'herve', 'pm2', 'herve/pm2', 'target']];
+  const ratio = (a, b) => (b ? (a / b).toFixed(2) : '–');
+
+  try {
+    herve('up', '--port', String(proxyPort));
+    const herveDaemon = Number(readFileSync(join(herveHome, 'herve.pid'), 'utf8'));
+    let pm2Daemon = 0;
+    if (havePm2) {
+      pm2('ping');
+      pm2Daemon = Number(readFileSync(join(pm2Home, 'pm2.pid'), 'utf8'));
+    }
+    const rssEmpty = [rssMegabytes(herveDaemon), havePm2 ? rssMegabytes(pm2Daemon) : 0];
+    rows.push(['daemon RSS, 0 services (MB)', rssEmpty[0].toFixed(1), rssEmpty[1].toFixed(1), ratio(...rssEmpty), '']);
+
+    console.log(`starting ${SERVICES} echo services under each…`);
+    const pm2Ports = [];
+    for (let i = 0; i < SERVICES; i++) {
+      herve('register', 'echo', '--name', `e${i}`);
+      if (havePm2) {
+        const port = await freePort();
+        pm2Ports.push(port);
+        run(process.execPath, [pm2Bin, 'start', echoScript, '--name', `p${i}`], { ...env, PORT: String(port) });
+      }
+    }
+    for (let i = 0; i < SERVICES; i++) {
+      await waitUntil(async () => (await getJson(`http://127.0.0.1:${proxyPort}/e${i}/health`)) === 200, 15000, `herve e${i}`);
+      if (havePm2) await waitUntil(async () => (await getJson(`http://127.0.0.1:${pm2Ports[i]}/health`)) === 200, 15000, `pm2 p${i}`);
+    }
+    await sleep(3000);
+    const rssTen = [rssMegabytes(herveDaemon), havePm2 ? rssMegabytes(pm2Daemon) : 0];
+    rows.push([`daemon RSS, ${SERVICES} echo (MB)`, rssTen[0].toFixed(1), rssTen[1].toFixed(1), ratio(...rssTen), '≤ 1']);
+    console.log('measuring idle CPU of both daemons over the same 20 s…');
+    const idle = await cpuPercentOver(havePm2 ? [herveDaemon, pm2Daemon] : [herveDaemon], 20);
+    rows.push([`daemon CPU idle, ${SERVICES} echo (%)`, idle[0].toFixed(2), (idle[1] ?? 0).toFixed(2), ratio(idle[0], idle[1]), '≤ 1']);
+
+    if (haveHyperfine) {
+      console.log('timing CLI commands with hyperfine…');
+      const pm2Cmd = `${process.execPath} ${pm2Bin}`;
+      const herveCmd = `${process.execPath} ${herveBin}`;
+      const ls = hyperfine('ls', havePm2 ? [`${herveCmd} ls`, `${pm2Cmd} ls`] : [`${herveCmd} ls`], [], env);
+      rows.push(['`ls` wall time (ms)', ls[0].toFixed(0), (ls[1] ?? 0).toFixed(0), ratio(ls[0], ls[1]), '≤ 0.5']);
+      const start = hyperfine('start', [`${herveCmd} start e0`, ...(havePm2 ? [`${pm2Cmd} start p0`] : [])],
+        ['--prepare', `${herveCmd} stop e0 >/dev/null; ${havePm2 ? `${pm2Cmd} stop p0 >/dev/null` : 'true'}`], env);
+      rows.push(['`start` wall time (ms)', start[0].toFixed(0), (start[1] ?? 0).toFixed(0), ratio(start[0], start[1]), '≤ 0.5']);
+      const stop = hyperfine('stop', [`${herveCmd} stop e0`, ...(havePm2 ? [`${pm2Cmd} stop p0`] : [])],
+        ['--prepare', `${herveCmd} start e0 >/dev/null; ${havePm2 ? `${pm2Cmd} start p0 >/dev/null` : 'true'}`], env);
+      rows.push(['`stop` wall time (ms)', stop[0].toFixed(0), (stop[1] ?? 0).toFixed(0), ratio(stop[0], stop[1]), '≤ 0.5']);
+      herve('start', 'e0');
+      if (havePm2) pm2('start', 'p0');
+    }
+
+    console.log('kill -9 of a service until it answers again, 5 rounds each, interleaved…');
+    const recovery = { herve: [], pm2: [] };
+    for (let round = 0; round < 5; round++) {
+      const list = JSON.parse(herve('ls', '--json'));
+      const services = Array.isArray(list) ? list : list.services;
+      const pid = services.find((service) => service.name === 'e1').instances[0].pid;
+      recovery.herve.push(await timeRecovery(pid, `http://127.0.0.1:${proxyPort}/e1/health`));
+      if (havePm2) {
+        const pm2Pid = Number(pm2('pid', 'p1').trim());
+        recovery.pm2.push(await timeRecovery(pm2Pid, `http://127.0.0.1:${pm2Ports[1]}/health`));
+      }
+      await sleep(1500);
+    }
+    const kill = [median(recovery.herve), havePm2 ? median(recovery.pm2) : 0];
+    rows.push(['kill -9 to answering (ms)', kill[0].toFixed(0), kill[1].toFixed(0), ratio(...kill), '≤ 1']);
+
+    console.log(`flooding ${FLOOD_LINES} lines into each…`);
+    herve('register', 'command', '--name', 'flood', '--health', 'none', '--', process.execPath, floodScript, String(FLOOD_LINES));
+    if (havePm2) pm2('start', floodScript, '--name', 'flood', '--', String(FLOOD_LINES));
+    const pm2FloodLog = join(pm2Home, 'logs', 'flood-out.log');
+    await waitUntil(async () => countFloodLines(herveLogFiles(herveHome)) >= FLOOD_LINES, 60000, 'herve flood log').catch(() => undefined);
+    if (havePm2) await waitUntil(async () => countFloodLines([pm2FloodLog]) >= FLOOD_LINES, 60000, 'pm2 flood log').catch(() => undefined);
+    await sleep(1000);
+    const captured = [countFloodLines(herveLogFiles(herveHome)), havePm2 ? countFloodLines([pm2FloodLog]) : 0];
+    rows.push([`flood lines lost of ${FLOOD_LINES}`, FLOOD_LINES - captured[0], havePm2 ? FLOOD_LINES - captured[1] : '–', '', '0']);
+    if (haveHyperfine) {
+      const pm2Cmd = `${process.execPath} ${pm2Bin}`;
+      const logs = hyperfine('logs', [`${process.execPath} ${herveBin} logs flood -n 1000`, ...(havePm2 ? [`${pm2Cmd} logs flood --lines 1000 --nostream`] : [])], [], env);
+      rows.push(['`logs -n 1000` wall time (ms)', logs[0].toFixed(0), (logs[1] ?? 0).toFixed(0), ratio(logs[0], logs[1]), '≤ 0.5']);
+    }
+  } finally {
+    spawnSync(process.execPath, [herveBin, 'down'], { env, stdio: 'ignore' });
+    if (havePm2) spawnSync(process.execPath, [pm2Bin, 'kill'], { env, stdio: 'ignore' });
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  console.log('');
+  printTable(rows);
+}
+
+async function timeRecovery(pid, url) {
+  const started = performance.now();
+  process.kill(pid, 'SIGKILL');
+  await waitUntil(async () => (await getJson(url)) === 200, 20000, `${url} after kill -9`);
+  return performance.now() - started;
+}
+
+main().catch((error) => {
+  console.error(`bench failed: ${error.message}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,26 @@
+// `npm run bench`: every benchmark in turn, each printing its own figures.
+// `npm run bench -- lifecycle` (or proxy, tui) runs one.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const suites = {
+  lifecycle: 'Herve vs PM2: CLI, daemon footprint, recovery, logs',
+  proxy: 'front door vs direct vs nginx',
+  tui: 'dashboard render cost, CPU and memory',
+};
+const wanted = process.argv.slice(2).filter((name) => name in suites);
+let failed = false;
+for (const name of wanted.length > 0 ? wanted : Object.keys(suites)) {
+  const script = join(here, `${name}.mjs`);
+  if (!existsSync(script)) {
+    console.log(`\n== ${name}: not present, skipped`);
+    continue;
+  }
+  console.log(`\n== ${name}: ${suites[name]}`);
+  const result = spawnSync(process.execPath, [script], { stdio: 'inherit' });
+  if (result.status !== 0) failed = true;
+}
+process.exitCode = failed ? 1 : 0;
