@@ -1,0 +1,157 @@
+import { mkdirSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LogLine } from '../../protocol/index.js';
+import type { LogSink } from '../contracts.js';
+import { formatLogLine } from './log-format.js';
+import { LogFileWriter } from './log-file-writer.js';
+import { LogRing } from './log-ring.js';
+import { createLineSplitter, type LineSplitter } from './line-splitter.js';
+import { tailFiles } from './tail-files.js';
+
+export interface LogStoreOptions {
+  dir: string;
+  /** Size at which `<service>.log` is rotated (default 10 MiB). */
+  maxFileBytes?: number;
+  /** Rotated files kept beside the live one, `.log.1` … `.log.N` (default 3). */
+  keepFiles?: number;
+  /** Lines per service kept in memory for fast tails (default 2000). */
+  ringSize?: number;
+  /** Characters per service kept in memory at most (default 8 Mi), so huge lines cannot pile up. */
+  ringChars?: number;
+}
+
+export interface TailQuery {
+  /** One service; all services merged by time when absent. */
+  service?: string;
+  lines: number;
+  grep?: RegExp;
+}
+
+type LineListener = (line: LogLine) => void;
+
+const SAFE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+const LOG_FILE = /^(.+)\.log(?:\.\d+)?$/;
+
+/**
+ * Every service's output: appended to `<dir>/<service>.log` (rotated by size),
+ * kept in a per-service ring, and handed to live listeners.
+ */
+export class LogStore implements LogSink {
+  private readonly writers = new Map<string, LogFileWriter>();
+  private readonly rings = new Map<string, LogRing>();
+  private readonly listeners = new Set<LineListener>();
+  private readonly maxFileBytes: number;
+  private readonly keepFiles: number;
+  private readonly ringSize: number;
+  private readonly ringChars: number;
+
+  constructor(private readonly options: LogStoreOptions) {
+    this.maxFileBytes = options.maxFileBytes ?? 10 * 1024 * 1024;
+    this.keepFiles = options.keepFiles ?? 3;
+    this.ringSize = options.ringSize ?? 2000;
+    this.ringChars = options.ringChars ?? 8 * 1024 * 1024;
+    mkdirSync(options.dir, { recursive: true });
+  }
+
+  append(line: LogLine): void {
+    if (line.line.includes('\n')) {
+      for (const part of line.line.split('\n')) this.append({ ...line, line: part });
+      return;
+    }
+    this.writerFor(line.service).write(formatLogLine(line));
+    this.ringFor(line.service).push(line);
+    for (const listener of this.listeners) {
+      try {
+        listener(line);
+      } catch {
+        // A failing listener must not cost the other listeners or the file their line.
+      }
+    }
+  }
+
+  /** Splits one instance's raw output into timestamped lines and appends each. */
+  lineSplitter(service: string, instance: number | null, stream: 'stdout' | 'stderr'): LineSplitter {
+    assertSafeName(service);
+    return createLineSplitter((text) => this.append({ service, instance, stream, at: Date.now(), line: text }));
+  }
+
+  onLine(listener: LineListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The last `lines` lines (matching `grep`), oldest first, from memory when it holds enough, else from the files. */
+  async tail(query: TailQuery): Promise<LogLine[]> {
+    const count = Math.max(0, Math.floor(query.lines));
+    if (count === 0) return [];
+    const accept = textFilter(query.grep);
+    if (query.service !== undefined) return this.tailService(query.service, count, accept);
+    const perService = await Promise.all((await this.knownServices()).map((name) => this.tailService(name, count, accept)));
+    return perService
+      .flat()
+      .sort((a, b) => a.at - b.at)
+      .slice(-count);
+  }
+
+  /** Writes everything appended so far to disk. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.writers.values()].map((writer) => writer.flushed()));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.writers.values()].map((writer) => writer.close()));
+    this.listeners.clear();
+  }
+
+  private async tailService(service: string, count: number, accept: (line: LogLine) => boolean): Promise<LogLine[]> {
+    assertSafeName(service);
+    const fromMemory = this.rings.get(service)?.last(count, accept) ?? [];
+    if (fromMemory.length >= count) return fromMemory;
+    await this.writers.get(service)?.flushed();
+    return tailFiles(this.pathOf(service), this.keepFiles, service, count, accept);
+  }
+
+  private async knownServices(): Promise<string[]> {
+    const names = new Set(this.writers.keys());
+    for (const file of await readdir(this.options.dir)) {
+      const match = LOG_FILE.exec(file);
+      if (match && SAFE_NAME.test(match[1])) names.add(match[1]);
+    }
+    return [...names];
+  }
+
+  private writerFor(service: string): LogFileWriter {
+    let writer = this.writers.get(service);
+    if (!writer) {
+      assertSafeName(service);
+      writer = new LogFileWriter(this.pathOf(service), { maxFileBytes: this.maxFileBytes, keepFiles: this.keepFiles });
+      this.writers.set(service, writer);
+    }
+    return writer;
+  }
+
+  private ringFor(service: string): LogRing {
+    let ring = this.rings.get(service);
+    if (!ring) {
+      ring = new LogRing(this.ringSize, this.ringChars);
+      this.rings.set(service, ring);
+    }
+    return ring;
+  }
+
+  private pathOf(service: string): string {
+    return join(this.options.dir, `${service}.log`);
+  }
+}
+
+function assertSafeName(service: string): void {
+  if (!SAFE_NAME.test(service)) throw new Error(`unsafe service name for a log file: ${JSON.stringify(service)}`);
+}
+
+function textFilter(grep: RegExp | undefined): (line: LogLine) => boolean {
+  if (!grep) return () => true;
+  // A global or sticky regex keeps state between test() calls; a clean copy does not.
+  const pattern = new RegExp(grep.source, grep.flags.replace(/[gy]/g, ''));
+  return (line) => pattern.test(line.line);
+}
