@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ProcessUsage } from '../../protocol/index.js';
+import { createProcessSampler } from '../../daemon/stats/process-sampler.js';
+
+const started: ChildProcess[] = [];
+
+function startChild(command: string, args: string[]): ChildProcess {
+  const child = spawn(command, args, { stdio: 'ignore', detached: true });
+  started.push(child);
+  return child;
+}
+
+function startNode(script: string): ChildProcess {
+  return startChild(process.execPath, ['-e', script]);
+}
+
+/** A negative pid asks about a whole process group. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+afterEach(async () => {
+  for (const child of started.splice(0)) {
+    // Each child leads its own group: the group kill takes any grandchild with it.
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    await waitFor(() => (isAlive(-child.pid!) ? undefined : true), `process group ${child.pid} to die`);
+  }
+});
+
+const ALLOCATE_100MB = 'const b=Buffer.alloc(100*1024*1024,1);setInterval(()=>b[0]++,1000)';
+
+describe('process sampler', () => {
+  it('reports about one core for a busy process and next to nothing for an idle one', async () => {
+    const busy = startNode('for(;;){}');
+    const idle = startNode('setInterval(()=>{},1000)');
+    const sample = createProcessSampler();
+    sample([busy.pid!, idle.pid!]);
+    let last: Map<number, ProcessUsage> = new Map();
+    await waitFor(() => {
+      last = sample([busy.pid!, idle.pid!]);
+      const cpu = last.get(busy.pid!)?.cpuPercent ?? 0;
+      return cpu > 60 ? cpu : undefined;
+    }, 'the busy child to show CPU');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    last = sample([busy.pid!, idle.pid!]);
+    expect(last.get(busy.pid!)!.cpuPercent).toBeGreaterThan(60);
+    expect(last.get(busy.pid!)!.cpuPercent).toBeLessThan(130);
+    expect(last.get(idle.pid!)!.cpuPercent).toBeLessThan(10);
+    expect(last.get(idle.pid!)!.rssBytes).toBeGreaterThan(10 * 1024 * 1024);
+  });
+
+  it('measures resident memory, including what a wrapper shell started', async () => {
+    const direct = startNode(ALLOCATE_100MB);
+    // `; true` keeps sh from exec-ing node, so node is the shell's child.
+    const wrapper = startChild('/bin/sh', ['-c', `"${process.execPath}" -e '${ALLOCATE_100MB}'; true`]);
+    const sample = createProcessSampler();
+    const withTree = await waitFor(() => {
+      const usage = sample([direct.pid!, wrapper.pid!]);
+      const both = [usage.get(direct.pid!)?.rssBytes ?? 0, usage.get(wrapper.pid!)?.rssBytes ?? 0];
+      return both.every((bytes) => bytes > 100 * 1024 * 1024) ? usage : undefined;
+    }, 'both to hold 100 MB');
+    expect(withTree.get(wrapper.pid!)!.rssBytes).toBeLessThan(400 * 1024 * 1024);
+    const rootOnly = createProcessSampler({ includeDescendants: false })([wrapper.pid!]);
+    expect(rootOnly.get(wrapper.pid!)!.rssBytes).toBeLessThan(20 * 1024 * 1024);
+  });
+
+  it('leaves out a pid that is gone', async () => {
+    const child = startNode('setInterval(()=>{},1000)');
+    const sample = createProcessSampler();
+    expect(sample([child.pid!]).has(child.pid!)).toBe(true);
+    child.kill('SIGKILL');
+    await waitFor(() => (sample([child.pid!]).has(child.pid!) ? undefined : true), 'the pid to disappear');
+    expect(sample([child.pid!, 999_999_999]).size).toBe(0);
+  });
+});
