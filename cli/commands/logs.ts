@@ -1,0 +1,70 @@
+import type { LogLine, ParamsInput } from '../../protocol/index.js';
+import { UserError, type SocketDaemonClient } from '../client/index.js';
+import { withDaemon } from '../support/connect.js';
+import { formatLogLines } from '../support/log-format.js';
+import { LineBatcher, linesAfterHistory, untilInterruptedOrClosed } from '../support/log-follow.js';
+import { writeOut } from '../support/output.js';
+import { usageError } from '../support/register-spec.js';
+import { stdoutStyle, type Style } from '../support/terminal.js';
+
+export interface LogsOptions {
+  lines?: number;
+  follow?: boolean;
+  grep?: string;
+  json?: boolean;
+}
+
+function compileGrep(source: string | undefined): RegExp | null {
+  if (source === undefined) return null;
+  try {
+    return new RegExp(source);
+  } catch (error) {
+    throw usageError(`--grep: ${(error as Error).message}`, 'quote the pattern, e.g. --grep "GET /api"');
+  }
+}
+
+function formatter(options: LogsOptions, style: Style): (lines: LogLine[]) => string {
+  if (options.json) return (lines) => lines.map((line) => `${JSON.stringify(line)}\n`).join('');
+  return (lines) => formatLogLines(lines, style);
+}
+
+export async function run(ref: string | undefined, options: LogsOptions): Promise<number> {
+  const grep = compileGrep(options.grep);
+  const format = formatter(options, stdoutStyle());
+  return withDaemon(async (client) => {
+    // Topics name services by name, so a uuid is turned into the name first.
+    const name = ref === undefined ? undefined : (await client.call('get', { service: ref })).name;
+    const query: ParamsInput<'logs'> = { service: name, lines: options.lines ?? 100, grep: options.grep };
+    if (!options.follow) {
+      const { lines } = await client.call('logs', query);
+      await writeOut(format(lines));
+      return 0;
+    }
+    return follow(client, query, name, grep, format);
+  });
+}
+
+async function follow(
+  client: SocketDaemonClient,
+  query: ParamsInput<'logs'>,
+  name: string | undefined,
+  grep: RegExp | null,
+  format: (lines: LogLine[]) => string,
+): Promise<number> {
+  const arrivedEarly: LogLine[] = [];
+  let live: ((line: LogLine) => void) | null = null;
+  client.onEvent((event) => {
+    if (event.event !== 'log' || (grep && !grep.test(event.data.line))) return;
+    if (live) live(event.data);
+    else arrivedEarly.push(event.data);
+  });
+  await client.subscribe([name === undefined ? 'logs' : `logs:${name}`]);
+  const { lines: history } = await client.call('logs', query);
+  const batcher = new LineBatcher((text) => process.stdout.write(text));
+  batcher.push(format([...history, ...linesAfterHistory(history, arrivedEarly)]));
+  live = (line) => batcher.push(format([line]));
+  const why = await untilInterruptedOrClosed(client);
+  batcher.flush();
+  if (why === 'closed') throw new UserError('the herve daemon stopped; no more logs to follow', 'start it again with: herve up');
+  return 0;
+}

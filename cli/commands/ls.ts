@@ -1,0 +1,30 @@
+import type { StatsSnapshot } from '../../protocol/index.js';
+import { withDaemon } from '../support/connect.js';
+import { writeJson, writeOut } from '../support/output.js';
+import { renderServiceTable } from '../support/service-table.js';
+import { stdoutStyle } from '../support/terminal.js';
+
+export interface LsOptions {
+  json?: boolean;
+}
+
+export async function run(options: LsOptions): Promise<number> {
+  const { services, stats } = await withDaemon(async (client) => {
+    const [list, snapshot] = await Promise.all([
+      client.call('list'),
+      // The table still makes sense without CPU/MEM figures.
+      client.call('stats').catch((): StatsSnapshot | null => null),
+    ]);
+    return { services: list.services, stats: snapshot };
+  });
+  if (options.json) {
+    await writeJson({ services, stats });
+    return 0;
+  }
+  if (services.length === 0) {
+    await writeOut('no services yet — register one with: herve register echo\n');
+    return 0;
+  }
+  await writeOut(renderServiceTable(services, stats, stdoutStyle()));
+  return 0;
+}

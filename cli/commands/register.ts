@@ -1,0 +1,31 @@
+import { withDaemon } from '../support/connect.js';
+import { writeJson } from '../support/output.js';
+import { Progress } from '../support/progress.js';
+import { buildRegisterSpec, type RegisterArgs } from '../support/register-spec.js';
+import { reportStarted, waitUntilSettled } from '../support/settle.js';
+
+export interface RegisterOptions extends Omit<RegisterArgs, 'type' | 'command'> {
+  json?: boolean;
+}
+
+export async function run(type: string, command: string[], options: RegisterOptions): Promise<number> {
+  const spec = buildRegisterSpec({ ...options, type, command });
+  const label = spec.name ?? spec.type;
+  const progress = new Progress(options.json);
+  return withDaemon(async (client) => {
+    progress.update(spec.start ? `registering and starting ${label}…` : `registering ${label}…`);
+    const registered = await client.call('register', spec);
+    if (!spec.start) {
+      progress.succeed(`${registered.name} registered (not started) — start it with: herve start ${registered.name}`);
+      if (options.json) await writeJson(registered);
+      return 0;
+    }
+    const settled = await waitUntilSettled(client, registered, progress);
+    if (options.json) {
+      await writeJson(settled);
+      return settled.status === 'running' ? 0 : 1;
+    }
+    await reportStarted(client, settled, progress);
+    return 0;
+  });
+}

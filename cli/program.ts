@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
+
+type CommandModule = { run: (...args: never[]) => Promise<number> | number };
+
+/** The exit code the chosen command asked for. */
+export interface Outcome {
+  exitCode: number;
+}
+
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+function wholeNumber(min: number) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!/^\d+$/.test(value) || parsed < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}`);
+    return parsed;
+  };
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/**
+ * Every command is declared here (cheap), and its module is imported only when
+ * it runs, so `herve ls` never loads the dashboard, the register validation, etc.
+ */
+export function buildProgram(outcome: Outcome): Command {
+  const lazy =
+    (load: () => Promise<CommandModule>) =>
+    async (...args: unknown[]): Promise<void> => {
+      const module = await load();
+      // commander passes (...operands, options, command); our run() takes the operands and options.
+      outcome.exitCode = await (module.run as (...a: unknown[]) => Promise<number> | number)(...args.slice(0, -1));
+    };
+
+  const program = new Command('herve')
+    .description('Local service orchestration: run, supervise and reverse-proxy your services.')
+    .version(packageVersion(), '-v, --version', 'print the herve version')
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError()
+    .exitOverride();
+
+  program
+    .command('up')
+    .description('start the herve daemon in the background (or in this terminal with --foreground)')
+    .option('--foreground', 'run the daemon attached to this terminal; Ctrl-C stops it')
+    .option('--port <n>', 'proxy port (default: PORT env or 5000; 0 picks a free one)', wholeNumber(0))
+    .action(lazy(() => import('./commands/up.js')));
+
+  program
+    .command('down')
+    .description('stop every service gracefully, then the daemon')
+    .action(lazy(() => import('./commands/down.js')));
+
+  program
+    .command('status')
+    .alias('ls')
+    .description('list services: status, instances, pid, port, uptime, CPU, memory, traffic')
+    .option('--json', 'print the services and stats as JSON')
+    .action(lazy(() => import('./commands/ls.js')));
+
+  program
+    .command('register')
+    .description('register a service and start it (built-in type, or command -- program args…)')
+    .argument('<type>', 'echo, static, sse, … or command')
+    .argument('[command...]', 'for type command: the program and its arguments, after --')
+    .option('--name <name>', 'service name (default: the type)')
+    .option('--description <text>', 'one line saying what it is')
+    .option('--replicas <n>', 'instances to run, load-balanced', wholeNumber(1))
+    .option('--health <path|none>', 'readiness probe path (default /health), or none')
+    .option('--restart <policy>', 'always, on-failure or never')
+    .option('--cwd <dir>', 'working directory (relative to here)')
+    .option('--env <KEY=VALUE>', 'environment variable (repeatable)', collect)
+    .option('--opt <KEY=VALUE>', 'type option, e.g. --opt root=./public for static (repeatable)', collect)
+    .option('--no-start', 'only record it; start later with herve start')
+    .option('--json', 'print the registered service as JSON')
+    .addHelpText('after', '\nExamples:\n  herve register echo\n  herve register static --name site --opt root=./public\n  herve register command --name api --replicas 2 -- node server.js')
+    .action(lazy(() => import('./commands/register.js')));
+
+  const lifecycle: [string, string][] = [
+    ['unregister', 'stop a service and forget it'],
+    ['start', 'start a stopped or crashed service'],
+    ['stop', 'stop a service (SIGTERM, then SIGKILL after its grace period)'],
+    ['restart', 'restart a service'],
+  ];
+  for (const [name, description] of lifecycle) {
+    const command = program
+      .command(name)
+      .description(description)
+      .argument('<service>', 'name or uuid')
+      .option('--json', 'print the service as JSON');
+    if (name !== 'unregister') command.option('--no-wait', 'return without waiting for it to settle');
+    command.action(lazy(() => import(`./commands/${name}.js`) as Promise<CommandModule>));
+  }
+
+  program
+    .command('logs')
+    .description('show the last lines of a service (or of all), and follow them with -f')
+    .argument('[service]', 'name or uuid (default: every service)')
+    .option('-n, --lines <n>', 'how many past lines', wholeNumber(0), 100)
+    .option('-f, --follow', 'keep printing new lines until Ctrl-C')
+    .option('--grep <regex>', 'only lines matching this regular expression')
+    .option('--json', 'one JSON object per line')
+    .addHelpText('after', '\nFormat: HH:MM:SS.mmm name[instance] MARK text — MARK is "!" for stderr, "*" for herve\'s own notes.')
+    .action(lazy(() => import('./commands/logs.js')));
+
+  program
+    .command('tui')
+    .description('open the live dashboard')
+    .option('--theme <name>', 'colour theme (default, light, high-contrast, …)')
+    .action(lazy(() => import('./commands/tui.js')));
+
+  program
+    .command('demo')
+    .description('start the daemon with the echo, static and sse demo services (what npm start runs)')
+    .action(lazy(() => import('./commands/demo.js')));
+
+  return program;
+}

@@ -1,0 +1,24 @@
+import { hervePaths, socketPathProblem, type HervePaths } from '../../protocol/index.js';
+import { SocketDaemonClient, UserError } from '../client/index.js';
+
+export function cliPaths(): HervePaths {
+  const paths = hervePaths();
+  const problem = socketPathProblem(paths.socket);
+  if (problem) throw new UserError(problem, undefined, 2);
+  return paths;
+}
+
+/** Connect to the running daemon, or fail with "herve daemon is not running — start it with: herve up". */
+export function connectDaemon(paths: HervePaths = cliPaths()): Promise<SocketDaemonClient> {
+  return SocketDaemonClient.connect(paths.socket, 'herve-cli');
+}
+
+/** Run `work` with a connection that is always closed afterwards. */
+export async function withDaemon<T>(work: (client: SocketDaemonClient) => Promise<T>): Promise<T> {
+  const client = await connectDaemon();
+  try {
+    return await work(client);
+  } finally {
+    client.close();
+  }
+}

@@ -1,0 +1,134 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PROTOCOL_VERSION, type HervePaths, type Result } from '../../protocol/index.js';
+import { DaemonNotRunningError, UserError } from '../client/index.js';
+import { connectDaemon } from './connect.js';
+import { sleep } from './processes.js';
+
+export type DaemonHello = Result<'hello'>;
+
+const START_TIMEOUT_MS = 10_000;
+const LOG_TAIL_LINES = 20;
+
+/** dist/cli/support/ -> dist/daemon/main.js */
+export function daemonEntry(): string {
+  return fileURLToPath(new URL('../../daemon/main.js', import.meta.url));
+}
+
+export function daemonArgs(port: number | undefined): string[] {
+  return port === undefined ? [] : ['--port', String(port)];
+}
+
+function daemonEnv(paths: HervePaths): NodeJS.ProcessEnv {
+  return { ...process.env, HERVE_HOME: paths.home };
+}
+
+/** The daemon's hello, or null when nothing answers on the socket. */
+export async function probeDaemon(paths: HervePaths): Promise<DaemonHello | null> {
+  try {
+    const client = await connectDaemon(paths);
+    try {
+      return await client.call('hello', { version: PROTOCOL_VERSION, client: 'herve-cli' });
+    } finally {
+      client.close();
+    }
+  } catch (error) {
+    if (error instanceof DaemonNotRunningError) return null;
+    throw error;
+  }
+}
+
+function ensureEntryBuilt(): string {
+  const entry = daemonEntry();
+  if (!existsSync(entry)) {
+    throw new UserError(`the herve daemon is not built (${entry} is missing)`, 'build it with: npm run build');
+  }
+  return entry;
+}
+
+/** Start the daemon in the background, its output appended to daemon.log. */
+export function spawnDetachedDaemon(paths: HervePaths, port: number | undefined): { child: ChildProcess; logOffset: number } {
+  const entry = ensureEntryBuilt();
+  mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+  const logOffset = existsSync(paths.daemonLog) ? statSync(paths.daemonLog).size : 0;
+  const logFd = openSync(paths.daemonLog, 'a');
+  try {
+    const child = spawn(process.execPath, [entry, ...daemonArgs(port)], {
+      detached: true,
+      stdio: ['ignore', logFd, logFd],
+      env: daemonEnv(paths),
+    });
+    child.unref();
+    return { child, logOffset };
+  } finally {
+    closeSync(logFd);
+  }
+}
+
+/** Run the daemon attached to this terminal; resolves with its exit code. */
+export function runForegroundDaemon(paths: HervePaths, port: number | undefined): Promise<number> {
+  const entry = ensureEntryBuilt();
+  mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+  const child = spawn(process.execPath, [entry, ...daemonArgs(port)], { stdio: 'inherit', env: daemonEnv(paths) });
+  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+  const onInt = forward('SIGINT');
+  const onTerm = forward('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(code ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1));
+    });
+  });
+}
+
+/** Wait for the freshly spawned daemon to answer hello; on failure explain with the end of daemon.log. */
+export async function awaitDaemonReady(
+  paths: HervePaths,
+  launch: { child: ChildProcess; logOffset: number },
+  timeoutMs = START_TIMEOUT_MS,
+): Promise<DaemonHello> {
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  launch.child.once('exit', (code, signal) => {
+    exit = { code, signal };
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const hello = await probeDaemon(paths);
+    if (hello) return hello;
+    if (exit) throw startFailure(paths, launch.logOffset, `exited (${describeExit(exit)}) before it answered`);
+    await sleep(50);
+  }
+  launch.child.kill('SIGTERM');
+  throw startFailure(paths, launch.logOffset, `did not answer within ${timeoutMs / 1000} s (stopped it)`);
+}
+
+function describeExit(exit: { code: number | null; signal: NodeJS.Signals | null }): string {
+  return exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+}
+
+function startFailure(paths: HervePaths, logOffset: number, what: string): UserError {
+  const tail = readLogTail(paths.daemonLog, logOffset, LOG_TAIL_LINES);
+  const details = tail.length > 0 ? `\n--- last lines of ${paths.daemonLog} ---\n${tail.join('\n')}` : '';
+  return new UserError(`herve daemon ${what}${details}`, `see the whole log: ${paths.daemonLog}`);
+}
+
+/** The last lines written to a file since `fromOffset` (at most 64 KiB read). */
+export function readLogTail(path: string, fromOffset: number, lines: number): string[] {
+  if (!existsSync(path)) return [];
+  const size = statSync(path).size;
+  const start = Math.max(fromOffset, size - 64 * 1024);
+  if (size <= start) return [];
+  const buffer = Buffer.alloc(size - start);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, buffer, 0, buffer.length, start);
+  } finally {
+    closeSync(fd);
+  }
+  return buffer.toString('utf8').split('\n').filter((line) => line.length > 0).slice(-lines);
+}

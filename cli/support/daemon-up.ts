@@ -1,0 +1,40 @@
+import type { HervePaths } from '../../protocol/index.js';
+import { awaitDaemonReady, probeDaemon, spawnDetachedDaemon, type DaemonHello } from './daemon-launch.js';
+import type { Progress } from './progress.js';
+
+export interface DaemonUp {
+  hello: DaemonHello;
+  alreadyRunning: boolean;
+}
+
+/** The running daemon, or a freshly started detached one. */
+export async function ensureDaemonUp(paths: HervePaths, port: number | undefined, progress: Progress): Promise<DaemonUp> {
+  const running = await probeDaemon(paths);
+  if (running) return { hello: running, alreadyRunning: true };
+  const launch = spawnDetachedDaemon(paths, port);
+  progress.update(`starting herve daemon (pid ${launch.child.pid})…`);
+  try {
+    const hello = await awaitDaemonReady(paths, launch);
+    return { hello, alreadyRunning: false };
+  } finally {
+    progress.stop();
+  }
+}
+
+export function proxyUrl(hello: DaemonHello): string | null {
+  return hello.proxyPort === null ? null : `http://localhost:${hello.proxyPort}/`;
+}
+
+/** Where everything is, shown after `herve up`. */
+export function describeDaemon(hello: DaemonHello, paths: HervePaths): string {
+  const rows: [string, string][] = [
+    ['pid', String(hello.pid)],
+    ['HERVE_HOME', hello.home],
+    ['socket', hello.socket],
+    ['logs', paths.logsDir],
+    ['daemon log', paths.daemonLog],
+    ['proxy', proxyUrl(hello) ?? 'off'],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n') + '\n';
+}

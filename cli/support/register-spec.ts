@@ -1,0 +1,119 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { RegisterSpec, RestartPolicy, type RegisterInput } from '../../protocol/index.js';
+import { UserError } from '../client/index.js';
+
+/** What `herve register` collects from its arguments, before validation. */
+export interface RegisterArgs {
+  type: string;
+  command: string[];
+  name?: string;
+  description?: string;
+  replicas?: number;
+  health?: string;
+  restart?: string;
+  cwd?: string;
+  env?: string[];
+  opt?: string[];
+  start?: boolean;
+}
+
+/** Options of built-in types that name a directory, sent as absolute paths. */
+const PATH_OPTIONS = new Set(['root']);
+
+export function usageError(message: string, hint?: string): UserError {
+  return new UserError(message, hint, 2);
+}
+
+/** `K=V` pairs into a record; `what` names the flag in errors. */
+export function parsePairs(pairs: string[] | undefined, what: string): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const pair of pairs ?? []) {
+    const equals = pair.indexOf('=');
+    if (equals <= 0) throw usageError(`${what} expects KEY=VALUE, got "${pair}"`, `for example: ${what} PORT_NAME=value`);
+    record[pair.slice(0, equals)] = pair.slice(equals + 1);
+  }
+  return record;
+}
+
+function existingDirectory(path: string, what: string): string {
+  const absolute = resolve(path);
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(absolute).isDirectory();
+  } catch {
+    isDirectory = false;
+  }
+  if (!isDirectory) throw usageError(`${what} ${absolute} is not a directory`);
+  return absolute;
+}
+
+function commandParts(args: RegisterArgs): Pick<RegisterInput, 'command' | 'args'> {
+  if (args.type === 'command') {
+    const [command, ...rest] = args.command;
+    if (command === undefined) {
+      throw usageError('the command type needs a program to run after --', 'for example: herve register command --name api -- node server.js');
+    }
+    return { command, args: rest };
+  }
+  if (args.command.length > 0) {
+    throw usageError(`only the command type takes a program after -- (got type ${args.type})`);
+  }
+  return {};
+}
+
+function resolvedOptions(pairs: string[] | undefined): Record<string, string> {
+  const options = parsePairs(pairs, '--opt');
+  for (const key of Object.keys(options)) {
+    if (PATH_OPTIONS.has(key)) options[key] = existingDirectory(options[key], `--opt ${key}:`);
+  }
+  return options;
+}
+
+/** Turn CLI arguments into a validated RegisterSpec (throws a usage error naming the bad field). */
+export function buildRegisterSpec(args: RegisterArgs): RegisterSpec {
+  if (args.type === 'command' && args.name === undefined) {
+    throw usageError('a command service needs a name', 'for example: herve register command --name api -- node server.js');
+  }
+  const input: RegisterInput = {
+    type: args.type,
+    name: args.name,
+    description: args.description,
+    ...commandParts(args),
+    cwd: args.cwd === undefined ? undefined : existingDirectory(args.cwd, '--cwd'),
+    env: parsePairs(args.env, '--env'),
+    options: resolvedOptions(args.opt),
+    replicas: args.replicas,
+    health: args.health === undefined ? {} : { path: args.health === 'none' ? null : args.health },
+    restart: args.restart === undefined ? {} : { policy: restartPolicy(args.restart) },
+    start: args.start ?? true,
+  };
+  const parsed = RegisterSpec.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const field = issue.path.join('.');
+    return `${FLAG_OF_FIELD[field] ?? field} ${quoteValue(issue.path, input)}${issue.message}`;
+  });
+  throw usageError(`invalid service: ${problems.join('; ')}`, 'see: herve register --help');
+}
+
+/** Name the flag the user typed rather than the protocol field. */
+const FLAG_OF_FIELD: Record<string, string> = {
+  name: '--name',
+  type: '<type>',
+  description: '--description',
+  replicas: '--replicas',
+  'health.path': '--health',
+  cwd: '--cwd',
+};
+
+function quoteValue(path: PropertyKey[], input: RegisterInput): string {
+  const value = path.length === 1 ? (input as Record<string, unknown>)[String(path[0])] : undefined;
+  return typeof value === 'string' ? `"${value}" ` : '';
+}
+
+function restartPolicy(value: string): RestartPolicy {
+  const parsed = RestartPolicy.safeParse(value);
+  if (!parsed.success) throw usageError(`--restart must be always, on-failure or never (got "${value}")`);
+  return parsed.data;
+}
