@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import type { LogLine } from '../../../protocol/index.js';
+import { formatClock } from '../../../cli/support/format.js';
+import { linesAfterHistory } from '../../../cli/support/log-follow.js';
+import { formatLogLines } from '../../../cli/support/log-format.js';
+import { createStyle } from '../../../cli/support/terminal.js';
+
+const at = Date.now();
+const line = (text: string, extra: Partial<LogLine> = {}): LogLine => ({
+  service: 'echo',
+  instance: 0,
+  stream: 'stdout',
+  at,
+  line: text,
+  ...extra,
+});
+
+describe('log lines', () => {
+  it('print as time, name[instance], a stream mark and the text', () => {
+    const text = formatLogLines(
+      [line('hello'), line('oops', { stream: 'stderr', instance: 1 }), line('started', { stream: 'system', instance: null })],
+      createStyle(false),
+    );
+    const clock = formatClock(at);
+    expect(text).toBe(`${clock} echo[0]   hello\n${clock} echo[1] ! oops\n${clock} echo * started\n`);
+  });
+
+  it('that arrive while history is fetched are shown once, after it', () => {
+    const history = [line('a', { at: at - 2 }), line('b', { at: at - 1 }), line('c')];
+    const live = [line('b', { at: at - 1 }), line('c'), line('c2'), line('d', { at: at + 1 })];
+    expect(linesAfterHistory(history, live).map((entry) => entry.line)).toEqual(['c2', 'd']);
+    expect(linesAfterHistory([], live)).toHaveLength(4);
+  });
+});
