@@ -1,0 +1,75 @@
+import type { Socket } from 'node:net';
+import { MAX_LINE_BYTES, type ErrorBody, type Event } from '../../protocol/index.js';
+import { LineReader } from './line-reader.js';
+
+/** Above this many unsent bytes, log events to this client are dropped (it reads too slowly). */
+export const LOG_DROP_BYTES = 1024 * 1024;
+/** Above this, the client is hopelessly behind and is disconnected rather than buffered for. */
+export const DISCONNECT_BYTES = 64 * 1024 * 1024;
+
+/** One client on the control socket: its line reader, its topics, and bounded writes. */
+export class Connection {
+  readonly topics = new Set<string>();
+  private readonly reader: LineReader;
+  droppedLogEvents = 0;
+
+  constructor(private readonly socket: Socket, onLine: (connection: Connection, line: string) => void) {
+    this.reader = new LineReader(
+      MAX_LINE_BYTES,
+      (line) => onLine(this, line),
+      () => this.refuseOversizedLine(),
+    );
+    socket.on('data', (chunk: Buffer) => this.reader.push(chunk));
+    socket.on('error', () => socket.destroy());
+  }
+
+  get open(): boolean {
+    return !this.socket.destroyed && this.socket.writable;
+  }
+
+  reply(id: string | number | null, result: unknown): void {
+    this.write({ id, ok: true, result });
+  }
+
+  fail(id: string | number | null, error: ErrorBody): void {
+    this.write({ id, ok: false, error });
+  }
+
+  /** Push an event; log events are dropped for a slow reader rather than buffered without bound. */
+  push(event: Event): void {
+    if (event.event === 'log' && this.socket.writableLength > LOG_DROP_BYTES) {
+      this.droppedLogEvents += 1;
+      return;
+    }
+    this.write(event);
+  }
+
+  follows(topic: string): boolean {
+    return this.topics.has(topic);
+  }
+
+  onClose(listener: () => void): void {
+    this.socket.once('close', listener);
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private write(message: unknown): void {
+    if (!this.open) return;
+    if (this.socket.writableLength > DISCONNECT_BYTES) {
+      this.socket.destroy();
+      return;
+    }
+    this.socket.write(`${JSON.stringify(message)}\n`);
+  }
+
+  private refuseOversizedLine(): void {
+    this.socket.pause();
+    const message = `request line over ${MAX_LINE_BYTES} bytes — connection closed`;
+    this.socket.end(`${JSON.stringify({ id: null, ok: false, error: { code: 'bad_request', message } })}\n`);
+    // end() waits for the peer; do not hold a socket a misbehaving client keeps open.
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+  }
+}

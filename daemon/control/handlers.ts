@@ -1,0 +1,81 @@
+import { PROTOCOL_VERSION, type LogLine, type Method, type Params, type Result, type ServiceTypeInfo } from '../../protocol/index.js';
+import type { ServiceControl } from '../contracts.js';
+import { HerveError } from '../errors.js';
+import type { Connection } from './connection.js';
+
+export type Handler<M extends Method> = (params: Params<M>, connection: Connection) => Result<M> | Promise<Result<M>>;
+/** Every method has a handler: a missing one is a compile error. */
+export type HandlerMap = { [M in Method]: Handler<M> };
+
+export interface DaemonFacts {
+  pid: number;
+  startedAt: number;
+  home: string;
+  socket: string;
+  proxyPort(): number | null;
+}
+
+/** What the handlers need; the control server supplies it. */
+export interface HandlerDeps {
+  control: ServiceControl;
+  types(): ServiceTypeInfo[];
+  facts: DaemonFacts;
+  tailLogs(query: { service?: string; lines: number; grep?: RegExp }): Promise<LogLine[]>;
+  subscribe(connection: Connection, topics: string[]): void;
+  /** Begins the daemon's shutdown after the reply is written. */
+  requestShutdown(): void;
+}
+
+function compileGrep(pattern: string | undefined): RegExp | undefined {
+  if (pattern === undefined) return undefined;
+  try {
+    return new RegExp(pattern);
+  } catch (error) {
+    throw new HerveError('bad_request', `--grep is not a valid regular expression: ${(error as Error).message}`);
+  }
+}
+
+export function createHandlers(deps: HandlerDeps): HandlerMap {
+  const { control, facts } = deps;
+  return {
+    hello: ({ version }) => {
+      if (version !== PROTOCOL_VERSION) {
+        throw new HerveError(
+          'version_mismatch',
+          `this daemon speaks protocol v${PROTOCOL_VERSION}, the client v${version}`,
+          'use the herve that started the daemon, or restart it: herve down && herve up',
+        );
+      }
+      return {
+        version: PROTOCOL_VERSION,
+        pid: facts.pid,
+        startedAt: facts.startedAt,
+        home: facts.home,
+        socket: facts.socket,
+        proxyPort: facts.proxyPort(),
+      };
+    },
+    ping: () => ({ pong: true, pid: facts.pid, uptimeMs: Date.now() - facts.startedAt }),
+    list: () => ({ services: control.list() }),
+    get: ({ service }) => control.get(service),
+    types: () => ({ types: deps.types() }),
+    register: (spec) => control.register(spec),
+    unregister: ({ service }) => control.unregister(service),
+    start: ({ service, wait }) => control.start(service, wait),
+    stop: ({ service, wait }) => control.stop(service, wait),
+    restart: ({ service, wait }) => control.restart(service, wait),
+    logs: async ({ service, lines, grep }) => {
+      const name = service === undefined ? undefined : control.get(service).name;
+      return { lines: await deps.tailLogs({ service: name, lines, grep: compileGrep(grep) }) };
+    },
+    stats: () => control.stats(),
+    subscribe: ({ topics }, connection) => {
+      deps.subscribe(connection, topics);
+      return { topics: [...connection.topics] };
+    },
+    shutdown: () => {
+      deps.requestShutdown();
+      return { stopping: true };
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { hervePaths, socketPathProblem, type HervePaths } from '../protocol/index.js';
+import { ControlServer } from './control-server.js';
+import { HerveError } from './errors.js';
+import { FRONT_DOOR } from './front-door-slot.js';
+import { LogStore } from './logs/log-store.js';
+import { allServiceTypes } from './orchestrator/builtin-types.js';
+import { Orchestrator, ServiceTypes, StatsCollector } from './orchestrator/index.js';
+import { Registry } from './registry.js';
+import { serviceLogsFrom } from './service-logs.js';
+import { reapPredecessorInstances, type PredecessorPolicy } from './startup/reap.js';
+import { acquireStartLock, readPid } from './startup/start-lock.js';
+import { clearStaleSocket } from './startup/stale-socket.js';
+import { createProcessSampler } from './stats/process-sampler.js';
+import { createLocalSupervisor } from './supervisor/index.js';
+
+export interface DaemonOptions {
+  paths?: HervePaths;
+  /** Proxy port; 0 = any free port. */
+  port: number;
+  log(message: string): void;
+  /** What to do with instances a dead daemon left behind (default: kill them). */
+  predecessors?: PredecessorPolicy;
+}
+
+export interface RunningDaemon {
+  /** Resolves when the daemon has fully shut down (after `shutdown()`, a signal, or the `shutdown` method). */
+  readonly stopped: Promise<void>;
+  shutdown(reason: string): Promise<void>;
+}
+
+/** Start the daemon: lock, stale socket, registry, reaping, orchestrator, proxy, control socket, services. */
+export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
+  const paths = options.paths ?? hervePaths();
+  const { log } = options;
+  const socketProblem = socketPathProblem(paths.socket);
+  if (socketProblem) throw new HerveError('bad_request', socketProblem);
+  mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+  const releaseLock = acquireStartLock(paths.lockFile);
+  try {
+    if ((await clearStaleSocket(paths.socket, () => readPid(paths.pidFile))) === 'removed') {
+      log(`removed a stale socket left by a previous daemon: ${paths.socket}`);
+    }
+    writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 });
+    const running = await assemble(paths, options);
+    log(`daemon ready (pid ${process.pid}), socket ${paths.socket}`);
+    return running;
+  } catch (error) {
+    if (readPid(paths.pidFile) === process.pid) rmSync(paths.pidFile, { force: true });
+    throw error;
+  } finally {
+    releaseLock();
+  }
+}
+
+async function assemble(paths: HervePaths, options: DaemonOptions): Promise<RunningDaemon> {
+  const { log } = options;
+  const registry = new Registry(paths.database);
+  log(`registry ${paths.database}`);
+  await (options.predecessors ?? reapPredecessorInstances)(registry, log);
+  const logStore = new LogStore({ dir: paths.logsDir });
+  const stats = new StatsCollector(createProcessSampler());
+  const types = new ServiceTypes(allServiceTypes());
+  const orchestrator = new Orchestrator({ registry, supervisor: createLocalSupervisor(), logs: serviceLogsFrom(logStore), types, stats });
+  const frontDoor = await FRONT_DOOR.open({ port: options.port, routes: orchestrator, control: orchestrator, log });
+  if (frontDoor) {
+    orchestrator.setProxyPort(frontDoor.port);
+    stats.setRequestStats(frontDoor.requestStats);
+    log(`proxy listening on http://localhost:${frontDoor.port}/`);
+  }
+  const startedAt = Date.now();
+  let shutdownStarted: Promise<void> | undefined;
+  let markStopped!: () => void;
+  const stopped = new Promise<void>((resolve) => (markStopped = resolve));
+
+  const shutdown = (reason: string): Promise<void> => {
+    shutdownStarted ??= (async () => {
+      log(`shutting down (${reason}): stopping services`);
+      await orchestrator.shutdown();
+      log('services stopped');
+      await frontDoor?.close();
+      await control.close();
+      await logStore.close();
+      registry.close();
+      rmSync(paths.pidFile, { force: true });
+      log('daemon stopped');
+      markStopped();
+    })();
+    return shutdownStarted;
+  };
+
+  const control = new ControlServer({
+    socketPath: paths.socket,
+    control: orchestrator,
+    types: () => types.list(),
+    facts: { pid: process.pid, startedAt, home: paths.home, socket: paths.socket, proxyPort: () => frontDoor?.port ?? null },
+    tailLogs: (query) => logStore.tail(query),
+    requestShutdown: () => setImmediate(() => void shutdown('shutdown requested')),
+    onServiceEvent: (listener) => orchestrator.onEvent(listener),
+    onLogLine: (listener) => logStore.onLine(listener),
+    log,
+  });
+  await control.listen();
+  log(`control socket listening: ${paths.socket}`);
+  await orchestrator.restoreDesired();
+  const wanted = orchestrator.list().filter((service) => service.desired === 'running').length;
+  if (wanted > 0) log(`starting ${wanted} service(s) that were meant to run`);
+  return { stopped, shutdown };
+}

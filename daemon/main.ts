@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+/**
+ * The daemon's entry: `node dist/daemon/main.js [--port N]`.
+ * `herve up` runs it detached with its output sent to daemon.log; `herve up --foreground` attached.
+ */
+import { startDaemon } from './daemon.js';
+import { HerveError } from './errors.js';
+
+const DEFAULT_PROXY_PORT = 5000;
+
+function log(message: string): void {
+  process.stdout.write(`${new Date().toISOString()} herve: ${message}\n`);
+}
+
+function parsePort(argv: string[], env: NodeJS.ProcessEnv): number {
+  const flag = argv.indexOf('--port');
+  const inline = argv.find((arg) => arg.startsWith('--port='));
+  const raw = flag !== -1 ? argv[flag + 1] : inline ? inline.slice('--port='.length) : env.PORT;
+  if (raw === undefined || raw === '') return DEFAULT_PROXY_PORT;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new HerveError('bad_request', `--port must be a number from 0 to 65535 (got "${raw}")`, 'for example: --port 5000, or --port 0 for any free port');
+  }
+  return port;
+}
+
+async function main(): Promise<void> {
+  const port = parsePort(process.argv.slice(2), process.env);
+  log(`starting (pid ${process.pid}, node ${process.version})`);
+  const daemon = await startDaemon({ port, log });
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) {
+      log(`${signal} again: exiting without waiting for services`);
+      process.exit(1);
+    }
+    void daemon.shutdown(signal);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  // A bug in one handler must not take every service down with the daemon.
+  process.on('uncaughtException', (error) => log(`uncaught error (daemon keeps running): ${error.stack ?? error}`));
+  process.on('unhandledRejection', (error) => log(`unhandled rejection (daemon keeps running): ${String(error)}`));
+  await daemon.stopped;
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof HerveError) {
+    log(`cannot start: ${error.message}${error.hint ? ` — ${error.hint}` : ''}`);
+  } else {
+    log(`cannot start: ${(error as Error).stack ?? String(error)}`);
+  }
+  process.exit(1);
+});

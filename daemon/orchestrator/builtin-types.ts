@@ -1,0 +1,27 @@
+import { BUILTIN_TYPES, type BuiltinType } from '../../services/catalog.js';
+import { HerveError } from '../errors.js';
+import { commandType, type ServiceType } from './service-types.js';
+
+/** A built-in service (services/catalog.ts) as a type the orchestrator registers: node runs its compiled script. */
+function fromBuiltin(builtin: BuiltinType): ServiceType {
+  return {
+    info: { name: builtin.name, description: builtin.description, options: builtin.options },
+    resolve(request) {
+      const problem = builtin.validate(request.options, request.cwd);
+      if (problem) throw new HerveError('bad_request', problem, `see the options of ${builtin.name} with: herve register --help`);
+      const launch = builtin.launch(request.options, request.cwd);
+      return {
+        command: process.execPath,
+        args: [builtin.script, ...launch.args, ...request.args],
+        env: { ...launch.env, ...request.env },
+        description: builtin.description,
+        healthPath: builtin.healthPath,
+      };
+    },
+  };
+}
+
+/** Every type a daemon registers: the built-ins, then `command`. */
+export function allServiceTypes(): ServiceType[] {
+  return [...BUILTIN_TYPES.map(fromBuiltin), commandType];
+}

@@ -1,0 +1,172 @@
+import type { Event, RegisterInput, ServiceInfo, StatsSnapshot } from '../../protocol/index.js';
+import type { EventPublisher, RouteTable, RouteTarget, ServiceControl } from '../contracts.js';
+import { HerveError } from '../errors.js';
+import type { Registry } from '../registry.js';
+import type { Supervisor } from '../supervisor/index.js';
+import type { ServiceLogs } from './context.js';
+import { PortAllocator } from './port-allocator.js';
+import { buildServiceRecord } from './registration.js';
+import { ServiceRuntime } from './service-runtime.js';
+import type { ServiceTypes } from './service-types.js';
+import type { StatsCollector } from './stats-collector.js';
+
+export interface OrchestratorOptions {
+  registry: Registry;
+  supervisor: Supervisor;
+  logs: ServiceLogs;
+  types: ServiceTypes;
+  stats: StatsCollector;
+}
+
+/** Longest a `wait: true` start answers after; the client then sees whatever state it is in. */
+const MAX_START_WAIT_MS = 15_000;
+
+/**
+ * The one place that changes service state. The control server, the admin API and the proxy
+ * call it (ServiceControl, RouteTable) and listen to its events.
+ */
+export class Orchestrator implements ServiceControl, RouteTable {
+  private readonly services = new Map<string, ServiceRuntime>();
+  private readonly listeners = new Set<EventPublisher>();
+  private readonly ports = new PortAllocator();
+  private proxyPort: number | null = null;
+  private shuttingDown = false;
+
+  constructor(private readonly options: OrchestratorOptions) {
+    for (const record of options.registry.listServices()) this.services.set(record.uuid, this.runtimeFor(record));
+  }
+
+  /** Events: `service` after every change, `service.removed` after an unregister. */
+  onEvent(listener: EventPublisher): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  setProxyPort(port: number | null): void {
+    this.proxyPort = port;
+  }
+
+  /** Start what was meant to run when the daemon last stopped or died. */
+  async restoreDesired(): Promise<void> {
+    const wanted = [...this.services.values()].filter((service) => service.record.desired === 'running');
+    await Promise.all(wanted.map((service) => service.start(0)));
+  }
+
+  list(): ServiceInfo[] {
+    return [...this.services.values()].map((service) => service.info(this.proxyPort));
+  }
+
+  get(ref: string): ServiceInfo {
+    return this.find(ref).info(this.proxyPort);
+  }
+
+  async register(spec: RegisterInput): Promise<ServiceInfo> {
+    this.refuseWhileShuttingDown();
+    const { record, start } = buildServiceRecord(spec, this.options.types);
+    if (this.byName(record.name)) {
+      throw new HerveError('name_taken', `a service named "${record.name}" already exists`, 'choose another with --name');
+    }
+    this.options.registry.insertService(record);
+    const service = this.runtimeFor(record);
+    this.services.set(record.uuid, service);
+    this.options.logs.system(record.name, null, `registered (${record.type}: ${[record.command, ...record.args].join(' ')})`);
+    this.publish(service);
+    if (start) await service.start(startWaitMs(service));
+    return service.info(this.proxyPort);
+  }
+
+  async unregister(ref: string): Promise<{ uuid: string; name: string }> {
+    this.refuseWhileShuttingDown();
+    const service = this.find(ref);
+    await service.stop();
+    this.services.delete(service.record.uuid);
+    this.options.registry.deleteService(service.record.uuid);
+    const removed = { uuid: service.record.uuid, name: service.record.name };
+    this.options.logs.system(removed.name, null, 'unregistered');
+    this.emit({ event: 'service.removed', data: removed });
+    return removed;
+  }
+
+  async start(ref: string, wait = true): Promise<ServiceInfo> {
+    this.refuseWhileShuttingDown();
+    const service = this.find(ref);
+    const starting = service.start(wait ? startWaitMs(service) : 0);
+    if (wait) await starting;
+    else void starting;
+    return service.info(this.proxyPort);
+  }
+
+  async stop(ref: string, wait = true): Promise<ServiceInfo> {
+    this.refuseWhileShuttingDown();
+    const service = this.find(ref);
+    const stopping = service.stop();
+    if (wait) await stopping;
+    return service.info(this.proxyPort);
+  }
+
+  async restart(ref: string, wait = true): Promise<ServiceInfo> {
+    this.refuseWhileShuttingDown();
+    const service = this.find(ref);
+    const restarting = service.stop().then(() => service.start(wait ? startWaitMs(service) : 0));
+    if (wait) await restarting;
+    return service.info(this.proxyPort);
+  }
+
+  stats(): StatsSnapshot {
+    return this.options.stats.snapshot([...this.services.values()]);
+  }
+
+  targets(name: string): RouteTarget[] | undefined {
+    const service = this.byName(name);
+    if (!service) return undefined;
+    return service.targetPorts().map(({ instance, port }) => ({ service: name, instance, port }));
+  }
+
+  names(): string[] {
+    return [...this.services.values()].map((service) => service.name);
+  }
+
+  /** Stop every instance for a daemon shutdown; desired states stay, so the next daemon brings them back. */
+  async shutdown(): Promise<void> {
+    this.shuttingDown = true;
+    await Promise.all([...this.services.values()].map((service) => service.stop(true)));
+  }
+
+  private find(ref: string): ServiceRuntime {
+    const service = this.services.get(ref) ?? this.byName(ref);
+    if (!service) throw new HerveError('not_found', `no service named "${ref}"`, 'see the registered services with: herve ls');
+    return service;
+  }
+
+  private byName(name: string): ServiceRuntime | undefined {
+    for (const service of this.services.values()) if (service.name === name) return service;
+    return undefined;
+  }
+
+  private runtimeFor(record: ServiceRuntime['record']): ServiceRuntime {
+    return new ServiceRuntime(record, {
+      supervisor: this.options.supervisor,
+      ports: this.ports,
+      logs: this.options.logs,
+      registry: this.options.registry,
+      changed: (service) => this.publish(service),
+    });
+  }
+
+  private refuseWhileShuttingDown(): void {
+    if (this.shuttingDown) throw new HerveError('shutting_down', 'the daemon is shutting down', 'start it again with: herve up');
+  }
+
+  private publish(service: ServiceRuntime): void {
+    if (this.listeners.size === 0 || !this.services.has(service.record.uuid)) return;
+    this.emit({ event: 'service', data: service.info(this.proxyPort) });
+  }
+
+  private emit(event: Event): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+function startWaitMs(service: ServiceRuntime): number {
+  return Math.min(service.record.health.startTimeoutMs + 1000, MAX_START_WAIT_MS);
+}

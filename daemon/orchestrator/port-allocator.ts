@@ -1,0 +1,38 @@
+import { createServer } from 'node:net';
+
+/** Recently handed-out ports are not handed out again for this long, so two instances never race for one. */
+const HOLD_MS = 30_000;
+
+/** Free TCP ports on 127.0.0.1 from the kernel (listen on 0, read, close). */
+export class PortAllocator {
+  private readonly recent = new Map<number, number>();
+
+  async allocate(): Promise<number> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const port = await askKernelForPort();
+      this.forgetExpired();
+      if (this.recent.has(port)) continue;
+      this.recent.set(port, Date.now());
+      return port;
+    }
+    throw new Error('could not find a free port on 127.0.0.1');
+  }
+
+  private forgetExpired(): void {
+    const now = Date.now();
+    for (const [port, at] of this.recent) if (now - at > HOLD_MS) this.recent.delete(port);
+  }
+}
+
+function askKernelForPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no port from listen(0)'))));
+    });
+  });
+}

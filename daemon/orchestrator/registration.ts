@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import { HealthSpec, RegisterSpec, RestartSpec, ServiceName, describeZodError, type RegisterInput } from '../../protocol/index.js';
+import { HerveError } from '../errors.js';
+import type { ServiceRecord } from '../registry.js';
+import type { ServiceTypes } from './service-types.js';
+
+/** The spec validated, and what to store: the name defaults to the type, the type fills in the program. */
+export function buildServiceRecord(input: RegisterInput, types: ServiceTypes, now = Date.now()): { record: ServiceRecord; start: boolean } {
+  const parsed = RegisterSpec.safeParse(input);
+  if (!parsed.success) throw new HerveError('bad_request', `invalid registration: ${describeZodError(parsed.error)}`);
+  const spec = parsed.data;
+  const type = types.get(spec.type);
+  const name = spec.name ?? spec.type;
+  const validName = ServiceName.safeParse(name);
+  if (!validName.success) {
+    throw new HerveError('invalid_name', `service name "${name}" ${describeZodError(validName.error)}`, 'choose another with --name');
+  }
+  const program = type.resolve({ command: spec.command, args: spec.args, env: spec.env, options: spec.options, cwd: spec.cwd });
+  const health = HealthSpec.parse({ path: program.healthPath, ...spec.health });
+  const restart = RestartSpec.parse(spec.restart);
+  const record: ServiceRecord = {
+    uuid: randomUUID(),
+    name,
+    type: type.info.name,
+    description: spec.description ?? program.description,
+    command: program.command,
+    args: program.args,
+    cwd: spec.cwd ?? null,
+    env: program.env,
+    options: spec.options,
+    replicas: spec.replicas,
+    health,
+    restart,
+    desired: spec.start ? 'running' : 'stopped',
+    createdAt: now,
+    restarts: 0,
+  };
+  return { record, start: spec.start };
+}

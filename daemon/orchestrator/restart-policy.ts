@@ -1,0 +1,56 @@
+import type { RestartPolicy, RestartSpec } from '../../protocol/index.js';
+
+/** A run at least this long counts as stable: the next crash starts the backoff from the beginning. */
+export const STABLE_RUN_MS = 10_000;
+
+/** Whether an exit calls for a restart under the policy; `failed`: non-zero code, a signal, or killed by the daemon. */
+export function wantsRestart(policy: RestartPolicy, failed: boolean): boolean {
+  if (policy === 'always') return true;
+  if (policy === 'never') return false;
+  return failed;
+}
+
+/** Delay before the n-th consecutive restart (n >= 1): initial, doubled each time, capped. */
+export function backoffDelay(attempt: number, spec: Pick<RestartSpec, 'backoffInitialMs' | 'backoffMaxMs'>): number {
+  const exponent = Math.max(0, attempt - 1);
+  // 2^31 already exceeds every allowed cap; keeps the arithmetic finite.
+  const delay = spec.backoffInitialMs * 2 ** Math.min(exponent, 31);
+  return Math.min(delay, spec.backoffMaxMs);
+}
+
+/**
+ * Counts crashes over a sliding window. `record` returns true when the limit is reached:
+ * the service is in a crash loop and must not be restarted until someone starts it again.
+ */
+export class CrashLoopDetector {
+  private crashes: number[] = [];
+
+  constructor(private readonly spec: Pick<RestartSpec, 'crashLoopLimit' | 'crashLoopWindowMs'>) {}
+
+  record(at: number): boolean {
+    const windowStart = at - this.spec.crashLoopWindowMs;
+    this.crashes = this.crashes.filter((time) => time > windowStart);
+    this.crashes.push(at);
+    return this.crashes.length >= this.spec.crashLoopLimit;
+  }
+
+  reset(): void {
+    this.crashes = [];
+  }
+}
+
+/** Consecutive-failure counter of one instance, reset by a stable run. */
+export class BackoffCounter {
+  private attempts = 0;
+
+  /** Call on an unexpected exit; returns the delay before the restart. */
+  next(ranForMs: number, spec: Pick<RestartSpec, 'backoffInitialMs' | 'backoffMaxMs'>): number {
+    if (ranForMs >= STABLE_RUN_MS) this.attempts = 0;
+    this.attempts += 1;
+    return backoffDelay(this.attempts, spec);
+  }
+
+  reset(): void {
+    this.attempts = 0;
+  }
+}

@@ -1,0 +1,226 @@
+import Database from 'better-sqlite3';
+import { z } from 'zod';
+import { DesiredState, EnvMap, HealthSpec, RestartSpec } from '../protocol/index.js';
+
+/** A registered service as stored: what to run and what is meant to happen to it. */
+export interface ServiceRecord {
+  uuid: string;
+  name: string;
+  type: string;
+  description: string;
+  command: string;
+  args: string[];
+  cwd: string | null;
+  env: Record<string, string>;
+  options: Record<string, string>;
+  replicas: number;
+  health: HealthSpec;
+  restart: RestartSpec;
+  desired: DesiredState;
+  createdAt: number;
+  restarts: number;
+}
+
+/** A running instance as recorded, so a later daemon can find (and reap or re-adopt) it. */
+export interface InstanceRecord {
+  serviceUuid: string;
+  index: number;
+  pid: number;
+  pgid: number;
+  port: number | null;
+  /** /proc/<pid>/stat starttime: tells a reused pid apart. */
+  startTime: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS services (
+  uuid TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  type TEXT NOT NULL,
+  description TEXT NOT NULL,
+  command TEXT NOT NULL,
+  args TEXT NOT NULL,
+  cwd TEXT,
+  env TEXT NOT NULL,
+  options TEXT NOT NULL,
+  replicas INTEGER NOT NULL,
+  health TEXT NOT NULL,
+  restart TEXT NOT NULL,
+  desired TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  restarts INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS instances (
+  service_uuid TEXT NOT NULL,
+  idx INTEGER NOT NULL,
+  pid INTEGER NOT NULL,
+  pgid INTEGER NOT NULL,
+  port INTEGER,
+  start_time TEXT NOT NULL,
+  PRIMARY KEY (service_uuid, idx)
+);
+`;
+
+interface ServiceRow {
+  uuid: string;
+  name: string;
+  type: string;
+  description: string;
+  command: string;
+  args: string;
+  cwd: string | null;
+  env: string;
+  options: string;
+  replicas: number;
+  health: string;
+  restart: string;
+  desired: string;
+  created_at: number;
+  restarts: number;
+}
+
+interface InstanceRow {
+  service_uuid: string;
+  idx: number;
+  pid: number;
+  pgid: number;
+  port: number | null;
+  start_time: string;
+}
+
+const StringList = z.array(z.string());
+const OptionMap = z.record(z.string(), z.string());
+
+function parseJson<T>(schema: z.ZodType<T>, text: string): T {
+  return schema.parse(JSON.parse(text));
+}
+
+function toServiceRecord(row: ServiceRow): ServiceRecord {
+  return {
+    uuid: row.uuid,
+    name: row.name,
+    type: row.type,
+    description: row.description,
+    command: row.command,
+    args: parseJson(StringList, row.args),
+    cwd: row.cwd,
+    env: parseJson(EnvMap, row.env),
+    options: parseJson(OptionMap, row.options),
+    replicas: row.replicas,
+    health: parseJson(HealthSpec, row.health),
+    restart: parseJson(RestartSpec, row.restart),
+    desired: DesiredState.parse(row.desired),
+    createdAt: row.created_at,
+    restarts: row.restarts,
+  };
+}
+
+function toInstanceRecord(row: InstanceRow): InstanceRecord {
+  return {
+    serviceUuid: row.service_uuid,
+    index: row.idx,
+    pid: row.pid,
+    pgid: row.pgid,
+    port: row.port,
+    startTime: row.start_time,
+  };
+}
+
+/** The service registry and instance records in SQLite (WAL). Synchronous and small on purpose. */
+export class Registry {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(SCHEMA);
+    this.statements = {
+      listServices: this.db.prepare<[], ServiceRow>('SELECT * FROM services ORDER BY created_at, name'),
+      insertService: this.db.prepare(
+        `INSERT INTO services (uuid, name, type, description, command, args, cwd, env, options, replicas, health, restart, desired, created_at, restarts)
+         VALUES (@uuid, @name, @type, @description, @command, @args, @cwd, @env, @options, @replicas, @health, @restart, @desired, @created_at, @restarts)`,
+      ),
+      deleteService: this.db.prepare<[string]>('DELETE FROM services WHERE uuid = ?'),
+      setDesired: this.db.prepare<[string, string]>('UPDATE services SET desired = ? WHERE uuid = ?'),
+      setRestarts: this.db.prepare<[number, string]>('UPDATE services SET restarts = ? WHERE uuid = ?'),
+      listInstances: this.db.prepare<[], InstanceRow>('SELECT * FROM instances ORDER BY service_uuid, idx'),
+      upsertInstance: this.db.prepare(
+        `INSERT OR REPLACE INTO instances (service_uuid, idx, pid, pgid, port, start_time)
+         VALUES (@service_uuid, @idx, @pid, @pgid, @port, @start_time)`,
+      ),
+      deleteInstance: this.db.prepare<[string, number, number]>('DELETE FROM instances WHERE service_uuid = ? AND idx = ? AND pid = ?'),
+      deleteServiceInstances: this.db.prepare<[string]>('DELETE FROM instances WHERE service_uuid = ?'),
+      deleteAllInstances: this.db.prepare('DELETE FROM instances'),
+    };
+  }
+
+  listServices(): ServiceRecord[] {
+    return this.statements.listServices.all().map(toServiceRecord);
+  }
+
+  /** Throws SQLITE_CONSTRAINT_UNIQUE on a duplicate name; callers check names first. */
+  insertService(record: ServiceRecord): void {
+    this.statements.insertService.run({
+      uuid: record.uuid,
+      name: record.name,
+      type: record.type,
+      description: record.description,
+      command: record.command,
+      args: JSON.stringify(record.args),
+      cwd: record.cwd,
+      env: JSON.stringify(record.env),
+      options: JSON.stringify(record.options),
+      replicas: record.replicas,
+      health: JSON.stringify(record.health),
+      restart: JSON.stringify(record.restart),
+      desired: record.desired,
+      created_at: record.createdAt,
+      restarts: record.restarts,
+    });
+  }
+
+  deleteService(uuid: string): void {
+    this.db.transaction(() => {
+      this.statements.deleteServiceInstances.run(uuid);
+      this.statements.deleteService.run(uuid);
+    })();
+  }
+
+  setDesired(uuid: string, desired: DesiredState): void {
+    this.statements.setDesired.run(desired, uuid);
+  }
+
+  setRestarts(uuid: string, restarts: number): void {
+    this.statements.setRestarts.run(restarts, uuid);
+  }
+
+  listInstances(): InstanceRecord[] {
+    return this.statements.listInstances.all().map(toInstanceRecord);
+  }
+
+  recordInstance(record: InstanceRecord): void {
+    this.statements.upsertInstance.run({
+      service_uuid: record.serviceUuid,
+      idx: record.index,
+      pid: record.pid,
+      pgid: record.pgid,
+      port: record.port,
+      start_time: record.startTime,
+    });
+  }
+
+  /** Forget an instance, only if the record still names that pid (a newer spawn may have replaced it). */
+  forgetInstance(serviceUuid: string, index: number, pid: number): void {
+    this.statements.deleteInstance.run(serviceUuid, index, pid);
+  }
+
+  forgetAllInstances(): void {
+    this.statements.deleteAllInstances.run();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

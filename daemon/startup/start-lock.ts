@@ -1,0 +1,39 @@
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { HerveError } from '../errors.js';
+import { isProcessAlive } from '../proc.js';
+
+/**
+ * One daemon starts at a time: the lock file is created exclusively and holds the starter's pid.
+ * A lock whose pid is dead is stale and taken over. Returns the release function.
+ */
+export function acquireStartLock(lockFile: string): () => void {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(lockFile, 'wx', 0o600);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => releaseIfOurs(lockFile);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = readPid(lockFile);
+    if (holder !== null && holder !== process.pid && isProcessAlive(holder)) {
+      throw new HerveError('conflict', `another herve daemon is starting (pid ${holder})`, 'wait a moment, then run: herve status');
+    }
+    rmSync(lockFile, { force: true });
+  }
+  throw new HerveError('conflict', `could not take the start lock ${lockFile}`, `remove it if no herve daemon is starting: rm ${lockFile}`);
+}
+
+export function readPid(file: string): number | null {
+  try {
+    const pid = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+function releaseIfOurs(lockFile: string): void {
+  if (readPid(lockFile) === process.pid) rmSync(lockFile, { force: true });
+}

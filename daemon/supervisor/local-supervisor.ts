@@ -1,0 +1,107 @@
+import { execa } from 'execa';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isGroupAlive, signalGroup } from '../proc.js';
+import type { OutputStream, ProcessExit, ProcessHandle, SpawnRequest, Supervisor } from './types.js';
+
+/** How long to wait for stdio to drain after an exit before reporting it anyway (a grandchild may hold the pipes). */
+const DRAIN_AFTER_EXIT_MS = 500;
+const GROUP_POLL_MS = 40;
+
+class SpawnedProcess implements ProcessHandle {
+  readonly pid: number | undefined;
+  readonly pgid: number | undefined;
+  readonly exited: Promise<ProcessExit>;
+  private readonly outputListeners: Array<(stream: OutputStream, chunk: Buffer) => void> = [];
+  private resolveExit!: (exit: ProcessExit) => void;
+
+  constructor(request: SpawnRequest) {
+    this.exited = new Promise((resolve) => (this.resolveExit = resolve));
+    let subprocess: ReturnType<typeof execa> | undefined;
+    try {
+      subprocess = execa(request.command, request.args, {
+        cwd: request.cwd,
+        env: request.env,
+        extendEnv: true,
+        detached: true,
+        cleanup: false,
+        stdin: 'ignore',
+        buffer: false,
+        reject: false,
+        forceKillAfterDelay: false,
+        windowsHide: true,
+      });
+    } catch (error) {
+      this.finish({ code: null, signal: null, spawnError: (error as Error).message });
+    }
+    this.pid = subprocess?.pid;
+    this.pgid = subprocess?.pid;
+    if (subprocess) this.watch(subprocess);
+  }
+
+  onExit(listener: (exit: ProcessExit) => void): void {
+    void this.exited.then(listener);
+  }
+
+  onOutput(listener: (stream: OutputStream, chunk: Buffer) => void): void {
+    this.outputListeners.push(listener);
+  }
+
+  private watch(subprocess: ReturnType<typeof execa>): void {
+    const emit = (stream: OutputStream) => (chunk: Buffer) => {
+      for (const listener of this.outputListeners) listener(stream, chunk);
+    };
+    subprocess.stdout?.on('data', emit('stdout'));
+    subprocess.stderr?.on('data', emit('stderr'));
+    let closed = false;
+    subprocess.once('close', () => (closed = true));
+    subprocess.once('exit', (code, signal) => {
+      const exit: ProcessExit = { code, signal };
+      if (closed) return this.finish(exit);
+      const timer = setTimeout(() => this.finish(exit), DRAIN_AFTER_EXIT_MS);
+      subprocess.once('close', () => {
+        clearTimeout(timer);
+        this.finish(exit);
+      });
+    });
+    // With reject: false the promise resolves; a spawn failure (ENOENT, EACCES) surfaces here without an 'exit'.
+    void subprocess.then(
+      (result) => {
+        if (subprocess.pid === undefined || result.failed && result.exitCode === undefined && !result.signal) {
+          this.finish({ code: null, signal: null, spawnError: result.shortMessage ?? result.message });
+        }
+      },
+      (error: Error) => this.finish({ code: null, signal: null, spawnError: error.message }),
+    );
+  }
+
+  private finished = false;
+  private finish(exit: ProcessExit): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.resolveExit(exit);
+  }
+}
+
+/** Runs children in this process with execa, each in its own process group. */
+export function createLocalSupervisor(): Supervisor {
+  return {
+    spawn: (request) => new SpawnedProcess(request),
+    signal: (handle, signal) => (handle.pgid === undefined ? false : signalGroup(handle.pgid, signal)),
+    stop: (handle, graceMs) => stopGroup(handle, graceMs),
+  };
+}
+
+async function stopGroup(handle: ProcessHandle, graceMs: number): Promise<ProcessExit> {
+  const pgid = handle.pgid;
+  if (pgid === undefined) return handle.exited;
+  const deadline = Date.now() + graceMs;
+  signalGroup(pgid, 'SIGTERM');
+  let leaderGone = false;
+  void handle.exited.then(() => (leaderGone = true));
+  // Wait for the leader and every other member of the group, up to the grace period.
+  while (Date.now() < deadline && (!leaderGone || isGroupAlive(pgid))) {
+    await sleep(Math.min(GROUP_POLL_MS, Math.max(1, deadline - Date.now())));
+  }
+  if (isGroupAlive(pgid)) signalGroup(pgid, 'SIGKILL');
+  return handle.exited;
+}

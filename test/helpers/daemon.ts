@@ -1,0 +1,166 @@
+/**
+ * A real Herve daemon for integration tests.
+ *
+ * It runs the COMPILED daemon (dist/daemon/main.js): build first with `npx tsc -p .`
+ * (`npm test` builds before running vitest). Each daemon gets a fresh, short HERVE_HOME
+ * from mkdtempSync('/tmp/hv-') (Unix socket paths cap at 107 bytes) and `--port 0`.
+ *
+ *   const daemon = await startDaemon();
+ *   await daemon.client.call('register', { type: 'echo' });
+ *   await daemon.stop();            // shutdown over the socket, waits for the exit, SIGKILL fallback
+ *
+ * Every test must end with its daemon stopped (or killed) and its services' pids gone:
+ * use `assertProcessGone(pid)` on the pids it saw.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SocketDaemonClient } from '../../cli/client/index.js';
+import { hervePaths, type HervePaths } from '../../protocol/index.js';
+
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const DAEMON_ENTRY = join(PROJECT_ROOT, 'dist', 'daemon', 'main.js');
+
+export interface StartDaemonOptions {
+  /** Reuse a HERVE_HOME (e.g. to restart after kill9); default: a fresh temp dir. */
+  home?: string;
+  /** Extra environment for the daemon (and so its services). */
+  env?: NodeJS.ProcessEnv;
+  /** Default ['--port', '0']. */
+  args?: string[];
+  /** How long to wait for the socket to answer hello (default 15 s). */
+  timeoutMs?: number;
+}
+
+export interface TestDaemon {
+  home: string;
+  paths: HervePaths;
+  pid: number;
+  proxyPort: number | null;
+  /** Connected (hello done) to this daemon. Closed by stop()/kill9(). */
+  client: SocketDaemonClient;
+  /** Another connection; closed by stop()/kill9() too. */
+  connect(): Promise<SocketDaemonClient>;
+  /** What the daemon printed so far (stdout and stderr), for failure messages. */
+  output(): string;
+  /** `shutdown` over the socket, wait for the exit; SIGKILL if it does not exit in time. Returns the exit code. */
+  stop(timeoutMs?: number): Promise<number | null>;
+  /** SIGKILL the daemon (not its services) and wait for it to be gone. */
+  kill9(): Promise<void>;
+  readonly exited: boolean;
+}
+
+export interface WaitOptions {
+  timeoutMs?: number;
+  intervalMs?: number;
+  /** Said in the error when the time is up. */
+  message?: string;
+}
+
+/** Poll `predicate` until it returns a truthy value (returned) or the deadline passes (throws). */
+export async function waitFor<T>(predicate: () => T | Promise<T>, options: WaitOptions = {}): Promise<NonNullable<T>> {
+  const { timeoutMs = 10_000, intervalMs = 25 } = options;
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await predicate();
+      if (value) return value as NonNullable<T>;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() >= deadline) {
+      const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+      throw new Error(`${options.message ?? 'condition not met'} within ${timeoutMs} ms${why}`);
+    }
+    await new Promise((done) => setTimeout(done, intervalMs));
+  }
+}
+
+/** True when a process with this pid exists. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Wait until `pid` is gone: process.kill(pid, 0) throws. Orphans (reparented to init) may stay
+ * zombies a moment until init reaps them, hence the wait.
+ */
+export async function assertProcessGone(pid: number, timeoutMs = 5000): Promise<void> {
+  await waitFor(() => !isAlive(pid), { timeoutMs, message: `process ${pid} still alive` });
+}
+
+export async function startDaemon(options: StartDaemonOptions = {}): Promise<TestDaemon> {
+  if (!existsSync(DAEMON_ENTRY)) throw new Error(`${DAEMON_ENTRY} is missing — build first: npx tsc -p .`);
+  const home = options.home ?? mkdtempSync('/tmp/hv-');
+  const paths = hervePaths({ HERVE_HOME: home });
+  const child = spawn(process.execPath, [DAEMON_ENTRY, ...(options.args ?? ['--port', '0'])], {
+    env: { ...process.env, ...options.env, HERVE_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let exitCode: number | null | undefined;
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done((exitCode = code))));
+
+  const clients: SocketDaemonClient[] = [];
+  const connect = async () => {
+    const client = await SocketDaemonClient.connect(paths.socket, 'herve-test');
+    clients.push(client);
+    return client;
+  };
+  let client: SocketDaemonClient;
+  try {
+    client = await waitFor(
+      async () => {
+        if (exitCode !== undefined) throw new Error(`daemon exited with code ${exitCode}:\n${output}`);
+        return connect();
+      },
+      { timeoutMs: options.timeoutMs ?? 15_000, message: 'daemon did not answer hello' },
+    );
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`${(error as Error).message}\ndaemon output:\n${output}`);
+  }
+  const hello = await client.call('hello', { version: 1, client: 'herve-test' });
+  const closeClients = () => clients.forEach((each) => each.close());
+
+  return {
+    home,
+    paths,
+    pid: child.pid!,
+    proxyPort: hello.proxyPort,
+    client,
+    connect,
+    output: () => output,
+    get exited() {
+      return exitCode !== undefined;
+    },
+    async stop(timeoutMs = 20_000) {
+      if (exitCode !== undefined) return exitCode;
+      await client.call('shutdown').catch(() => undefined);
+      const code = await Promise.race([exited, sleep(timeoutMs).then(() => 'timeout' as const)]);
+      closeClients();
+      if (code !== 'timeout') return code;
+      child.kill('SIGKILL');
+      await exited;
+      throw new Error(`daemon did not exit within ${timeoutMs} ms of shutdown; killed it.\n${output}`);
+    },
+    async kill9() {
+      closeClients();
+      if (exitCode === undefined) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms).unref());
+}
