@@ -1,10 +1,15 @@
+import { existsSync, statSync } from 'node:fs';
 import { hervePaths, socketPathProblem, type HervePaths } from '../../protocol/index.js';
 import { SocketDaemonClient, UserError } from '../client/index.js';
 
+/** Herve's paths for this environment, refused early when the socket cannot live there. */
 export function cliPaths(): HervePaths {
   const paths = hervePaths();
   const problem = socketPathProblem(paths.socket);
   if (problem) throw new UserError(problem, undefined, 2);
+  if (existsSync(paths.home) && !statSync(paths.home).isDirectory()) {
+    throw new UserError(`HERVE_HOME ${paths.home} is not a directory`, 'point HERVE_HOME at a directory (it is created if missing)');
+  }
   return paths;
 }
 

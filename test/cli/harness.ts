@@ -1,0 +1,114 @@
+import { execaSync, execa, type ResultPromise } from 'execa';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { expect } from 'vitest';
+
+export const repoRoot = resolve(import.meta.dirname, '../..');
+export const herveBin = join(repoRoot, 'dist/cli/main.js');
+export const fixture = (name: string): string => join(import.meta.dirname, 'fixtures', name);
+
+const SOURCE_DIRS = ['cli', 'protocol', 'daemon', 'services'];
+
+function sources(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sources(path);
+    return /\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+function isStale(): boolean {
+  return SOURCE_DIRS.flatMap((dir) => sources(join(repoRoot, dir))).some((source) => {
+    const built = join(repoRoot, 'dist', relative(repoRoot, source)).replace(/\.tsx?$/, '.js');
+    return !existsSync(built) || statSync(built).mtimeMs < statSync(source).mtimeMs;
+  });
+}
+
+/** The tests run the built binary; rebuild when a source is newer than its output. */
+export function ensureBuilt(): void {
+  if (!isStale()) return;
+  // A type error elsewhere still emits; the tests below say whether what they need works.
+  execaSync('npx', ['tsc', '-p', '.'], { cwd: repoRoot, reject: false });
+  if (!existsSync(herveBin)) throw new Error(`build failed: ${herveBin} is missing`);
+}
+
+/** A fresh HERVE_HOME with a short path (Unix socket paths cap at 107 bytes). */
+export function makeHome(): string {
+  return mkdtempSync('/tmp/hv-');
+}
+
+export function herveEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { HERVE_HOME: home, NO_COLOR: '1', FORCE_COLOR: '', ...extra };
+}
+
+/** Run the built `herve` with HERVE_HOME set; never throws on a non-zero exit. */
+export function herve(home: string, args: string[], extraEnv: Record<string, string> = {}) {
+  return execa(process.execPath, [herveBin, ...args], {
+    env: herveEnv(home, extraEnv),
+    reject: false,
+    timeout: 60_000,
+    cwd: repoRoot,
+  });
+}
+
+/** A long-running `herve` (e.g. `logs -f`) whose output the test reads as it comes. */
+export function herveLive(home: string, args: string[]): ResultPromise<{ reject: false; env: Record<string, string>; cwd: string }> {
+  return execa(process.execPath, [herveBin, ...args], { env: herveEnv(home), reject: false, cwd: repoRoot });
+}
+
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Deadline-bounded polling; returns the first truthy value of `check`. */
+export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 50));
+  }
+}
+
+interface ListedService {
+  name: string;
+  instances: { pid: number | null }[];
+}
+
+/** Every pid herve knows of in this home: the daemon's and each instance's. */
+export async function knownPids(home: string): Promise<number[]> {
+  const pids: number[] = [];
+  const ls = await herve(home, ['ls', '--json']);
+  if (ls.exitCode === 0) {
+    const { services } = JSON.parse(ls.stdout) as { services: ListedService[] };
+    for (const service of services) for (const instance of service.instances) if (instance.pid) pids.push(instance.pid);
+  }
+  return pids;
+}
+
+/** `herve down`, then prove the daemon and every service process are gone; kill and fail if not. */
+export async function stopAndProve(home: string, extraPids: number[] = []): Promise<void> {
+  const pids = [...(await knownPids(home)), ...extraPids];
+  const down = await herve(home, ['down']);
+  const daemonPid = /pid (\d+)/.exec(down.stdout)?.[1];
+  if (daemonPid) pids.push(Number(daemonPid));
+  const survivors: number[] = [];
+  for (const pid of pids) {
+    const gone = await waitFor(() => !processAlive(pid), `pid ${pid} to exit`, 10_000).catch(() => false);
+    if (!gone) {
+      survivors.push(pid);
+      process.kill(pid, 'SIGKILL');
+    }
+  }
+  rmSync(home, { recursive: true, force: true });
+  expect(down.exitCode, down.stderr).toBe(0);
+  expect(survivors, 'processes left alive after herve down').toEqual([]);
+  for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+}
