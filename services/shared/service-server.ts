@@ -27,10 +27,7 @@ export function runService(definition: ServiceDefinition): Server {
   const server = createServer((req, res) => {
     const began = performance.now();
     res.once('close', () => logRequest(req, res, began));
-    if (shuttingDown) {
-      res.setHeader('connection', 'close');
-      res.once('finish', () => server.closeIdleConnections());
-    }
+    if (shuttingDown) res.setHeader('connection', 'close');
     const path = requestUrl(req.url).pathname;
     if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
       sendJson(res, 200, { status: 'ok', service: definition.name, pid: process.pid, uptimeMs: Date.now() - startedAt, ...definition.healthDetails?.() });
@@ -52,7 +49,8 @@ export function runService(definition: ServiceDefinition): Server {
     console.log(`${definition.name}: ${signal} received, finishing in-flight requests`);
     definition.onShutdown?.();
     server.close(() => process.exit(0));
-    server.closeIdleConnections();
+    // A keep-alive connection goes idle once its in-flight response ends: close each as it does.
+    setInterval(() => server.closeIdleConnections(), 50).unref();
     setTimeout(() => {
       console.log(`${definition.name}: grace period over, closing remaining connections`);
       server.closeAllConnections();
