@@ -56,6 +56,8 @@ export function spawnDetachedDaemon(paths: HervePaths, port: number | undefined)
   try {
     const child = spawn(process.execPath, [entry, ...daemonArgs(port)], {
       detached: true,
+      // A daemon that outlives this shell must not pin the directory herve up was run from.
+      cwd: paths.home,
       stdio: ['ignore', logFd, logFd],
       env: daemonEnv(paths),
     });

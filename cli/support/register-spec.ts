@@ -62,6 +62,12 @@ function commandParts(args: RegisterArgs): Pick<RegisterInput, 'command' | 'args
   return {};
 }
 
+/** A command runs where it was registered unless --cwd says otherwise: the daemon's own cwd means nothing to the user. */
+function workingDirectory(args: RegisterArgs): string | undefined {
+  if (args.cwd !== undefined) return existingDirectory(args.cwd, '--cwd');
+  return args.type === 'command' ? process.cwd() : undefined;
+}
+
 function resolvedOptions(pairs: string[] | undefined): Record<string, string> {
   const options = parsePairs(pairs, '--opt');
   for (const key of Object.keys(options)) {
@@ -80,7 +86,7 @@ export function buildRegisterSpec(args: RegisterArgs): RegisterSpec {
     name: args.name,
     description: args.description,
     ...commandParts(args),
-    cwd: args.cwd === undefined ? undefined : existingDirectory(args.cwd, '--cwd'),
+    cwd: workingDirectory(args),
     env: parsePairs(args.env, '--env'),
     options: resolvedOptions(args.opt),
     replicas: args.replicas,

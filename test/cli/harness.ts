@@ -2,6 +2,9 @@ import { execaSync, execa, type ResultPromise } from 'execa';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { expect } from 'vitest';
+import { assertProcessGone, isAlive, waitFor } from '../helpers/daemon.js';
+
+export { assertProcessGone, isAlive, waitFor };
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 export const herveBin = join(repoRoot, 'dist/cli/main.js');
@@ -57,26 +60,6 @@ export function herveLive(home: string, args: string[]): ResultPromise<{ reject:
   return execa(process.execPath, [herveBin, ...args], { env: herveEnv(home), reject: false, cwd: repoRoot });
 }
 
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Deadline-bounded polling; returns the first truthy value of `check`. */
-export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 50));
-  }
-}
-
 interface ListedService {
   name: string;
   instances: { pid: number | null }[];
@@ -101,7 +84,7 @@ export async function stopAndProve(home: string, extraPids: number[] = []): Prom
   if (daemonPid) pids.push(Number(daemonPid));
   const survivors: number[] = [];
   for (const pid of pids) {
-    const gone = await waitFor(() => !processAlive(pid), `pid ${pid} to exit`, 10_000).catch(() => false);
+    const gone = await assertProcessGone(pid, 10_000).then(() => true, () => false);
     if (!gone) {
       survivors.push(pid);
       process.kill(pid, 'SIGKILL');
@@ -110,5 +93,5 @@ export async function stopAndProve(home: string, extraPids: number[] = []): Prom
   rmSync(home, { recursive: true, force: true });
   expect(down.exitCode, down.stderr).toBe(0);
   expect(survivors, 'processes left alive after herve down').toEqual([]);
-  for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+  for (const pid of pids) expect(isAlive(pid)).toBe(false);
 }

@@ -38,6 +38,7 @@ describe('buildRegisterSpec', () => {
       restart: { policy: 'on-failure' },
       replicas: 2,
       start: true,
+      cwd: process.cwd(),
     });
   });
 

@@ -1,0 +1,86 @@
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { assertProcessGone, ensureBuilt, herve, herveLive, isAlive, makeHome, stopAndProve, waitFor } from './harness.js';
+
+function daemonPid(upOutput: string): number {
+  const match = /pid\s+(\d+)/.exec(upOutput);
+  if (!match) throw new Error(`no pid in: ${upOutput}`);
+  return Number(match[1]);
+}
+
+describe('herve up / down', () => {
+  let home = '';
+  beforeAll(() => ensureBuilt());
+  afterEach(async () => {
+    if (home) await stopAndProve(home);
+    home = '';
+  });
+
+  it('up starts a detached daemon and says where everything is; a second up says it already runs', async () => {
+    home = makeHome();
+    const up = await herve(home, ['up', '--port', '0']);
+    expect(up.exitCode, up.stderr).toBe(0);
+    const pid = daemonPid(up.stdout);
+    expect(isAlive(pid)).toBe(true);
+    for (const shown of [`HERVE_HOME  ${home}`, join(home, 'herve.sock'), join(home, 'logs')]) expect(up.stdout).toContain(shown);
+    expect(statSync(join(home, 'herve.sock')).isSocket()).toBe(true);
+
+    const again = await herve(home, ['up', '--port', '0']);
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).toContain(`herve is already running (pid ${pid})`);
+  });
+
+  it('down stops the daemon, removes its socket, and a later command says it is not running', async () => {
+    home = makeHome();
+    const pid = daemonPid((await herve(home, ['up', '--port', '0'])).stdout);
+    const down = await herve(home, ['down']);
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect(down.stdout).toContain(`herve stopped (pid ${pid})`);
+    await assertProcessGone(pid);
+    expect(existsSync(join(home, 'herve.sock'))).toBe(false);
+    const ls = await herve(home, ['ls']);
+    expect(ls.exitCode).toBe(3);
+    expect(ls.stderr).toContain('herve daemon is not running — start it with: herve up');
+  });
+
+  it('a daemon killed with -9 leaves a stale socket and pid file that the next up replaces', async () => {
+    home = makeHome();
+    const first = daemonPid((await herve(home, ['up', '--port', '0'])).stdout);
+    process.kill(first, 'SIGKILL');
+    await assertProcessGone(first);
+    expect(existsSync(join(home, 'herve.sock'))).toBe(true);
+    expect(readFileSync(join(home, 'herve.pid'), 'utf8').trim()).toBe(String(first));
+
+    const stale = await herve(home, ['ls']);
+    expect(stale.exitCode).toBe(3);
+    const up = await herve(home, ['up', '--port', '0']);
+    expect(up.exitCode, up.stderr).toBe(0);
+    const second = daemonPid(up.stdout);
+    expect(second).not.toBe(first);
+    expect(readFileSync(join(home, 'herve.pid'), 'utf8').trim()).toBe(String(second));
+    expect((await herve(home, ['ls'])).exitCode).toBe(0);
+  });
+
+  it('up --foreground runs the daemon in this process tree until Ctrl-C, then exits 0', async () => {
+    const foregroundHome = makeHome();
+    const foreground = herveLive(foregroundHome, ['up', '--foreground', '--port', '0']);
+    try {
+      const status = await waitFor(async () => {
+        const ls = await herve(foregroundHome, ['ls', '--json']);
+        return ls.exitCode === 0 ? ls : null;
+      }, { timeoutMs: 15_000, message: 'foreground daemon to answer' });
+      expect(JSON.parse(status.stdout)).toMatchObject({ services: [] });
+      const pid = Number(readFileSync(join(foregroundHome, 'herve.pid'), 'utf8'));
+      foreground.kill('SIGINT');
+      const result = await foreground;
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout).toContain('starting');
+      await assertProcessGone(pid);
+      expect(existsSync(join(foregroundHome, 'herve.sock'))).toBe(false);
+    } finally {
+      foreground.kill('SIGKILL');
+      rmSync(foregroundHome, { recursive: true, force: true });
+    }
+  });
+});
