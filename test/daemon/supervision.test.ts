@@ -1,0 +1,176 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ServiceInfo } from '../../protocol/index.js';
+import { assertProcessGone, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { fixtureService } from '../helpers/fixtures.js';
+
+let daemon: TestDaemon | undefined;
+const seenPids = new Set<number>();
+
+afterEach(async () => {
+  await daemon?.stop();
+  daemon = undefined;
+  for (const pid of seenPids) await assertProcessGone(pid);
+  seenPids.clear();
+});
+
+/** Follow a service's pids as they change, so the cleanup check covers every one. */
+async function track(name: string): Promise<void> {
+  const watcher = await daemon!.connect();
+  watcher.onEvent((event) => {
+    if (event.event !== 'service' || event.data.name !== name) return;
+    for (const instance of event.data.instances) if (instance.pid !== null) seenPids.add(instance.pid);
+  });
+  await watcher.subscribe(['services']);
+}
+
+async function systemLines(name: string): Promise<string[]> {
+  const { lines } = await daemon!.client.call('logs', { service: name, lines: 500 });
+  return lines.filter((line) => line.stream === 'system').map((line) => line.line);
+}
+
+describe('supervision', () => {
+  it('brings a kill -9ed service back with a new pid within the backoff', async () => {
+    daemon = await startDaemon();
+    await track('echo');
+    const before = await daemon.client.call('register', { type: 'echo' });
+    const oldPid = before.instances[0].pid!;
+    const killedAt = Date.now();
+    process.kill(oldPid, 'SIGKILL');
+    const after = await waitFor(async () => {
+      const info = await daemon!.client.call('get', { service: 'echo' });
+      const instance = info.instances[0];
+      return info.status === 'running' && instance.pid !== oldPid ? info : null;
+    }, { timeoutMs: 5000, message: 'echo did not come back' });
+    const backMs = Date.now() - killedAt;
+    const response = await fetch(`http://127.0.0.1:${after.instances[0].port}/hello`);
+    expect(response.status).toBe(200);
+    expect(after.instances[0].restarts).toBe(1);
+    expect(after.instances[0].lastExit).toMatchObject({ code: null, signal: 'SIGKILL' });
+    expect(after.restarts).toBe(1);
+    expect(backMs).toBeLessThan(2000);
+    await assertProcessGone(oldPid);
+  });
+
+  it('marks a crash-looping service crashed and stops restarting it until start', async () => {
+    daemon = await startDaemon();
+    await track('flaky');
+    const spec = fixtureService('flaky', 'crash-after.mjs', {
+      env: { CRASH_AFTER_MS: '50' },
+      health: { path: null },
+      restart: { backoffInitialMs: 20, crashLoopLimit: 3, crashLoopWindowMs: 10_000 },
+    });
+    await daemon.client.call('register', { ...spec, start: false });
+    await daemon.client.call('start', { service: 'flaky', wait: false });
+    const crashed = await waitFor(async () => {
+      const info = await daemon!.client.call('get', { service: 'flaky' });
+      return info.status === 'crashed' ? info : null;
+    }, { message: 'flaky never became crashed' });
+    expect(crashed.instances[0]).toMatchObject({ status: 'crashed', pid: null, restarts: 2 });
+    expect((await systemLines('flaky')).some((line) => line.startsWith('crash loop: 3 exits'))).toBe(true);
+
+    // No restart happens on its own.
+    const settled = await daemon.client.call('get', { service: 'flaky' });
+    await new Promise((done) => setTimeout(done, 300));
+    expect(await daemon.client.call('get', { service: 'flaky' })).toMatchObject({ status: 'crashed', restarts: settled.restarts });
+
+    // `start` clears the crash loop and runs it again.
+    const restarted = await daemon.client.call('start', { service: 'flaky', wait: false });
+    expect(restarted.status).not.toBe('crashed');
+    await daemon.client.call('stop', { service: 'flaky' });
+  });
+
+  it('restart policy never leaves a failed instance crashed, on-failure keeps a clean exit stopped', async () => {
+    daemon = await startDaemon();
+    await track('once');
+    await track('clean');
+    await daemon.client.call('register', fixtureService('once', 'crash-after.mjs', { env: { CRASH_AFTER_MS: '50' }, health: { path: null }, restart: { policy: 'never' } }));
+    await daemon.client.call('register', {
+      type: 'command',
+      name: 'clean',
+      command: process.execPath,
+      args: ['-e', 'setTimeout(() => process.exit(0), 50)'],
+      health: { path: null },
+      restart: { policy: 'on-failure' },
+    });
+    const once = await waitFor(async () => {
+      const info = await daemon!.client.call('get', { service: 'once' });
+      return info.instances[0].status === 'crashed' ? info : null;
+    });
+    expect(once.instances[0]).toMatchObject({ restarts: 0, lastExit: { code: 1 } });
+    const clean = await waitFor(async () => {
+      const info = await daemon!.client.call('get', { service: 'clean' });
+      return info.instances[0].lastExit ? info : null;
+    });
+    expect(clean.instances[0]).toMatchObject({ status: 'stopped', restarts: 0, lastExit: { code: 0 } });
+  });
+
+  it('restarts an instance that never turns ready within startTimeoutMs, and never routes to it', async () => {
+    daemon = await startDaemon();
+    await track('mute');
+    const info = await daemon.client.call('register', {
+      ...fixtureService('mute', 'never-healthy.mjs', { health: { startTimeoutMs: 300, intervalMs: 100 }, restart: { stopGraceMs: 500 } }),
+      start: false,
+    });
+    expect(info.status).toBe('stopped');
+    await daemon.client.call('start', { service: 'mute', wait: false });
+    await waitFor(async () => (await systemLines('mute')).some((line) => line.startsWith('not ready within 300 ms')), { message: 'no start timeout' });
+    const restarted = await waitFor(async () => {
+      const current = await daemon!.client.call('get', { service: 'mute' });
+      return current.instances[0].restarts >= 1 ? current : null;
+    });
+    expect(restarted.instances[0].ready).toBe(false);
+    expect(['starting', 'backoff']).toContain(restarted.instances[0].status);
+    await daemon.client.call('stop', { service: 'mute' });
+  });
+
+  it('turns a ready instance that fails its probes unhealthy, then restarts it', async () => {
+    daemon = await startDaemon();
+    await track('sick');
+    // Healthy for 400 ms, then /health answers 500.
+    const program = [
+      "const started = Date.now();",
+      "require('node:http').createServer((req, res) => { res.statusCode = Date.now() - started < 400 ? 200 : 500; res.end(); })",
+      ".listen(Number(process.env.PORT), '127.0.0.1');",
+    ].join('');
+    await daemon.client.call('register', {
+      type: 'command',
+      name: 'sick',
+      command: process.execPath,
+      args: ['-e', program],
+      health: { intervalMs: 50, unhealthyThreshold: 2, restartAfterMs: 300 },
+    });
+    const statuses: string[] = [];
+    const watcher = await daemon.connect();
+    watcher.onEvent((event) => {
+      if (event.event === 'service' && event.data.name === 'sick') statuses.push(event.data.instances[0].status);
+    });
+    await watcher.subscribe(['services']);
+    const unhealthy: ServiceInfo = await waitFor(async () => {
+      const current = await daemon!.client.call('get', { service: 'sick' });
+      return current.status === 'unhealthy' ? current : null;
+    }, { message: 'never unhealthy' });
+    expect(unhealthy.instances[0].ready).toBe(false);
+    await waitFor(async () => (await daemon!.client.call('get', { service: 'sick' })).instances[0].restarts >= 1, { message: 'unhealthy instance not restarted' });
+    expect((await systemLines('sick')).some((line) => line.startsWith('unhealthy for 300 ms'))).toBe(true);
+    await daemon.client.call('stop', { service: 'sick' });
+  });
+
+  it('reports a command that does not exist as a system line and a failed instance; the daemon lives on', async () => {
+    daemon = await startDaemon();
+    const info = await daemon.client.call('register', {
+      type: 'command',
+      name: 'ghost',
+      command: '/nonexistent/herve-no-such-program',
+      restart: { backoffInitialMs: 10, crashLoopLimit: 2 },
+    });
+    expect(info.instances[0].pid).toBeNull();
+    const crashed = await waitFor(async () => {
+      const current = await daemon!.client.call('get', { service: 'ghost' });
+      return current.status === 'crashed' ? current : null;
+    });
+    expect(crashed.instances[0].status).toBe('crashed');
+    const lines = await systemLines('ghost');
+    expect(lines.some((line) => line.startsWith('failed to start:') && line.includes('ENOENT'))).toBe(true);
+    expect((await daemon.client.call('ping')).pong).toBe(true);
+  });
+});
