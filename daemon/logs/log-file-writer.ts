@@ -27,6 +27,7 @@ export class LogFileWriter {
   private waiters: { target: number; resolve: () => void }[] = [];
   private closed = false;
   private failure: unknown = null;
+  private rotationHolds = 0;
 
   constructor(private readonly path: string, private readonly policy: RotationPolicy) {}
 
@@ -52,6 +53,20 @@ export class LogFileWriter {
     await this.draining;
     await this.handle?.close();
     this.handle = null;
+  }
+
+  /**
+   * Defers rotation until the returned release is called, so a reader walking
+   * `.log`, `.log.1` … does not see a file move under it and read it twice.
+   */
+  holdRotation(): () => void {
+    this.rotationHolds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.rotationHolds--;
+    };
   }
 
   /** The last write error, if the disk refused (kept so the daemon can report it). */
@@ -91,12 +106,13 @@ export class LogFileWriter {
       const room = this.policy.maxFileBytes - this.size;
       let cut = rest.length <= room ? rest.length : room > 0 ? rest.lastIndexOf(0x0a, room - 1) + 1 : 0;
       if (cut === 0) {
-        if (this.size > 0) {
+        if (this.size > 0 && this.rotationHolds === 0) {
           await this.rotate();
           continue;
         }
-        // One line longer than a whole file: kept whole rather than cut.
-        cut = rest.indexOf(0x0a) + 1 || rest.length;
+        // A line longer than a whole file is kept whole rather than cut; while a reader
+        // holds rotation off, the file grows past its limit for that moment instead.
+        cut = this.rotationHolds > 0 ? rest.length : rest.indexOf(0x0a) + 1 || rest.length;
       }
       await handle.write(rest.subarray(0, cut));
       this.size += cut;

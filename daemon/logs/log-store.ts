@@ -105,11 +105,18 @@ export class LogStore implements LogSink {
   }
 
   private async tailService(service: string, count: number, accept: (line: LogLine) => boolean): Promise<LogLine[]> {
-    assertSafeName(service);
+    // A name that could not be a file name has no log.
+    if (!SAFE_NAME.test(service)) return [];
     const fromMemory = this.rings.get(service)?.last(count, accept) ?? [];
     if (fromMemory.length >= count) return fromMemory;
-    await this.writers.get(service)?.flushed();
-    return tailFiles(this.pathOf(service), this.keepFiles, service, count, accept);
+    const writer = this.writers.get(service);
+    await writer?.flushed();
+    const release = writer?.holdRotation();
+    try {
+      return await tailFiles(this.pathOf(service), this.keepFiles, service, count, accept);
+    } finally {
+      release?.();
+    }
   }
 
   private async knownServices(): Promise<string[]> {

@@ -151,4 +151,29 @@ describe('LogStore', () => {
     expect(() => logs.append(line('../evil', 'x'))).toThrow(/unsafe/);
     expect(() => logs.lineSplitter('a/b', 0, 'stdout')).toThrow(/unsafe/);
   });
+
+  it('answers a tail for a name that cannot be a log file with no lines', async () => {
+    expect(await open().tail({ service: '../etc/passwd', lines: 10 })).toEqual([]);
+  });
+
+  it('does not rotate a file while a tail is reading the files, so no line is read twice', async () => {
+    const logs = open({ maxFileBytes: 20_000, keepFiles: 5, ringSize: 0 });
+    const at = Date.now();
+    for (let i = 0; i < 3000; i++) logs.append(line('busy', `b${i}`, at));
+    await logs.flush();
+    // Tails race a steady stream of appends that would rotate the file many times.
+    let next = 3000;
+    const writer = setInterval(() => {
+      for (let k = 0; k < 200; k++) logs.append(line('busy', `b${next++}`, at));
+    }, 1);
+    try {
+      for (let round = 0; round < 20; round++) {
+        const tailed = await logs.tail({ service: 'busy', lines: 2500 });
+        const numbers = tailed.map((entry) => Number(entry.line.slice(1)));
+        expect(numbers).toEqual(numbers.map((_, i) => numbers[0] + i));
+      }
+    } finally {
+      clearInterval(writer);
+    }
+  });
 });
