@@ -1,0 +1,113 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RouteTable, ServiceControl } from '../contracts.js';
+import type { MetricsExporter } from '../metrics/metrics-registry.js';
+import { checkBasicAuth } from './basic-auth.js';
+import { healthReport, routeListing } from './overview.js';
+import { sendCaught, sendError, sendJson } from './http-replies.js';
+import { BodyTooLarge, MAX_BODY_BYTES, readBody } from './read-body.js';
+import { parseRegisterBody } from './register-body.js';
+
+export interface AdminContext {
+  control: ServiceControl;
+  routes: RouteTable;
+  metrics: MetricsExporter;
+  env: NodeJS.ProcessEnv;
+  startedAt: number;
+  /** The proxy's port once listening. */
+  port(): number;
+  /** Upstream pool figures, for `/_herve/upstreams` (diagnostics and the benchmark). */
+  upstreams(): unknown;
+  log(message: string): void;
+}
+
+const ACTIONS = new Set(['start', 'stop', 'restart', 'unregister']);
+const DISABLED_HINT =
+  'set AUTH_ADMIN_ID and AUTH_ADMIN_SECRET in the daemon’s environment and restart it, e.g. herve down && AUTH_ADMIN_ID=admin AUTH_ADMIN_SECRET=password herve up';
+
+/**
+ * Herve's own endpoints on the proxy port: `/` (routes), `/health`, `/metrics`,
+ * `/_herve/upstreams`, and the seed's service API under `/services` (Basic auth).
+ */
+export async function handleAdmin(req: IncomingMessage, res: ServerResponse, context: AdminContext): Promise<void> {
+  try {
+    const url = new URL(req.url ?? '/', 'http://herve.invalid');
+    const segments = url.pathname.split('/').filter((segment) => segment.length > 0).map(decodeURIComponent);
+    const method = req.method ?? 'GET';
+    const [head] = segments;
+    if (head === undefined) return onlyGet(req, res, () => sendJson(res, 200, routeListing(context)));
+    if (head === 'health' && segments.length === 1) return onlyGet(req, res, () => sendJson(res, 200, healthReport(context)));
+    if (head === 'metrics' && segments.length === 1) return await sendMetrics(req, res, context);
+    if (head === '_herve' && segments[1] === 'upstreams') return onlyGet(req, res, () => sendJson(res, 200, { upstreams: context.upstreams() }));
+    if (head !== 'services') return sendError(res, 404, 'not_found', `no such endpoint: ${method} ${url.pathname}`, 'see GET / for the routes');
+    if (!authorized(req, res, context)) return;
+    await serviceEndpoint(req, res, context, segments.slice(1), url.searchParams);
+  } catch (error) {
+    sendCaught(res, error, context.log);
+  }
+}
+
+function onlyGet(req: IncomingMessage, res: ServerResponse, reply: () => void): void {
+  if (req.method === 'GET' || req.method === 'HEAD') reply();
+  else sendError(res, 405, 'method_not_allowed', `${req.method} is not allowed here`, 'use GET', { allow: 'GET, HEAD' });
+}
+
+async function sendMetrics(req: IncomingMessage, res: ServerResponse, context: AdminContext): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return onlyGet(req, res, () => undefined);
+  const text = await context.metrics.text();
+  res.writeHead(200, { 'content-type': context.metrics.contentType, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function authorized(req: IncomingMessage, res: ServerResponse, context: AdminContext): boolean {
+  const outcome = checkBasicAuth(req.headers.authorization, context.env);
+  if (outcome === 'allowed') return true;
+  if (outcome === 'disabled') sendError(res, 503, 'admin_disabled', 'the admin API is off: no admin credentials are set', DISABLED_HINT);
+  else sendError(res, 401, 'unauthorized', 'wrong or missing admin credentials', 'pass them with curl -u ID:SECRET', { 'www-authenticate': 'Basic realm="herve", charset="UTF-8"' });
+  req.resume();
+  return false;
+}
+
+async function serviceEndpoint(req: IncomingMessage, res: ServerResponse, context: AdminContext, rest: string[], query: URLSearchParams): Promise<void> {
+  const method = req.method ?? 'GET';
+  const { control } = context;
+  if (rest.length === 0) {
+    if (method !== 'GET' && method !== 'HEAD') return notAllowed(res, 'GET');
+    return sendJson(res, 200, { services: control.list() });
+  }
+  if (rest.length === 1 && rest[0] === 'register') {
+    if (method !== 'POST') return notAllowed(res, 'POST');
+    const spec = parseRegisterBody(await readRegisterBody(req, res), req.headers['content-type']);
+    return sendJson(res, 201, await control.register(spec));
+  }
+  if (rest.length === 1) {
+    if (method !== 'GET' && method !== 'HEAD') return notAllowed(res, 'GET');
+    return sendJson(res, 200, control.get(rest[0]));
+  }
+  const [ref, action] = rest;
+  if (rest.length !== 2 || !ACTIONS.has(action)) {
+    return sendError(res, 404, 'not_found', `no such endpoint: ${method} /services/${rest.join('/')}`, 'actions: start, stop, restart, unregister');
+  }
+  if (method !== 'POST') return notAllowed(res, 'POST');
+  req.resume();
+  const wait = query.get('wait') !== 'false' && query.get('wait') !== '0';
+  const result = action === 'unregister' ? await control.unregister(ref) : await control[action as 'start' | 'stop' | 'restart'](ref, wait);
+  sendJson(res, 200, result);
+}
+
+async function readRegisterBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer> {
+  try {
+    return await readBody(req, MAX_BODY_BYTES);
+  } catch (error) {
+    if (!(error instanceof BodyTooLarge)) throw error;
+    res.setHeader('connection', 'close');
+    sendError(res, 413, 'payload_too_large', error.message, 'register bodies are small forms or JSON documents');
+    throw new HandledAlready();
+  }
+}
+
+/** The reply is already sent; unwinds to the top handler, which sends nothing more. */
+class HandledAlready extends Error {}
+
+function notAllowed(res: ServerResponse, allow: string): void {
+  sendError(res, 405, 'method_not_allowed', `use ${allow} here`, undefined, { allow });
+}

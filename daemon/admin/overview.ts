@@ -1,0 +1,42 @@
+import type { ServiceInfo } from '../../protocol/index.js';
+import type { AdminContext } from './admin-api.js';
+
+/** `GET /health`: the daemon is up, with counts of what it runs. No auth. */
+export function healthReport(context: AdminContext): Record<string, unknown> {
+  let services: ServiceInfo[] = [];
+  try {
+    services = context.control.list();
+  } catch (error) {
+    context.log(`health: service list unavailable: ${(error as Error).message}`);
+  }
+  const byStatus: Record<string, number> = {};
+  let instances = 0;
+  let ready = 0;
+  for (const service of services) {
+    byStatus[service.status] = (byStatus[service.status] ?? 0) + 1;
+    instances += service.instances.length;
+    ready += service.instances.filter((instance) => instance.ready).length;
+  }
+  return {
+    status: 'ok',
+    pid: process.pid,
+    uptimeMs: Date.now() - context.startedAt,
+    port: context.port(),
+    services: { total: services.length, ...byStatus },
+    instances: { total: instances, ready },
+    admin: context.env.AUTH_ADMIN_ID && context.env.AUTH_ADMIN_SECRET ? 'enabled' : 'disabled',
+  };
+}
+
+/** `GET /`: every route the proxy serves, by path and by host. */
+export function routeListing(context: AdminContext): Record<string, unknown> {
+  const port = context.port();
+  const routes = context.routes.names().sort().map((name) => ({
+    name,
+    path: `/${name}/`,
+    url: `http://localhost:${port}/${name}/`,
+    host: `${name}.localhost:${port}`,
+    ready: context.routes.targets(name)?.length ?? 0,
+  }));
+  return { routes, herve: ['/health', '/services', '/metrics'] };
+}

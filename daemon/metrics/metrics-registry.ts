@@ -1,0 +1,95 @@
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { ServiceControl } from '../contracts.js';
+import type { RequestStatsRecorder } from '../stats/request-stats.js';
+import { RequestDurationMetric } from './latency-histogram-metric.js';
+
+const STATUS_CLASS_LABELS = ['other', '1xx', '2xx', '3xx', '4xx', '5xx'];
+
+export interface MetricsExporter {
+  contentType: string;
+  text(): Promise<string>;
+}
+
+/**
+ * Herve's Prometheus metrics on a registry of its own (never prom-client's global).
+ * Every value is read at scrape time from the request stats and the orchestrator,
+ * so serving requests costs nothing here.
+ */
+export function createMetrics(stats: RequestStatsRecorder, control: ServiceControl, log: (message: string) => void): MetricsExporter {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  new Counter({
+    name: 'herve_http_requests_total',
+    help: 'Proxied requests per service and status class',
+    labelNames: ['service', 'status_class'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [service, totals] of stats.totals()) {
+        totals.statusClasses.forEach((count, index) => {
+          if (count > 0) this.inc({ service, status_class: STATUS_CLASS_LABELS[index] }, count);
+        });
+      }
+    },
+  });
+  registry.registerMetric(new RequestDurationMetric(stats) as unknown as Counter);
+
+  new Counter({
+    name: 'herve_service_restarts_total',
+    help: 'Restarts of a service’s instances since it was registered',
+    labelNames: ['service'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const service of safeList(control, log)) if (service.restarts > 0) this.inc({ service: service.name }, service.restarts);
+    },
+  });
+  new Gauge({
+    name: 'herve_instance_up',
+    help: '1 when the instance is ready for traffic, else 0',
+    labelNames: ['service', 'instance'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const service of safeList(control, log)) {
+        for (const instance of service.instances) this.set({ service: service.name, instance: String(instance.index) }, instance.ready ? 1 : 0);
+      }
+    },
+  });
+  registerProcessGauges(registry, control, log);
+
+  return { contentType: registry.contentType, text: () => registry.metrics() };
+}
+
+function registerProcessGauges(registry: Registry, control: ServiceControl, log: (message: string) => void): void {
+  const gauges = [
+    ['herve_process_cpu_percent', 'CPU use of a service’s processes in percent of one core, summed over its instances', 'cpuPercent'],
+    ['herve_process_resident_memory_bytes', 'Resident memory of a service’s processes, summed over its instances', 'rssBytes'],
+  ] as const;
+  for (const [name, help, field] of gauges) {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['service'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        try {
+          for (const service of control.stats().services) this.set({ service: service.name }, service[field]);
+        } catch (error) {
+          log(`metrics: process stats unavailable: ${(error as Error).message}`);
+        }
+      },
+    });
+  }
+}
+
+function safeList(control: ServiceControl, log: (message: string) => void): ReturnType<ServiceControl['list']> {
+  try {
+    return control.list();
+  } catch (error) {
+    log(`metrics: service list unavailable: ${(error as Error).message}`);
+    return [];
+  }
+}

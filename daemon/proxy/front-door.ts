@@ -1,0 +1,118 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { handleAdmin, type AdminContext } from '../admin/admin-api.js';
+import type { RequestStatsSource, RouteTable, ServiceControl } from '../contracts.js';
+import { createMetrics } from '../metrics/metrics-registry.js';
+import { RequestStatsRecorder } from '../stats/request-stats.js';
+import { closeServer, DEFAULT_HOSTS, listenAll } from './listen-loopback.js';
+import { ProxyExchange, type ProxyContext } from './proxy-exchange.js';
+import { sendProxyError } from './proxy-errors.js';
+import { RoundRobin } from './round-robin.js';
+import { matchService, rawHost, type ServiceMatch } from './route-match.js';
+import { UpstreamPools } from './upstream-pools.js';
+import { WebsocketUpgrades } from './websocket-upgrades.js';
+
+export interface FrontDoorOptions {
+  port: number;
+  /** Default: 127.0.0.1 and ::1 (when the machine has IPv6), so http://localhost:PORT always works. */
+  host?: string;
+  routes: RouteTable;
+  control: ServiceControl;
+  log?: (message: string) => void;
+  /** Longest wait for an upstream's response headers before a 504 (default 30 s). */
+  upstreamTimeoutMs?: number;
+  /** Where AUTH_ADMIN_ID / AUTH_ADMIN_SECRET are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface FrontDoor {
+  port: number;
+  requestStats: RequestStatsSource;
+  close(): Promise<void>;
+}
+
+const DEFAULT_UPSTREAM_TIMEOUT_MS = 30_000;
+const CONNECTIONS_PER_UPSTREAM = 128;
+// Below Node's default server keep-alive (5 s), so the proxy drops an idle socket before the upstream does.
+const UPSTREAM_KEEP_ALIVE_MS = 4_000;
+
+/**
+ * The HTTP front door on PORT: proxies `/<name>/…` and `<name>.localhost` to
+ * ready instances, and serves Herve's own endpoints (`/`, `/health`,
+ * `/services…`, `/metrics`). Throws HerveError('port_in_use') without leaving
+ * anything open when the port is taken.
+ */
+export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDoor> {
+  const log = options.log ?? (() => undefined);
+  const stats = new RequestStatsRecorder();
+  const pools = new UpstreamPools({ connectionsPerUpstream: CONNECTIONS_PER_UPSTREAM, keepAliveTimeoutMs: UPSTREAM_KEEP_ALIVE_MS });
+  const roundRobin = new RoundRobin();
+  const proxy: ProxyContext = {
+    routes: options.routes,
+    pools,
+    roundRobin,
+    stats,
+    upstreamTimeoutMs: options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
+  };
+  const websockets = new WebsocketUpgrades(options.routes, roundRobin);
+  let port = options.port;
+  const admin: AdminContext = {
+    control: options.control,
+    routes: options.routes,
+    metrics: createMetrics(stats, options.control, log),
+    env: options.env ?? process.env,
+    startedAt: Date.now(),
+    port: () => port,
+    upstreams: () => pools.usage(),
+    log,
+  };
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    const match = matchService(req.url ?? '/', rawHost(req.rawHeaders));
+    if (match === null) void handleAdmin(req, res, admin);
+    else proxyRequest(proxy, req, res, match);
+  };
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => websockets.handle(req, socket, head);
+  const makeServer = (): Server => {
+    // No overall request deadline: uploads of any size stream through; a stuck upstream is bounded by the 504.
+    const server = createServer({ requestTimeout: 0 }, onRequest);
+    server.on('upgrade', onUpgrade);
+    return server;
+  };
+
+  let servers: Server[];
+  try {
+    const hosts = options.host === undefined ? DEFAULT_HOSTS : [options.host];
+    ({ port, servers } = await listenAll(makeServer, options.port, hosts));
+  } catch (error) {
+    websockets.close();
+    await pools.close();
+    throw error;
+  }
+  log(`front door listening on port ${port}`);
+
+  return {
+    port,
+    requestStats: stats,
+    async close() {
+      websockets.close();
+      await Promise.all(servers.map(closeServer));
+      await pools.close();
+    },
+  };
+}
+
+function proxyRequest(context: ProxyContext, req: IncomingMessage, res: ServerResponse, match: ServiceMatch): void {
+  const targets = context.routes.targets(match.name);
+  if (targets === undefined) {
+    sendProxyError(res, 'unknown_service', `no service named ${match.name}; GET / lists the routes`, match.name);
+    return;
+  }
+  if (targets.length === 0) {
+    const status = sendProxyError(res, 'no_ready_instance', `no ready instance of ${match.name}; try again shortly`, match.name);
+    context.stats.record(match.name, null, status, 0, 0);
+    return;
+  }
+  const target = context.roundRobin.next(match.name, targets);
+  new ProxyExchange(context, req, res, match.name, match.path, match.prefix, target).dispatch();
+}

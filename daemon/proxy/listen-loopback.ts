@@ -1,0 +1,81 @@
+import type { Server } from 'node:http';
+import { HerveError } from '../errors.js';
+
+/**
+ * Default listen addresses: loopback only, both families, so http://localhost:PORT
+ * works whichever address `localhost` resolves to, and nothing is exposed to the
+ * network (the proxy itself has no auth). `::` would answer on every interface.
+ */
+export const DEFAULT_HOSTS = ['127.0.0.1', '::1'] as const;
+
+/** Address families a machine may lack; then we serve the other family only. */
+const UNAVAILABLE = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT']);
+const EPHEMERAL_ATTEMPTS = 5;
+
+export function portInUse(port: number): HerveError {
+  return new HerveError(
+    'port_in_use',
+    `port ${port} is already in use`,
+    `stop what uses it or pick another: herve up --port N / PORT=N`,
+  );
+}
+
+function listenOnce(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error): void => {
+      server.off('listening', onListening);
+      reject(error);
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      const address = server.address();
+      resolve(typeof address === 'object' && address !== null ? address.port : port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen({ port, host, exclusive: true });
+  });
+}
+
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) {
+      resolve();
+      return;
+    }
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/**
+ * Listens with one server per host, all on the same port (the first resolves
+ * port 0). On failure closes whatever it opened and throws HerveError('port_in_use').
+ */
+export async function listenAll(makeServer: () => Server, port: number, hosts: readonly string[]): Promise<{ port: number; servers: Server[] }> {
+  for (let attempt = 0; ; attempt++) {
+    const servers: Server[] = [];
+    let resolvedPort = port;
+    try {
+      for (const [index, host] of hosts.entries()) {
+        const server = makeServer();
+        try {
+          resolvedPort = await listenOnce(server, resolvedPort, host);
+          servers.push(server);
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code ?? '';
+          if (index > 0 && UNAVAILABLE.has(code)) continue;
+          throw error;
+        }
+      }
+      return { port: resolvedPort, servers };
+    } catch (error) {
+      await Promise.all(servers.map(closeServer));
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EADDRINUSE') throw error;
+      // Port 0 picked a port free on one family but taken on the other: try another.
+      if (port === 0 && attempt < EPHEMERAL_ATTEMPTS) continue;
+      throw portInUse(port === 0 ? resolvedPort : port);
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import type { ServerResponse } from 'node:http';
+
+export type ProxyErrorCode = 'unknown_service' | 'no_ready_instance' | 'bad_gateway' | 'gateway_timeout';
+
+const STATUS: Record<ProxyErrorCode, number> = {
+  unknown_service: 404,
+  no_ready_instance: 503,
+  bad_gateway: 502,
+  gateway_timeout: 504,
+};
+
+/** Seconds a client is told to wait when no instance is ready. */
+const RETRY_AFTER_SECONDS = '1';
+
+/** The proxy's JSON error `{error, message, service}`; never a stack trace. */
+export function sendProxyError(res: ServerResponse, code: ProxyErrorCode, message: string, service: string): number {
+  const status = STATUS[code];
+  if (res.headersSent) {
+    res.destroy();
+    return status;
+  }
+  const body = JSON.stringify({ error: code, message, service });
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+  };
+  if (code === 'no_ready_instance') headers['retry-after'] = RETRY_AFTER_SECONDS;
+  res.writeHead(status, headers);
+  res.end(body);
+  return status;
+}

@@ -1,0 +1,179 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Dispatcher } from 'undici';
+import type { RouteTable, RouteTarget } from '../contracts.js';
+import type { RequestStatsRecorder } from '../stats/request-stats.js';
+import { forwardedRequest } from './forwarded-headers.js';
+import { sendProxyError } from './proxy-errors.js';
+import type { RoundRobin } from './round-robin.js';
+import type { UpstreamPools } from './upstream-pools.js';
+
+/** What every exchange shares: built once per front door. */
+export interface ProxyContext {
+  routes: RouteTable;
+  pools: UpstreamPools;
+  roundRobin: RoundRobin;
+  stats: RequestStatsRecorder;
+  upstreamTimeoutMs: number;
+}
+
+/** Status recorded for a request the client gave up on before a response started (nginx's 499). */
+const CLIENT_CLOSED = 499;
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+const RESPONSE_HOP_HEADERS = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'trailer', 'upgrade'];
+
+const kExchange = Symbol('herve.exchange');
+type TrackedResponse = ServerResponse & { [kExchange]?: ProxyExchange };
+
+// Module-level listeners (not per-request closures): `this` is the response.
+function onClientClose(this: TrackedResponse): void {
+  this[kExchange]?.clientClosed();
+}
+function onClientDrain(this: TrackedResponse): void {
+  this[kExchange]?.resumeUpstream();
+}
+
+/**
+ * One proxied request: an undici dispatch handler that streams the upstream
+ * response into the client response with backpressure, retries a failed
+ * connect once for idempotent bodiless requests, and records the outcome.
+ */
+export class ProxyExchange implements Dispatcher.DispatchHandler {
+  private readonly startedAt = performance.now();
+  private readonly headers: string[];
+  private readonly requestId: string;
+  private readonly hasBody: boolean;
+  private readonly retryable: boolean;
+  private controller: Dispatcher.DispatchController | null = null;
+  private responseStarted = false;
+  private done = false;
+  private retried = false;
+  private status = 0;
+  private bytesOut = 0;
+
+  constructor(
+    private readonly context: ProxyContext,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly service: string,
+    private readonly path: string,
+    prefix: string | null,
+    private target: RouteTarget,
+  ) {
+    const forwarded = forwardedRequest(req, prefix);
+    this.headers = forwarded.headers;
+    this.requestId = forwarded.requestId;
+    this.hasBody = forwarded.hasBody;
+    this.retryable = !forwarded.hasBody && IDEMPOTENT.has(req.method ?? '');
+    (res as TrackedResponse)[kExchange] = this;
+    res.on('close', onClientClose);
+  }
+
+  dispatch(): void {
+    const req = this.req;
+    const method = req.method ?? 'GET';
+    this.context.pools.get(this.target.port).dispatch(
+      {
+        path: this.path,
+        method,
+        headers: this.headers,
+        body: this.hasBody ? req : null,
+        headersTimeout: this.context.upstreamTimeoutMs,
+        // Streams (SSE, long downloads) may idle for long; only the wait for headers is bounded.
+        bodyTimeout: 0,
+      },
+      this,
+    );
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.done) controller.abort(new Error('client closed the connection'));
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    this.responseStarted = true;
+    this.status = statusCode;
+    for (const name of RESPONSE_HOP_HEADERS) if (headers[name] !== undefined) delete headers[name];
+    if (headers['x-request-id'] === undefined) headers['x-request-id'] = this.requestId;
+    const res = this.res;
+    res.writeHead(statusCode, headers);
+    // Streams without a length (SSE, chunked) must show their headers before their first chunk.
+    if (headers['content-length'] === undefined) res.flushHeaders();
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.bytesOut += chunk.length;
+    if (!this.res.write(chunk)) {
+      controller.pause();
+      this.res.once('drain', onClientDrain);
+    }
+  }
+
+  onResponseEnd(): void {
+    this.res.end();
+    this.finish(this.status);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (this.done) return;
+    if (this.responseStarted) {
+      // Mid-body failure: the status is already out; cut the client off so it sees a truncated response.
+      this.res.destroy();
+      this.finish(this.status);
+      return;
+    }
+    if (this.shouldRetry(error)) {
+      this.retryOnAnotherInstance();
+      return;
+    }
+    this.finish(this.sendError(error));
+  }
+
+  clientClosed(): void {
+    if (this.done) return;
+    this.finish(this.responseStarted ? this.status : CLIENT_CLOSED);
+    // Aborting destroys the upstream socket: a half-read response cannot go back to the pool.
+    this.controller?.abort(new Error('client closed the connection'));
+  }
+
+  resumeUpstream(): void {
+    this.controller?.resume();
+  }
+
+  private shouldRetry(error: Error): boolean {
+    return this.retryable && !this.retried && CONNECT_FAILURES.has((error as NodeJS.ErrnoException).code ?? '');
+  }
+
+  private retryOnAnotherInstance(): void {
+    this.retried = true;
+    const targets = this.context.routes.targets(this.service);
+    if (targets === undefined || targets.length === 0) {
+      this.finish(sendProxyError(this.res, 'no_ready_instance', `no ready instance of ${this.service}`, this.service));
+      return;
+    }
+    this.target = this.context.roundRobin.other(this.service, targets, this.target);
+    this.controller = null;
+    this.dispatch();
+  }
+
+  private sendError(error: Error): number {
+    const code = (error as NodeJS.ErrnoException).code ?? error.name;
+    const where = `${this.service}#${this.target.instance} on port ${this.target.port}`;
+    if (code === 'UND_ERR_HEADERS_TIMEOUT') {
+      const seconds = this.context.upstreamTimeoutMs / 1000;
+      return sendProxyError(this.res, 'gateway_timeout', `${where} sent no response within ${seconds} s`, this.service);
+    }
+    return sendProxyError(this.res, 'bad_gateway', `${where} failed: ${code}`, this.service);
+  }
+
+  private finish(status: number): void {
+    this.done = true;
+    const res = this.res as TrackedResponse;
+    res[kExchange] = undefined;
+    const latencyMs = performance.now() - this.startedAt;
+    this.context.stats.record(this.service, this.target.instance, status, this.bytesOut, latencyMs);
+  }
+}
