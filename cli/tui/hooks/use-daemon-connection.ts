@@ -1,0 +1,65 @@
+import { useEffect, useState } from 'react';
+import type { DaemonClient } from '../../client/index.js';
+
+/** Opens a new connection to the daemon (hello included); rejects when none answers. */
+export type ConnectDaemon = () => Promise<DaemonClient>;
+
+export interface ConnectionState {
+  phase: 'connecting' | 'connected' | 'disconnected';
+  client: DaemonClient | null;
+  /** Why the last attempt failed, when it did. */
+  error: string | null;
+  /** Failed attempts since the last success. */
+  retries: number;
+}
+
+const INITIAL: ConnectionState = { phase: 'connecting', client: null, error: null, retries: 0 };
+
+/**
+ * A live connection: connects at once, and whenever the connection ends or an attempt fails,
+ * tries again every `retryMs` until the daemon answers. Never blocks rendering.
+ */
+export function useDaemonConnection(connect: ConnectDaemon, retryMs = 1000): ConnectionState {
+  const [state, setState] = useState<ConnectionState>(INITIAL);
+
+  useEffect(() => {
+    let stopped = false;
+    let retryTimer: NodeJS.Timeout | undefined;
+    let current: DaemonClient | null = null;
+
+    const retryLater = (error: string | null) => {
+      setState((previous) => ({ phase: 'disconnected', client: null, error, retries: previous.retries + 1 }));
+      retryTimer = setTimeout(attempt, retryMs);
+    };
+
+    async function attempt(): Promise<void> {
+      let client: DaemonClient;
+      try {
+        client = await connect();
+      } catch (error) {
+        if (!stopped) retryLater(error instanceof Error ? error.message : String(error));
+        return;
+      }
+      if (stopped) {
+        client.close();
+        return;
+      }
+      current = client;
+      client.onClose(() => {
+        if (stopped || current !== client) return;
+        current = null;
+        retryLater('connection closed');
+      });
+      setState({ phase: 'connected', client, error: null, retries: 0 });
+    }
+
+    void attempt();
+    return () => {
+      stopped = true;
+      clearTimeout(retryTimer);
+      current?.close();
+    };
+  }, [connect, retryMs]);
+
+  return state;
+}

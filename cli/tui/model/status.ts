@@ -1,0 +1,15 @@
+import type { ServiceStatus } from '../../../protocol/index.js';
+
+/** A symbol per status so the table reads without colour (NO_COLOR, colour blindness). */
+export const STATUS_SYMBOL: Record<ServiceStatus, string> = {
+  running: '●',
+  starting: '◔',
+  stopping: '◕',
+  stopped: '○',
+  unhealthy: '▲',
+  crashed: '✖',
+};
+
+export function statusLabel(status: ServiceStatus): string {
+  return `${STATUS_SYMBOL[status]} ${status}`;
+}

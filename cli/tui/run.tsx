@@ -1,0 +1,46 @@
+import { render } from 'ink';
+import { hervePaths, socketPathProblem } from '../../protocol/index.js';
+import { chooseThemeName, colourWanted, THEME_NAMES } from '../../themes/index.js';
+import { SocketDaemonClient, UserError } from '../client/index.js';
+import { Dashboard } from './Dashboard.js';
+
+export interface TuiOptions {
+  theme?: string;
+}
+
+// The alternate screen keeps the user's scroll-back intact and is restored on exit.
+const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h\x1b[H\x1b[2J';
+const LEAVE_ALTERNATE_SCREEN = '\x1b[?1049l';
+
+/**
+ * `herve tui`: the live dashboard. Opens even when the daemon is down (it shows
+ * "disconnected — retrying" and connects once `herve up` runs); resolves when the user quits.
+ */
+export async function runTui(options: TuiOptions): Promise<void> {
+  const themeName = chooseThemeName(options.theme);
+  if (!THEME_NAMES.includes(themeName)) {
+    throw new UserError(`unknown theme "${themeName}"`, `choose one of: ${THEME_NAMES.join(', ')}`);
+  }
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    throw new UserError('herve tui needs an interactive terminal', 'for scripts use: herve status --json, herve logs -f');
+  }
+  const paths = hervePaths();
+  const tooLong = socketPathProblem(paths.socket);
+  if (tooLong) throw new UserError(tooLong);
+
+  const connect = () => SocketDaemonClient.connect(paths.socket, 'herve-tui');
+  process.stdout.write(ENTER_ALTERNATE_SCREEN);
+  const leave = () => process.stdout.write(LEAVE_ALTERNATE_SCREEN);
+  process.once('exit', leave);
+  try {
+    const app = render(<Dashboard connect={connect} socketPath={paths.socket} themeName={themeName} colour={colourWanted()} />, {
+      maxFps: 10,
+      incrementalRendering: true,
+      exitOnCtrlC: true,
+    });
+    await app.waitUntilExit();
+  } finally {
+    process.off('exit', leave);
+    leave();
+  }
+}
