@@ -9,6 +9,7 @@ export interface ProcStat {
   /** Start time after boot, in clock ticks: tells a reused pid from the process that had it. */
   startTicks: number;
   rssPages: number;
+  processGroup: number;
 }
 
 /** The fields of /proc/<pid>/stat we use; null when the process is gone. */
@@ -21,7 +22,7 @@ export function readProcStat(pid: number): ProcStat | null {
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
   if (fields[0] === 'Z' || !Number.isFinite(utime)) return null;
-  return { cpuTicks: utime + stime, startTicks: Number(fields[19]), rssPages: Number(fields[21]) };
+  return { cpuTicks: utime + stime, startTicks: Number(fields[19]), rssPages: Number(fields[21]), processGroup: Number(fields[2]) };
 }
 
 /** Direct children of every thread of `pid` (needs CONFIG_PROC_CHILDREN, on by default). */

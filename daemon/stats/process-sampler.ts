@@ -4,7 +4,11 @@ import { CLOCK_TICKS_PER_SECOND, childrenOf, hasProcFs, readProcStat, systemPage
 import { sampleWithPs } from './ps-sampler.js';
 
 export interface ProcessSamplerOptions {
-  /** Count each pid's descendants too, so a service behind a wrapper shows its real usage (default true). */
+  /**
+   * Count each pid's descendants in its own process group too, so a service behind a wrapper
+   * shows its real usage (default true). Descendants that lead another group — such as the
+   * services the daemon spawns — are left out, with everything below them.
+   */
   includeDescendants?: boolean;
 }
 
@@ -36,7 +40,7 @@ export function createProcessSampler(options: ProcessSamplerOptions = {}): Proce
     for (const pid of pids) {
       const root = readProcStat(pid);
       if (!root) continue;
-      const members = includeDescendants ? [[pid, root] as const, ...descendants(pid)] : [[pid, root] as const];
+      const members = includeDescendants ? [[pid, root] as const, ...groupDescendants(pid, root.processGroup)] : [[pid, root] as const];
       let deltaTicks = 0;
       let rssPages = 0;
       for (const [memberPid, stat] of members) {
@@ -61,13 +65,13 @@ function ticksSince(before: Previous | undefined, stat: ProcStat): number {
   return Math.max(0, stat.cpuTicks - before.cpuTicks);
 }
 
-function descendants(pid: number): (readonly [number, ProcStat])[] {
+function groupDescendants(pid: number, processGroup: number): (readonly [number, ProcStat])[] {
   const found: (readonly [number, ProcStat])[] = [];
   const queue = childrenOf(pid);
   while (queue.length > 0 && found.length < MAX_TREE_SIZE) {
     const child = queue.shift()!;
     const stat = readProcStat(child);
-    if (!stat) continue;
+    if (!stat || stat.processGroup !== processGroup) continue;
     found.push([child, stat]);
     queue.push(...childrenOf(child));
   }

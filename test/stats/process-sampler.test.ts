@@ -88,6 +88,21 @@ describe('process sampler', () => {
     expect(rootOnly.get(wrapper.pid!)!.rssBytes).toBeLessThan(20 * 1024 * 1024);
   });
 
+  it('leaves out descendants that lead their own process group, as the daemon\'s services do', async () => {
+    const script = `const c=require('child_process').spawn(process.execPath,['-e',${JSON.stringify(ALLOCATE_100MB)}],{detached:true,stdio:'ignore'});console.log(c.pid);setInterval(()=>{},1000)`;
+    const parent = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
+    started.push(parent);
+    const grandchildPid = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
+    try {
+      const sample = createProcessSampler();
+      await waitFor(() => ((sample([grandchildPid]).get(grandchildPid)?.rssBytes ?? 0) > 100 * 1024 * 1024 ? true : undefined), 'the child to hold 100 MB');
+      expect(sample([parent.pid!]).get(parent.pid!)!.rssBytes).toBeLessThan(80 * 1024 * 1024);
+    } finally {
+      process.kill(-grandchildPid, 'SIGKILL');
+      await waitFor(() => (isAlive(-grandchildPid) ? undefined : true), 'the detached child to die');
+    }
+  });
+
   it('leaves out a pid that is gone', async () => {
     const child = startNode('setInterval(()=>{},1000)');
     const sample = createProcessSampler();
