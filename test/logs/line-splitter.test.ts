@@ -49,4 +49,13 @@ describe('line splitter', () => {
     splitter.end();
     expect(lines).toEqual(['', '', 'x']);
   });
+
+  it('emits a runaway line without a newline in pieces past the cap, losing nothing', () => {
+    const lines: string[] = [];
+    const splitter = createLineSplitter((text) => lines.push(text), 10);
+    splitter.push('a'.repeat(25));
+    splitter.push('b\n');
+    splitter.end();
+    expect(lines).toEqual(['a'.repeat(10), 'a'.repeat(10), 'aaaaab']);
+  });
 });
