@@ -118,6 +118,7 @@ export function buildProgram(outcome: Outcome): Command {
   program
     .command('demo')
     .description('start the daemon with the echo, static and sse demo services (what npm start runs)')
+    .option('--port <n>', 'proxy port if the daemon is started (default: PORT env or 5000)', wholeNumber(0))
     .action(lazy(() => import('./commands/demo.js')));
 
   return program;

@@ -1,65 +1,79 @@
 import type { RegisterInput, ServiceInfo } from '../../protocol/index.js';
 import type { SocketDaemonClient } from '../client/index.js';
 import { cliPaths, withDaemon } from '../support/connect.js';
-import { ensureDaemonUp, proxyUrl } from '../support/daemon-up.js';
+import { ensureDaemonUp } from '../support/daemon-up.js';
 import { writeOut } from '../support/output.js';
 import { Progress } from '../support/progress.js';
 import { renderServiceTable } from '../support/service-table.js';
-import { waitUntilSettled } from '../support/settle.js';
+import { waitUntilSettled, where } from '../support/settle.js';
 import { stdoutStyle } from '../support/terminal.js';
 
-const DEMO_SERVICES: RegisterInput[] = [
+const DEMO_SERVICES: (RegisterInput & { name: string })[] = [
   { type: 'echo', name: 'echo' },
   { type: 'static', name: 'static' },
   { type: 'sse', name: 'sse' },
 ];
 
 /** `npm start`: the daemon, the three demo services, then the dashboard (or the table off a terminal). */
-export async function run(): Promise<number> {
+export async function run(options: { port?: number }): Promise<number> {
   const paths = cliPaths();
   const progress = new Progress();
-  const { hello, alreadyRunning } = await ensureDaemonUp(paths, undefined, progress);
+  const { hello, alreadyRunning } = await ensureDaemonUp(paths, options.port, progress);
   if (!alreadyRunning) progress.succeed(`herve daemon started (pid ${hello.pid}, HERVE_HOME ${hello.home})`);
   await withDaemon((client) => registerMissing(client, progress));
   if (process.stdout.isTTY) {
     const tui = await import('./tui.js');
     return tui.run({});
   }
-  return printSummary(proxyUrl(hello));
+  return printSummary();
 }
 
 async function registerMissing(client: SocketDaemonClient, progress: Progress): Promise<void> {
   const { services } = await client.call('list');
   const existing = new Set(services.map((service) => service.name));
   const registered: ServiceInfo[] = [];
-  for (const spec of DEMO_SERVICES.filter((candidate) => !existing.has(candidate.name as string))) {
+  for (const spec of DEMO_SERVICES.filter((candidate) => !existing.has(candidate.name))) {
     progress.update(`registering ${spec.name}…`);
     registered.push(await client.call('register', spec));
   }
   for (const service of registered) {
     const settled = await waitUntilSettled(client, service, progress);
-    if (settled.status === 'running') progress.succeed(`${settled.name} running${settled.url ? ` on ${settled.url}` : ''}`);
+    if (settled.status === 'running') progress.succeed(`${settled.name} running ${where(settled)}`);
     else progress.warn(`${settled.name} is ${settled.status} — see: herve logs ${settled.name}`);
   }
   progress.stop();
 }
 
-async function printSummary(proxy: string | null): Promise<number> {
+/** A URL to try for each demo service: through the proxy when it is on, else straight to the instance. */
+function baseUrl(service: ServiceInfo | undefined): string | null {
+  if (!service) return null;
+  if (service.url) return service.url;
+  const port = service.instances.find((instance) => instance.ready)?.port;
+  return port ? `http://127.0.0.1:${port}/` : null;
+}
+
+async function printSummary(): Promise<number> {
   const { services, stats } = await withDaemon(async (client) => ({
     services: (await client.call('list')).services,
     stats: await client.call('stats').catch(() => null),
   }));
-  const base = proxy ?? 'http://localhost:5000/';
-  const tryLines = [
+  const url = (name: string, path: string) => {
+    const base = baseUrl(services.find((service) => service.name === name));
+    return base ? `${base}${path}` : null;
+  };
+  const tries = [
+    ['curl', url('echo', 'hello')],
+    ['curl', url('static', '')],
+    ['curl -N', url('sse', '')],
+  ].flatMap(([command, target]) => (target ? [`  ${command} ${target}`] : []));
+  const lines = [
     '',
     'Try:',
-    `  curl ${base}echo/hello`,
-    `  curl ${base}static/`,
-    `  curl -N ${base}sse/`,
+    ...tries,
     '  herve logs -f        follow every service',
     '  herve tui            the live dashboard',
     '  herve down           stop everything',
   ];
-  await writeOut(renderServiceTable(services, stats, stdoutStyle()) + tryLines.join('\n') + '\n');
+  await writeOut(renderServiceTable(services, stats, stdoutStyle()) + lines.join('\n') + '\n');
   return 0;
 }

@@ -27,7 +27,8 @@ export async function waitUntilSettled(client: DaemonClient, service: ServiceInf
   return current;
 }
 
-function where(service: ServiceInfo): string {
+/** Where to reach a service: its proxy URL, else its ports. */
+export function where(service: ServiceInfo): string {
   if (service.url) return `on ${service.url}`;
   const ports = service.instances.map((instance) => instance.port).filter((port) => port !== null);
   return ports.length > 0 ? `on port ${ports.join(', ')}` : `(${readiness(service)})`;
