@@ -1,0 +1,181 @@
+import chalk from 'chalk';
+import { render } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Dashboard, type DashboardProps } from '../../cli/tui/Dashboard.js';
+import { FakeDaemon, makeService } from './fake-daemon.js';
+import { KEYS, waitForFrame, waitUntil } from './frame.js';
+
+const mounted: Array<ReturnType<typeof render>> = [];
+
+function show(daemon: FakeDaemon, props: Partial<DashboardProps> = {}) {
+  const app = render(
+    <Dashboard connect={daemon.connect} socketPath="/tmp/hv-fake/herve.sock" retryMs={50} flushMs={20} {...props} />,
+  );
+  mounted.push(app);
+  return app;
+}
+
+afterEach(() => {
+  for (const app of mounted.splice(0)) app.unmount();
+});
+
+describe('connection', () => {
+  it('shows "disconnected — retrying" while the daemon is away and resyncs when it is back', async () => {
+    const daemon = new FakeDaemon([makeService('echo')]);
+    const app = show(daemon);
+    await waitForFrame(app, (text) => text.includes('● connected') && text.includes('● running'));
+    daemon.kill();
+    await waitForFrame(app, (text) => text.includes('disconnected — retrying'));
+    // While away, the daemon's state changes; the dashboard must pick it up on reconnect.
+    daemon.services.set('echo', { ...daemon.services.get('echo')!, status: 'stopped' });
+    daemon.services.set('web', makeService('web'));
+    const attemptsBefore = daemon.connectCount;
+    daemon.revive();
+    const frame = await waitForFrame(app, (text) => text.includes('● connected') && text.includes('web'));
+    expect(frame).toContain('○ stopped');
+    expect(daemon.connectCount).toBeGreaterThan(attemptsBefore);
+  });
+
+  it('starts disconnected when no daemon answers, and connects once one does', async () => {
+    const daemon = new FakeDaemon([makeService('echo')]);
+    daemon.down = true;
+    const app = show(daemon);
+    await waitForFrame(app, (text) => text.includes('disconnected — retrying') && text.includes('herve daemon is not running'));
+    daemon.revive();
+    await waitForFrame(app, (text) => text.includes('● connected') && text.includes('echo'));
+  });
+
+  it('keys keep working while the daemon is away, and actions say why they cannot run', async () => {
+    const daemon = new FakeDaemon([makeService('echo')]);
+    daemon.down = true;
+    const app = show(daemon);
+    await waitForFrame(app, (text) => text.includes('disconnected'));
+    app.stdin.write('s');
+    await waitForFrame(app, (text) => text.includes('no service to start'));
+    app.stdin.write('?');
+    await waitForFrame(app, (text) => text.includes('any key closes this help'));
+    app.stdin.write('z');
+    await waitForFrame(app, (text) => !text.includes('any key closes this help'));
+  });
+});
+
+describe('themes', () => {
+  it('t cycles default → light → high-contrast → default', async () => {
+    const daemon = new FakeDaemon([makeService('echo')]);
+    const app = show(daemon);
+    await waitForFrame(app, (text) => text.includes('theme default'));
+    app.stdin.write('t');
+    await waitForFrame(app, (text) => text.includes('theme light'));
+    app.stdin.write('t');
+    await waitForFrame(app, (text) => text.includes('theme high-contrast'));
+    app.stdin.write('t');
+    await waitForFrame(app, (text) => text.includes('theme default'));
+  });
+
+  it('starts with the theme it is given', async () => {
+    const app = show(new FakeDaemon([]), { themeName: 'light' });
+    await waitForFrame(app, (text) => text.includes('theme light'));
+  });
+
+  it('without colour (NO_COLOR) writes no colour codes and keeps the status symbols', async () => {
+    // Ink colours through chalk, which turns itself off when stdout is not a terminal (as here).
+    const level = chalk.level;
+    chalk.level = 3;
+    try {
+      const colourCode = /\u001B\[(3|4|9|10)\d(;|m)/;
+      const coloured = show(new FakeDaemon([makeService('up')]));
+      expect(await waitForFrame(coloured, (text) => text.includes('● running'))).toMatch(colourCode);
+      const daemon = new FakeDaemon([makeService('up'), makeService('down', { status: 'crashed' })]);
+      const plain = show(daemon, { colour: false });
+      const frame = await waitForFrame(plain, (text) => text.includes('✖ crashed') && text.includes('● running'));
+      expect(frame).not.toMatch(colourCode);
+    } finally {
+      chalk.level = level;
+    }
+  });
+});
+
+describe('log pane', () => {
+  it('follows the selected service, then all services prefixed by name', async () => {
+    const daemon = new FakeDaemon([makeService('api'), makeService('web')]);
+    const app = show(daemon);
+    await waitForFrame(app, (text) => text.includes('logs · api'));
+    await waitUntil(() => [...daemon.connections].length >= 2, 'the log stream connection');
+    daemon.log('api', 'api says hello');
+    daemon.log('web', 'web says hello');
+    let frame = await waitForFrame(app, (text) => text.includes('api says hello'));
+    expect(frame).not.toContain('web says hello');
+    app.stdin.write('l');
+    frame = await waitForFrame(app, (text) => text.includes('logs · all services') && text.includes('web says hello'));
+    expect(frame).toMatch(/web\s+│ web says hello/);
+    expect(frame).toMatch(/api\s+│ api says hello/);
+  });
+
+  it('shows the backlog, pauses with space, scrolls back, and resumes', async () => {
+    const daemon = new FakeDaemon([makeService('api')]);
+    for (let i = 0; i < 40; i++) daemon.log('api', `old line ${i}`);
+    const app = show(daemon);
+    await waitForFrame(app, (text) => text.includes('old line 39'));
+    app.stdin.write(' ');
+    await waitForFrame(app, (text) => text.includes('❚❚ paused'));
+    daemon.log('api', 'arrived while paused');
+    // The collected line must not show while paused; give the feed several flushes to prove it.
+    await waitUntil(() => daemon.logLines.length === 41, 'the line to be sent');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(app.lastFrame()).not.toContain('arrived while paused');
+    app.stdin.write('[');
+    await waitForFrame(app, (text) => text.includes('↑10') && text.includes('old line 29') && !text.includes('old line 39'));
+    app.stdin.write('p');
+    await waitForFrame(app, (text) => text.includes('▶ following') && text.includes('arrived while paused'));
+  });
+
+  it('filters log lines with / when the log pane has focus', async () => {
+    const daemon = new FakeDaemon([makeService('api')]);
+    daemon.log('api', 'GET /users 200');
+    daemon.log('api', 'GET /orders 500');
+    const app = show(daemon);
+    await waitForFrame(app, (text) => text.includes('GET /orders 500'));
+    app.stdin.write(KEYS.tab);
+    app.stdin.write('/');
+    await waitForFrame(app, (text) => text.includes('filter logs'));
+    app.stdin.write('500');
+    app.stdin.write(KEYS.enter);
+    const frame = await waitForFrame(app, (text) => text.includes('filter: 500') && !text.includes('GET /users 200'));
+    expect(frame).toContain('GET /orders 500');
+  });
+
+  it('strips escape sequences a service prints, so they cannot garble the screen', async () => {
+    const daemon = new FakeDaemon([makeService('api')]);
+    daemon.log('api', '\u001B[2J\u001B[31mred\u001B[0m text\u0007');
+    const app = show(daemon, { colour: false });
+    const frame = await waitForFrame(app, (text) => text.includes('red text'));
+    expect(frame).not.toContain('\u001B[2J');
+  });
+});
+
+describe('under load', () => {
+  it('50 services and a 5,000 lines/s flood: renders stay batched and the log stays capped', async () => {
+    const services = Array.from({ length: 50 }, (_, i) => makeService(`svc-${String(i).padStart(2, '0')}`));
+    const daemon = new FakeDaemon(services);
+    const app = show(daemon, { flushMs: 100, logCapacity: 500 });
+    await waitForFrame(app, (text) => text.includes('svc-00') && text.includes('logs · svc-00'));
+    await waitUntil(() => daemon.connections.size >= 2, 'the log stream connection');
+    const framesBefore = app.frames.length;
+    const started = Date.now();
+    let sent = 0;
+    // One second of flood: 500 lines every 100 ms, plus a stats event and a service change each tick.
+    while (Date.now() - started < 1000) {
+      for (let i = 0; i < 500; i++) daemon.log('svc-00', `flood ${sent++}`);
+      daemon.stats();
+      daemon.update('svc-01', { restarts: sent });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const frame = await waitForFrame(app, (text) => text.includes(`flood ${sent - 1}`));
+    const frames = app.frames.length - framesBefore;
+    expect(sent).toBeGreaterThanOrEqual(4500);
+    // About 10 flushes a second, each at most a frame or two; unbatched it would be thousands.
+    console.log(`flood: ${sent} lines in ${Date.now() - started} ms drew ${frames} frames`);
+    expect(frames).toBeLessThan(40);
+    expect(frame).toContain('svc-00');
+  });
+});
