@@ -7,6 +7,7 @@ export type SafePath = { ok: true; path: string } | { ok: false; status: 400 | 4
  * Maps a URL path onto a file under `realRoot` (already a real path), refusing
  * anything that could leave it: `..` and `.` segments (raw or percent-encoded),
  * encoded slashes and backslashes, NUL bytes, and symlinks that point outside.
+ * Hidden files and folders (a leading dot) are not served either.
  */
 export async function resolveUnderRoot(realRoot: string, urlPath: string): Promise<SafePath> {
   const segments: string[] = [];
@@ -17,10 +18,12 @@ export async function resolveUnderRoot(realRoot: string, urlPath: string): Promi
     } catch {
       return { ok: false, status: 400, reason: 'malformed percent-encoding in the path' };
     }
-    if (segment === '' ) continue;
+    if (segment === '') continue;
     if (segment === '.' || segment === '..' || /[/\\\0]/.test(segment)) {
       return { ok: false, status: 403, reason: 'the path leaves the served directory' };
     }
+    // Dotfiles (.env, .git/…) are how a served project folder leaks secrets; .well-known is meant to be public.
+    if (segment.startsWith('.') && segment !== '.well-known') return { ok: false, status: 404, reason: 'hidden files are not served' };
     segments.push(segment);
   }
   let real: string;

@@ -21,6 +21,9 @@ beforeAll(() => {
   writeFileSync(join(root, 'digits.txt'), '0123456789');
   writeFileSync(join(root, 'docs', 'index.html'), '<h1>docs</h1>');
   writeFileSync(join(root, 'with space.txt'), 'spaced');
+  writeFileSync(join(root, '.env'), 'TOKEN=hidden');
+  mkdirSync(join(root, '.well-known'));
+  writeFileSync(join(root, '.well-known', 'security.txt'), 'Contact: me');
   symlinkSync(join(base, 'secret.txt'), join(root, 'link-out.txt'));
   symlinkSync(base, join(root, 'dir-out'));
   symlinkSync(join(root, 'digits.txt'), join(root, 'link-in.txt'));
@@ -56,12 +59,15 @@ describe('static service', () => {
     expect(JSON.parse((await request(site.port, '/health')).text).status).toBe('ok');
   });
 
-  it('answers 404 JSON for what is missing and 405 for other methods; HEAD sends headers only', async () => {
+  it('answers 404 JSON for what is missing or hidden and 405 for other methods; HEAD sends headers only', async () => {
     const site = await serveSite();
     const missing = await request(site.port, '/nope.html');
     expect(missing.status).toBe(404);
     expect(JSON.parse(missing.text).error).toBe('not_found');
     expect((await request(site.port, '/empty/')).status).toBe(404);
+    expect((await request(site.port, '/.env')).status).toBe(404);
+    expect((await request(site.port, '/%2eenv')).status).toBe(404);
+    expect((await request(site.port, '/.well-known/security.txt')).text).toBe('Contact: me');
     const post = await request(site.port, '/index.html', { method: 'POST', body: 'x' });
     expect(post.status).toBe(405);
     expect(post.headers.allow).toBe('GET, HEAD');
