@@ -30,7 +30,8 @@ export function createStaticHandler(realRoot: string) {
     let info = await stat(file);
     if (info.isDirectory()) {
       if (!rawPath.endsWith('/')) {
-        res.writeHead(301, { location: `${rawPath}/${query}`, 'content-length': 0 });
+        // One leading slash only: `//host/dir` would be a redirect to another site.
+        res.writeHead(301, { location: `${rawPath.replace(/^\/+/, '/')}/${query}`, 'content-length': 0 });
         res.end();
         return;
       }

@@ -56,6 +56,7 @@ describe('static service', () => {
     const redirect = await request(site.port, '/docs?x=1');
     expect(redirect.status).toBe(301);
     expect(redirect.headers.location).toBe('/docs/?x=1');
+    expect((await request(site.port, '//docs')).headers.location).toBe('/docs/');
     expect(JSON.parse((await request(site.port, '/health')).text).status).toBe('ok');
   });
 
