@@ -1,0 +1,126 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startHarness, waitFor, type Harness } from './fixtures/harness.js';
+import { startUpstream, type Upstream } from './fixtures/upstream.js';
+
+const UPSTREAM_PROGRAM = fileURLToPath(new URL('./fixtures/upstream-process.mjs', import.meta.url));
+
+interface Spawned {
+  child: ChildProcess;
+  port: number;
+}
+
+function spawnUpstream(name: string): Promise<Spawned> {
+  const child = spawn(process.execPath, [UPSTREAM_PROGRAM], { env: { ...process.env, UPSTREAM_NAME: name }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout!.once('data', (data: Buffer) => resolve({ child, port: Number(data.toString().trim()) }));
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('failover and aborted clients', () => {
+  let harness: Harness;
+  let children: Spawned[] = [];
+  let upstreams: Upstream[] = [];
+
+  beforeEach(async () => {
+    harness = await startHarness();
+  });
+
+  afterEach(async () => {
+    await harness.door.close();
+    for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await waitFor(() => children.every(({ child }) => !isAlive(child.pid!)), 5_000, 'upstream processes to exit');
+    await Promise.all(upstreams.map((upstream) => upstream.close()));
+    children = [];
+    upstreams = [];
+  });
+
+  it('kill -9 of one of three replicas under load costs (almost) no failed request', async () => {
+    children = await Promise.all(['a', 'b', 'c'].map(spawnUpstream));
+    harness.routes.set('web', children.map(({ port }) => port));
+    let ok = 0;
+    let failed = 0;
+    let stop = false;
+    const worker = async (): Promise<void> => {
+      while (!stop) {
+        const response = await fetch(`${harness.url}/web/`).catch(() => null);
+        if (response?.status === 200) ok++;
+        else failed++;
+        await response?.arrayBuffer();
+      }
+    };
+    const workers = Array.from({ length: 8 }, worker);
+    await waitFor(() => ok >= 300, 10_000, '300 requests before the kill');
+    const victim = children[1];
+    victim.child.kill('SIGKILL');
+    await waitFor(() => !isAlive(victim.child.pid!), 5_000, 'the victim to die');
+    const okAtKill = ok;
+    // The orchestrator notices a dead instance only at its next probe; until then it stays a target.
+    await waitFor(() => ok >= okAtKill + 300, 10_000, '300 requests after the kill');
+    harness.routes.set('web', [children[0].port, children[2].port]);
+    await waitFor(() => ok >= okAtKill + 600, 10_000, '300 more requests after the route update');
+    stop = true;
+    await Promise.all(workers);
+    expect(failed).toBeLessThanOrEqual(2);
+    expect(harness.door.requestStats.forService('web')?.errors5xx).toBe(failed);
+  });
+
+  it('1,000 downloads aborted mid-body leave no busy upstream socket', async () => {
+    let active = 0;
+    const chunk = Buffer.alloc(64 * 1024, 97);
+    const big = await startUpstream((_req, res) => {
+      active++;
+      res.on('close', () => active--);
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(chunk.length * 64) });
+      // Writes until the socket pushes back; the rest would only follow a reading client.
+      let sent = 0;
+      const pump = (): void => {
+        while (sent < 64 && res.write(chunk)) sent++;
+        if (sent < 64) res.once('drain', pump);
+        else res.end();
+      };
+      pump();
+    });
+    upstreams.push(big);
+    harness.routes.set('big', [big.port]);
+    const rssBefore = process.memoryUsage().rss;
+
+    for (let batch = 0; batch < 20; batch++) {
+      await Promise.all(Array.from({ length: 50 }, () => abortAfterFirstChunk(harness.door.port, '/big/file')));
+    }
+
+    await waitFor(() => active === 0, 10_000, 'every upstream response to close');
+    const usage = (await (await fetch(`${harness.url}/_herve/upstreams`)).json()) as { upstreams: { port: number; running: number; pending: number }[] };
+    expect(usage.upstreams.find((entry) => entry.port === big.port)).toMatchObject({ running: 0, pending: 0 });
+    // Still serving afterwards: nothing queued behind leaked sockets.
+    const after = await fetch(`${harness.url}/big/file`);
+    expect(after.status).toBe(200);
+    expect((await after.arrayBuffer()).byteLength).toBe(chunk.length * 64);
+    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(100 * 1024 * 1024);
+  });
+});
+
+function abortAfterFirstChunk(port: number, path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path }, (res) => {
+      res.once('data', () => {
+        req.destroy();
+        resolve();
+      });
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? resolve() : reject(error)));
+    req.end();
+  });
+}
