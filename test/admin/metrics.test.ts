@@ -1,0 +1,76 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../proxy/fixtures/harness.js';
+import { echoHandler, startUpstream, type Upstream } from '../proxy/fixtures/upstream.js';
+
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** A strict reader of the Prometheus text format (0.0.4): every line is a comment or a sample. */
+function parsePrometheus(text: string): { samples: Sample[]; types: Map<string, string> } {
+  const samples: Sample[] = [];
+  const types = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const type = /^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/.exec(line);
+    if (type) {
+      types.set(type[1], type[2]);
+      continue;
+    }
+    if (/^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*$/.test(line)) continue;
+    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?[0-9.e+-]+|NaN|\+Inf|-Inf)$/.exec(line);
+    if (!sample) throw new Error(`not Prometheus text: ${line}`);
+    const labels: Record<string, string> = {};
+    for (const [, key, value] of (sample[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[key] = value;
+    samples.push({ name: sample[1], labels, value: Number(sample[3]) });
+  }
+  return { samples, types };
+}
+
+describe('GET /metrics', () => {
+  let harness: Harness;
+  let upstream: Upstream;
+
+  beforeEach(async () => {
+    harness = await startHarness();
+    upstream = await startUpstream(echoHandler('m'));
+    harness.routes.set('echo', [upstream.port]);
+    await harness.control.register({ type: 'echo', name: 'echo', replicas: 2 });
+  });
+
+  afterEach(async () => {
+    await harness.door.close();
+    await upstream.close();
+  });
+
+  it('exports request counts, latency histograms, restarts, instance state and process figures', async () => {
+    for (let i = 0; i < 7; i++) await (await fetch(`${harness.url}/echo/`)).arrayBuffer();
+    await (await fetch(`${harness.url}/ghost/`)).arrayBuffer();
+    harness.routes.set('echo', []);
+    await (await fetch(`${harness.url}/echo/`)).arrayBuffer();
+
+    const response = await fetch(`${harness.url}/metrics`);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    const { samples, types } = parsePrometheus(await response.text());
+    const find = (name: string, labels: Record<string, string>): number | undefined =>
+      samples.find((sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value))?.value;
+
+    expect(types.get('herve_http_requests_total')).toBe('counter');
+    expect(find('herve_http_requests_total', { service: 'echo', status_class: '2xx' })).toBe(7);
+    expect(find('herve_http_requests_total', { service: 'echo', status_class: '5xx' })).toBe(1);
+    expect(types.get('herve_http_request_duration_seconds')).toBe('histogram');
+    expect(find('herve_http_request_duration_seconds_count', { service: 'echo' })).toBe(8);
+    expect(find('herve_http_request_duration_seconds_bucket', { service: 'echo', le: '+Inf' })).toBe(8);
+    const buckets = samples.filter((sample) => sample.name === 'herve_http_request_duration_seconds_bucket').map((sample) => sample.value);
+    expect(buckets).toEqual([...buckets].sort((a, b) => a - b));
+    expect(find('herve_service_restarts_total', { service: 'echo' })).toBe(2);
+    expect(find('herve_instance_up', { service: 'echo', instance: '1' })).toBe(1);
+    expect(find('herve_process_cpu_percent', { service: 'echo' })).toBe(12.5);
+    expect(find('herve_process_resident_memory_bytes', { service: 'echo' })).toBe(4096);
+    expect(find('process_resident_memory_bytes', {})).toBeGreaterThan(0);
+    // Unknown services are not tracked: their names are unbounded.
+    expect(samples.some((sample) => sample.labels.service === 'ghost')).toBe(false);
+  });
+});
