@@ -34,8 +34,9 @@ export async function runTui(options: TuiOptions): Promise<void> {
   process.once('exit', leave);
   try {
     const app = render(<Dashboard connect={connect} socketPath={paths.socket} themeName={themeName} colour={colourWanted()} />, {
+      // The dashboard batches its own updates (~10/s); this caps what reaches the terminal too.
+      // Incremental rendering stays off: in Ink 6.8 it left stale lines behind on a full-height frame.
       maxFps: 10,
-      incrementalRendering: true,
       exitOnCtrlC: true,
     });
     await app.waitUntilExit();

@@ -34,6 +34,8 @@ const NAME_MAX_WIDTH = 28;
 export const ROW_MARKER_WIDTH = 2;
 
 const requests = ({ stats }: CellInput) => stats?.requests ?? null;
+/** Process figures only mean something while a process runs; a stopped service reads 0, shown as absent. */
+const processStats = ({ service, stats }: CellInput) => (pidLabel(service) === null ? undefined : stats);
 
 export const NAME_COLUMN: Column = {
   key: 'name', title: 'NAME', width: NAME_MIN_WIDTH, align: 'left', dropOrder: 0, cell: ({ service }) => service.name,
@@ -47,8 +49,8 @@ const OTHER_COLUMNS: Column[] = [
   { key: 'port', title: 'PORT', width: 5, align: 'right', dropOrder: 12, cell: ({ service }) => portLabel(service) ?? ABSENT },
   { key: 'uptime', title: 'UPTIME', width: 7, align: 'right', dropOrder: 8, cell: ({ service, now }) => formatDuration(uptimeMs(service, now)) },
   { key: 'restarts', title: 'RESTARTS', width: 8, align: 'right', dropOrder: 13, cell: ({ service }) => formatNumber(service.restarts) },
-  { key: 'cpu', title: 'CPU', width: 6, align: 'right', dropOrder: 7, cell: ({ stats }) => (stats ? formatPercent(stats.cpuPercent) : ABSENT) },
-  { key: 'memory', title: 'MEM', width: 6, align: 'right', dropOrder: 10, cell: ({ stats }) => (stats ? formatBytes(stats.rssBytes) : ABSENT) },
+  { key: 'cpu', title: 'CPU', width: 6, align: 'right', dropOrder: 7, cell: (input) => formatPercent(processStats(input)?.cpuPercent) },
+  { key: 'memory', title: 'MEM', width: 6, align: 'right', dropOrder: 10, cell: (input) => formatBytes(processStats(input)?.rssBytes) },
   { key: 'rate', title: 'REQ/S', width: 6, align: 'right', dropOrder: 5, cell: (input) => formatRate(requests(input)?.ratePerSec) },
   { key: 'p99', title: 'P99', width: 7, align: 'right', dropOrder: 4, cell: (input) => formatLatency(requests(input)?.p99Ms) },
   { key: 'errors', title: 'ERR', width: 6, align: 'right', dropOrder: 3, cell: (input) => formatRatio(requests(input)?.errorRate) },

@@ -1,0 +1,106 @@
+// The built `herve tui` in a real terminal (tmux), against a real daemon in a temp HERVE_HOME.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServiceInfo } from '../../protocol/index.js';
+import { assertProcessGone, PROJECT_ROOT, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
+
+const CLI = join(PROJECT_ROOT, 'dist', 'cli', 'main.js');
+const hasTmux = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
+// A server of our own, so the test never touches the user's tmux sessions.
+const TMUX_SOCKET = `herve-e2e-${process.pid}`;
+const SESSION = 'tui';
+
+function tmux(...args: string[]): string {
+  const result = spawnSync('tmux', ['-L', TMUX_SOCKET, ...args], { encoding: 'utf8', env: terminalEnv() });
+  if (result.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+/** Ink renders nothing live when it believes it runs in CI, so the terminal must not say so. */
+function terminalEnv(): NodeJS.ProcessEnv {
+  const { CI: _ci, CONTINUOUS_INTEGRATION: _ci2, ...rest } = process.env;
+  return { ...rest, TERM: 'xterm-256color' };
+}
+
+const screen = () => tmux('capture-pane', '-p', '-t', SESSION);
+const press = (...keys: string[]) => tmux('send-keys', '-t', SESSION, ...keys);
+
+async function waitForScreen(check: (text: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> {
+  try {
+    return await waitFor(() => (check(screen()) ? screen() : null), { timeoutMs, intervalMs: 50, message: what });
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n--- screen ---\n${screen()}`);
+  }
+}
+
+/** The table row of `name` shows `status` (symbol and word). */
+const rowShows = (text: string, name: string, symbol: string, status: string) =>
+  new RegExp(`│[› ] ${name}\\s+\\S+\\s+${symbol} ${status}`).test(text);
+
+describe.skipIf(!hasTmux)('herve tui in a real terminal (needs tmux; .ci/run installs it)', () => {
+  let daemon: TestDaemon | undefined;
+  const servicePids = new Set<number>();
+
+  beforeAll(async () => {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing — build first: npx tsc -p .`);
+    daemon = await startDaemon();
+    for (const type of ['echo', 'static', 'sse']) await daemon.client.call('register', { type, name: type });
+    const running = await waitFor(async () => {
+      const { services } = await daemon!.client.call('list');
+      return services.length === 3 && services.every((service) => service.status === 'running') ? services : null;
+    }, { timeoutMs: 20_000, message: 'demo services running' });
+    running.forEach(rememberPids);
+    tmux('new-session', '-d', '-s', SESSION, '-x', '160', '-y', '45', '-e', `HERVE_HOME=${daemon.home}`, 'sh');
+    press('-l', `PS1='$ ' exec sh`);
+    press('Enter');
+  }, 60_000);
+
+  afterAll(async () => {
+    spawnSync('tmux', ['-L', TMUX_SOCKET, 'kill-server'], { stdio: 'ignore' });
+    if (daemon) {
+      const { services } = await daemon.client.call('list').catch(() => ({ services: [] as ServiceInfo[] }));
+      services.forEach(rememberPids);
+      await daemon.stop();
+      for (const pid of servicePids) await assertProcessGone(pid);
+    }
+  }, 60_000);
+
+  function rememberPids(service: ServiceInfo): void {
+    for (const instance of service.instances) if (instance.pid) servicePids.add(instance.pid);
+  }
+
+  it('shows the services live, stops and starts echo, follows its log, and quits cleanly', async () => {
+    press('-l', `node ${CLI} tui; echo "tui exited with $?"`);
+    press('Enter');
+    let text = await waitForScreen((t) => t.includes('● connected') && ['echo', 'static', 'sse'].every((name) => rowShows(t, name, '●', 'running')), 'the three demo services running');
+    expect(text).toContain(daemon!.paths.socket);
+    expect(text).toMatch(/│› echo/);
+
+    press('x');
+    await waitForScreen((t) => t.includes('Stop echo? (y/n)'), 'the stop confirmation');
+    press('y');
+    text = await waitForScreen((t) => rowShows(t, 'echo', '○', 'stopped'), 'echo shown stopped');
+    expect(text).toContain('✔ echo is stopped');
+    expect((await daemon!.client.call('get', { service: 'echo' })).status).toBe('stopped');
+
+    press('s');
+    await waitForScreen((t) => rowShows(t, 'echo', '●', 'running'), 'echo shown running again');
+    const echo = await daemon!.client.call('get', { service: 'echo' });
+    rememberPids(echo);
+    const port = echo.instances.find((instance) => instance.ready)?.port;
+    const base = echo.url ?? `http://127.0.0.1:${port}/`;
+    const response = await fetch(`${base}tui-e2e-marker`);
+    expect(response.status).toBe(200);
+    await response.arrayBuffer();
+    await waitForScreen((t) => t.includes('/tui-e2e-marker'), 'the request in the log pane');
+
+    press('q');
+    text = await waitForScreen((t) => t.includes('tui exited with 0'), 'the shell back after q');
+    // The alternate screen is gone: nothing of the dashboard is left on the terminal.
+    expect(text).not.toContain('● connected');
+    expect(text).not.toContain('NAME');
+    expect(tmux('display-message', '-p', '-t', SESSION, '#{pane_current_command}').trim()).toBe('sh');
+  }, 90_000);
+});
