@@ -1,6 +1,6 @@
 // The built `herve tui` in a real terminal (tmux), against a real daemon in a temp HERVE_HOME.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceInfo } from '../../protocol/index.js';
@@ -8,12 +8,13 @@ import { assertProcessGone, PROJECT_ROOT, startDaemon, waitFor, type TestDaemon 
 
 const CLI = join(PROJECT_ROOT, 'dist', 'cli', 'main.js');
 const hasTmux = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
-// A server of our own, so the test never touches the user's tmux sessions.
-const TMUX_SOCKET = `herve-e2e-${process.pid}`;
+// A tmux server of our own, so the test never touches the user's tmux sessions.
+const TMUX_DIR = mkdtempSync('/tmp/hv-tmux-');
+const TMUX_SOCKET = join(TMUX_DIR, 'sock');
 const SESSION = 'tui';
 
 function tmux(...args: string[]): string {
-  const result = spawnSync('tmux', ['-L', TMUX_SOCKET, ...args], { encoding: 'utf8', env: terminalEnv() });
+  const result = spawnSync('tmux', ['-S', TMUX_SOCKET, ...args], { encoding: 'utf8', env: terminalEnv() });
   if (result.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${result.stderr}`);
   return result.stdout;
 }
@@ -58,7 +59,8 @@ describe.skipIf(!hasTmux)('herve tui in a real terminal (needs tmux; .ci/run ins
   }, 60_000);
 
   afterAll(async () => {
-    spawnSync('tmux', ['-L', TMUX_SOCKET, 'kill-server'], { stdio: 'ignore' });
+    spawnSync('tmux', ['-S', TMUX_SOCKET, 'kill-server'], { stdio: 'ignore' });
+    rmSync(TMUX_DIR, { recursive: true, force: true });
     if (daemon) {
       const { services } = await daemon.client.call('list').catch(() => ({ services: [] as ServiceInfo[] }));
       services.forEach(rememberPids);
