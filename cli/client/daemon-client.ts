@@ -10,9 +10,14 @@ import {
   describeZodError,
   hervePaths,
 } from '../../protocol/index.js';
-import { ConnectionLostError, DaemonNotRunningError, DaemonRequestError } from './errors.js';
+import { ConnectionLostError, DaemonNotRunningError, DaemonRequestError, DaemonUnresponsiveError } from './errors.js';
 
 export type EventListener = (event: Event) => void;
+
+export interface ConnectOptions {
+  /** Give up on a daemon that accepts the connection but does not answer hello within this time. */
+  helloTimeoutMs?: number;
+}
 
 /**
  * The one seam between clients (CLI, TUI) and the daemon.
@@ -49,11 +54,21 @@ export class SocketDaemonClient implements DaemonClient {
     socket.on('error', () => undefined);
   }
 
-  /** Connect and say hello; throws DaemonNotRunningError when nothing answers. */
-  static async connect(socketPath = hervePaths().socket, client = 'herve-cli'): Promise<SocketDaemonClient> {
+  /**
+   * Connect and say hello; throws DaemonNotRunningError when nothing answers.
+   * With `helloTimeoutMs`, a daemon that accepts but does not answer in time is a DaemonUnresponsiveError.
+   */
+  static async connect(
+    socketPath = hervePaths().socket,
+    client = 'herve-cli',
+    options: ConnectOptions = {},
+  ): Promise<SocketDaemonClient> {
     const socket = await openSocket(socketPath);
     const daemon = new SocketDaemonClient(socket);
-    const hello = await daemon.call('hello', { version: PROTOCOL_VERSION, client });
+    const hello = await withTimeout(daemon.call('hello', { version: PROTOCOL_VERSION, client }), options.helloTimeoutMs, () => {
+      daemon.close();
+      return new DaemonUnresponsiveError(socketPath, options.helloTimeoutMs as number);
+    });
     if (hello.version !== PROTOCOL_VERSION) {
       daemon.close();
       throw new DaemonRequestError({
@@ -137,6 +152,23 @@ export class SocketDaemonClient implements DaemonClient {
     this.pending.clear();
     for (const listener of this.closeListeners) listener();
   }
+}
+
+function withTimeout<T>(work: Promise<T>, timeoutMs: number | undefined, onTimeout: () => Error): Promise<T> {
+  if (timeoutMs === undefined) return work;
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(onTimeout()), timeoutMs);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 function openSocket(socketPath: string): Promise<Socket> {

@@ -15,6 +15,18 @@ export class DaemonNotRunningError extends UserError {
   }
 }
 
+/** Something accepts connections on the socket but does not answer: a wedged or foreign process. */
+export class DaemonUnresponsiveError extends UserError {
+  constructor(readonly socket: string, timeoutMs: number) {
+    super(
+      `the herve daemon on ${socket} accepted the connection but did not answer within ${timeoutMs / 1000} s`,
+      'see its log (daemon.log in HERVE_HOME); if it is stuck, stop its process and run: herve up',
+      5,
+    );
+    this.name = 'DaemonUnresponsiveError';
+  }
+}
+
 /** The daemon answered `ok: false`. */
 export class DaemonRequestError extends UserError {
   readonly code: ErrorCode;

@@ -13,9 +13,12 @@ export function cliPaths(): HervePaths {
   return paths;
 }
 
+/** A live daemon answers hello in milliseconds; this only catches a stuck one. */
+const HELLO_TIMEOUT_MS = 5_000;
+
 /** Connect to the running daemon, or fail with "herve daemon is not running — start it with: herve up". */
 export function connectDaemon(paths: HervePaths = cliPaths()): Promise<SocketDaemonClient> {
-  return SocketDaemonClient.connect(paths.socket, 'herve-cli');
+  return SocketDaemonClient.connect(paths.socket, 'herve-cli', { helloTimeoutMs: HELLO_TIMEOUT_MS });
 }
 
 /** Run `work` with a connection that is always closed afterwards. */

@@ -81,4 +81,21 @@ describe('herve without a daemon', () => {
       rmSync(brokenHome, { recursive: true, force: true });
     }
   });
+
+  it('a daemon that accepts but never answers is reported after a few seconds, not waited on forever', async () => {
+    const stuckHome = makeHome();
+    // Reads (so it notices the client leave) but never answers.
+    const server = createServer((socket) => socket.resume());
+    await new Promise<void>((listening) => server.listen(join(stuckHome, 'herve.sock'), listening));
+    try {
+      const started = Date.now();
+      const result = await herve(stuckHome, ['up', '--port', '0']);
+      expect(result.exitCode).toBe(5);
+      expect(result.stderr).toContain('did not answer within 5 s');
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      await new Promise((closed) => server.close(closed));
+      rmSync(stuckHome, { recursive: true, force: true });
+    }
+  });
 });
