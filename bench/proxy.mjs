@@ -1,0 +1,183 @@
+#!/usr/bin/env node
+// Front-door benchmark (run on demand, not a test): direct vs Herve vs nginx, interleaved rounds, medians.
+// Layout: backend and proxy share CPU 0, wrk runs on CPU 1. Options: --rounds N --seconds S --connections C
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { parseArgs } from 'node:util';
+import { writeNginxConfig } from './proxy/nginx.mjs';
+import { runWrk } from './proxy/wrk.mjs';
+
+const { values: args } = parseArgs({
+  options: { rounds: { type: 'string', default: '5' }, seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '50' } },
+});
+const ROUNDS = Number(args.rounds);
+const SECONDS = Number(args.seconds);
+const CONNECTIONS = Number(args.connections);
+const here = (path) => new URL(path, import.meta.url).pathname;
+const children = [];
+
+function has(command) {
+  try {
+    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function startPinned(command, commandArgs) {
+  const child = spawn('taskset', ['-c', '0', command, ...commandArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  return child;
+}
+
+function portFrom(child) {
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before printing its port`)));
+    child.stdout.on('data', (data) => {
+      const match = /PORT (\d+)/.exec(data.toString());
+      if (match) resolve(Number(match[1]));
+    });
+  });
+}
+
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitForHttp(url, deadlineMs = 5000) {
+  const deadline = Date.now() + deadlineMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url).then((response) => response.arrayBuffer().then(() => response.ok), () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${url} did not answer within ${deadlineMs} ms`);
+}
+
+function rssMiB(pid) {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+const median = (values) => {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+function abortAfterFirstChunk(port, path) {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path }, (res) => res.once('data', () => { req.destroy(); resolve(); }));
+    req.on('error', () => resolve());
+    req.end();
+  });
+}
+
+async function main() {
+  for (const tool of ['wrk', 'taskset']) {
+    if (!has(tool)) {
+      console.log(`SKIP: ${tool} is not installed (apt-get install -y wrk util-linux nginx); nothing measured.`);
+      return;
+    }
+  }
+  const backendPort = await portFrom(startPinned(process.execPath, [here('./proxy/backend.mjs')]));
+  const herve = startPinned(process.execPath, ['--expose-gc', here('./proxy/herve-harness.mjs'), String(backendPort)]);
+  const hervePort = await portFrom(herve);
+  const targets = [
+    { name: 'direct', small: `http://127.0.0.1:${backendPort}/`, big: `http://127.0.0.1:${backendPort}/big` },
+    { name: 'herve', small: `http://127.0.0.1:${hervePort}/bench/`, big: `http://127.0.0.1:${hervePort}/bench/big` },
+  ];
+  let nginxDir = null;
+  if (has('nginx')) {
+    const nginxPort = await freePort();
+    const config = writeNginxConfig(backendPort, nginxPort);
+    nginxDir = config.dir;
+    startPinned('nginx', ['-c', config.path, '-p', config.dir]);
+    targets.push({ name: 'nginx', small: `http://127.0.0.1:${nginxPort}/bench/`, big: `http://127.0.0.1:${nginxPort}/bench/big` });
+  } else {
+    console.log('SKIP nginx: not installed (apt-get install -y nginx); ratios against nginx are not measured.');
+  }
+  for (const target of targets) await waitForHttp(target.small);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  process.kill(herve.pid, 'SIGUSR2');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const rssIdle = rssMiB(herve.pid);
+
+  const results = { small: {}, big: {} };
+  // The peak covers every run, not only Herve's: the proxy's RSS is only moved by its own runs.
+  let rssPeak = rssIdle;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMiB(herve.pid))), 100);
+  const measure = async (kind, seconds, rounds) => {
+    for (const target of targets) await runWrk(target[kind], { seconds: 2, connections: CONNECTIONS, cpu: 1 }); // warm-up (JIT, pools)
+    for (let round = 0; round < rounds; round++) {
+      for (const target of targets) {
+        const run = await runWrk(target[kind], { seconds, connections: CONNECTIONS, cpu: 1 });
+        (results[kind][target.name] ??= []).push(run);
+        console.log(`  ${kind} round ${round + 1} ${target.name.padEnd(6)} ${run.rps.toFixed(0).padStart(7)} req/s  p50 ${run.p50.toFixed(2)} ms  p99 ${run.p99.toFixed(2)} ms  ${run.mbps.toFixed(0)} MB/s${run.errors ? `  errors ${run.errors}` : ''}`);
+      }
+    }
+  };
+  console.log(`layout: backend + proxy on CPU 0, wrk on CPU 1; ${CONNECTIONS} connections, ${SECONDS} s runs, ${ROUNDS} rounds (small), interleaved`);
+  await measure('small', SECONDS, ROUNDS);
+  await measure('big', SECONDS, Math.max(3, Math.ceil(ROUNDS / 2)));
+  clearInterval(sampler);
+
+  report(results, targets.map((target) => target.name));
+  await abortedDownloadsCheck(herve.pid, hervePort, rssIdle, rssPeak);
+  if (nginxDir) rmSync(nginxDir, { recursive: true, force: true });
+}
+
+function report(results, names) {
+  const summary = (kind, name) => {
+    const runs = results[kind][name] ?? [];
+    return { rps: median(runs.map((run) => run.rps)), p50: median(runs.map((run) => run.p50)), p99: median(runs.map((run) => run.p99)), mbps: median(runs.map((run) => run.mbps)) };
+  };
+  console.log('\nmedians');
+  for (const name of names) {
+    const small = summary('small', name);
+    const big = summary('big', name);
+    console.log(`  ${name.padEnd(6)} 13 B: ${small.rps.toFixed(0).padStart(7)} req/s  p50 ${small.p50.toFixed(2)} ms  p99 ${small.p99.toFixed(2)} ms   1 MiB: ${big.mbps.toFixed(0)} MB/s (${big.rps.toFixed(0)} req/s)`);
+  }
+  const herve = { small: summary('small', 'herve'), big: summary('big', 'herve') };
+  const direct = { small: summary('small', 'direct'), big: summary('big', 'direct') };
+  console.log(`\nHerve/direct: ${(herve.small.rps / direct.small.rps).toFixed(2)}x req/s, ${(herve.big.mbps / direct.big.mbps).toFixed(2)}x MB/s (1 MiB)`);
+  if (names.includes('nginx')) {
+    const nginx = { small: summary('small', 'nginx'), big: summary('big', 'nginx') };
+    const rpsRatio = herve.small.rps / nginx.small.rps;
+    const p99Ratio = herve.small.p99 / nginx.small.p99;
+    const mbpsRatio = herve.big.mbps / nginx.big.mbps;
+    const verdict = (ok) => (ok ? 'met' : 'MISSED');
+    console.log(`Herve/nginx:  ${rpsRatio.toFixed(2)}x req/s (target >= 0.5: ${verdict(rpsRatio >= 0.5)}), p99 ${p99Ratio.toFixed(2)}x (target <= 2: ${verdict(p99Ratio <= 2)}), ${mbpsRatio.toFixed(2)}x MB/s on 1 MiB (target >= 0.9: ${verdict(mbpsRatio >= 0.9)})`);
+  }
+}
+
+async function abortedDownloadsCheck(pid, port, rssIdle, rssPeak) {
+  process.kill(pid, 'SIGUSR2');
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const rssBefore = rssMiB(pid);
+  for (let batch = 0; batch < 20; batch++) {
+    await Promise.all(Array.from({ length: 50 }, () => abortAfterFirstChunk(port, '/bench/big')));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const usage = await (await fetch(`http://127.0.0.1:${port}/_herve/upstreams`)).json();
+  const busy = usage.upstreams.reduce((sum, upstream) => sum + upstream.running + upstream.pending, 0);
+  process.kill(pid, 'SIGUSR2');
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const rssAfter = rssMiB(pid);
+  console.log(`\nproxy RSS: ${rssIdle.toFixed(1)} MiB idle, ${rssPeak.toFixed(1)} MiB peak under load`);
+  console.log(`aborted downloads: 1000 x 1 MiB aborted after the first chunk -> busy upstream sockets ${busy}; RSS ${rssBefore.toFixed(1)} MiB before, ${rssAfter.toFixed(1)} MiB after (${(((rssAfter - rssBefore) / rssBefore) * 100).toFixed(1)} %; vs idle ${(((rssAfter - rssIdle) / rssIdle) * 100).toFixed(1)} %)`);
+}
+
+try {
+  await main();
+} finally {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+}

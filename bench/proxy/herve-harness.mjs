@@ -1,0 +1,29 @@
+// Herve's front door alone, over a static route table (`bench` -> the backend).
+// Usage: herve-harness.mjs BACKEND_PORT [LISTEN_PORT]; prints "PORT <n>".
+// Run with --expose-gc: SIGUSR2 collects garbage, so the bench can read a settled RSS.
+import { existsSync } from 'node:fs';
+
+const frontDoorPath = new URL('../../dist/daemon/proxy/front-door.js', import.meta.url);
+if (!existsSync(frontDoorPath)) {
+  console.error('dist/ is missing: build first (npx tsc -p .)');
+  process.exit(2);
+}
+const { startFrontDoor } = await import(frontDoorPath.href);
+
+const backendPort = Number(process.argv[2]);
+const targets = [{ service: 'bench', instance: 0, port: backendPort }];
+const routes = { targets: (name) => (name === 'bench' ? targets : undefined), names: () => ['bench'] };
+const control = {
+  list: () => [],
+  get: () => { throw new Error('bench harness has no services'); },
+  register: async () => { throw new Error('bench harness has no services'); },
+  unregister: async () => { throw new Error('bench harness has no services'); },
+  start: async () => { throw new Error('bench harness has no services'); },
+  stop: async () => { throw new Error('bench harness has no services'); },
+  restart: async () => { throw new Error('bench harness has no services'); },
+  stats: () => ({ at: Date.now(), daemon: { pid: process.pid, uptimeMs: 0, cpuPercent: 0, rssBytes: 0 }, services: [] }),
+};
+const door = await startFrontDoor({ port: Number(process.argv[3] ?? 0), host: '127.0.0.1', routes, control, env: {} });
+console.log(`PORT ${door.port}`);
+process.on('SIGUSR2', () => globalThis.gc?.());
+process.on('SIGTERM', () => door.close().then(() => process.exit(0)));

@@ -1,0 +1,28 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+const UNITS = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 };
+const TIME = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
+
+function millis(text) {
+  const match = /^([\d.]+)(us|ms|s|m)$/.exec(text);
+  return match ? Number(match[1]) * TIME[match[2]] : NaN;
+}
+
+/** One wrk run pinned to `cpu` (async, so the caller can sample RSS meanwhile): req/s, p50/p99 (ms), MB/s, errors. */
+export async function runWrk(url, { seconds, connections, cpu }) {
+  const { stdout: output } = await execFileAsync('taskset', ['-c', String(cpu), 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url], { encoding: 'utf8' });
+  const field = (pattern) => pattern.exec(output)?.[1];
+  const transfer = /Transfer\/sec:\s+([\d.]+)(B|KB|MB|GB)/.exec(output);
+  const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
+  const non2xx = Number(field(/Non-2xx or 3xx responses: (\d+)/) ?? 0);
+  return {
+    rps: Number(field(/Requests\/sec:\s+([\d.]+)/)),
+    p50: millis(field(/^\s+50%\s+(\S+)/m) ?? ''),
+    p99: millis(field(/^\s+99%\s+(\S+)/m) ?? ''),
+    mbps: transfer ? (Number(transfer[1]) * UNITS[transfer[2]]) / 1024 ** 2 : NaN,
+    errors: (errors ? errors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0) + non2xx,
+  };
+}
