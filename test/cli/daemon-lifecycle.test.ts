@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertProcessGone, ensureBuilt, herve, herveLive, isAlive, makeHome, stopAndProve, waitFor } from './harness.js';
@@ -81,6 +81,24 @@ describe('herve up / down', () => {
     } finally {
       foreground.kill('SIGKILL');
       rmSync(foregroundHome, { recursive: true, force: true });
+    }
+  });
+
+  it('a daemon that dies while starting is reported with the end of daemon.log, non-zero', async () => {
+    const brokenHome = makeHome();
+    try {
+      // The registry cannot open a database where a directory sits.
+      mkdirSync(join(brokenHome, 'state.db'));
+      const up = await herve(brokenHome, ['up', '--port', '0']);
+      expect(up.exitCode).toBe(1);
+      expect(up.stderr).toMatch(/herve daemon exited \(code \d+\) before it answered/);
+      expect(up.stderr).toContain(`last lines of ${join(brokenHome, 'daemon.log')}`);
+      expect(up.stderr).toContain(`hint: see the whole log: ${join(brokenHome, 'daemon.log')}`);
+      const pid = Number(/starting herve daemon \(pid (\d+)\)/.exec(up.stderr)?.[1]);
+      expect(pid).toBeGreaterThan(0);
+      await assertProcessGone(pid);
+    } finally {
+      rmSync(brokenHome, { recursive: true, force: true });
     }
   });
 });
