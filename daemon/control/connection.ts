@@ -59,8 +59,11 @@ export class Connection {
     this.socket.once('close', listener);
   }
 
+  /** Send what is queued, then close; a peer that does not close its end is cut off shortly after. */
   close(): void {
-    this.socket.destroy();
+    this.flush();
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 200).unref();
   }
 
   private write(message: unknown): void {
