@@ -88,7 +88,10 @@ export function runForegroundDaemon(paths: HervePaths, port: number | undefined)
   });
 }
 
-/** Wait for the freshly spawned daemon to answer hello; on failure explain with the end of daemon.log. */
+/**
+ * Wait for a daemon to answer hello: the one just spawned, or one a concurrent `herve up` started.
+ * On failure, explain with the end of daemon.log.
+ */
 export async function awaitDaemonReady(
   paths: HervePaths,
   launch: { child: ChildProcess; logOffset: number },
@@ -102,7 +105,12 @@ export async function awaitDaemonReady(
   while (Date.now() < deadline) {
     const hello = await probeDaemon(paths);
     if (hello) return hello;
-    if (exit) throw startFailure(paths, launch.logOffset, `exited (${describeExit(exit)}) before it answered`);
+    if (exit) {
+      // Another `herve up` may have won the start lock a moment earlier: then its daemon answers.
+      const winner = await probeDaemon(paths);
+      if (winner) return winner;
+      throw startFailure(paths, launch.logOffset, `exited (${describeExit(exit)}) before it answered`);
+    }
     await sleep(50);
   }
   launch.child.kill('SIGTERM');

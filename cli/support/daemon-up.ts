@@ -15,7 +15,7 @@ export async function ensureDaemonUp(paths: HervePaths, port: number | undefined
   progress.update(`starting herve daemon (pid ${launch.child.pid})…`);
   try {
     const hello = await awaitDaemonReady(paths, launch);
-    return { hello, alreadyRunning: false };
+    return { hello, alreadyRunning: hello.pid !== launch.child.pid };
   } finally {
     progress.stop();
   }

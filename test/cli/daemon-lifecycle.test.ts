@@ -101,4 +101,17 @@ describe('herve up / down', () => {
       rmSync(brokenHome, { recursive: true, force: true });
     }
   });
+
+  it('two herve up at once end with one daemon, both reporting its pid', async () => {
+    home = makeHome();
+    const [first, second] = await Promise.all([herve(home, ['up', '--port', '0']), herve(home, ['up', '--port', '0'])]);
+    expect([first.exitCode, second.exitCode]).toEqual([0, 0]);
+    const pids = [first, second].map((result) => Number(/(?:pid\s+|\(pid )(\d+)/.exec(result.stdout)?.[1]));
+    const running = Number(readFileSync(join(home, 'herve.pid'), 'utf8'));
+    expect(pids).toEqual([running, running]);
+    for (const result of [first, second]) {
+      const spawned = Number(/starting herve daemon \(pid (\d+)\)/.exec(result.stderr)?.[1]);
+      if (spawned && spawned !== running) await assertProcessGone(spawned);
+    }
+  });
 });
