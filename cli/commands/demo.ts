@@ -21,7 +21,8 @@ export async function run(options: { port?: number }): Promise<number> {
   const { hello, alreadyRunning } = await ensureDaemonUp(paths, options.port, progress);
   if (!alreadyRunning) progress.succeed(`herve daemon started (pid ${hello.pid}, HERVE_HOME ${hello.home})`);
   await withDaemon((client) => registerMissing(client, progress));
-  if (process.stdout.isTTY) {
+  // The dashboard needs a keyboard as well as a screen.
+  if (process.stdout.isTTY && process.stdin.isTTY) {
     const tui = await import('./tui.js');
     return tui.run({});
   }
