@@ -68,21 +68,32 @@ export function spawnDetachedDaemon(paths: HervePaths, port: number | undefined)
   }
 }
 
-/** Run the daemon attached to this terminal; resolves with its exit code. */
+/**
+ * Run the daemon attached to this terminal; resolves with its exit code.
+ * It gets its own process group so a Ctrl-C reaches it once, forwarded by us, rather than
+ * twice (terminal + forward) — a second SIGINT means "exit without waiting for services".
+ */
 export function runForegroundDaemon(paths: HervePaths, port: number | undefined): Promise<number> {
   const entry = ensureEntryBuilt();
   mkdirSync(paths.home, { recursive: true, mode: 0o700 });
-  const child = spawn(process.execPath, [entry, ...daemonArgs(port)], { stdio: 'inherit', env: daemonEnv(paths) });
-  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
-  const onInt = forward('SIGINT');
-  const onTerm = forward('SIGTERM');
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
+  // stdin stays with us: a background process group reading the terminal would be stopped (SIGTTIN).
+  const child = spawn(process.execPath, [entry, ...daemonArgs(port)], {
+    detached: true,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: daemonEnv(paths),
+  });
+  const forwarded: [NodeJS.Signals, NodeJS.Signals][] = [
+    ['SIGINT', 'SIGINT'],
+    ['SIGTERM', 'SIGTERM'],
+    // The terminal closing must stop the daemon too, not orphan it.
+    ['SIGHUP', 'SIGTERM'],
+  ];
+  const handlers = forwarded.map(([received, sent]) => [received, () => child.kill(sent)] as const);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code, signal) => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
+      for (const [received, handler] of handlers) process.off(received, handler);
       resolve(code ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1));
     });
   });
