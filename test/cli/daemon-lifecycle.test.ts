@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assertProcessGone, ensureBuilt, herve, herveLive, isAlive, makeHome, stopAndProve, waitFor } from './harness.js';
+import { assertProcessGone, ensureBuilt, herve, herveLive, isAlive, knownPids, makeHome, stopAndProve, waitFor } from './harness.js';
 
 function daemonPid(upOutput: string): number {
   const match = /pid\s+(\d+)/.exec(upOutput);
@@ -62,21 +62,25 @@ describe('herve up / down', () => {
     expect((await herve(home, ['ls'])).exitCode).toBe(0);
   });
 
-  it('up --foreground runs the daemon in this process tree until Ctrl-C, then exits 0', async () => {
+  it('up --foreground runs the daemon until Ctrl-C, which stops its services and exits 0', async () => {
     const foregroundHome = makeHome();
-    const foreground = herveLive(foregroundHome, ['up', '--foreground', '--port', '0']);
+    // Its own process group, like a shell job: Ctrl-C in a terminal signals the whole group.
+    const foreground = herveLive(foregroundHome, ['up', '--foreground', '--port', '0'], { detached: true });
     try {
-      const status = await waitFor(async () => {
-        const ls = await herve(foregroundHome, ['ls', '--json']);
-        return ls.exitCode === 0 ? ls : null;
-      }, { timeoutMs: 15_000, message: 'foreground daemon to answer' });
-      expect(JSON.parse(status.stdout)).toMatchObject({ services: [] });
+      await waitFor(async () => (await herve(foregroundHome, ['ls', '--json'])).exitCode === 0, {
+        timeoutMs: 15_000,
+        message: 'foreground daemon to answer',
+      });
+      const register = await herve(foregroundHome, ['register', 'echo']);
+      expect(register.exitCode, register.stderr).toBe(0);
+      const [servicePid] = await knownPids(foregroundHome);
       const pid = Number(readFileSync(join(foregroundHome, 'herve.pid'), 'utf8'));
-      foreground.kill('SIGINT');
+      process.kill(-foreground.pid!, 'SIGINT');
       const result = await foreground;
-      expect(result.exitCode).toBe(0);
-      expect(result.stdout).toContain('starting');
+      expect(result.exitCode, result.stdout).toBe(0);
+      expect(result.stdout).toContain('services stopped');
       await assertProcessGone(pid);
+      await assertProcessGone(servicePid);
       expect(existsSync(join(foregroundHome, 'herve.sock'))).toBe(false);
     } finally {
       foreground.kill('SIGKILL');

@@ -56,8 +56,12 @@ export function herve(home: string, args: string[], extraEnv: Record<string, str
 }
 
 /** A long-running `herve` (e.g. `logs -f`) whose output the test reads as it comes. */
-export function herveLive(home: string, args: string[]): ResultPromise<{ reject: false; env: Record<string, string>; cwd: string }> {
-  return execa(process.execPath, [herveBin, ...args], { env: herveEnv(home), reject: false, cwd: repoRoot });
+export function herveLive(
+  home: string,
+  args: string[],
+  options: { detached?: boolean } = {},
+): ResultPromise<{ reject: false; env: Record<string, string>; cwd: string; detached: boolean }> {
+  return execa(process.execPath, [herveBin, ...args], { env: herveEnv(home), reject: false, cwd: repoRoot, detached: options.detached ?? false });
 }
 
 interface ListedService {
