@@ -79,8 +79,14 @@ export function buildProgram(outcome: Outcome): Command {
     .option('--opt <KEY=VALUE>', 'type option, e.g. --opt root=./public for static (repeatable)', collect)
     .option('--no-start', 'only record it; start later with herve start')
     .option('--json', 'print the registered service as JSON')
-    .addHelpText('after', '\nExamples:\n  herve register echo\n  herve register static --name site --opt root=./public\n  herve register command --name api --replicas 2 -- node server.js')
+    .addHelpText('after', '\nTypes and their options: herve types\n\nExamples:\n  herve register echo\n  herve register static --name site --opt root=./public\n  herve register command --name api --replicas 2 -- node server.js')
     .action(lazy(() => import('./commands/register.js')));
+
+  program
+    .command('types')
+    .description('list the service types you can register, with their options')
+    .option('--json', 'print them as JSON')
+    .action(lazy(() => import('./commands/types.js')));
 
   const lifecycle: [string, string][] = [
     ['unregister', 'stop a service and forget it'],

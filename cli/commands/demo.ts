@@ -65,7 +65,7 @@ async function printSummary(): Promise<number> {
   const tries = [
     ['curl', url('echo', 'hello')],
     ['curl', url('static', '')],
-    ['curl -N', url('sse', '')],
+    ['curl -N', url('sse', 'events')],
   ].flatMap(([command, target]) => (target ? [`  ${command} ${target}`] : []));
   const lines = [
     '',

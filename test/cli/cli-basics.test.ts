@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, herve, makeHome, repoRoot } from './harness.js';
 
-const COMMANDS = ['up', 'down', 'status|ls', 'register', 'unregister', 'start', 'stop', 'restart', 'logs', 'tui', 'demo'];
+const COMMANDS = ['up', 'down', 'status|ls', 'register', 'types', 'unregister', 'start', 'stop', 'restart', 'logs', 'tui', 'demo'];
 
 describe('herve without a daemon', () => {
   const home = makeHome();

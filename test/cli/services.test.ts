@@ -55,6 +55,13 @@ describe('herve with services', () => {
     expect(listed.stats?.services.map((entry) => entry.name)).toContain('echo');
   });
 
+  it('types lists what can be registered, with the options of each', async () => {
+    const types = await herve(home, ['types']);
+    expect(types.exitCode, types.stderr).toBe(0);
+    for (const type of ['echo', 'static', 'sse', 'command']) expect(types.stdout).toMatch(new RegExp(`^${type}\\s+\\S`, 'm'));
+    expect(types.stdout).toMatch(/^static\s.*root: /m);
+  });
+
   it('a duplicate name gets the daemon’s error and a hint; an invalid name is refused before sending', async () => {
     const duplicate = await herve(home, ['register', 'echo']);
     expect(duplicate.exitCode).toBe(1);
