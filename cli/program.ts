@@ -13,13 +13,17 @@ function packageVersion(): string {
   return manifest.version;
 }
 
-function wholeNumber(min: number) {
+function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     const parsed = Number(value);
-    if (!/^\d+$/.test(value) || parsed < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}`);
+    if (!/^\d+$/.test(value) || parsed < min || parsed > max) {
+      throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER ? `expected a whole number ≥ ${min}` : `expected a whole number from ${min} to ${max}`);
+    }
     return parsed;
   };
 }
+
+const port = wholeNumber(0, 65_535);
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -49,7 +53,7 @@ export function buildProgram(outcome: Outcome): Command {
     .command('up')
     .description('start the herve daemon in the background (or in this terminal with --foreground)')
     .option('--foreground', 'run the daemon attached to this terminal; Ctrl-C stops it')
-    .option('--port <n>', 'proxy port (default: PORT env or 5000; 0 picks a free one)', wholeNumber(0))
+    .option('--port <n>', 'proxy port (default: PORT env or 5000; 0 picks a free one)', port)
     .action(lazy(() => import('./commands/up.js')));
 
   program
@@ -124,7 +128,7 @@ export function buildProgram(outcome: Outcome): Command {
   program
     .command('demo')
     .description('start the daemon with the echo, static and sse demo services (what npm start runs)')
-    .option('--port <n>', 'proxy port if the daemon is started (default: PORT env or 5000)', wholeNumber(0))
+    .option('--port <n>', 'proxy port if the daemon is started (default: PORT env or 5000)', port)
     .action(lazy(() => import('./commands/demo.js')));
 
   return program;

@@ -1,3 +1,4 @@
+import type { ServiceStatus } from '../../protocol/index.js';
 import { withDaemon } from './connect.js';
 import { writeJson } from './output.js';
 import { Progress } from './progress.js';
@@ -12,6 +13,7 @@ export interface LifecycleOptions {
 type Action = 'start' | 'stop' | 'restart';
 
 const DOING: Record<Action, string> = { start: 'starting', stop: 'stopping', restart: 'restarting' };
+const SETTLES_AS: Record<Action, ServiceStatus> = { start: 'running', stop: 'stopped', restart: 'running' };
 
 /** start / stop / restart one service by name or uuid, with progress and a clear outcome. */
 export async function runLifecycle(action: Action, ref: string, options: LifecycleOptions): Promise<number> {
@@ -23,7 +25,7 @@ export async function runLifecycle(action: Action, ref: string, options: Lifecyc
     if (options.json) {
       progress.stop();
       await writeJson(service);
-      return 0;
+      return !wait || service.status === SETTLES_AS[action] ? 0 : 1;
     }
     if (!wait) {
       progress.succeed(`${service.name} ${service.status}`);

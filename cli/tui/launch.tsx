@@ -16,7 +16,7 @@ const LEAVE_ALTERNATE_SCREEN = '\x1b[?1049l';
  * `herve tui`: the live dashboard. Opens even when the daemon is down (it shows
  * "disconnected — retrying" and connects once `herve up` runs); resolves when the user quits.
  */
-export async function runTui(options: TuiOptions): Promise<void> {
+export async function launchTui(options: TuiOptions): Promise<void> {
   const themeName = chooseThemeName(options.theme);
   if (!THEME_NAMES.includes(themeName)) {
     throw new UserError(`unknown theme "${themeName}"`, `choose one of: ${THEME_NAMES.join(', ')}`);
