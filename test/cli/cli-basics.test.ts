@@ -52,6 +52,12 @@ describe('herve without a daemon', () => {
     expect(unknown.exitCode).toBe(2);
   });
 
+  it('a HERVE_HOME too long for a Unix socket path is refused with what to do', async () => {
+    const result = await herve(join(home, 'x'.repeat(120)), ['up', '--port', '0']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('set HERVE_HOME to a shorter directory');
+  });
+
   it('HERVE_HOME that is not a directory is a clear user error', async () => {
     const file = join(home, 'not-a-dir');
     writeFileSync(file, '');
