@@ -118,4 +118,27 @@ describe('herve up / down', () => {
       if (spawned && spawned !== running) await assertProcessGone(spawned);
     }
   });
+
+  it('logs -f ends with a clear message when the daemon stops under it', async () => {
+    home = makeHome();
+    expect((await herve(home, ['up', '--port', '0'])).exitCode).toBe(0);
+    expect((await herve(home, ['register', 'echo'])).exitCode).toBe(0);
+    const follow = herveLive(home, ['logs', '-f', '-n', '1']);
+    try {
+      let stdout = '';
+      let stderr = '';
+      follow.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      follow.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      // History is printed once the subscription is in place.
+      await waitFor(() => stdout.includes('echo'), { message: 'logs -f to print its history' });
+      const pids = await knownPids(home);
+      expect((await herve(home, ['down'])).exitCode).toBe(0);
+      const result = await follow;
+      expect(result.exitCode).toBe(1);
+      for (const pid of pids) await assertProcessGone(pid);
+      expect(stderr).toContain('the herve daemon stopped; no more logs to follow');
+    } finally {
+      follow.kill('SIGKILL');
+    }
+  });
 });
