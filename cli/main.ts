@@ -2,6 +2,7 @@
 import { CommanderError } from 'commander';
 import { ConnectionLostError, UserError } from './client/errors.js';
 import { buildProgram, type Outcome } from './program.js';
+import { stderrStyle } from './support/terminal.js';
 
 /** EX_SOFTWARE from sysexits(3): a bug in herve, not a problem the user can fix. */
 const INTERNAL_ERROR_EXIT = 70;
@@ -9,9 +10,8 @@ const INTERNAL_ERROR_EXIT = 70;
 const USAGE_EXIT = 2;
 
 function printError(message: string, hint?: string): void {
-  const colour = process.stderr.isTTY && !process.env.NO_COLOR;
-  const label = colour ? '\x1b[31merror\x1b[39m' : 'error';
-  process.stderr.write(`${label}: ${message}\n${hint ? `  hint: ${hint}\n` : ''}`);
+  const style = stderrStyle();
+  process.stderr.write(`${style.red('error')}: ${message}\n${hint ? `  ${style.dim('hint:')} ${hint}\n` : ''}`);
 }
 
 /** The one place errors become output and an exit code. */
