@@ -1,0 +1,96 @@
+// An in-memory DaemonClient for the render benchmark: 50 services, events on demand.
+const health = { path: '/health', intervalMs: 1000, timeoutMs: 1000, healthyThreshold: 1, unhealthyThreshold: 3, restartAfterMs: 10000, startTimeoutMs: 30000 };
+const restart = { policy: 'always', backoffInitialMs: 100, backoffMaxMs: 30000, crashLoopLimit: 5, crashLoopWindowMs: 60000, stopGraceMs: 5000 };
+
+export function makeServices(count) {
+  return Array.from({ length: count }, (_, i) => {
+    const name = `svc-${String(i).padStart(2, '0')}`;
+    return {
+      uuid: `uuid-${i}`, name, type: 'echo', description: `${name} service`, command: 'node', args: [`${name}.js`],
+      cwd: null, env: {}, options: {}, replicas: 1, health, restart, desired: 'running', status: 'running',
+      instances: [{ index: 0, pid: 10000 + i, port: 40000 + i, status: 'running', ready: true, startedAt: Date.now() - 60000, restarts: 0, lastExit: null }],
+      restarts: 0, createdAt: Date.now(), url: `http://localhost:5000/${name}/`,
+    };
+  });
+}
+
+export class FakeDaemon {
+  constructor(services) {
+    this.services = services;
+    this.connections = new Set();
+  }
+
+  connect = async () => {
+    const connection = new FakeConnection(this);
+    this.connections.add(connection);
+    return connection;
+  };
+
+  emit(event) {
+    for (const connection of this.connections) connection.deliver(event);
+  }
+
+  stats(tick) {
+    this.emit({
+      event: 'stats',
+      data: {
+        at: Date.now(),
+        daemon: { pid: 1, uptimeMs: 60000 + tick * 1000, cpuPercent: 0.5, rssBytes: 50e6 },
+        services: this.services.map((service, i) => ({
+          name: service.name, cpuPercent: (tick + i) % 7, rssBytes: 40e6 + tick * 1000, instances: [],
+          requests: { total: tick, ratePerSec: (tick * (i + 1)) % 50, errors5xx: 0, errorRate: 0, p50Ms: 1, p90Ms: 2, p99Ms: 3 + (tick % 5), bytesOut: 0 },
+        })),
+      },
+    });
+  }
+
+  log(service, line) {
+    this.emit({ event: 'log', data: { service, instance: 0, stream: 'stdout', at: Date.now(), line } });
+  }
+}
+
+class FakeConnection {
+  constructor(daemon) {
+    this.daemon = daemon;
+    this.topics = new Set();
+    this.listeners = new Set();
+    this.closeListeners = new Set();
+  }
+
+  async call(method, params = {}) {
+    switch (method) {
+      case 'list': return { services: this.daemon.services };
+      case 'types': return { types: [{ name: 'echo', description: 'echo', options: {} }] };
+      case 'ping': return { pong: true, pid: 1, uptimeMs: 60000 };
+      case 'logs': return { lines: [] };
+      case 'subscribe': params.topics.forEach((topic) => this.topics.add(topic)); return { topics: params.topics };
+      default: throw new Error(`bench fake has no ${method}`);
+    }
+  }
+
+  async subscribe(topics) {
+    await this.call('subscribe', { topics });
+  }
+
+  onEvent(listener) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onClose(listener) {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  close() {
+    this.daemon.connections.delete(this);
+    for (const listener of this.closeListeners) listener();
+  }
+
+  deliver(event) {
+    const wanted = event.event === 'log'
+      ? this.topics.has('logs') || this.topics.has(`logs:${event.data.service}`)
+      : this.topics.has(event.event === 'stats' ? 'stats' : 'services');
+    if (wanted) for (const listener of this.listeners) listener(event);
+  }
+}

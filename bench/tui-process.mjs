@@ -1,0 +1,107 @@
+// Part 2 of the TUI benchmark: the real `herve tui` in tmux against a real daemon with 10 services,
+// idle and while one service prints 5,000 lines/s; CPU from /proc for the TUI and the daemon.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SocketDaemonClient } from '../dist/cli/client/index.js';
+import { hervePaths } from '../dist/protocol/index.js';
+import { cpuPercentOver, rssMegabytes, sleep, waitUntil } from './lib.mjs';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const SERVICES = 10;
+const WINDOW_SECONDS = Number(process.env.BENCH_WINDOW_SECONDS ?? 10);
+// 500 lines every 100 ms; no HTTP, so the service has no health probe.
+const FLOOD = "let n=0;setInterval(()=>{let s='';for(let i=0;i<500;i++)s+='flood line '+(n++)+'\\n';process.stdout.write(s)},100)";
+
+function terminalEnv(home) {
+  const { CI: _ci, CONTINUOUS_INTEGRATION: _ci2, ...rest } = process.env;
+  return { ...rest, HERVE_HOME: home, TERM: 'xterm-256color' };
+}
+
+async function startDaemon(home) {
+  const daemon = spawn(process.execPath, [join(root, 'dist/daemon/main.js'), '--port', '0'], {
+    env: { ...process.env, HERVE_HOME: home },
+    stdio: 'ignore',
+  });
+  const socket = hervePaths({ HERVE_HOME: home }).socket;
+  let client;
+  await waitUntil(async () => {
+    client = await SocketDaemonClient.connect(socket, 'herve-bench').catch(() => null);
+    return client !== null;
+  }, 15_000, 'the daemon to answer');
+  return { daemon, client };
+}
+
+async function allRunning(client, count) {
+  await waitUntil(async () => {
+    const { services } = await client.call('list');
+    return services.length === count && services.every((service) => service.status === 'running');
+  }, 30_000, `${count} services running`);
+}
+
+/** The pid of the process tmux runs in the pane (the command is exec'd, so it is node itself). */
+function panePid(tmux) {
+  return Number(tmux('display-message', '-p', '-t', 'bench', '#{pane_pid}').trim());
+}
+
+/** The pane runs `sh -c '<tui>; sleep'` (so a crash stays readable); the dashboard is its node child. */
+async function dashboardPid(tmux) {
+  const shell = panePid(tmux);
+  let pid = 0;
+  await waitUntil(() => {
+    const children = readFileSync(`/proc/${shell}/task/${shell}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    pid = Number(children.find((child) => readFileSync(`/proc/${child}/comm`, 'utf8').trim() === 'node') ?? 0);
+    return pid > 0;
+  }, 5000, 'the dashboard process');
+  return pid;
+}
+
+export async function processBenchmark(nodeFlags = []) {
+  const home = mkdtempSync('/tmp/hv-bench-');
+  const tmuxDir = mkdtempSync('/tmp/hv-tmux-');
+  const tmux = (...args) => {
+    const result = spawnSync('tmux', ['-S', join(tmuxDir, 'sock'), ...args], { encoding: 'utf8', env: terminalEnv(home) });
+    if (result.status !== 0) throw new Error(`tmux ${args[0]}: ${result.stderr}`);
+    return result.stdout;
+  };
+  const { daemon, client } = await startDaemon(home);
+  const figures = {};
+  try {
+    for (let i = 1; i <= SERVICES; i++) await client.call('register', { type: 'echo', name: `svc-${String(i).padStart(2, '0')}` });
+    await allRunning(client, SERVICES);
+    await sleep(2000);
+    [figures.daemonIdleAlone] = await cpuPercentOver([daemon.pid], WINDOW_SECONDS);
+
+    tmux('new-session', '-d', '-s', 'bench', '-x', '160', '-y', '45', `${[process.execPath, ...nodeFlags, join(root, 'dist/cli/main.js')].join(' ')} tui 2>${join(tmuxDir, 'tui.err')}; sleep 60`);
+    const tui = await dashboardPid(tmux);
+    await waitUntil(() => tmux('capture-pane', '-p', '-t', 'bench').includes('● connected'), 15_000, 'the dashboard to connect').catch((error) => {
+      throw new Error(`${error.message}\n${tmux('capture-pane', '-p', '-t', 'bench')}\n${readFileSync(join(tmuxDir, 'tui.err'), 'utf8')}`);
+    });
+    await sleep(3000);
+    [figures.tuiIdle, figures.daemonIdleWithTui] = await cpuPercentOver([tui, daemon.pid], WINDOW_SECONDS);
+    figures.tuiIdleRss = rssMegabytes(tui);
+
+    // Named to sort first: the dashboard selects it and its log pane follows the flood.
+    await client.call('register', { type: 'command', name: 'aaa-flood', command: process.execPath, args: ['-e', FLOOD], health: { path: null } });
+    await allRunning(client, SERVICES + 1);
+    await waitUntil(() => tmux('capture-pane', '-p', '-t', 'bench').includes('flood line'), 15_000, 'the flood in the log pane');
+    await sleep(2000);
+    [figures.tuiFlood, figures.daemonFloodWithTui] = await cpuPercentOver([tui, daemon.pid], WINDOW_SECONDS);
+    figures.tuiFloodRss = rssMegabytes(tui);
+    figures.tuiScreen = tmux('capture-pane', '-p', '-t', 'bench');
+
+    tmux('send-keys', '-t', 'bench', 'q');
+    await waitUntil(() => spawnSync('kill', ['-0', String(tui)]).status !== 0, 10_000, 'the dashboard to quit');
+    await sleep(1000);
+    [figures.daemonFloodAlone] = await cpuPercentOver([daemon.pid], WINDOW_SECONDS);
+  } finally {
+    spawnSync('tmux', ['-S', join(tmuxDir, 'sock'), 'kill-server'], { stdio: 'ignore' });
+    await client.call('shutdown').catch(() => undefined);
+    client.close();
+    await waitUntil(() => daemon.exitCode !== null || daemon.signalCode !== null, 20_000, 'the daemon to exit').catch(() => daemon.kill('SIGKILL'));
+    rmSync(tmuxDir, { recursive: true, force: true });
+    rmSync(home, { recursive: true, force: true });
+  }
+  return figures;
+}
