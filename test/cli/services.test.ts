@@ -45,6 +45,8 @@ describe('herve with services', () => {
     // Aligned: each header starts where its cells start.
     expect(row.indexOf('● running')).toBe(header.indexOf('STATUS'));
     expect(ls.stdout).not.toContain('\x1b[');
+    const status = await herve(home, ['status']);
+    expect(status.stdout.split('\n')[0].split(/\s+/)).toEqual(header.split(/\s+/));
   });
 
   it('ls --json prints the services and the stats', async () => {
@@ -112,6 +114,8 @@ describe('herve with services', () => {
 
     const last = await herve(home, ['logs', 'greeter', '-n', '1']);
     expect(last.stdout.trim().split('\n')).toHaveLength(1);
+    const byUuid = await herve(home, ['logs', (await service('greeter'))!.uuid, '-n', '1']);
+    expect(byUuid.stdout).toBe(last.stdout);
 
     const grep = await herve(home, ['logs', '--grep', 'listening on']);
     const lines = grep.stdout.trim().split('\n');
