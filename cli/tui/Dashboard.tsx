@@ -169,43 +169,47 @@ export function Dashboard(props: DashboardProps) {
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={layout.width}>
         <Header services={state.services} shown={visible.length} filter={tableFilter} filterEditing={mode === 'filter' && focus === 'table'} width={layout.width} />
-        <ServicesTable
-          services={visible}
-          stats={state.stats}
-          columns={columns}
-          selectedName={selected?.name ?? null}
-          visibleRows={layout.tableRows}
-          width={layout.width}
-          now={state.now || Date.now()}
-          emptyText={emptyText}
-        />
-        {mode === 'register' ? (
-          <RegisterForm types={state.types} width={layout.width} height={layout.bottomHeight} onSubmit={submitRegistration} onCancel={backToNormal} />
-        ) : mode === 'help' ? (
-          <HelpOverlay width={layout.width} height={layout.bottomHeight} />
+        {mode === 'help' ? (
+          <HelpOverlay width={layout.width} height={layout.tableRows + 3 + layout.bottomHeight} />
         ) : (
-          <Box height={layout.bottomHeight}>
-            {layout.detailWidth > 0 ? (
-              <DetailPane
-                service={selected}
-                stats={selected ? state.stats.get(selected.name) : undefined}
-                rateHistory={selected ? state.rateHistory.get(selected.name) : undefined}
-                width={layout.detailWidth}
-                height={layout.bottomHeight}
-              />
-            ) : null}
-            <LogPane
-              lines={logs.lines}
-              service={followAll ? null : (selected?.name ?? null)}
-              paused={paused}
-              scrollBack={scrollBack}
-              filter={logFilter}
-              focused={focus === 'logs'}
-              error={logs.error}
-              width={layout.logWidth}
-              height={layout.bottomHeight}
+          <>
+            <ServicesTable
+              services={visible}
+              stats={state.stats}
+              columns={columns}
+              selectedName={selected?.name ?? null}
+              visibleRows={layout.tableRows}
+              width={layout.width}
+              now={state.now || Date.now()}
+              emptyText={emptyText}
             />
-          </Box>
+            {mode === 'register' ? (
+              <RegisterForm types={state.types} width={layout.width} height={layout.bottomHeight} onSubmit={submitRegistration} onCancel={backToNormal} />
+            ) : (
+              <Box height={layout.bottomHeight}>
+                {layout.detailWidth > 0 ? (
+                  <DetailPane
+                    service={selected}
+                    stats={selected ? state.stats.get(selected.name) : undefined}
+                    rateHistory={selected ? state.rateHistory.get(selected.name) : undefined}
+                    width={layout.detailWidth}
+                    height={layout.bottomHeight}
+                  />
+                ) : null}
+                <LogPane
+                  lines={logs.lines}
+                  service={followAll ? null : (selected?.name ?? null)}
+                  paused={paused}
+                  scrollBack={scrollBack}
+                  filter={logFilter}
+                  focused={focus === 'logs'}
+                  error={logs.error}
+                  width={layout.logWidth}
+                  height={layout.bottomHeight}
+                />
+              </Box>
+            )}
+          </>
         )}
         <Box width={layout.width}>
           {mode === 'confirm' && confirmation ? (

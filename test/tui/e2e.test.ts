@@ -36,6 +36,8 @@ async function waitForScreen(check: (text: string) => boolean, what: string, tim
   }
 }
 
+const count = (text: string, needle: string) => text.split(needle).length - 1;
+
 /** The table row of `name` shows `status` (symbol and word). */
 const rowShows = (text: string, name: string, symbol: string, status: string) =>
   new RegExp(`│[› ] ${name}\\s+\\S+\\s+${symbol} ${status}`).test(text);
@@ -97,6 +99,19 @@ describe.skipIf(!hasTmux)('herve tui in a real terminal (needs tmux; .ci/run ins
     expect(response.status).toBe(200);
     await response.arrayBuffer();
     await waitForScreen((t) => t.includes('/tui-e2e-marker'), 'the request in the log pane');
+
+    // A smaller terminal: the frame refits, once, with no leftovers of the larger one.
+    tmux('resize-window', '-t', SESSION, '-x', '100', '-y', '30');
+    text = await waitForScreen((t) => count(t, 'NAME') === 1 && t.split('\n')[1]?.startsWith('╭') && /─╮$/.test(t.split('\n')[1] ?? ''), 'the frame refitted to 100x30');
+    expect(text.split('\n')[1]).toHaveLength(100);
+    expect(count(text, '● connected')).toBe(1);
+
+    // The daemon goes away and comes back (as after `herve down` / `herve up`): the dashboard follows.
+    await daemon!.stop();
+    await waitForScreen((t) => t.includes('disconnected — retrying'), 'the disconnected state');
+    daemon = await startDaemon({ home: daemon!.home });
+    text = await waitForScreen((t) => t.includes('● connected') && rowShows(t, 'echo', '●', 'running'), 'reconnected, echo running again', 30_000);
+    (await daemon.client.call('list')).services.forEach(rememberPids);
 
     press('q');
     text = await waitForScreen((t) => t.includes('tui exited with 0'), 'the shell back after q');
