@@ -168,7 +168,7 @@ export function Dashboard(props: DashboardProps) {
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={layout.width}>
-        <Header services={state.services} shown={visible.length} filter={tableFilter} filterEditing={mode === 'filter' && focus === 'table'} width={layout.width} />
+        <Header services={state.services} shown={visible.length} filter={tableFilter} filterEditing={mode === 'filter' && focus === 'table'} stale={!state.synced} width={layout.width} />
         {mode === 'help' ? (
           <HelpOverlay width={layout.width} height={layout.tableRows + 3 + layout.bottomHeight} />
         ) : (

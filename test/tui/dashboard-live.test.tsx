@@ -25,7 +25,7 @@ describe('connection', () => {
     const app = show(daemon);
     await waitForFrame(app, (text) => text.includes('● connected') && text.includes('● running'));
     daemon.kill();
-    await waitForFrame(app, (text) => text.includes('disconnected — retrying'));
+    await waitForFrame(app, (text) => text.includes('disconnected — retrying') && text.includes('last known'));
     // While away, the daemon's state changes; the dashboard must pick it up on reconnect.
     daemon.services.set('echo', { ...daemon.services.get('echo')!, status: 'stopped' });
     daemon.services.set('web', makeService('web'));
@@ -33,6 +33,7 @@ describe('connection', () => {
     daemon.revive();
     const frame = await waitForFrame(app, (text) => text.includes('● connected') && text.includes('web'));
     expect(frame).toContain('○ stopped');
+    expect(frame).not.toContain('last known');
     expect(daemon.connectCount).toBeGreaterThan(attemptsBefore);
   });
 

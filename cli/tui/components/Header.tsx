@@ -8,11 +8,13 @@ export interface HeaderProps {
   shown: number;
   filter: string;
   filterEditing: boolean;
+  /** Offline: the table shows the last state seen, not the current one. */
+  stale: boolean;
   width: number;
 }
 
 /** Title, counts by status and the table filter. */
-export function Header({ services, shown, filter, filterEditing, width }: HeaderProps) {
+export function Header({ services, shown, filter, filterEditing, stale, width }: HeaderProps) {
   const theme = useTheme();
   const counts = new Map<string, number>();
   for (const service of services) counts.set(service.status, (counts.get(service.status) ?? 0) + 1);
@@ -27,6 +29,7 @@ export function Header({ services, shown, filter, filterEditing, width }: Header
         <Text color={theme.text}>{` ${total}`}</Text>
         {filter || filterEditing ? <Text color={theme.accent}>{` (${shown} shown)`}</Text> : null}
         <Text color={theme.dim}>{summary ? `   ${summary}` : ''}</Text>
+        {stale && services.length > 0 ? <Text color={theme.warning}>{'   (last known — not live)'}</Text> : null}
         {filter && !filterEditing ? <Text color={theme.accent}>{`   filter: ${filter}`}</Text> : null}
       </Text>
     </Box>
