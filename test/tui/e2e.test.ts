@@ -19,10 +19,9 @@ function tmux(...args: string[]): string {
   return result.stdout;
 }
 
-/** Ink renders nothing live when it believes it runs in CI, so the terminal must not say so. */
+/** CI=true on purpose: Ink would draw nothing live under it, and `herve tui` in a terminal must not care. */
 function terminalEnv(): NodeJS.ProcessEnv {
-  const { CI: _ci, CONTINUOUS_INTEGRATION: _ci2, ...rest } = process.env;
-  return { ...rest, TERM: 'xterm-256color' };
+  return { ...process.env, CI: 'true', TERM: 'xterm-256color' };
 }
 
 const screen = () => tmux('capture-pane', '-p', '-t', SESSION);
