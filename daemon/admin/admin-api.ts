@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RouteTable, ServiceControl } from '../contracts.js';
+import { HerveError } from '../errors.js';
 import type { MetricsExporter } from '../metrics/metrics-registry.js';
 import { checkBasicAuth } from './basic-auth.js';
 import { healthReport, routeListing } from './overview.js';
@@ -31,7 +32,7 @@ const DISABLED_HINT =
 export async function handleAdmin(req: IncomingMessage, res: ServerResponse, context: AdminContext): Promise<void> {
   try {
     const url = new URL(req.url ?? '/', 'http://herve.invalid');
-    const segments = url.pathname.split('/').filter((segment) => segment.length > 0).map(decodeURIComponent);
+    const segments = pathSegments(url.pathname);
     const method = req.method ?? 'GET';
     const [head] = segments;
     if (head === undefined) return onlyGet(req, res, () => sendJson(res, 200, routeListing(context)));
@@ -43,6 +44,14 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, con
     await serviceEndpoint(req, res, context, segments.slice(1), url.searchParams);
   } catch (error) {
     sendCaught(res, error, context.log);
+  }
+}
+
+function pathSegments(pathname: string): string[] {
+  try {
+    return pathname.split('/').filter((segment) => segment.length > 0).map(decodeURIComponent);
+  } catch {
+    throw new HerveError('bad_request', `the path ${pathname} is not valid percent-encoding`);
   }
 }
 

@@ -48,6 +48,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
   private readonly retryable: boolean;
   private controller: Dispatcher.DispatchController | null = null;
   private responseStarted = false;
+  private awaitingDrain = false;
   private done = false;
   private retried = false;
   private status = 0;
@@ -106,7 +107,8 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     this.bytesOut += chunk.length;
-    if (!this.res.write(chunk)) {
+    if (!this.res.write(chunk) && !this.awaitingDrain) {
+      this.awaitingDrain = true;
       controller.pause();
       this.res.once('drain', onClientDrain);
     }
@@ -140,6 +142,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
   }
 
   resumeUpstream(): void {
+    this.awaitingDrain = false;
     this.controller?.resume();
   }
 

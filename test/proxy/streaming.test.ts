@@ -1,5 +1,4 @@
 import { request } from 'node:http';
-import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { startHarness, waitFor, type Harness } from './fixtures/harness.js';
@@ -85,18 +84,30 @@ describe('streaming through the front door', () => {
     expect(status).toBe(404);
   });
 
-  it('streams a 50 MB upload and a 50 MB download with bounded memory', async () => {
+  it('streams a 50 MB download and upload with backpressure end to end, memory bounded', async () => {
     const size = 50 * MIB;
     const chunk = Buffer.alloc(MIB, 120);
+    let sentByUpstream = 0;
+    let uploadRequest: import('node:http').IncomingMessage | undefined;
     const store = await startUpstream((req, res) => {
       if (req.method === 'POST') {
+        // Reads nothing until the test says so: the client must be held back meanwhile.
+        req.pause();
+        uploadRequest = req;
         let received = 0;
         req.on('data', (part: Buffer) => (received += part.length));
         req.on('end', () => res.end(String(received)));
         return;
       }
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size) });
-      Readable.from((function* () { for (let i = 0; i < 50; i++) yield chunk; })()).pipe(res);
+      const pump = (): void => {
+        while (sentByUpstream < size) {
+          sentByUpstream += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
     });
     upstreams.push(store);
     harness.routes.set('store', [store.port]);
@@ -104,41 +115,77 @@ describe('streaming through the front door', () => {
     let rssPeak = rssBefore;
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 10);
     try {
-      const uploaded = await uploadChunks(harness.door.port, chunk, 50);
-      expect(uploaded).toBe(String(size));
-
-      const response = await fetch(`${harness.url}/store/file`);
+      // Download: a client that does not read must stall the upstream after a few socket buffers
+      // (loopback buffers autotune to several MiB per socket; two hops; far below 50 MiB).
+      const download = await openPaused(harness.door.port, '/store/file');
+      await waitUntilStalled(() => sentByUpstream);
+      expect(sentByUpstream).toBeLessThan(24 * MIB);
       let downloaded = 0;
-      for await (const part of response.body as unknown as AsyncIterable<Uint8Array>) downloaded += part.length;
+      download.on('data', (part: Buffer) => (downloaded += part.length));
+      download.resume();
+      await new Promise((resolve) => download.once('end', resolve));
       expect(downloaded).toBe(size);
+
+      // Upload: an upstream that does not read must stall the client the same way.
+      const upload = uploadChunks(harness.door.port, chunk, 50);
+      await waitFor(() => uploadRequest !== undefined, 5_000, 'the upload to reach the upstream');
+      await waitUntilStalled(() => upload.written());
+      expect(upload.written()).toBeLessThan(24 * MIB);
+      uploadRequest!.resume();
+      expect(await upload.done).toBe(String(size));
     } finally {
       clearInterval(sampler);
     }
-    // Test runner, client, upstream and proxy share this process; buffering 50 MB anywhere would show.
-    expect(rssPeak - rssBefore).toBeLessThan(40 * MIB);
+    // Client, proxy and upstream share this process: loose, but 2 x 50 MB held anywhere would show.
+    expect(rssPeak - rssBefore).toBeLessThan(120 * MIB);
   });
 });
 
-/** A chunked POST written piece by piece, waiting for drain: the proxy must stream it through. */
-function uploadChunks(port: number, chunk: Buffer, count: number): Promise<string> {
+/** A GET whose response body is left unread (paused) until the caller resumes it. */
+function openPaused(port: number, path: string): Promise<import('node:http').IncomingMessage> {
   return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path }, (res) => {
+      res.pause();
+      resolve(res);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Polls a growing counter until it stops growing for 200 ms (deadline 10 s). */
+async function waitUntilStalled(counter: () => number): Promise<void> {
+  let last = -1;
+  let stableSince = Date.now();
+  await waitFor(() => {
+    const now = counter();
+    if (now !== last) {
+      last = now;
+      stableSince = Date.now();
+      return false;
+    }
+    return Date.now() - stableSince >= 200;
+  }, 10_000, 'the transfer to stall under backpressure');
+}
+
+/** A chunked POST written piece by piece, waiting for drain: the proxy must stream it through. */
+function uploadChunks(port: number, chunk: Buffer, count: number): { done: Promise<string>; written: () => number } {
+  let written = 0;
+  const done = new Promise<string>((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/store/upload', headers: { 'content-type': 'application/octet-stream' } }, (res) => {
       let body = '';
       res.on('data', (part: Buffer) => (body += part.toString()));
       res.on('end', () => resolve(body));
     });
     req.on('error', reject);
-    let written = 0;
     const writeMore = (): void => {
-      while (written < count) {
-        written++;
-        if (!req.write(chunk)) {
-          req.once('drain', writeMore);
-          return;
-        }
+      while (written < count * chunk.length) {
+        written += chunk.length;
+        if (!req.write(chunk)) return void req.once('drain', writeMore);
       }
       req.end();
     };
     writeMore();
   });
+  return { done, written: () => written };
 }
