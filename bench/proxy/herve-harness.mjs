@@ -1,6 +1,6 @@
 // Herve's front door alone, over a static route table (`bench` -> the backend).
 // Usage: herve-harness.mjs BACKEND_PORT [LISTEN_PORT]; prints "PORT <n>".
-// Run with --expose-gc: SIGUSR2 collects garbage, so the bench can read a settled RSS.
+// Run with --expose-gc: on SIGUSR2 it collects garbage and prints "MEM <rss MiB> <heap used MiB>".
 import { existsSync } from 'node:fs';
 
 const frontDoorPath = new URL('../../dist/daemon/proxy/front-door.js', import.meta.url);
@@ -25,5 +25,9 @@ const control = {
 };
 const door = await startFrontDoor({ port: Number(process.argv[3] ?? 0), host: '127.0.0.1', routes, control, env: {} });
 console.log(`PORT ${door.port}`);
-process.on('SIGUSR2', () => globalThis.gc?.());
+process.on('SIGUSR2', () => {
+  globalThis.gc?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  console.log(`MEM ${(rss / 1024 ** 2).toFixed(1)} ${(heapUsed / 1024 ** 2).toFixed(1)}`);
+});
 process.on('SIGTERM', () => door.close().then(() => process.exit(0)));
