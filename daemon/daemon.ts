@@ -2,7 +2,6 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hervePaths, socketPathProblem, type HervePaths } from '../protocol/index.js';
 import { ControlServer } from './control-server.js';
 import { HerveError } from './errors.js';
-import { FRONT_DOOR } from './front-door-slot.js';
 import { LogStore } from './logs/log-store.js';
 import { allServiceTypes } from './orchestrator/builtin-types.js';
 import { Orchestrator, ServiceTypes, StatsCollector } from './orchestrator/index.js';
@@ -11,6 +10,7 @@ import { serviceLogsFrom } from './service-logs.js';
 import { reapPredecessorInstances, type PredecessorPolicy } from './startup/reap.js';
 import { acquireStartLock, readPid } from './startup/start-lock.js';
 import { clearStaleSocket } from './startup/stale-socket.js';
+import { startFrontDoor } from './proxy/front-door.js';
 import { createProcessSampler } from './stats/process-sampler.js';
 import { createLocalSupervisor } from './supervisor/index.js';
 
@@ -57,17 +57,16 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
   const { log } = options;
   const registry = new Registry(paths.database);
   log(`registry ${paths.database}`);
-  await (options.predecessors ?? reapPredecessorInstances)(registry, log);
   const logStore = new LogStore({ dir: paths.logsDir });
   const stats = new StatsCollector(createProcessSampler());
   const types = new ServiceTypes(allServiceTypes());
   const orchestrator = new Orchestrator({ registry, supervisor: createLocalSupervisor(), logs: serviceLogsFrom(logStore), types, stats });
-  const frontDoor = await FRONT_DOOR.open({ port: options.port, routes: orchestrator, control: orchestrator, log });
-  if (frontDoor) {
-    orchestrator.setProxyPort(frontDoor.port);
-    stats.setRequestStats(frontDoor.requestStats);
-    log(`proxy listening on http://localhost:${frontDoor.port}/`);
-  }
+  const frontDoor = await startFrontDoor({ port: options.port, routes: orchestrator, control: orchestrator, log });
+  orchestrator.setProxyPort(frontDoor.port);
+  stats.setRequestStats(frontDoor.requestStats);
+  log(`proxy listening on http://localhost:${frontDoor.port}/`);
+  // After the proxy port is ours: a daemon that cannot start must not kill what its predecessor left.
+  await (options.predecessors ?? reapPredecessorInstances)(registry, log);
   const startedAt = Date.now();
   let shutdownStarted: Promise<void> | undefined;
   let markStopped!: () => void;
@@ -78,7 +77,7 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
       log(`shutting down (${reason}): stopping services`);
       await orchestrator.shutdown();
       log('services stopped');
-      await frontDoor?.close();
+      await frontDoor.close();
       await control.close();
       await logStore.close();
       registry.close();
@@ -93,7 +92,7 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
     socketPath: paths.socket,
     control: orchestrator,
     types: () => types.list(),
-    facts: { pid: process.pid, startedAt, home: paths.home, socket: paths.socket, proxyPort: () => frontDoor?.port ?? null },
+    facts: { pid: process.pid, startedAt, home: paths.home, socket: paths.socket, proxyPort: () => frontDoor.port },
     tailLogs: (query) => logStore.tail(query),
     requestShutdown: () => setImmediate(() => void shutdown('shutdown requested')),
     onServiceEvent: (listener) => orchestrator.onEvent(listener),

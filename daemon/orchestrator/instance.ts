@@ -3,10 +3,14 @@ import { readProcessStartTime } from '../proc.js';
 import type { ProcessExit, ProcessHandle } from '../supervisor/index.js';
 import type { InstanceContext } from './context.js';
 import { HealthProbe } from './health-probe.js';
-import { BackoffCounter, wantsRestart } from './restart-policy.js';
+import { BackoffCounter, isStableRun, wantsRestart } from './restart-policy.js';
 
-/** While an instance starts, probe at least this often so it turns ready soon after it listens. */
-const STARTING_PROBE_MS = 50;
+/**
+ * While an instance starts, probe soon and then less and less often (up to the health interval):
+ * a fast starter turns ready a few ms after it listens, a slow one costs few probes.
+ */
+const FIRST_STARTING_PROBE_MS = 10;
+const STARTING_PROBE_GROWTH = 1.5;
 
 function describeExit(exit: ProcessExit): string {
   if (exit.spawnError) return `failed to start: ${exit.spawnError}`;
@@ -28,6 +32,8 @@ export class Instance {
   private pid: number | null = null;
   private port: number | null = null;
   private startedAt: number | null = null;
+  /** When it last turned ready; null while it is not. */
+  private readySince: number | null = null;
   private restarts = 0;
   private lastExit: ExitInfo | null = null;
   private handle: ProcessHandle | undefined;
@@ -39,6 +45,7 @@ export class Instance {
   private readonly backoff = new BackoffCounter();
   private probe: HealthProbe | undefined;
   private successes = 0;
+  private startingProbeDelay = FIRST_STARTING_PROBE_MS;
   private failures = 0;
   private timers = new Set<NodeJS.Timeout>();
   private stopping: Promise<void> | undefined;
@@ -153,7 +160,16 @@ export class Instance {
         this.killForRestart(`not ready within ${health.startTimeoutMs} ms`);
       }
     });
-    this.scheduleProbe(generation, Math.min(STARTING_PROBE_MS, health.intervalMs));
+    this.startingProbeDelay = FIRST_STARTING_PROBE_MS;
+    this.scheduleProbe(generation, this.nextProbeDelay());
+  }
+
+  private nextProbeDelay(): number {
+    const { intervalMs } = this.context.record().health;
+    if (this.status !== 'starting') return intervalMs;
+    const delay = Math.min(this.startingProbeDelay, intervalMs);
+    this.startingProbeDelay *= STARTING_PROBE_GROWTH;
+    return delay;
   }
 
   private scheduleProbe(generation: number, delayMs: number): void {
@@ -175,8 +191,7 @@ export class Instance {
       this.failures += 1;
       if (this.ready && this.failures >= health.unhealthyThreshold) this.becomeUnhealthy(generation);
     }
-    const delay = this.status === 'starting' ? Math.min(STARTING_PROBE_MS, health.intervalMs) : health.intervalMs;
-    this.scheduleProbe(generation, delay);
+    this.scheduleProbe(generation, this.nextProbeDelay());
   }
 
   private becomeReady(): void {
@@ -185,7 +200,6 @@ export class Instance {
     this.setStatus('running', true);
     const record = this.context.record();
     this.context.logs.system(record.name, this.index, wasUnhealthy ? 'healthy again' : `ready on port ${this.port}`);
-    if (this.probe) this.scheduleProbe(this.generation, record.health.intervalMs);
   }
 
   private becomeUnhealthy(generation: number): void {
@@ -213,7 +227,7 @@ export class Instance {
     if (handle !== this.handle) return;
     const record = this.context.record();
     const now = Date.now();
-    const ranForMs = this.startedAt === null ? 0 : now - this.startedAt;
+    const stableRun = isStableRun(this.readySince, now);
     this.clearTimers();
     this.handle = undefined;
     if (handle.pid !== undefined) this.context.forgetProcess(this.index, handle.pid);
@@ -225,7 +239,7 @@ export class Instance {
       return;
     }
     const failed = this.killReason !== undefined || exitFailed(exit);
-    const crashLoop = this.context.crashed(now);
+    const crashLoop = stableRun ? false : this.context.crashed(now);
     if (!wantsRestart(record.restart.policy, failed)) {
       this.setStatus(failed ? 'crashed' : 'stopped', false);
       return;
@@ -234,7 +248,7 @@ export class Instance {
       this.setStatus('crashed', false);
       return;
     }
-    const delay = this.backoff.next(ranForMs, record.restart);
+    const delay = this.backoff.next(stableRun, record.restart);
     this.setStatus('backoff', false);
     this.context.logs.system(record.name, this.index, `restarting in ${delay} ms`);
     this.after(delay, () => {
@@ -247,6 +261,8 @@ export class Instance {
 
   private setStatus(status: InstanceStatus, ready: boolean): void {
     this.status = status;
+    if (ready && !this.ready) this.readySince = Date.now();
+    if (!ready) this.readySince = null;
     this.ready = ready;
     if (status !== 'starting' && status !== 'running' && status !== 'unhealthy') this.closeProbe();
     if (status === 'stopped' || status === 'crashed' || status === 'backoff') this.port = null;

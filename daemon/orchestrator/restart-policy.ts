@@ -1,7 +1,16 @@
 import type { RestartPolicy, RestartSpec } from '../../protocol/index.js';
 
-/** A run at least this long counts as stable: the next crash starts the backoff from the beginning. */
-export const STABLE_RUN_MS = 10_000;
+/**
+ * An instance ready at least this long had a stable run: its exit restarts it at the initial backoff and
+ * does not count toward the crash loop. A service that served and was then killed is not looping
+ * (the same idea as PM2's min_uptime); one that dies before or right after turning ready is.
+ */
+export const STABLE_READY_MS = 1000;
+
+/** Whether a run was stable: ready (healthy) for at least STABLE_READY_MS before it ended. */
+export function isStableRun(readySince: number | null, endedAt: number): boolean {
+  return readySince !== null && endedAt - readySince >= STABLE_READY_MS;
+}
 
 /** Whether an exit calls for a restart under the policy; `failed`: non-zero code, a signal, or killed by the daemon. */
 export function wantsRestart(policy: RestartPolicy, failed: boolean): boolean {
@@ -44,8 +53,8 @@ export class BackoffCounter {
   private attempts = 0;
 
   /** Call on an unexpected exit; returns the delay before the restart. */
-  next(ranForMs: number, spec: Pick<RestartSpec, 'backoffInitialMs' | 'backoffMaxMs'>): number {
-    if (ranForMs >= STABLE_RUN_MS) this.attempts = 0;
+  next(stableRun: boolean, spec: Pick<RestartSpec, 'backoffInitialMs' | 'backoffMaxMs'>): number {
+    if (stableRun) this.attempts = 0;
     this.attempts += 1;
     return backoffDelay(this.attempts, spec);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BackoffCounter, CrashLoopDetector, STABLE_RUN_MS, backoffDelay, wantsRestart } from '../../../daemon/orchestrator/restart-policy.js';
+import { BackoffCounter, CrashLoopDetector, STABLE_READY_MS, backoffDelay, isStableRun, wantsRestart } from '../../../daemon/orchestrator/restart-policy.js';
 
 const spec = { backoffInitialMs: 100, backoffMaxMs: 1000 };
 
@@ -15,11 +15,17 @@ describe('backoff', () => {
 
   it('starts over after a stable run', () => {
     const counter = new BackoffCounter();
-    expect([counter.next(10, spec), counter.next(10, spec), counter.next(10, spec)]).toEqual([100, 200, 400]);
-    expect(counter.next(STABLE_RUN_MS, spec)).toBe(100);
-    expect(counter.next(10, spec)).toBe(200);
+    expect([counter.next(false, spec), counter.next(false, spec), counter.next(false, spec)]).toEqual([100, 200, 400]);
+    expect(counter.next(true, spec)).toBe(100);
+    expect(counter.next(false, spec)).toBe(200);
     counter.reset();
-    expect(counter.next(10, spec)).toBe(100);
+    expect(counter.next(false, spec)).toBe(100);
+  });
+
+  it('a run is stable once ready for STABLE_READY_MS', () => {
+    expect(isStableRun(null, 100_000)).toBe(false);
+    expect(isStableRun(1000, 1000 + STABLE_READY_MS - 1)).toBe(false);
+    expect(isStableRun(1000, 1000 + STABLE_READY_MS)).toBe(true);
   });
 });
 

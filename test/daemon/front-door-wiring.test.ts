@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { assertProcessGone, DAEMON_ENTRY, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { fixtureService } from '../helpers/fixtures.js';
+
+let daemon: TestDaemon | undefined;
+const seenPids = new Set<number>();
+
+afterEach(async () => {
+  await daemon?.stop();
+  daemon = undefined;
+  for (const pid of seenPids) await assertProcessGone(pid);
+  seenPids.clear();
+});
+
+describe('the daemon and its front door', () => {
+  it('reports the proxy port and routes only to ready instances', async () => {
+    daemon = await startDaemon();
+    expect(daemon.proxyPort).toBeGreaterThan(0);
+    const info = await daemon.client.call('register', fixtureService('api', 'http-ok.mjs', { replicas: 2 }));
+    info.instances.forEach((instance) => seenPids.add(instance.pid!));
+    expect(info.url).toBe(`http://localhost:${daemon.proxyPort}/api/`);
+    const bodies = new Set<string>();
+    for (let i = 0; i < 4; i++) bodies.add(await (await fetch(`http://127.0.0.1:${daemon.proxyPort}/api/x`)).text());
+    expect([...bodies].sort()).toEqual(['ok api/0\n', 'ok api/1\n']);
+
+    await daemon.client.call('stop', { service: 'api' });
+    const response = await fetch(`http://127.0.0.1:${daemon.proxyPort}/api/x`);
+    expect(response.status).toBe(503);
+  });
+
+  it('a kill -9ed service answers through the proxy again within the backoff', async () => {
+    daemon = await startDaemon();
+    const info = await daemon.client.call('register', { type: 'echo' });
+    const pid = info.instances[0].pid!;
+    seenPids.add(pid);
+    process.kill(pid, 'SIGKILL');
+    const killedAt = Date.now();
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${daemon!.proxyPort}/echo/`)).status === 200, { timeoutMs: 5000, intervalMs: 10 });
+    const current = await daemon.client.call('get', { service: 'echo' });
+    current.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+    expect(current.instances[0].pid).not.toBe(pid);
+    expect(Date.now() - killedAt).toBeLessThan(2000);
+  });
+
+  it('refuses to start when the proxy port is taken, saying so', async () => {
+    const blocker = createServer();
+    await new Promise<void>((done) => blocker.listen(0, '127.0.0.1', done));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const child = spawn(process.execPath, [DAEMON_ENTRY, '--port', String(port)], {
+        env: { ...process.env, HERVE_HOME: mkdtempSync('/tmp/hv-') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise<number | null>((done) => child.once('exit', done));
+      expect(code).toBe(1);
+      expect(output).toMatch(new RegExp(`cannot start: .*${port}`));
+    } finally {
+      blocker.close();
+    }
+  });
+});
