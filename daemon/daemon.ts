@@ -27,6 +27,8 @@ export interface RunningDaemon {
   /** Resolves when the daemon has fully shut down (after `shutdown()`, a signal, or the `shutdown` method). */
   readonly stopped: Promise<void>;
   shutdown(reason: string): Promise<void>;
+  /** SIGKILL every service's process group, for when a graceful shutdown is not waited for. */
+  killServices(): void;
 }
 
 /** Start the daemon: lock, stale socket, registry, reaping, orchestrator, proxy, control socket, services. */
@@ -104,5 +106,5 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
   await orchestrator.restoreDesired();
   const wanted = orchestrator.list().filter((service) => service.desired === 'running').length;
   if (wanted > 0) log(`starting ${wanted} service(s) that were meant to run`);
-  return { stopped, shutdown };
+  return { stopped, shutdown, killServices: () => orchestrator.killAll() };
 }

@@ -32,13 +32,16 @@ async function main(): Promise<void> {
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;
     if (signals > 1) {
-      log(`${signal} again: exiting without waiting for services`);
+      log(`${signal} again: killing services and exiting now`);
+      daemon.killServices();
       process.exit(1);
     }
     void daemon.shutdown(signal);
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  // A closed terminal (herve up --foreground) must not leave services behind.
+  process.on('SIGHUP', onSignal);
   // A bug in one handler must not take every service down with the daemon.
   process.on('uncaughtException', (error) => log(`uncaught error (daemon keeps running): ${error.stack ?? error}`));
   process.on('unhandledRejection', (error) => log(`unhandled rejection (daemon keeps running): ${String(error)}`));

@@ -85,6 +85,11 @@ export class Instance {
   }
 
   /** Drain (no longer a target), then SIGTERM the group, SIGKILL after the grace period. */
+  /** SIGKILL the process group now: for a daemon told twice to go. */
+  kill(): void {
+    if (this.handle) this.context.supervisor.signal(this.handle, 'SIGKILL');
+  }
+
   stop(): Promise<void> {
     this.stopping ??= this.stopNow().finally(() => (this.stopping = undefined));
     return this.stopping;

@@ -132,6 +132,11 @@ export class Orchestrator implements ServiceControl, RouteTable {
     await Promise.all([...this.services.values()].map((service) => service.stop(true)));
   }
 
+  /** SIGKILL every instance's process group at once (a second signal during shutdown). */
+  killAll(): void {
+    for (const service of this.services.values()) for (const instance of service.instances) instance.kill();
+  }
+
   private find(ref: string): ServiceRuntime {
     const service = this.services.get(ref) ?? this.byName(ref);
     if (!service) throw new HerveError('not_found', `no service named "${ref}"`, 'see the registered services with: herve ls');

@@ -89,6 +89,21 @@ describe('crash recovery', () => {
     pidsOf(back).forEach((pid) => seenPids.add(pid));
   });
 
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    it(`${signal} on the daemon stops every service gracefully and exits 0`, async () => {
+      const daemon = await started();
+      const info = await daemon.client.call('register', fixtureService('calm', 'http-ok.mjs'));
+      pidsOf(info).forEach((pid) => seenPids.add(pid));
+      process.kill(daemon.pid, signal);
+      await waitFor(() => daemon.exited, { message: 'daemon did not exit' });
+      expect(await daemon.stop()).toBe(0);
+      for (const pid of pidsOf(info)) await assertProcessGone(pid);
+      expect(existsSync(daemon.paths.socket)).toBe(false);
+      expect(existsSync(daemon.paths.pidFile)).toBe(false);
+      expect(daemon.output()).toContain(`shutting down (${signal})`);
+    });
+  }
+
   it('creates the socket with mode 0600 and the pid file with its pid', async () => {
     const daemon = await started();
     expect(statSync(daemon.paths.socket).mode & 0o777).toBe(0o600);
