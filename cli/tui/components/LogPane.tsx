@@ -53,9 +53,12 @@ export const LogPane = memo(function LogPane(props: LogPaneProps) {
           <Text key={index} wrap="truncate-end">
             <Text color={theme.dim} dimColor={!theme.colour}>{`${time(line.at)} `}</Text>
             {service === null ? <Text color={serviceColour(theme, line.service)}>{`${line.service.slice(0, prefixWidth).padEnd(prefixWidth)} │ `}</Text> : null}
-            <Text color={line.stream === 'stderr' ? theme.error : line.stream === 'system' ? theme.accent : theme.text}>
-              {line.stream === 'system' ? `» ${printable(line.line)}` : printable(line.line)}
-            </Text>
+            {/* Plain stdout text: most lines are stdout, and every styled character costs Ink time per frame. */}
+            {line.stream === 'stdout' ? printable(line.line) : (
+              <Text color={line.stream === 'stderr' ? theme.error : theme.accent}>
+                {line.stream === 'system' ? `» ${printable(line.line)}` : printable(line.line)}
+              </Text>
+            )}
           </Text>
         ))
       )}
