@@ -59,6 +59,17 @@ describe('services table', () => {
     expect(frame).toContain('services/bravo.js');
   });
 
+  it('scrolls a long table to keep the selection in view', async () => {
+    const daemon = new FakeDaemon(Array.from({ length: 50 }, (_, i) => makeService(`svc-${String(i).padStart(2, '0')}`)));
+    const app = show(daemon);
+    await waitForFrame(app, (text) => selectedName(text) === 'svc-00');
+    // Keys faster than renders: each must still count.
+    for (let i = 0; i < 30; i++) app.stdin.write('j');
+    const frame = await waitForFrame(app, (text) => selectedName(text) === 'svc-30');
+    expect(frame).not.toMatch(/│  svc-00 /);
+    expect(frame.split('\n').length).toBeLessThanOrEqual(23);
+  });
+
   it('narrows the table with the / filter and clears it with Esc', async () => {
     const daemon = new FakeDaemon([makeService('api'), makeService('web'), makeService('worker')]);
     const app = show(daemon);

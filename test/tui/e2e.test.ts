@@ -119,4 +119,14 @@ describe.skipIf(!hasTmux)('herve tui in a real terminal (needs tmux; .ci/run ins
     expect(text).not.toContain('NAME');
     expect(tmux('display-message', '-p', '-t', SESSION, '#{pane_current_command}').trim()).toBe('sh');
   }, 90_000);
+
+  it('takes --theme, and under NO_COLOR draws no colours but keeps the status symbols', async () => {
+    press('-l', `clear; NO_COLOR=1 node ${CLI} tui --theme light; echo "tui exited with $?"`);
+    press('Enter');
+    await waitForScreen((t) => t.includes('theme light') && rowShows(t, 'echo', '●', 'running'), 'the dashboard in the light theme');
+    const withEscapes = tmux('capture-pane', '-p', '-e', '-t', SESSION);
+    expect(withEscapes).not.toMatch(/\u001B\[[0-9;]*(3[0-7]|38|9[0-7]|4[0-7]|48)[;m]/);
+    press('q');
+    await waitForScreen((t) => t.includes('tui exited with 0'), 'the shell back after q');
+  }, 60_000);
 });
