@@ -33,6 +33,8 @@ export interface DashboardProps {
   /** False under NO_COLOR: symbols and text only. */
   colour?: boolean;
   retryMs?: number;
+  /** How long a connection attempt may wait for the daemon's hello. */
+  answerWithinMs?: number;
   flushMs?: number;
   logCapacity?: number;
   onQuit?: () => void;
@@ -45,11 +47,11 @@ interface Confirmation {
 }
 
 export function Dashboard(props: DashboardProps) {
-  const { connect, socketPath, retryMs, flushMs, logCapacity, colour = true } = props;
+  const { connect, socketPath, retryMs, answerWithinMs, flushMs, logCapacity, colour = true } = props;
   const app = useApp();
   const quit = props.onQuit ?? app.exit;
   const size = useTerminalSize();
-  const connection = useDaemonConnection(connect, retryMs);
+  const connection = useDaemonConnection(connect, retryMs, answerWithinMs);
   const { state, syncError } = useDashboardData(connection.client, flushMs);
   const actions = useActions(connection.client);
 

@@ -46,6 +46,15 @@ describe('connection', () => {
     await waitForFrame(app, (text) => text.includes('● connected') && text.includes('echo'));
   });
 
+  it('gives up on a daemon that never answers hello, says so, and keeps retrying', async () => {
+    const daemon = new FakeDaemon([makeService('echo')]);
+    daemon.mute = true;
+    const app = show(daemon, { answerWithinMs: 100 });
+    await waitForFrame(app, (text) => text.includes('disconnected — retrying') && text.includes('did not answer within 0.1 s'));
+    daemon.mute = false;
+    await waitForFrame(app, (text) => text.includes('● connected') && text.includes('echo'));
+  });
+
   it('keys keep working while the daemon is away, and actions say why they cannot run', async () => {
     const daemon = new FakeDaemon([makeService('echo')]);
     daemon.down = true;

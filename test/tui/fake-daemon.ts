@@ -74,6 +74,8 @@ export class FakeDaemon {
   readonly connections = new Set<FakeConnection>();
   types = FAKE_TYPES;
   down = false;
+  /** Accepts connections but never answers hello (a hung daemon). */
+  mute = false;
   /** Connections opened so far, reconnects included. */
   connectCount = 0;
 
@@ -83,6 +85,7 @@ export class FakeDaemon {
 
   connect = async (): Promise<DaemonClient> => {
     if (this.down) throw new Error('herve daemon is not running — start it with: herve up');
+    if (this.mute) return new Promise<DaemonClient>(() => undefined);
     this.connectCount++;
     const connection = new FakeConnection(this);
     this.connections.add(connection);

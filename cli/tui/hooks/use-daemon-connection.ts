@@ -19,7 +19,7 @@ const INITIAL: ConnectionState = { phase: 'connecting', client: null, error: nul
  * A live connection: connects at once, and whenever the connection ends or an attempt fails,
  * tries again every `retryMs` until the daemon answers. Never blocks rendering.
  */
-export function useDaemonConnection(connect: ConnectDaemon, retryMs = 1000): ConnectionState {
+export function useDaemonConnection(connect: ConnectDaemon, retryMs = 1000, answerWithinMs = 5000): ConnectionState {
   const [state, setState] = useState<ConnectionState>(INITIAL);
 
   useEffect(() => {
@@ -35,7 +35,7 @@ export function useDaemonConnection(connect: ConnectDaemon, retryMs = 1000): Con
     async function attempt(): Promise<void> {
       let client: DaemonClient;
       try {
-        client = await connect();
+        client = await answerInTime(connect(), answerWithinMs);
       } catch (error) {
         if (!stopped) retryLater(error instanceof Error ? error.message : String(error));
         return;
@@ -59,7 +59,29 @@ export function useDaemonConnection(connect: ConnectDaemon, retryMs = 1000): Con
       clearTimeout(retryTimer);
       current?.close();
     };
-  }, [connect, retryMs]);
+  }, [connect, retryMs, answerWithinMs]);
 
   return state;
+}
+
+/** A daemon that accepts but never says hello must not leave the dashboard "connecting" for ever. */
+function answerInTime(attempt: Promise<DaemonClient>, ms: number): Promise<DaemonClient> {
+  return new Promise((resolve, reject) => {
+    let late = false;
+    const timer = setTimeout(() => {
+      late = true;
+      reject(new Error(`the daemon did not answer within ${ms / 1000} s`));
+    }, ms);
+    attempt.then(
+      (client) => {
+        clearTimeout(timer);
+        if (late) client.close();
+        else resolve(client);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
