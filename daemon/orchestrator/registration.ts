@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { HealthSpec, RegisterSpec, RestartSpec, ServiceName, describeZodError, type RegisterInput } from '../../protocol/index.js';
 import { HerveError } from '../errors.js';
 import type { ServiceRecord } from '../registry.js';
@@ -15,6 +17,7 @@ export function buildServiceRecord(input: RegisterInput, types: ServiceTypes, no
   if (!validName.success) {
     throw new HerveError('invalid_name', `service name "${name}" ${describeZodError(validName.error)}`, 'choose another with --name');
   }
+  if (spec.cwd !== undefined) checkWorkingDirectory(spec.cwd);
   const program = type.resolve({ command: spec.command, args: spec.args, env: spec.env, options: spec.options, cwd: spec.cwd });
   const health = HealthSpec.parse({ path: program.healthPath, ...spec.health });
   const restart = RestartSpec.parse(spec.restart);
@@ -36,4 +39,11 @@ export function buildServiceRecord(input: RegisterInput, types: ServiceTypes, no
     restarts: 0,
   };
   return { record, start: spec.start };
+}
+
+function checkWorkingDirectory(cwd: string): void {
+  if (!isAbsolute(cwd)) throw new HerveError('bad_request', `cwd must be an absolute path (got "${cwd}")`, 'pass a full path, e.g. --cwd "$PWD/api"');
+  if (!statSync(cwd, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new HerveError('bad_request', `cwd ${cwd} is not a directory`, 'create it or pass another folder with --cwd');
+  }
 }

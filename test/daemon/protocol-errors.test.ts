@@ -73,6 +73,14 @@ describe('bad input on the control socket', () => {
     await othersStillServed();
   });
 
+  it('a cwd that is not an absolute directory gets bad_request saying what to do', async () => {
+    for (const cwd of ['relative/dir', '/nonexistent/herve-dir']) {
+      const reply = await raw.request(JSON.stringify({ id: 12, method: 'register', params: { type: 'command', name: 'lost', command: 'true', cwd } }));
+      expect(errorOf(reply).code, cwd).toBe('bad_request');
+      expect(errorOf(reply).hint, cwd).toBeTruthy();
+    }
+  });
+
   it('a duplicate name gets name_taken with the next step', async () => {
     const first = await daemon.client.call('register', { type: 'echo', name: 'twin', start: false });
     expect(first.name).toBe('twin');
