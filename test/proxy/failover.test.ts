@@ -77,6 +77,24 @@ describe('failover and aborted clients', () => {
     expect(harness.door.requestStats.forService('web')?.errors5xx).toBe(failed);
   });
 
+  it('a client that leaves before the upstream answers frees the upstream request at once', async () => {
+    let upstreamSawClose = false;
+    let upstreamGotRequest = false;
+    const silent = await startUpstream((req) => {
+      upstreamGotRequest = true;
+      req.socket.once('close', () => (upstreamSawClose = true));
+    });
+    upstreams.push(silent);
+    harness.routes.set('silent', [silent.port]);
+    const controller = new AbortController();
+    const pending = fetch(`${harness.url}/silent/`, { signal: controller.signal }).catch((error: Error) => error);
+    await waitFor(() => upstreamGotRequest, 5_000, 'the request to reach the upstream');
+    controller.abort();
+    expect(await pending).toBeInstanceOf(Error);
+    await waitFor(() => upstreamSawClose, 5_000, 'the upstream connection to close');
+    await waitFor(() => harness.door.requestStats.forService('silent')?.total === 1, 5_000, 'the request to be recorded');
+  });
+
   it('1,000 downloads aborted mid-body leave no busy upstream socket', async () => {
     let active = 0;
     const chunk = Buffer.alloc(64 * 1024, 97);
