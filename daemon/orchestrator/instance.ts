@@ -2,15 +2,8 @@ import type { ExitInfo, InstanceInfo, InstanceStatus } from '../../protocol/inde
 import { readProcessStartTime } from '../proc.js';
 import type { ProcessExit, ProcessHandle } from '../supervisor/index.js';
 import type { InstanceContext } from './context.js';
-import { HealthProbe } from './health-probe.js';
+import { ReadinessWatch } from './readiness-watch.js';
 import { BackoffCounter, isStableRun, wantsRestart } from './restart-policy.js';
-
-/**
- * While an instance starts, probe soon and then less and less often (up to the health interval):
- * a fast starter turns ready a few ms after it listens, a slow one costs few probes.
- */
-const FIRST_STARTING_PROBE_MS = 10;
-const STARTING_PROBE_GROWTH = 1.5;
 
 function describeExit(exit: ProcessExit): string {
   if (exit.spawnError) return `failed to start: ${exit.spawnError}`;
@@ -37,17 +30,14 @@ export class Instance {
   private restarts = 0;
   private lastExit: ExitInfo | null = null;
   private handle: ProcessHandle | undefined;
-  /** Bumped on every spawn and stop: callbacks from an older run are ignored. */
+  /** Bumped on every spawn: callbacks from an older run are ignored. */
   private generation = 0;
   private stopRequested = false;
   /** Set when the daemon itself kills the instance (start timeout, unhealthy): the exit then counts as a failure. */
   private killReason: string | undefined;
   private readonly backoff = new BackoffCounter();
-  private probe: HealthProbe | undefined;
-  private successes = 0;
-  private startingProbeDelay = FIRST_STARTING_PROBE_MS;
-  private failures = 0;
-  private timers = new Set<NodeJS.Timeout>();
+  private readiness: ReadinessWatch | undefined;
+  private backoffTimer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
 
   constructor(readonly index: number, private readonly context: InstanceContext) {}
@@ -79,17 +69,17 @@ export class Instance {
     if (this.status === 'stopping') await this.handle?.exited;
     this.stopRequested = false;
     if (this.status !== 'stopped' && this.status !== 'crashed' && this.status !== 'backoff') return;
-    this.clearTimers();
+    this.cancelBackoff();
     this.backoff.reset();
     await this.spawn();
   }
 
-  /** Drain (no longer a target), then SIGTERM the group, SIGKILL after the grace period. */
   /** SIGKILL the process group now: for a daemon told twice to go. */
   kill(): void {
     if (this.handle) this.context.supervisor.signal(this.handle, 'SIGKILL');
   }
 
+  /** Drain (no longer a target), then SIGTERM the group, SIGKILL after the grace period. */
   stop(): Promise<void> {
     this.stopping ??= this.stopNow().finally(() => (this.stopping = undefined));
     return this.stopping;
@@ -97,7 +87,7 @@ export class Instance {
 
   private async stopNow(): Promise<void> {
     this.stopRequested = true;
-    this.clearTimers();
+    this.cancelBackoff();
     const handle = this.handle;
     if (!handle) {
       if (this.status !== 'stopped') this.setStatus('stopped', false);
@@ -113,7 +103,14 @@ export class Instance {
     const record = this.context.record();
     this.killReason = undefined;
     this.setStatus('starting', false);
-    const port = await this.context.ports.allocate();
+    let port: number;
+    try {
+      port = await this.context.ports.allocate();
+    } catch (error) {
+      this.context.logs.system(record.name, this.index, `cannot start: ${(error as Error).message}`);
+      if (generation === this.generation && !this.stopRequested) this.setStatus('crashed', false);
+      return;
+    }
     if (generation !== this.generation || this.stopRequested) return;
     this.port = port;
     const handle = this.context.supervisor.spawn({
@@ -138,7 +135,7 @@ export class Instance {
     });
     this.context.logs.system(record.name, this.index, `started pid ${handle.pid} on port ${port}`);
     this.context.changed();
-    this.watchReadiness(generation);
+    this.watchReadiness(port);
   }
 
   private captureOutput(handle: ProcessHandle, service: string): void {
@@ -151,73 +148,25 @@ export class Instance {
     });
   }
 
-  private watchReadiness(generation: number): void {
-    const { health } = this.context.record();
-    if (health.path === null) {
-      this.becomeReady();
-      return;
-    }
-    this.probe = new HealthProbe(this.port!, health.path);
-    this.successes = 0;
-    this.failures = 0;
-    this.after(health.startTimeoutMs, () => {
-      if (generation === this.generation && !this.ready && this.status === 'starting') {
-        this.killForRestart(`not ready within ${health.startTimeoutMs} ms`);
-      }
-    });
-    this.startingProbeDelay = FIRST_STARTING_PROBE_MS;
-    this.scheduleProbe(generation, this.nextProbeDelay());
-  }
-
-  private nextProbeDelay(): number {
-    const { intervalMs } = this.context.record().health;
-    if (this.status !== 'starting') return intervalMs;
-    const delay = Math.min(this.startingProbeDelay, intervalMs);
-    this.startingProbeDelay *= STARTING_PROBE_GROWTH;
-    return delay;
-  }
-
-  private scheduleProbe(generation: number, delayMs: number): void {
-    this.after(delayMs, () => void this.runProbe(generation));
-  }
-
-  private async runProbe(generation: number): Promise<void> {
-    const probe = this.probe;
-    if (!probe || generation !== this.generation || this.killReason) return;
-    const { health } = this.context.record();
-    const healthy = await probe.check(health.timeoutMs);
-    if (generation !== this.generation || this.status === 'stopping' || this.killReason) return;
-    if (healthy) {
-      this.failures = 0;
-      this.successes += 1;
-      if (!this.ready && this.successes >= health.healthyThreshold) this.becomeReady();
-    } else {
-      this.successes = 0;
-      this.failures += 1;
-      if (this.ready && this.failures >= health.unhealthyThreshold) this.becomeUnhealthy(generation);
-    }
-    this.scheduleProbe(generation, this.nextProbeDelay());
-  }
-
-  private becomeReady(): void {
-    const wasUnhealthy = this.status === 'unhealthy';
-    this.clearTimers();
-    this.setStatus('running', true);
-    const record = this.context.record();
-    this.context.logs.system(record.name, this.index, wasUnhealthy ? 'healthy again' : `ready on port ${this.port}`);
-  }
-
-  private becomeUnhealthy(generation: number): void {
+  private watchReadiness(port: number): void {
     const { name, health } = this.context.record();
-    this.setStatus('unhealthy', false);
-    this.context.logs.system(name, this.index, `unhealthy: ${this.failures} failed probes of ${health.path}`);
-    if (health.restartAfterMs > 0) {
-      this.after(health.restartAfterMs, () => {
-        if (generation === this.generation && this.status === 'unhealthy') {
-          this.killForRestart(`unhealthy for ${health.restartAfterMs} ms`);
-        }
-      });
-    }
+    this.readiness = new ReadinessWatch(port, health, {
+      ready: (again) => {
+        this.setStatus('running', true);
+        this.context.logs.system(name, this.index, again ? 'healthy again' : `ready on port ${port}`);
+      },
+      unhealthy: (failures) => {
+        this.setStatus('unhealthy', false);
+        this.context.logs.system(name, this.index, `unhealthy: ${failures} failed probes of ${health.path}`);
+      },
+      restart: (reason) => this.killForRestart(reason),
+    });
+    this.readiness.start();
+  }
+
+  private stopWatching(): void {
+    this.readiness?.close();
+    this.readiness = undefined;
   }
 
   private killForRestart(reason: string): void {
@@ -233,7 +182,7 @@ export class Instance {
     const record = this.context.record();
     const now = Date.now();
     const stableRun = isStableRun(this.readySince, now);
-    this.clearTimers();
+    this.cancelBackoff();
     this.handle = undefined;
     if (handle.pid !== undefined) this.context.forgetProcess(this.index, handle.pid);
     this.pid = null;
@@ -256,12 +205,13 @@ export class Instance {
     const delay = this.backoff.next(stableRun, record.restart);
     this.setStatus('backoff', false);
     this.context.logs.system(record.name, this.index, `restarting in ${delay} ms`);
-    this.after(delay, () => {
+    this.backoffTimer = setTimeout(() => {
+      this.backoffTimer = undefined;
       if (this.status !== 'backoff' || this.stopRequested) return;
       this.restarts += 1;
       this.context.restarted();
       void this.spawn();
-    });
+    }, delay);
   }
 
   private setStatus(status: InstanceStatus, ready: boolean): void {
@@ -269,26 +219,13 @@ export class Instance {
     if (ready && !this.ready) this.readySince = Date.now();
     if (!ready) this.readySince = null;
     this.ready = ready;
-    if (status !== 'starting' && status !== 'running' && status !== 'unhealthy') this.closeProbe();
+    if (status !== 'starting' && status !== 'running' && status !== 'unhealthy') this.stopWatching();
     if (status === 'stopped' || status === 'crashed' || status === 'backoff') this.port = null;
     this.context.changed();
   }
 
-  private closeProbe(): void {
-    this.probe?.close();
-    this.probe = undefined;
-  }
-
-  private after(delayMs: number, action: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      action();
-    }, delayMs);
-    this.timers.add(timer);
-  }
-
-  private clearTimers(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+  private cancelBackoff(): void {
+    clearTimeout(this.backoffTimer);
+    this.backoffTimer = undefined;
   }
 }
