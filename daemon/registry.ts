@@ -136,6 +136,8 @@ export class Registry {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
+    // Schema version 1; a later change bumps it and migrates here.
+    if (this.db.pragma('user_version', { simple: true }) === 0) this.db.pragma('user_version = 1');
     this.statements = {
       listServices: this.db.prepare<[], ServiceRow>('SELECT * FROM services ORDER BY created_at, name'),
       insertService: this.db.prepare(

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assertProcessGone, DAEMON_ENTRY, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { fixtureService } from '../helpers/fixtures.js';
@@ -10,6 +10,7 @@ const seenPids = new Set<number>();
 
 afterEach(async () => {
   await daemon?.stop();
+  daemon?.removeHome();
   daemon = undefined;
   for (const pid of seenPids) await assertProcessGone(pid);
   seenPids.clear();
@@ -49,9 +50,10 @@ describe('the daemon and its front door', () => {
     const blocker = createServer();
     await new Promise<void>((done) => blocker.listen(0, '127.0.0.1', done));
     const port = (blocker.address() as { port: number }).port;
+    const home = mkdtempSync('/tmp/hv-');
     try {
       const child = spawn(process.execPath, [DAEMON_ENTRY, '--port', String(port)], {
-        env: { ...process.env, HERVE_HOME: mkdtempSync('/tmp/hv-') },
+        env: { ...process.env, HERVE_HOME: home },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';
@@ -61,6 +63,7 @@ describe('the daemon and its front door', () => {
       expect(output).toMatch(new RegExp(`cannot start: .*${port}`));
     } finally {
       blocker.close();
+      rmSync(home, { recursive: true, force: true });
     }
   });
 });

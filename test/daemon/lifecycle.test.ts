@@ -7,6 +7,7 @@ const seenPids = new Set<number>();
 
 afterEach(async () => {
   await daemon?.stop();
+  daemon?.removeHome();
   daemon = undefined;
   for (const pid of seenPids) await assertProcessGone(pid);
   seenPids.clear();

@@ -8,6 +8,7 @@ const seenPids = new Set<number>();
 
 afterEach(async () => {
   await daemon?.stop();
+  daemon?.removeHome();
   daemon = undefined;
   for (const pid of seenPids) await assertProcessGone(pid);
   seenPids.clear();
@@ -29,6 +30,27 @@ describe('logs and stats over the socket', () => {
     const numbers = lines.map((line) => Number(line.line.slice(5)));
     expect(numbers).toEqual(Array.from({ length: LINES }, (_, index) => index));
     expect(lines.every((line) => line.stream === 'stdout' && line.instance === 0 && line.service === 'flood')).toBe(true);
+  });
+
+  it('keeps a 1 MiB line whole and a last line without a newline', async () => {
+    daemon = await startDaemon();
+    const program = "process.stdout.write('x'.repeat(1024 * 1024) + '\\nlast words without newline')";
+    const info = await daemon.client.call('register', {
+      type: 'command',
+      name: 'talker',
+      command: process.execPath,
+      args: ['-e', program],
+      health: { path: null },
+      restart: { policy: 'never' },
+    });
+    info.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+    const lines = await waitFor(async () => {
+      const { lines } = await daemon!.client.call('logs', { service: 'talker', lines: 10 });
+      const output = lines.filter((line) => line.stream === 'stdout');
+      return output.length === 2 ? output : null;
+    }, { message: 'talker output not captured' });
+    expect(lines[0].line).toBe('x'.repeat(1024 * 1024));
+    expect(lines[1].line).toBe('last words without newline');
   });
 
   it('follows one service\'s lines with logs:<name> and keeps answering while a subscriber never reads', async () => {

@@ -14,6 +14,7 @@ beforeAll(async () => {
 afterAll(async () => {
   raw?.close();
   await daemon?.stop();
+  daemon?.removeHome();
 });
 
 /** After each bad line, the other client (and this one) still get answers. */

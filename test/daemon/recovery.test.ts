@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assertProcessGone, DAEMON_ENTRY, isAlive, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
@@ -7,8 +7,12 @@ import { fixtureService } from '../helpers/fixtures.js';
 const daemons: TestDaemon[] = [];
 const seenPids = new Set<number>();
 
+const homes = new Set<string>();
+
 afterEach(async () => {
   for (const daemon of daemons.splice(0)) await daemon.stop();
+  for (const home of homes) rmSync(home, { recursive: true, force: true });
+  homes.clear();
   for (const pid of seenPids) await assertProcessGone(pid);
   seenPids.clear();
 });
@@ -16,6 +20,7 @@ afterEach(async () => {
 async function started(home?: string): Promise<TestDaemon> {
   const daemon = await startDaemon({ home });
   daemons.push(daemon);
+  homes.add(daemon.home);
   return daemon;
 }
 

@@ -13,7 +13,7 @@
  * use `assertProcessGone(pid)` on the pids it saw.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SocketDaemonClient } from '../../cli/client/index.js';
@@ -48,6 +48,8 @@ export interface TestDaemon {
   stop(timeoutMs?: number): Promise<number | null>;
   /** SIGKILL the daemon (not its services) and wait for it to be gone. */
   kill9(): Promise<void>;
+  /** Delete HERVE_HOME (after stop/kill9, when no later daemon reuses it). */
+  removeHome(): void;
   readonly exited: boolean;
 }
 
@@ -152,6 +154,9 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
       child.kill('SIGKILL');
       await exited;
       throw new Error(`daemon did not exit within ${timeoutMs} ms of shutdown; killed it.\n${output}`);
+    },
+    removeHome() {
+      rmSync(home, { recursive: true, force: true });
     },
     async kill9() {
       closeClients();
