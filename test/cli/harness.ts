@@ -1,6 +1,6 @@
 import { execaSync, execa, type ResultPromise } from 'execa';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { expect } from 'vitest';
 import { assertProcessGone, isAlive, waitFor } from '../helpers/daemon.js';
 
@@ -28,12 +28,37 @@ function isStale(): boolean {
   });
 }
 
-/** The tests run the built binary; rebuild when a source is newer than its output. */
+const BUILD_LOCK = join(repoRoot, 'dist', '.test-build.lock');
+const BUILD_TIMEOUT_MS = 120_000;
+
+/**
+ * The tests run the built binary; rebuild when a source is newer than its output.
+ * Test files run in parallel workers: a lock directory keeps two builds from writing dist/ at once.
+ */
 export function ensureBuilt(): void {
   if (!isStale()) return;
-  // A type error elsewhere still emits; the tests below say whether what they need works.
-  execaSync('npx', ['tsc', '-p', '.'], { cwd: repoRoot, reject: false });
+  mkdirSync(dirname(BUILD_LOCK), { recursive: true });
+  const deadline = Date.now() + BUILD_TIMEOUT_MS;
+  while (!tryLock()) {
+    if (Date.now() > deadline) throw new Error(`another test build holds ${BUILD_LOCK}; remove it if no build runs`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+  }
+  try {
+    // Another worker may have built while this one waited. A type error elsewhere still emits.
+    if (isStale()) execaSync('npx', ['tsc', '-p', '.'], { cwd: repoRoot, reject: false });
+  } finally {
+    rmSync(BUILD_LOCK, { recursive: true, force: true });
+  }
   if (!existsSync(herveBin)) throw new Error(`build failed: ${herveBin} is missing`);
+}
+
+function tryLock(): boolean {
+  try {
+    mkdirSync(BUILD_LOCK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A fresh HERVE_HOME with a short path (Unix socket paths cap at 107 bytes). */
