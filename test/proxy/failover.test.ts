@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startHarness, waitFor, type Harness } from './fixtures/harness.js';
+import { assertProcessGone, isAlive, waitFor } from '../helpers/daemon.js';
+import { startHarness, type Harness } from './fixtures/harness.js';
 import { startUpstream, type Upstream } from './fixtures/upstream.js';
 
 const UPSTREAM_PROGRAM = fileURLToPath(new URL('./fixtures/upstream-process.mjs', import.meta.url));
@@ -20,15 +21,6 @@ function spawnUpstream(name: string): Promise<Spawned> {
   });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe('failover and aborted clients', () => {
   let harness: Harness;
   let children: Spawned[] = [];
@@ -41,7 +33,7 @@ describe('failover and aborted clients', () => {
   afterEach(async () => {
     await harness.door.close();
     for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await waitFor(() => children.every(({ child }) => !isAlive(child.pid!)), 5_000, 'upstream processes to exit');
+    for (const { child } of children) await assertProcessGone(child.pid!);
     await Promise.all(upstreams.map((upstream) => upstream.close()));
     children = [];
     upstreams = [];
@@ -62,15 +54,15 @@ describe('failover and aborted clients', () => {
       }
     };
     const workers = Array.from({ length: 8 }, worker);
-    await waitFor(() => ok >= 300, 10_000, '300 requests before the kill');
+    await waitFor(() => ok >= 300, { timeoutMs: 10_000, message: '300 requests before the kill' });
     const victim = children[1];
     victim.child.kill('SIGKILL');
-    await waitFor(() => !isAlive(victim.child.pid!), 5_000, 'the victim to die');
+    await waitFor(() => !isAlive(victim.child.pid!), { timeoutMs: 5_000, message: 'the victim to die' });
     const okAtKill = ok;
     // The orchestrator notices a dead instance only at its next probe; until then it stays a target.
-    await waitFor(() => ok >= okAtKill + 300, 10_000, '300 requests after the kill');
+    await waitFor(() => ok >= okAtKill + 300, { timeoutMs: 10_000, message: '300 requests after the kill' });
     harness.routes.set('web', [children[0].port, children[2].port]);
-    await waitFor(() => ok >= okAtKill + 600, 10_000, '300 more requests after the route update');
+    await waitFor(() => ok >= okAtKill + 600, { timeoutMs: 10_000, message: '300 more requests after the route update' });
     stop = true;
     await Promise.all(workers);
     expect(failed).toBeLessThanOrEqual(2);
@@ -88,11 +80,11 @@ describe('failover and aborted clients', () => {
     harness.routes.set('silent', [silent.port]);
     const controller = new AbortController();
     const pending = fetch(`${harness.url}/silent/`, { signal: controller.signal }).catch((error: Error) => error);
-    await waitFor(() => upstreamGotRequest, 5_000, 'the request to reach the upstream');
+    await waitFor(() => upstreamGotRequest, { timeoutMs: 5_000, message: 'the request to reach the upstream' });
     controller.abort();
     expect(await pending).toBeInstanceOf(Error);
-    await waitFor(() => upstreamSawClose, 5_000, 'the upstream connection to close');
-    await waitFor(() => harness.door.requestStats.forService('silent')?.total === 1, 5_000, 'the request to be recorded');
+    await waitFor(() => upstreamSawClose, { timeoutMs: 5_000, message: 'the upstream connection to close' });
+    await waitFor(() => harness.door.requestStats.forService('silent')?.total === 1, { timeoutMs: 5_000, message: 'the request to be recorded' });
   });
 
   it('1,000 downloads aborted mid-body leave no busy upstream socket', async () => {
@@ -119,7 +111,7 @@ describe('failover and aborted clients', () => {
       await Promise.all(Array.from({ length: 50 }, () => abortAfterFirstChunk(harness.door.port, '/big/file')));
     }
 
-    await waitFor(() => active === 0, 10_000, 'every upstream response to close');
+    await waitFor(() => active === 0, { timeoutMs: 10_000, message: 'every upstream response to close' });
     const usage = (await (await fetch(`${harness.url}/_herve/upstreams`)).json()) as { upstreams: { port: number; running: number; pending: number }[] };
     expect(usage.upstreams.find((entry) => entry.port === big.port)).toMatchObject({ running: 0, pending: 0 });
     // Still serving afterwards: nothing queued behind leaked sockets.
