@@ -8,6 +8,7 @@ import { Orchestrator, ServiceTypes, StatsCollector } from './orchestrator/index
 import { Registry } from './registry.js';
 import { serviceLogsFrom } from './service-logs.js';
 import { reapPredecessorInstances, type PredecessorPolicy } from './startup/reap.js';
+import { refuseLiveDaemonWithoutSocket } from './startup/pid-file.js';
 import { acquireStartLock, readPid } from './startup/start-lock.js';
 import { clearStaleSocket } from './startup/stale-socket.js';
 import { startFrontDoor } from './proxy/front-door.js';
@@ -43,6 +44,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     if ((await clearStaleSocket(paths.socket, () => readPid(paths.pidFile))) === 'removed') {
       log(`removed a stale socket left by a previous daemon: ${paths.socket}`);
     }
+    refuseLiveDaemonWithoutSocket(paths.pidFile);
     writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 });
     const running = await assemble(paths, options);
     log(`daemon ready (pid ${process.pid}), socket ${paths.socket}`);

@@ -126,6 +126,17 @@ describe('crash recovery', () => {
     expect((await daemon.client.call('ping')).pong).toBe(true);
   });
 
+  it('refuses to start beside a live daemon whose socket file was deleted', async () => {
+    const daemon = await started();
+    rmSync(daemon.paths.socket);
+    const second = spawn(process.execPath, [DAEMON_ENTRY, '--port', '0'], { env: { ...process.env, HERVE_HOME: daemon.home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    second.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    expect(await new Promise<number | null>((done) => second.once('exit', done))).toBe(1);
+    expect(output).toContain(`a herve daemon (pid ${daemon.pid}) is running but its socket is gone`);
+    expect((await daemon.client.call('ping')).pong).toBe(true);
+  });
+
   it('replaces a stale socket file and a stale start lock left by a dead daemon', async () => {
     const first = await started();
     await first.kill9();

@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { HerveError } from '../errors.js';
+import { isProcessRunning } from '../proc.js';
+import { readPid } from './start-lock.js';
+
+/** Whether a pid is a herve daemon (its command line runs daemon/main.js), not just any reuse of the number. */
+function isHerveDaemon(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('daemon/main');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Refuse to start beside a live daemon whose socket file is gone (deleted by hand): two daemons
+ * on one home would run every service twice. A pid file naming a dead or foreign process is stale.
+ */
+export function refuseLiveDaemonWithoutSocket(pidFile: string): void {
+  const pid = readPid(pidFile);
+  if (pid === null || pid === process.pid || !isProcessRunning(pid) || !isHerveDaemon(pid)) return;
+  throw new HerveError('conflict', `a herve daemon (pid ${pid}) is running but its socket is gone`, `stop it with: kill ${pid} — then run: herve up`);
+}
