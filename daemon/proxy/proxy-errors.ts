@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { sendJson } from '../admin/http-replies.js';
 
 export type ProxyErrorCode = 'unknown_service' | 'no_ready_instance' | 'bad_gateway' | 'gateway_timeout';
 
@@ -19,14 +20,7 @@ export function sendProxyError(res: ServerResponse, code: ProxyErrorCode, messag
     res.destroy();
     return status;
   }
-  const body = JSON.stringify({ error: code, message, service });
-  const headers: Record<string, string | number> = {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-    'cache-control': 'no-store',
-  };
-  if (code === 'no_ready_instance') headers['retry-after'] = RETRY_AFTER_SECONDS;
-  res.writeHead(status, headers);
-  res.end(body);
+  const headers: Record<string, string> = code === 'no_ready_instance' ? { 'retry-after': RETRY_AFTER_SECONDS } : {};
+  sendJson(res, status, { error: code, message, service }, headers);
   return status;
 }
