@@ -78,6 +78,8 @@ export class Orchestrator implements ServiceControl, RouteTable {
   async unregister(ref: string): Promise<{ uuid: string; name: string }> {
     this.refuseWhileShuttingDown();
     const service = this.find(ref);
+    // From here on the service is gone for every caller: nothing can start it again while it stops.
+    service.removing = true;
     await service.stop();
     this.services.delete(service.record.uuid);
     this.options.registry.deleteService(service.record.uuid);
@@ -90,6 +92,7 @@ export class Orchestrator implements ServiceControl, RouteTable {
   async start(ref: string, wait = true): Promise<ServiceInfo> {
     this.refuseWhileShuttingDown();
     const service = this.find(ref);
+    this.options.logs.system(service.name, null, 'start requested');
     const starting = service.start(wait ? startWaitMs(service) : 0);
     if (wait) await starting;
     else void starting;
@@ -99,6 +102,7 @@ export class Orchestrator implements ServiceControl, RouteTable {
   async stop(ref: string, wait = true): Promise<ServiceInfo> {
     this.refuseWhileShuttingDown();
     const service = this.find(ref);
+    this.options.logs.system(service.name, null, 'stop requested');
     const stopping = service.stop();
     if (wait) await stopping;
     return service.info(this.proxyPort);
@@ -107,6 +111,7 @@ export class Orchestrator implements ServiceControl, RouteTable {
   async restart(ref: string, wait = true): Promise<ServiceInfo> {
     this.refuseWhileShuttingDown();
     const service = this.find(ref);
+    this.options.logs.system(service.name, null, 'restart requested');
     const restarting = service.stop().then(() => service.start(wait ? startWaitMs(service) : 0));
     if (wait) await restarting;
     return service.info(this.proxyPort);
@@ -139,7 +144,7 @@ export class Orchestrator implements ServiceControl, RouteTable {
 
   private find(ref: string): ServiceRuntime {
     const service = this.services.get(ref) ?? this.byName(ref);
-    if (!service) throw new HerveError('not_found', `no service named "${ref}"`, 'see the registered services with: herve ls');
+    if (!service || service.removing) throw new HerveError('not_found', `no service named "${ref}"`, 'see the registered services with: herve ls');
     return service;
   }
 

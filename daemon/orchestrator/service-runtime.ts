@@ -22,6 +22,8 @@ const SETTLED_AFTER_START = new Set(['running', 'unhealthy', 'crashed', 'stopped
 /** One registered service and its instances: start, stop, and the view clients get. */
 export class ServiceRuntime {
   readonly instances: Instance[];
+  /** Being unregistered: no longer found by name or uuid. */
+  removing = false;
   private crashLoop = false;
   private readonly crashes: CrashLoopDetector;
   private readonly waiters = new Set<() => void>();

@@ -56,6 +56,17 @@ describe('service lifecycle through the socket', () => {
     expect((await client.call('list')).services).toEqual([]);
   });
 
+  it('a start racing an unregister cannot bring the service back', async () => {
+    daemon = await startDaemon();
+    const info = await daemon.client.call('register', fixtureService('racer', 'ignore-sigterm.mjs', { restart: { stopGraceMs: 300 } }));
+    remember(info.instances.map((instance) => instance.pid));
+    const unregistering = daemon.client.call('unregister', { service: 'racer' });
+    await expect(daemon.client.call('start', { service: 'racer' })).rejects.toMatchObject({ code: 'not_found' });
+    await unregistering;
+    expect((await daemon.client.call('list')).services).toEqual([]);
+    await assertProcessGone(info.instances[0].pid!);
+  });
+
   it('pushes service events to a subscriber', async () => {
     daemon = await startDaemon();
     const watcher = await daemon.connect();
