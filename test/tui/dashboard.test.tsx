@@ -174,7 +174,23 @@ describe('actions', () => {
       replicas: 2,
       command: 'node',
       args: ['server.js', '--greeting', 'hi there'],
+      cwd: process.cwd(),
     });
+  });
+
+  it('a chunk with text and Enter together (fast typing, paste) types the text and moves on', async () => {
+    const daemon = new FakeDaemon([]);
+    const app = show(daemon);
+    await waitForFrame(app, (text) => text.includes('no services yet'));
+    app.stdin.write('n');
+    await waitForFrame(app, (text) => text.includes('Register a service'));
+    app.stdin.write(KEYS.enter);
+    await waitForFrame(app, (text) => text.includes('› name'));
+    app.stdin.write('fast\r');
+    await waitForFrame(app, (text) => text.includes('› replicas') && /name\s+fast/.test(text));
+    app.stdin.write('3\r');
+    await waitForFrame(app, (text) => text.includes('fast registered'));
+    expect(daemon.callsOf('register')[0].params).toEqual({ type: 'echo', name: 'fast', replicas: 3 });
   });
 
   it('the register form refuses a bad name without calling the daemon', async () => {

@@ -35,6 +35,16 @@ async function waitForScreen(check: (text: string) => boolean, what: string, tim
   }
 }
 
+/** Press `key` once at a time, each time waiting for what `read` sees to change, until it reads `wanted`. */
+async function pressUntil(key: string, read: (text: string) => string, wanted: string, maxPresses = 10): Promise<void> {
+  for (let presses = 0; read(screen()) !== wanted; presses++) {
+    if (presses === maxPresses) throw new Error(`"${wanted}" not reached after ${maxPresses} × ${key}\n${screen()}`);
+    const before = read(screen());
+    press(key);
+    await waitForScreen((t) => read(t) !== before, `${key} to move on from "${before}"`);
+  }
+}
+
 const count = (text: string, needle: string) => text.split(needle).length - 1;
 
 /** The table row of `name` shows `status` (symbol and word). */
@@ -99,6 +109,27 @@ describe.skipIf(!hasTmux)('herve tui in a real terminal (needs tmux; .ci/run ins
     await response.arrayBuffer();
     await waitForScreen((t) => t.includes('/tui-e2e-marker'), 'the request in the log pane');
 
+    // Register a command service through the form, see it run, then unregister it.
+    press('n');
+    await waitForScreen((t) => t.includes('Register a service'), 'the register form');
+    await pressUntil('j', (t) => /› type\s+(\S+)/.exec(t)?.[1] ?? '', 'command');
+    press('Enter');
+    await waitForScreen((t) => t.includes('› name'), 'the name field');
+    press('-l', 'tuiapp');
+    press('Enter');
+    await waitForScreen((t) => t.includes('› replicas'), 'the replicas field');
+    press('Enter');
+    await waitForScreen((t) => t.includes('› command'), 'the command field');
+    press('-l', `node -e "require('http').createServer((q, s) => s.end('ok')).listen(process.env.PORT, '127.0.0.1')"`);
+    press('Enter');
+    await waitForScreen((t) => rowShows(t, 'tuiapp', '●', 'running'), 'tuiapp registered and running', 20_000);
+    rememberPids(await daemon!.client.call('get', { service: 'tuiapp' }));
+    await pressUntil('j', (t) => /│› (\S+)/.exec(t)?.[1] ?? '', 'tuiapp');
+    press('d');
+    await waitForScreen((t) => t.includes('Unregister tuiapp?'), 'the unregister confirmation');
+    press('y');
+    await waitForScreen((t) => t.includes('tuiapp unregistered') && !/│[› ] tuiapp/.test(t), 'tuiapp gone from the table');
+
     // A smaller terminal: the frame refits, once, with no leftovers of the larger one.
     tmux('resize-window', '-t', SESSION, '-x', '100', '-y', '30');
     text = await waitForScreen((t) => count(t, 'NAME') === 1 && t.split('\n')[1]?.startsWith('╭') && /─╮$/.test(t.split('\n')[1] ?? ''), 'the frame refitted to 100x30');
@@ -121,6 +152,9 @@ describe.skipIf(!hasTmux)('herve tui in a real terminal (needs tmux; .ci/run ins
   }, 90_000);
 
   it('takes --theme, and under NO_COLOR draws no colours but keeps the status symbols', async () => {
+    // Start from the shell prompt even if the test before left a dashboard running.
+    press('C-c');
+    await waitFor(() => tmux('display-message', '-p', '-t', SESSION, '#{pane_current_command}').trim() === 'sh', { message: 'the shell prompt' });
     press('-l', `clear; NO_COLOR=1 node ${CLI} tui --theme light; echo "tui exited with $?"`);
     press('Enter');
     await waitForScreen((t) => t.includes('theme light') && rowShows(t, 'echo', '●', 'running'), 'the dashboard in the light theme');

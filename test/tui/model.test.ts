@@ -98,13 +98,13 @@ describe('register form', () => {
   });
 
   it('turns a draft into register params, or says what is wrong', () => {
-    expect(draftToParams({ ...EMPTY_DRAFT, type: 'static', options: 'root=./public' })).toEqual({
+    expect(draftToParams({ ...EMPTY_DRAFT, type: 'static', options: 'root=./public' }, '/srv')).toEqual({
       ok: true,
-      params: { type: 'static', replicas: 1, options: { root: './public' } },
+      params: { type: 'static', replicas: 1, options: { root: './public' }, cwd: '/srv' },
     });
-    expect(draftToParams({ ...EMPTY_DRAFT, type: 'command' })).toMatchObject({ ok: false, error: expect.stringContaining('command line') });
-    expect(draftToParams({ ...EMPTY_DRAFT, type: 'echo', replicas: '0' })).toMatchObject({ ok: false });
-    expect(draftToParams({ ...EMPTY_DRAFT, type: 'echo', name: 'health' })).toMatchObject({ ok: false, error: expect.stringContaining('reserved') });
+    expect(draftToParams({ ...EMPTY_DRAFT, type: 'command' }, '/srv')).toMatchObject({ ok: false, error: expect.stringContaining('command line') });
+    expect(draftToParams({ ...EMPTY_DRAFT, type: 'echo', replicas: '0' }, '/srv')).toMatchObject({ ok: false });
+    expect(draftToParams({ ...EMPTY_DRAFT, type: 'echo', name: 'health' }, '/srv')).toMatchObject({ ok: false, error: expect.stringContaining('reserved') });
   });
 });
 

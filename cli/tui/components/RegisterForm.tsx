@@ -26,7 +26,7 @@ const LABELS: Record<DraftField, string> = {
 const PLACEHOLDERS: Record<DraftField, string> = {
   type: '',
   name: 'optional; the type name when empty',
-  replicas: '1',
+  replicas: '1 (default)',
   commandLine: 'e.g. node server.js --verbose',
   options: 'key=value …',
 };
@@ -55,7 +55,7 @@ export function RegisterForm({ types, width, height, onSubmit, onCancel }: Regis
     setField(order[(position + step + order.length) % order.length]);
   };
   const submit = () => {
-    const result = draftToParams(draftRef.current);
+    const result = draftToParams(draftRef.current, process.cwd());
     if (result.ok) onSubmit(result.params);
     else setError(result.error);
   };

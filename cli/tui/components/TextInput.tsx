@@ -21,9 +21,12 @@ export function TextInput({ value, onChange, onSubmit, onCancel, focus = true, p
       else if (key.backspace || key.delete) onChange((current) => current.slice(0, -1));
       else if (key.ctrl && input === 'u') onChange(() => '');
       else if (!key.ctrl && !key.meta && !key.tab && !key.upArrow && !key.downArrow && input.length > 0) {
-        // Pasted text arrives in one piece; keep it on one line.
-        const typed = input.replace(/[\r\n\t]+/g, ' ');
-        onChange((current) => current + typed);
+        // Fast typing or a paste can arrive as one chunk, Enter included: the text up to the
+        // first line break is typed, and the line break submits.
+        const [typed = '', ...rest] = input.split(/\r\n|\r|\n/);
+        const text = typed.replace(/\t/g, ' ');
+        if (text.length > 0) onChange((current) => current + text);
+        if (rest.length > 0) onSubmit?.();
       }
     },
     { isActive: focus },

@@ -11,7 +11,7 @@ export interface RegisterDraft {
 
 export type DraftField = keyof RegisterDraft;
 
-export const EMPTY_DRAFT: RegisterDraft = { type: '', name: '', replicas: '1', commandLine: '', options: '' };
+export const EMPTY_DRAFT: RegisterDraft = { type: '', name: '', replicas: '', commandLine: '', options: '' };
 
 /** The fields the form asks for, in order, for a given type. */
 export function draftFields(type: string, typeHasOptions: boolean): DraftField[] {
@@ -21,8 +21,11 @@ export function draftFields(type: string, typeHasOptions: boolean): DraftField[]
   return fields;
 }
 
-/** The `register` params for a draft, or what is wrong with it (checked with the protocol's own rules). */
-export function draftToParams(draft: RegisterDraft): { ok: true; params: RegisterInput } | { ok: false; error: string } {
+/**
+ * The `register` params for a draft, or what is wrong with it (checked with the protocol's own rules).
+ * A command line and option paths mean what they say where the dashboard runs (`cwd`), as with `herve register`.
+ */
+export function draftToParams(draft: RegisterDraft, cwd: string): { ok: true; params: RegisterInput } | { ok: false; error: string } {
   if (draft.type.length === 0) return { ok: false, error: 'pick a type' };
   const params: RegisterInput = { type: draft.type };
   if (draft.name.length > 0) {
@@ -38,11 +41,13 @@ export function draftToParams(draft: RegisterDraft): { ok: true; params: Registe
     if (!command) return { ok: false, error: 'a command service needs a command line, e.g. node server.js' };
     params.command = command;
     params.args = args;
+    params.cwd = cwd;
   }
   if (draft.options.trim().length > 0) {
     const { options, bad } = parseOptions(draft.options);
     if (bad.length > 0) return { ok: false, error: `options are key=value words; not understood: ${bad.join(' ')}` };
     params.options = options;
+    params.cwd = cwd;
   }
   return { ok: true, params };
 }
