@@ -63,8 +63,9 @@ describe('services table', () => {
     const daemon = new FakeDaemon(Array.from({ length: 50 }, (_, i) => makeService(`svc-${String(i).padStart(2, '0')}`)));
     const app = show(daemon);
     await waitForFrame(app, (text) => selectedName(text) === 'svc-00');
-    // Keys faster than renders: each must still count.
-    for (let i = 0; i < 30; i++) app.stdin.write('j');
+    // Keys faster than renders: each must still count, also when several arrive in one chunk.
+    for (let i = 0; i < 25; i++) app.stdin.write('j');
+    app.stdin.write('jjjjj');
     const frame = await waitForFrame(app, (text) => selectedName(text) === 'svc-30');
     expect(frame).not.toMatch(/│  svc-00 /);
     expect(frame.split('\n').length).toBeLessThanOrEqual(23);

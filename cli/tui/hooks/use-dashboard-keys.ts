@@ -37,7 +37,12 @@ export function useDashboardKeys(commands: DashboardCommands, focus: Focus, isAc
   latest.current = { commands, focus };
   const handle = useCallback((input: string, key: Key) => {
     const { commands, focus } = latest.current;
-    handleKey(commands, focus, input, key);
+    // Keys pressed faster than the terminal is read (key repeat under load) arrive as one string.
+    if (input.length > 1 && !key.ctrl && !key.meta) {
+      for (const char of input) handleKey(commands, focus, char, key);
+    } else {
+      handleKey(commands, focus, input, key);
+    }
   }, []);
   useInput(handle, { isActive });
 }
