@@ -1,12 +1,10 @@
 import type { ServiceInfo, ServiceStatus } from '../../protocol/index.js';
-import { UserError, type DaemonClient } from '../client/index.js';
+import { ConnectionLostError, UserError, type DaemonClient } from '../client/index.js';
 import { formatLogLines } from './log-format.js';
-import { sleep } from './processes.js';
 import type { Progress } from './progress.js';
 import { createStyle } from './terminal.js';
 
 const SETTLED: ReadonlySet<ServiceStatus> = new Set(['running', 'unhealthy', 'stopped', 'crashed']);
-const POLL_MS = 150;
 /** On top of the service's own start timeout, for the spawn itself. */
 const SLACK_MS = 5_000;
 
@@ -15,16 +13,47 @@ export function readiness(service: ServiceInfo): string {
   return `${ready}/${service.replicas} ready`;
 }
 
-/** Poll until the service leaves starting/stopping, or its start timeout passes. */
+const subscribed = new WeakSet<DaemonClient>();
+
+async function watchServices(client: DaemonClient): Promise<void> {
+  if (subscribed.has(client)) return;
+  await client.subscribe(['services']);
+  subscribed.add(client);
+}
+
+/**
+ * Wait, on the daemon's service events, until the service leaves starting/stopping,
+ * or its start timeout passes (then the last state seen is returned).
+ */
 export async function waitUntilSettled(client: DaemonClient, service: ServiceInfo, progress: Progress): Promise<ServiceInfo> {
-  const deadline = Date.now() + service.health.startTimeoutMs + SLACK_MS;
-  let current = service;
-  while (!SETTLED.has(current.status) && Date.now() < deadline) {
-    progress.update(`${current.status} ${current.name}… (${readiness(current)})`);
-    await sleep(POLL_MS);
-    current = await client.call('get', { service: service.uuid });
-  }
-  return current;
+  await watchServices(client);
+  // Subscribed first, then read: no transition can fall in between.
+  let latest = await client.call('get', { service: service.uuid });
+  if (SETTLED.has(latest.status)) return latest;
+  const show = (current: ServiceInfo) => progress.update(`${current.status} ${current.name}… (${readiness(current)})`);
+  show(latest);
+  return new Promise<ServiceInfo>((resolve, reject) => {
+    const timer = setTimeout(() => finish(), service.health.startTimeoutMs + SLACK_MS);
+    const stopEvents = client.onEvent((event) => {
+      if (event.event !== 'service' || event.data.uuid !== service.uuid) return;
+      latest = event.data;
+      show(latest);
+      if (SETTLED.has(latest.status)) finish();
+    });
+    const stopClose = client.onClose(() => {
+      release();
+      reject(new ConnectionLostError());
+    });
+    function release(): void {
+      clearTimeout(timer);
+      stopEvents();
+      stopClose();
+    }
+    function finish(): void {
+      release();
+      resolve(latest);
+    }
+  });
 }
 
 /** Where to reach a service: its proxy URL, else its ports. */
