@@ -79,12 +79,14 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
   const shutdown = (reason: string): Promise<void> => {
     shutdownStarted ??= (async () => {
       log(`shutting down (${reason}): stopping services`);
-      await orchestrator.shutdown();
+      // Every service has its SIGKILL fallback; this bound only guards against a process stuck in the kernel.
+      const servicesDeadline = orchestrator.longestStopGraceMs() + SHUTDOWN_SLACK_MS;
+      await step('stop services', () => withDeadline(orchestrator.shutdown(), servicesDeadline), log);
       log('services stopped');
-      await frontDoor.close();
-      await control.close();
-      await logStore.close();
-      registry.close();
+      await step('close the front door', () => frontDoor.close(), log);
+      await step('close the control socket', () => control.close(), log);
+      await step('flush logs', () => logStore.close(), log);
+      await step('close the registry', () => registry.close(), log);
       rmSync(paths.pidFile, { force: true });
       log('daemon stopped');
       markStopped();
@@ -105,8 +107,27 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
   });
   await control.listen();
   log(`control socket listening: ${paths.socket}`);
-  await orchestrator.restoreDesired();
   const wanted = orchestrator.list().filter((service) => service.desired === 'running').length;
   if (wanted > 0) log(`starting ${wanted} service(s) that were meant to run`);
+  await orchestrator.restoreDesired();
   return { stopped, shutdown, killServices: () => orchestrator.killAll() };
+}
+
+const SHUTDOWN_SLACK_MS = 5000;
+
+/** One shutdown step: a failure is logged and the shutdown goes on, so the daemon always exits. */
+async function step(what: string, action: () => unknown, log: (message: string) => void): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    log(`could not ${what}: ${(error as Error).message}`);
+  }
+}
+
+function withDeadline(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not done after ${ms} ms`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

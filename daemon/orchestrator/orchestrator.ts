@@ -137,6 +137,10 @@ export class Orchestrator implements ServiceControl, RouteTable {
     await Promise.all([...this.services.values()].map((service) => service.stop(true)));
   }
 
+  longestStopGraceMs(): number {
+    return Math.max(0, ...[...this.services.values()].map((service) => service.record.restart.stopGraceMs));
+  }
+
   /** SIGKILL every instance's process group at once (a second signal during shutdown). */
   killAll(): void {
     for (const service of this.services.values()) for (const instance of service.instances) instance.kill();
