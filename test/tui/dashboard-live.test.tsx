@@ -139,6 +139,20 @@ describe('log pane', () => {
     await waitForFrame(app, (text) => text.includes('▶ following') && text.includes('arrived while paused'));
   });
 
+  it('reopens the log stream when only its own connection drops', async () => {
+    const daemon = new FakeDaemon([makeService('api')]);
+    const app = show(daemon);
+    const logConnection = () => [...daemon.connections].find((connection) => connection.topics.has('logs:api'));
+    await waitUntil(() => logConnection() !== undefined, 'the log stream connection');
+    logConnection()!.close();
+    await waitForFrame(app, (text) => text.includes('log stream lost'));
+    await waitUntil(() => logConnection() !== undefined, 'the log stream to reopen', 5000);
+    daemon.log('api', 'after the reopen');
+    const frame = await waitForFrame(app, (text) => text.includes('after the reopen'));
+    expect(frame).toContain('● connected');
+    expect(frame).not.toContain('log stream lost');
+  });
+
   it('filters log lines with / when the log pane has focus', async () => {
     const daemon = new FakeDaemon([makeService('api')]);
     daemon.log('api', 'GET /users 200');

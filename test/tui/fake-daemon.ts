@@ -194,7 +194,7 @@ export class FakeDaemon {
 }
 
 class FakeConnection implements DaemonClient {
-  private readonly topics = new Set<string>();
+  readonly topics = new Set<string>();
   private readonly eventListeners = new Set<EventListener>();
   private readonly closeListeners = new Set<() => void>();
   private closed = false;

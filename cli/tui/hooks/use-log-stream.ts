@@ -34,6 +34,7 @@ export function useLogStream(options: LogStreamOptions): LogStream {
   const { connect, connection, service, paused, capacity = 500, flushMs = 100, settleMs = 150 } = options;
   const [lines, setLines] = useState<readonly LogLine[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [reopen, setReopen] = useState(0);
   const buffer = useRef(new LogBuffer(capacity)).current;
   const pausedRef = useRef(paused);
   pausedRef.current = paused;
@@ -53,15 +54,25 @@ export function useLogStream(options: LogStreamOptions): LogStream {
       if (active && !pausedRef.current) setLines(buffer.snapshot());
     };
     const batcher = new EventBatcher<LogLine>(flushMs, (batch) => {
-      if (beforeBacklog) beforeBacklog = [...beforeBacklog, ...batch].slice(-capacity);
-      else buffer.append(batch);
+      if (beforeBacklog) {
+        beforeBacklog = [...beforeBacklog, ...batch].slice(-capacity);
+        return;
+      }
+      buffer.append(batch);
       publish();
     }, capacity);
+    let retryTimer: NodeJS.Timeout | undefined;
 
     const start = setTimeout(async () => {
       try {
         client = await connect();
         if (!active) return client.close();
+        // Should only this stream drop (the dashboard's own connection still up), open it again.
+        client.onClose(() => {
+          if (!active) return;
+          setError('log stream lost — reopening');
+          retryTimer = setTimeout(() => setReopen((count) => count + 1), 1000);
+        });
         client.onEvent((event) => {
           if (event.event === 'log' && (service === null || event.data.service === service)) batcher.push(event.data);
         });
@@ -84,10 +95,11 @@ export function useLogStream(options: LogStreamOptions): LogStream {
     return () => {
       active = false;
       clearTimeout(start);
+      clearTimeout(retryTimer);
       batcher.close();
       client?.close();
     };
-  }, [connect, connection, service, capacity, flushMs, settleMs, buffer]);
+  }, [connect, connection, service, capacity, flushMs, settleMs, buffer, reopen]);
 
   return { lines, error };
 }
