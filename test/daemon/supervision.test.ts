@@ -69,7 +69,7 @@ describe('supervision', () => {
     expect(crashed.instances[0]).toMatchObject({ status: 'crashed', pid: null, restarts: 2 });
     expect((await systemLines('flaky')).some((line) => line.startsWith('crash loop: 3 exits'))).toBe(true);
 
-    // No restart happens on its own.
+    // No restart happens on its own. An absence needs time to show: wait well past the next backoff (80 ms).
     const settled = await daemon.client.call('get', { service: 'flaky' });
     await new Promise((done) => setTimeout(done, 300));
     expect(await daemon.client.call('get', { service: 'flaky' })).toMatchObject({ status: 'crashed', restarts: settled.restarts });
