@@ -146,6 +146,28 @@ describe('herve with services', () => {
     }
   });
 
+  it('register --no-start only records; start --no-wait returns before it is ready; register --json prints the service', async () => {
+    const recorded = await herve(home, ['register', 'echo', '--name', 'later', '--no-start']);
+    expect(recorded.exitCode, recorded.stderr).toBe(0);
+    expect(recorded.stdout).toContain('later registered (not started) — start it with: herve start later');
+    expect((await service('later'))?.status).toBe('stopped');
+
+    const started = await herve(home, ['start', 'later', '--no-wait', '--json']);
+    expect(started.exitCode, started.stderr).toBe(0);
+    expect(['starting', 'running']).toContain((JSON.parse(started.stdout) as { status: string }).status);
+    await waitFor(async () => (await service('later'))?.status === 'running', { message: 'later to run' });
+
+    const json = await herve(home, ['register', 'echo', '--name', 'twin', '--replicas', '2', '--json']);
+    expect(json.exitCode, json.stderr).toBe(0);
+    expect(json.stderr).toBe('');
+    const twin = JSON.parse(json.stdout) as { name: string; status: string; instances: { pid: number }[] };
+    expect(twin).toMatchObject({ name: 'twin', status: 'running' });
+    expect(twin.instances).toHaveLength(2);
+    for (const instance of twin.instances) seen.add(instance.pid);
+    const row = (await herve(home, ['ls'])).stdout.split('\n').find((line) => line.startsWith('twin '));
+    expect(row).toMatch(/● running\s+2\/2\s+\d+,\d+\s+\d+,\d+\s/);
+  });
+
   it('unregister stops and forgets a service', async () => {
     const pids = (await service('greeter'))?.instances.map((instance) => instance.pid) ?? [];
     const result = await herve(home, ['unregister', 'greeter']);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LogLine } from '../../../protocol/index.js';
 import { formatClock } from '../../../cli/support/format.js';
-import { linesAfterHistory } from '../../../cli/support/log-follow.js';
+import { LineBatcher, linesAfterHistory } from '../../../cli/support/log-follow.js';
 import { formatLogLines } from '../../../cli/support/log-format.js';
 import { createStyle } from '../../../cli/support/terminal.js';
 
@@ -30,5 +30,22 @@ describe('log lines', () => {
     const live = [line('b', { at: at - 1 }), line('c'), line('c2'), line('d', { at: at + 1 })];
     expect(linesAfterHistory(history, live).map((entry) => entry.line)).toEqual(['c2', 'd']);
     expect(linesAfterHistory([], live)).toHaveLength(4);
+  });
+});
+
+describe('LineBatcher', () => {
+  it('turns a burst of pushes into one write, in order', async () => {
+    const writes: string[] = [];
+    const batcher = new LineBatcher((text) => writes.push(text));
+    for (let i = 0; i < 1000; i++) batcher.push(`line ${i}\n`);
+    batcher.push('');
+    expect(writes).toEqual([]);
+    await new Promise((done) => setImmediate(done));
+    expect(writes).toHaveLength(1);
+    expect(writes[0].split('\n')).toHaveLength(1001);
+    expect(writes[0].startsWith('line 0\nline 1\n')).toBe(true);
+    batcher.push('last\n');
+    batcher.flush();
+    expect(writes).toEqual([writes[0], 'last\n']);
   });
 });
