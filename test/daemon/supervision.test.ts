@@ -56,8 +56,9 @@ describe('supervision', () => {
     daemon = await startDaemon();
     await track('flaky');
     const spec = fixtureService('flaky', 'crash-after.mjs', {
+      // Probed (not ready at spawn), so even a slow machine cannot make its 50 ms runs look stable.
       env: { CRASH_AFTER_MS: '50' },
-      health: { path: null },
+      health: { intervalMs: 50 },
       restart: { backoffInitialMs: 20, crashLoopLimit: 3, crashLoopWindowMs: 10_000 },
     });
     await daemon.client.call('register', { ...spec, start: false });
