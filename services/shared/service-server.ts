@@ -18,18 +18,21 @@ const KEEP_ALIVE_MS = 65_000;
 
 /**
  * Runs a built-in service: listens on HOST:PORT (127.0.0.1 and a free port by default),
- * answers GET /health, logs one line per request, and exits 0 on SIGTERM once
+ * answers GET /health, logs one line per request (health checks only with LOG_HEALTH_CHECKS=1), and exits 0 on SIGTERM once
  * in-flight requests finish (forcing after SHUTDOWN_GRACE_MS, default 5 s).
  */
 export function runService(definition: ServiceDefinition): Server {
   const startedAt = Date.now();
+  const logHealthChecks = process.env.LOG_HEALTH_CHECKS === '1';
   let shuttingDown = false;
   const server = createServer((req, res) => {
     const began = performance.now();
-    res.once('close', () => logRequest(req, res, began));
-    if (shuttingDown) res.setHeader('connection', 'close');
     const path = requestUrl(req.url).pathname;
-    if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
+    const isHealthCheck = path === '/health' && (req.method === 'GET' || req.method === 'HEAD');
+    // Probes come every second: logging them would bury the requests people look for.
+    if (!isHealthCheck || logHealthChecks) res.once('close', () => logRequest(req, res, began));
+    if (shuttingDown) res.setHeader('connection', 'close');
+    if (isHealthCheck) {
       sendJson(res, 200, { status: 'ok', service: definition.name, pid: process.pid, uptimeMs: Date.now() - startedAt, ...definition.healthDetails?.() });
       return;
     }

@@ -6,7 +6,7 @@ import { isAlive, killAll, request, startService, waitFor } from './service-proc
 afterEach(killAll);
 
 describe('echo service', () => {
-  it('answers /health with 200 JSON and logs one line per request', async () => {
+  it('answers /health with 200 JSON (unlogged) and logs one line per request', async () => {
     const echo = await startService('echo');
     const health = await request(echo.port, '/health');
     expect(health.status).toBe(200);
@@ -14,6 +14,7 @@ describe('echo service', () => {
     expect(JSON.parse(health.text)).toMatchObject({ status: 'ok', service: 'echo' });
     await request(echo.port, '/some/where?x=1', { method: 'DELETE' });
     await waitFor(() => echo.output.find((line) => /^DELETE \/some\/where\?x=1 200 [\d.]+ms$/.test(line)), 'the request log line');
+    expect(echo.output.filter((line) => line.includes('/health'))).toEqual([]);
   });
 
   it('echoes method, path, query, headers and body as JSON, or as text', async () => {
