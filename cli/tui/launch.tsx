@@ -11,6 +11,7 @@ export interface TuiOptions {
 // The alternate screen keeps the user's scroll-back intact and is restored on exit.
 const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h\x1b[H\x1b[2J';
 const LEAVE_ALTERNATE_SCREEN = '\x1b[?1049l';
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];
 
 /**
  * `herve tui`: the live dashboard. Opens even when the daemon is down (it shows
@@ -32,16 +33,29 @@ export async function launchTui(options: TuiOptions): Promise<void> {
   process.stdout.write(ENTER_ALTERNATE_SCREEN);
   const leave = () => process.stdout.write(LEAVE_ALTERNATE_SCREEN);
   process.once('exit', leave);
+  let stoppedBy: NodeJS.Signals | null = null;
+  const app = render(<Dashboard connect={connect} socketPath={paths.socket} themeName={themeName} colour={colourWanted()} />, {
+    // The dashboard batches its own updates (~10/s); this caps what reaches the terminal too.
+    // Incremental rendering stays off: in Ink 6.8 it left stale lines behind on a full-height frame.
+    maxFps: 10,
+    exitOnCtrlC: true,
+  });
+  // Killed (kill, a closed terminal): unmount and restore the screen first, then die of the signal.
+  const onSignal = (signal: NodeJS.Signals) => {
+    stoppedBy = signal;
+    app.unmount();
+  };
+  for (const signal of STOP_SIGNALS) process.once(signal, onSignal);
   try {
-    const app = render(<Dashboard connect={connect} socketPath={paths.socket} themeName={themeName} colour={colourWanted()} />, {
-      // The dashboard batches its own updates (~10/s); this caps what reaches the terminal too.
-      // Incremental rendering stays off: in Ink 6.8 it left stale lines behind on a full-height frame.
-      maxFps: 10,
-      exitOnCtrlC: true,
-    });
     await app.waitUntilExit();
   } finally {
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
     process.off('exit', leave);
     leave();
+  }
+  if (stoppedBy) {
+    process.kill(process.pid, stoppedBy);
+    // Let the signal end the process (its usual exit status) before the caller goes on.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }

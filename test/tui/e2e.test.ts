@@ -1,6 +1,6 @@
 // The built `herve tui` in a real terminal (tmux), against a real daemon in a temp HERVE_HOME.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceInfo } from '../../protocol/index.js';
@@ -162,5 +162,17 @@ describe.skipIf(!hasTmux)('herve tui in a real terminal (needs tmux; .ci/run ins
     expect(withEscapes).not.toMatch(/\u001B\[[0-9;]*(3[0-7]|38|9[0-7]|4[0-7]|48)[;m]/);
     press('q');
     await waitForScreen((t) => t.includes('tui exited with 0'), 'the shell back after q');
+  }, 60_000);
+
+  it('killed with SIGTERM, it restores the terminal and dies of the signal', async () => {
+    press('-l', `clear; node ${CLI} tui; echo "tui exited with $?"`);
+    press('Enter');
+    await waitForScreen((t) => t.includes('● connected'), 'the dashboard');
+    const shell = Number(tmux('display-message', '-p', '-t', SESSION, '#{pane_pid}').trim());
+    const dashboard = Number(readFileSync(`/proc/${shell}/task/${shell}/children`, 'utf8').trim().split(/\s+/)[0]);
+    process.kill(dashboard, 'SIGTERM');
+    const text = await waitForScreen((t) => t.includes('tui exited with 143'), 'the shell back after SIGTERM');
+    expect(text).not.toContain('● connected');
+    await assertProcessGone(dashboard);
   }, 60_000);
 });
