@@ -1,16 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
+import { packageVersion } from './support/package-root.js';
 
 type CommandModule = { run: (...args: never[]) => Promise<number> | number };
 
 /** The exit code the chosen command asked for. */
 export interface Outcome {
   exitCode: number;
-}
-
-function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return manifest.version;
 }
 
 function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -92,20 +87,21 @@ export function buildProgram(outcome: Outcome): Command {
     .option('--json', 'print them as JSON')
     .action(lazy(() => import('./commands/types.js')));
 
-  const lifecycle: [string, string][] = [
-    ['unregister', 'stop a service and forget it'],
-    ['start', 'start a stopped or crashed service'],
-    ['stop', 'stop a service (SIGTERM, then SIGKILL after its grace period)'],
-    ['restart', 'restart a service'],
+  // Literal import() paths, so the bundler (scripts/bundle-cli.mjs) can see and split each one.
+  const lifecycle: [string, string, () => Promise<CommandModule>][] = [
+    ['unregister', 'stop a service and forget it', () => import('./commands/unregister.js')],
+    ['start', 'start a stopped or crashed service', () => import('./commands/start.js')],
+    ['stop', 'stop a service (SIGTERM, then SIGKILL after its grace period)', () => import('./commands/stop.js')],
+    ['restart', 'restart a service', () => import('./commands/restart.js')],
   ];
-  for (const [name, description] of lifecycle) {
+  for (const [name, description, load] of lifecycle) {
     const command = program
       .command(name)
       .description(description)
       .argument('<service>', 'name or uuid')
       .option('--json', 'print the service as JSON');
     if (name !== 'unregister') command.option('--no-wait', 'return without waiting for it to settle');
-    command.action(lazy(() => import(`./commands/${name}.js`) as Promise<CommandModule>));
+    command.action(lazy(load));
   }
 
   program

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { PROTOCOL_VERSION, type HervePaths, type Result } from '../../protocol/index.js';
 import { DaemonNotRunningError, UserError } from '../client/index.js';
 import { connectDaemon } from './connect.js';
+import { packagePath } from './package-root.js';
 import { sleep } from './processes.js';
 
 export type DaemonHello = Result<'hello'>;
@@ -11,9 +11,9 @@ export type DaemonHello = Result<'hello'>;
 const START_TIMEOUT_MS = 10_000;
 const LOG_TAIL_LINES = 20;
 
-/** dist/cli/support/ -> dist/daemon/main.js */
+/** The daemon is built by tsc alone (never bundled): dist/daemon/main.js in the package. */
 export function daemonEntry(): string {
-  return fileURLToPath(new URL('../../daemon/main.js', import.meta.url));
+  return packagePath('dist/daemon/main.js');
 }
 
 export function daemonArgs(port: number | undefined): string[] {
