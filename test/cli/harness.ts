@@ -1,5 +1,5 @@
 import { execaSync, execa, type ResultPromise } from 'execa';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { expect } from 'vitest';
 import { assertProcessGone, isAlive, waitFor } from '../helpers/daemon.js';
@@ -21,7 +21,13 @@ function sources(dir: string): string[] {
   });
 }
 
+/** `npm run build` bundles the CLI entry after tsc; a bare `npx tsc` leaves the unbundled entry, which still works. */
+function isBundled(): boolean {
+  return existsSync(herveBin) && readFileSync(herveBin, 'utf8').includes('./chunks/');
+}
+
 function isStale(): boolean {
+  if (!isBundled()) return true;
   return SOURCE_DIRS.flatMap((dir) => sources(join(repoRoot, dir))).some((source) => {
     const built = join(repoRoot, 'dist', relative(repoRoot, source)).replace(/\.tsx?$/, '.js');
     return !existsSync(built) || statSync(built).mtimeMs < statSync(source).mtimeMs;
@@ -45,7 +51,10 @@ export function ensureBuilt(): void {
   }
   try {
     // Another worker may have built while this one waited. A type error elsewhere still emits.
-    if (isStale()) execaSync('npx', ['tsc', '-p', '.'], { cwd: repoRoot, reject: false });
+    if (isStale()) {
+      execaSync('npx', ['tsc', '-p', '.'], { cwd: repoRoot, reject: false });
+      execaSync(process.execPath, ['scripts/bundle-cli.mjs'], { cwd: repoRoot, reject: false });
+    }
   } finally {
     rmSync(BUILD_LOCK, { recursive: true, force: true });
   }

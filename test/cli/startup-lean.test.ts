@@ -1,47 +1,81 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import type { Metafile } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The build script itself, so this checks exactly what `npm run build` ships as dist/cli/.
+import { bundleCli } from '../../scripts/bundle-cli.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
+const TUI_PACKAGE = /^(ink|react)(\/|$)/;
 
-/** Specifiers a module loads at start-up: static imports and re-exports, not `import type`, not `import()`. */
-function staticImports(source: string): string[] {
-  const pattern = /^(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/gm;
-  return [...source.matchAll(pattern)].map((match) => match[1]);
+interface Graph {
+  /** Source files and package modules bundled into the files loaded. */
+  inputs: Set<string>;
+  /** Packages left in node_modules and imported by the files loaded. */
+  externals: Set<string>;
 }
 
-/** Every package and file reached at start-up from `entry` (a .ts source). */
-function startupGraph(entry: string): { files: Set<string>; packages: Set<string> } {
-  const files = new Set<string>();
-  const packages = new Set<string>();
-  const visit = (file: string): void => {
-    if (files.has(file)) return;
-    files.add(file);
-    for (const specifier of staticImports(readFileSync(file, 'utf8'))) {
-      if (!specifier.startsWith('.')) {
-        packages.add(specifier);
-        continue;
-      }
-      const target = resolve(dirname(file), specifier).replace(/\.js$/, '');
-      const source = [`${target}.ts`, `${target}.tsx`].find((candidate) => existsSync(candidate));
-      if (source) visit(source);
+let outdir: string;
+let metafile: Metafile;
+
+beforeAll(async () => {
+  outdir = mkdtempSync(join(tmpdir(), 'hv-bundle-'));
+  metafile = (await bundleCli(outdir)) as Metafile;
+}, 60_000);
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+/** The output file built for a source entry: main.js for cli/main.ts, a lazy chunk for each command. */
+function outputFor(entry: string): string {
+  const found = Object.entries(metafile.outputs).find(([, output]) => output.entryPoint === entry);
+  if (!found) throw new Error(`no output has entry point ${entry}`);
+  return found[0];
+}
+
+/** What loading `output` loads at once: its static imports, transitively; never an `import()`. */
+function startupGraph(entry: string): Graph {
+  const graph: Graph = { inputs: new Set(), externals: new Set() };
+  const seen = new Set<string>();
+  const visit = (output: string): void => {
+    if (seen.has(output)) return;
+    seen.add(output);
+    const built = metafile.outputs[output];
+    for (const input of Object.keys(built.inputs)) graph.inputs.add(input);
+    for (const imported of built.imports) {
+      if (imported.kind !== 'import-statement' && imported.kind !== 'require-call') continue;
+      if (imported.external) graph.externals.add(imported.path);
+      else visit(imported.path);
     }
   };
-  visit(join(root, entry));
-  return { files, packages };
+  visit(outputFor(entry));
+  return graph;
 }
 
-describe('CLI start-up stays lean', () => {
-  it('the entry (what --help and --version run) loads commander but not zod, ink or react', () => {
-    const { packages } = startupGraph('cli/main.ts');
-    expect([...packages].filter((name) => !name.startsWith('node:'))).toEqual(['commander']);
+const fromPackage = (graph: Graph, name: string): boolean => [...graph.inputs].some((input) => input.startsWith(`node_modules/${name}/`));
+const tuiImports = (graph: Graph): string[] => [...graph.externals].filter((name) => TUI_PACKAGE.test(name));
+
+describe('CLI start-up stays lean (the esbuild bundle of scripts/bundle-cli.mjs)', () => {
+  it('the entry (what --help and --version run) holds commander but loads neither zod, ink nor react', () => {
+    const graph = startupGraph('cli/main.ts');
+    expect(relative(outdir, resolve(root, outputFor('cli/main.ts')))).toBe('main.js');
+    expect(fromPackage(graph, 'commander')).toBe(true);
+    expect(fromPackage(graph, 'zod')).toBe(false);
+    expect(tuiImports(graph)).toEqual([]);
   });
 
-  it('ls, start, stop and logs load zod (the protocol) but never ink or react', () => {
+  it('ls, start, stop, logs and register each load zod (the protocol) but never ink or react', () => {
     for (const command of ['ls', 'start', 'stop', 'logs', 'register']) {
-      const { packages } = startupGraph(`cli/commands/${command}.ts`);
-      expect(packages.has('zod'), command).toBe(true);
-      expect([...packages].filter((name) => /^(ink|react)(\/|$)/.test(name)), command).toEqual([]);
+      const graph = startupGraph(`cli/commands/${command}.ts`);
+      expect(fromPackage(graph, 'zod'), command).toBe(true);
+      expect(tuiImports(graph), command).toEqual([]);
     }
+  });
+
+  it('ink and react are never bundled: only the lazily imported dashboard loads them, from node_modules', () => {
+    const bundledTui = Object.values(metafile.outputs).flatMap((output) => Object.keys(output.inputs)).filter((input) => /^node_modules\/(ink|react)\//.test(input));
+    expect(bundledTui).toEqual([]);
+    expect(tuiImports(startupGraph('cli/tui/launch.tsx'))).toEqual(expect.arrayContaining(['ink', 'react']));
+    for (const entry of ['cli/commands/tui.ts', 'cli/tui/run.tsx']) expect(tuiImports(startupGraph(entry)), entry).toEqual([]);
   });
 });
