@@ -70,7 +70,13 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
   stats.setRequestStats(frontDoor.requestStats);
   log(`proxy listening on http://localhost:${frontDoor.port}/`);
   // After the proxy port is ours: a daemon that cannot start must not kill what its predecessor left.
-  await (options.predecessors ?? reapPredecessorInstances)(registry, log);
+  await (options.predecessors ?? reapPredecessorInstances)(registry, {
+    log,
+    instance: (record, line) => {
+      const service = registry.listServices().find((candidate) => candidate.uuid === record.serviceUuid);
+      if (service) logStore.append({ service: service.name, instance: record.index, stream: 'system', at: Date.now(), line });
+    },
+  });
   const startedAt = Date.now();
   let shutdownStarted: Promise<void> | undefined;
   let markStopped!: () => void;

@@ -74,6 +74,8 @@ describe('crash recovery', () => {
     expect(newPids.some((pid) => oldPids.includes(pid))).toBe(false);
     expect(processesOfService(first.home, 'api').sort()).toEqual(pidsOf(byName.api).sort());
     expect(second.output()).toContain('reaping pid');
+    const { lines } = await second.client.call('logs', { service: 'api', lines: 100, grep: 'left running by a daemon that died' });
+    expect(lines.map((line) => line.instance).sort()).toEqual([0, 1]);
   });
 
   it('a clean shutdown keeps desired states: the next daemon starts them again', async () => {
