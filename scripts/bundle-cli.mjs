@@ -16,6 +16,22 @@ export const LAZY_EXTERNALS = ['ink', 'react', 'react/*'];
 const REQUIRE_SHIM = "import { createRequire as __herveCreateRequire } from 'node:module'; const require = __herveCreateRequire(import.meta.url);";
 
 /**
+ * zod re-exports its ~50 error-message locales as `z.locales`; bundled, they are a third of the
+ * CLI's source (~360 KiB) that Node compiles on every `herve ls` (~6 ms). herve only uses
+ * English, zod's default, so `z.locales` keeps just `en`. Should zod move this file, the filter
+ * matches nothing and the bundle merely keeps every locale.
+ */
+const englishOnlyZodLocales = {
+  name: 'english-only-zod-locales',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({
+      contents: "export { default as en } from './en.js';",
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
+/**
  * Bundle into `outdir` (default dist/cli): main.js and chunks/. Returns esbuild's metafile.
  * Ink and React stay external so that the TUI chunk loads them after it settles NODE_ENV
  * (React picks its production or development build on first import).
@@ -36,6 +52,7 @@ export async function bundleCli(outdir = join(root, 'dist/cli')) {
     external: LAZY_EXTERNALS,
     jsx: 'automatic',
     banner: { js: REQUIRE_SHIM },
+    plugins: [englishOnlyZodLocales],
     legalComments: 'none',
     logLevel: 'warning',
     metafile: true,
