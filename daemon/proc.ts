@@ -68,3 +68,12 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
     return false;
   }
 }
+
+/** Whether a pid is a herve daemon (its command line runs daemon/main), not another program that got the number. */
+export function isHerveDaemon(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('daemon/main');
+  } catch {
+    return false;
+  }
+}

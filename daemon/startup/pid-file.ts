@@ -1,16 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { HerveError } from '../errors.js';
-import { isProcessRunning } from '../proc.js';
+import { isHerveDaemon, isProcessRunning } from '../proc.js';
 import { readPid } from './start-lock.js';
-
-/** Whether a pid is a herve daemon (its command line runs daemon/main.js), not just any reuse of the number. */
-function isHerveDaemon(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('daemon/main');
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Refuse to start beside a live daemon whose socket file is gone (deleted by hand): two daemons

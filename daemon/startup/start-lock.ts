@@ -1,6 +1,6 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { HerveError } from '../errors.js';
-import { isProcessAlive } from '../proc.js';
+import { isHerveDaemon, isProcessRunning } from '../proc.js';
 
 /**
  * One daemon starts at a time: the lock file is created exclusively and holds the starter's pid.
@@ -17,7 +17,8 @@ export function acquireStartLock(lockFile: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const holder = readPid(lockFile);
-    if (holder !== null && holder !== process.pid && isProcessAlive(holder)) {
+    // A lock is stale once its holder is gone, or its pid now belongs to another program.
+    if (holder !== null && holder !== process.pid && isProcessRunning(holder) && isHerveDaemon(holder)) {
       throw new HerveError('conflict', `another herve daemon is starting (pid ${holder})`, 'wait a moment, then run: herve status');
     }
     rmSync(lockFile, { force: true });

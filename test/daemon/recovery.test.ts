@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assertProcessGone, DAEMON_ENTRY, isAlive, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
@@ -137,6 +138,25 @@ describe('crash recovery', () => {
     expect(await new Promise<number | null>((done) => second.once('exit', done))).toBe(1);
     expect(output).toContain(`a herve daemon (pid ${daemon.pid}) is running but its socket is gone`);
     expect((await daemon.client.call('ping')).pong).toBe(true);
+  });
+
+  it('a start lock held by a live daemon stops a second start; one held by another program is stale', async () => {
+    const holder = await started();
+    const home = mkdtempSync('/tmp/hv-');
+    homes.add(home);
+    const lockFile = join(home, 'herve.lock');
+    writeFileSync(lockFile, String(holder.pid));
+    const refused = spawn(process.execPath, [DAEMON_ENTRY, '--port', '0'], { env: { ...process.env, HERVE_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    refused.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    expect(await new Promise<number | null>((done) => refused.once('exit', done))).toBe(1);
+    expect(output).toContain(`another herve daemon is starting (pid ${holder.pid})`);
+
+    // This test process is alive but is no daemon: its pid in the lock means nothing.
+    writeFileSync(lockFile, String(process.pid));
+    const daemon = await started(home);
+    expect((await daemon.client.call('ping')).pong).toBe(true);
+    expect(existsSync(lockFile)).toBe(false);
   });
 
   it('replaces a stale socket file and a stale start lock left by a dead daemon', async () => {
