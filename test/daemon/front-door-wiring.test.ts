@@ -27,6 +27,9 @@ describe('the daemon and its front door', () => {
     for (let i = 0; i < 4; i++) bodies.add(await (await fetch(`http://127.0.0.1:${daemon.proxyPort}/api/x`)).text());
     expect([...bodies].sort()).toEqual(['ok api/0\n', 'ok api/1\n']);
 
+    const stats = await daemon.client.call('stats');
+    expect(stats.services.find((service) => service.name === 'api')?.requests?.total).toBe(4);
+
     await daemon.client.call('stop', { service: 'api' });
     const response = await fetch(`http://127.0.0.1:${daemon.proxyPort}/api/x`);
     expect(response.status).toBe(503);
