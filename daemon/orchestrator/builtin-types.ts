@@ -8,7 +8,7 @@ function fromBuiltin(builtin: BuiltinType): ServiceType {
     info: { name: builtin.name, description: builtin.description, options: builtin.options },
     resolve(request) {
       const problem = builtin.validate(request.options, request.cwd);
-      if (problem) throw new HerveError('bad_request', problem, `see the options of ${builtin.name} with: herve register --help`);
+      if (problem) throw new HerveError('bad_request', problem, `see the options of each type with: herve types`);
       const launch = builtin.launch(request.options, request.cwd);
       return {
         command: process.execPath,

@@ -51,7 +51,7 @@ export class ServiceTypes {
     const type = this.byName.get(name);
     if (!type) {
       const known = [...this.byName.keys()].join(', ');
-      throw new HerveError('unknown_type', `unknown service type "${name}" (known: ${known})`, 'list them with: herve register --help');
+      throw new HerveError('unknown_type', `unknown service type "${name}" (known: ${known})`, 'see them with: herve types');
     }
     return type;
   }
