@@ -153,6 +153,26 @@ describe('log pane', () => {
     expect(frame).not.toContain('log stream lost');
   });
 
+  it('reopens the log stream when its connection drops while the backlog is being read', async () => {
+    // The window the first test can hit under load: the close lands between subscribe and backlog,
+    // so the backlog request fails too; that failure must not replace "reopening" nor stop the reopen.
+    const daemon = new FakeDaemon([makeService('api')]);
+    let dropped = false;
+    daemon.onCall = (connection, method) => {
+      if (method === 'logs' && connection.topics.has('logs:api') && !dropped) {
+        dropped = true;
+        connection.close();
+      }
+    };
+    const app = show(daemon);
+    await waitForFrame(app, (text) => text.includes('log stream lost — reopening'));
+    await waitUntil(() => dropped && [...daemon.connections].some((connection) => connection.topics.has('logs:api')), 'the log stream to reopen', 5000);
+    daemon.log('api', 'after the reopen');
+    const frame = await waitForFrame(app, (text) => text.includes('after the reopen'));
+    expect(frame).not.toContain('log stream lost');
+    expect(frame).not.toContain('connection to the herve daemon was lost');
+  });
+
   it('filters log lines with / when the log pane has focus', async () => {
     const daemon = new FakeDaemon([makeService('api')]);
     daemon.log('api', 'GET /users 200');

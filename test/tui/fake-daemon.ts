@@ -15,7 +15,7 @@ import {
   type StatsSnapshot,
 } from '../../protocol/index.js';
 import type { DaemonClient, EventListener } from '../../cli/client/index.js';
-import { DaemonRequestError } from '../../cli/client/index.js';
+import { DaemonRequestError, DaemonUnresponsiveError } from '../../cli/client/index.js';
 
 let nextUuid = 1;
 
@@ -78,14 +78,20 @@ export class FakeDaemon {
   mute = false;
   /** Connections opened so far, reconnects included. */
   connectCount = 0;
+  /** Called as each request is sent, before it is answered: lets a test act at an exact step. */
+  onCall: ((connection: FakeConnection, method: Method) => void) | null = null;
 
   constructor(services: ServiceInfo[] = []) {
     for (const service of services) this.services.set(service.name, service);
   }
 
-  connect = async (): Promise<DaemonClient> => {
+  /** As SocketDaemonClient.connect: a mute daemon is given up on after `helloTimeoutMs`. */
+  connect = async (helloTimeoutMs: number): Promise<DaemonClient> => {
     if (this.down) throw new Error('herve daemon is not running — start it with: herve up');
-    if (this.mute) return new Promise<DaemonClient>(() => undefined);
+    if (this.mute) {
+      await new Promise((resolve) => setTimeout(resolve, helloTimeoutMs));
+      throw new DaemonUnresponsiveError('/tmp/hv-fake/herve.sock', helloTimeoutMs);
+    }
     this.connectCount++;
     const connection = new FakeConnection(this);
     this.connections.add(connection);
@@ -193,7 +199,7 @@ export class FakeDaemon {
   }
 }
 
-class FakeConnection implements DaemonClient {
+export class FakeConnection implements DaemonClient {
   readonly topics = new Set<string>();
   private readonly eventListeners = new Set<EventListener>();
   private readonly closeListeners = new Set<() => void>();
@@ -202,6 +208,7 @@ class FakeConnection implements DaemonClient {
   constructor(private readonly daemon: FakeDaemon) {}
 
   async call<M extends Method>(method: M, params?: ParamsInput<M>): Promise<Result<M>> {
+    this.daemon.onCall?.(this, method);
     await new Promise((resolve) => setImmediate(resolve));
     if (this.closed) throw new Error('connection to the herve daemon was lost');
     const result = this.daemon.handle(method, (params ?? {}) as Record<string, unknown>);

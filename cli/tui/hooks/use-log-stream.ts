@@ -15,6 +15,8 @@ export interface LogStreamOptions {
   paused: boolean;
   capacity?: number;
   flushMs?: number;
+  /** How long opening the stream's connection may wait for the daemon's hello. */
+  answerWithinMs?: number;
   /** Wait this long after a change of service before switching, so scrolling the table stays cheap. */
   settleMs?: number;
 }
@@ -31,7 +33,7 @@ const key = (line: LogLine) => `${line.at}|${line.instance}|${line.stream}|${lin
  * behind (or delays) the dashboard's requests. Shows the recent backlog first.
  */
 export function useLogStream(options: LogStreamOptions): LogStream {
-  const { connect, connection, service, paused, capacity = 500, flushMs = 100, settleMs = 150 } = options;
+  const { connect, connection, service, paused, capacity = 500, flushMs = 100, answerWithinMs = 5000, settleMs = 150 } = options;
   const [lines, setLines] = useState<readonly LogLine[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [reopen, setReopen] = useState(0);
@@ -62,14 +64,18 @@ export function useLogStream(options: LogStreamOptions): LogStream {
       publish();
     }, capacity);
     let retryTimer: NodeJS.Timeout | undefined;
+    // Set once this stream's connection has dropped: the reopen is then under way, and a request
+    // that was in flight when it dropped (subscribe, backlog) fails for that same reason.
+    let lost = false;
 
     const start = setTimeout(async () => {
       try {
-        client = await connect();
+        client = await connect(answerWithinMs);
         if (!active) return client.close();
         // Should only this stream drop (the dashboard's own connection still up), open it again.
         client.onClose(() => {
           if (!active) return;
+          lost = true;
           setError('log stream lost — reopening');
           retryTimer = setTimeout(() => setReopen((count) => count + 1), 1000);
         });
@@ -88,7 +94,7 @@ export function useLogStream(options: LogStreamOptions): LogStream {
         setError(null);
         publish();
       } catch (failure) {
-        if (active) setError(failure instanceof Error ? failure.message : String(failure));
+        if (active && !lost) setError(failure instanceof Error ? failure.message : String(failure));
       }
     }, settleMs);
 
@@ -99,7 +105,7 @@ export function useLogStream(options: LogStreamOptions): LogStream {
       batcher.close();
       client?.close();
     };
-  }, [connect, connection, service, capacity, flushMs, settleMs, buffer, reopen]);
+  }, [connect, connection, service, capacity, flushMs, answerWithinMs, settleMs, buffer, reopen]);
 
   return { lines, error };
 }
