@@ -82,6 +82,7 @@ export function Dashboard(props: DashboardProps) {
     paused,
     capacity: logCapacity,
     flushMs,
+    answerWithinMs,
   });
 
   const onSelected = (verb: string, action: (name: string) => void) => {

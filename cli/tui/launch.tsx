@@ -3,6 +3,7 @@ import { hervePaths, socketPathProblem } from '../../protocol/index.js';
 import { chooseThemeName, colourWanted, THEME_NAMES } from '../../themes/index.js';
 import { SocketDaemonClient, UserError } from '../client/index.js';
 import { Dashboard } from './Dashboard.js';
+import type { ConnectDaemon } from './hooks/use-daemon-connection.js';
 
 export interface TuiOptions {
   theme?: string;
@@ -12,6 +13,11 @@ export interface TuiOptions {
 const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h\x1b[H\x1b[2J';
 const LEAVE_ALTERNATE_SCREEN = '\x1b[?1049l';
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];
+
+/** How the dashboard reaches the daemon: a stuck daemon's socket is closed when its hello is late. */
+export function daemonConnector(socketPath: string): ConnectDaemon {
+  return (helloTimeoutMs) => SocketDaemonClient.connect(socketPath, 'herve-tui', { helloTimeoutMs });
+}
 
 /**
  * `herve tui`: the live dashboard. Opens even when the daemon is down (it shows
@@ -29,7 +35,7 @@ export async function launchTui(options: TuiOptions): Promise<void> {
   const tooLong = socketPathProblem(paths.socket);
   if (tooLong) throw new UserError(tooLong);
 
-  const connect = () => SocketDaemonClient.connect(paths.socket, 'herve-tui');
+  const connect = daemonConnector(paths.socket);
   process.stdout.write(ENTER_ALTERNATE_SCREEN);
   const leave = () => process.stdout.write(LEAVE_ALTERNATE_SCREEN);
   process.once('exit', leave);

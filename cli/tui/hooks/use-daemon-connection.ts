@@ -1,8 +1,11 @@
 import { useEffect, useState } from 'react';
-import type { DaemonClient } from '../../client/index.js';
+import { DaemonUnresponsiveError, type DaemonClient } from '../../client/index.js';
 
-/** Opens a new connection to the daemon (hello included); rejects when none answers. */
-export type ConnectDaemon = () => Promise<DaemonClient>;
+/**
+ * Opens a new connection to the daemon (hello included); rejects when none answers, or when
+ * it accepts but does not say hello within `helloTimeoutMs` (having closed that socket).
+ */
+export type ConnectDaemon = (helloTimeoutMs: number) => Promise<DaemonClient>;
 
 export interface ConnectionState {
   phase: 'connecting' | 'connected' | 'disconnected';
@@ -17,7 +20,9 @@ const INITIAL: ConnectionState = { phase: 'connecting', client: null, error: nul
 
 /**
  * A live connection: connects at once, and whenever the connection ends or an attempt fails,
- * tries again every `retryMs` until the daemon answers. Never blocks rendering.
+ * tries again every `retryMs` until the daemon answers. Never blocks rendering. A daemon that
+ * accepts but never says hello must not leave the dashboard "connecting" for ever: `connect`
+ * gives up after `answerWithinMs`.
  */
 export function useDaemonConnection(connect: ConnectDaemon, retryMs = 1000, answerWithinMs = 5000): ConnectionState {
   const [state, setState] = useState<ConnectionState>(INITIAL);
@@ -35,9 +40,9 @@ export function useDaemonConnection(connect: ConnectDaemon, retryMs = 1000, answ
     async function attempt(): Promise<void> {
       let client: DaemonClient;
       try {
-        client = await answerInTime(connect(), answerWithinMs);
+        client = await connect(answerWithinMs);
       } catch (error) {
-        if (!stopped) retryLater(error instanceof Error ? error.message : String(error));
+        if (!stopped) retryLater(describeFailure(error, answerWithinMs));
         return;
       }
       if (stopped) {
@@ -64,24 +69,8 @@ export function useDaemonConnection(connect: ConnectDaemon, retryMs = 1000, answ
   return state;
 }
 
-/** A daemon that accepts but never says hello must not leave the dashboard "connecting" for ever. */
-function answerInTime(attempt: Promise<DaemonClient>, ms: number): Promise<DaemonClient> {
-  return new Promise((resolve, reject) => {
-    let late = false;
-    const timer = setTimeout(() => {
-      late = true;
-      reject(new Error(`the daemon did not answer within ${ms / 1000} s`));
-    }, ms);
-    attempt.then(
-      (client) => {
-        clearTimeout(timer);
-        if (late) client.close();
-        else resolve(client);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
+/** Short enough for the footer, which already shows the socket's path. */
+function describeFailure(error: unknown, answerWithinMs: number): string {
+  if (error instanceof DaemonUnresponsiveError) return `the daemon did not answer within ${answerWithinMs / 1000} s`;
+  return error instanceof Error ? error.message : String(error);
 }
