@@ -57,7 +57,8 @@ async function dashboardPid(tmux) {
   return pid;
 }
 
-export async function processBenchmark(nodeFlags = []) {
+/** `cli`: another build's dist/cli/main.js, to compare two builds in the same run. */
+export async function processBenchmark(nodeFlags = [], cli = join(root, 'dist/cli/main.js')) {
   const home = mkdtempSync('/tmp/hv-bench-');
   const tmuxDir = mkdtempSync('/tmp/hv-tmux-');
   const tmux = (...args) => {
@@ -73,7 +74,7 @@ export async function processBenchmark(nodeFlags = []) {
     await sleep(2000);
     [figures.daemonIdleAlone] = await cpuPercentOver([daemon.pid], WINDOW_SECONDS);
 
-    tmux('new-session', '-d', '-s', 'bench', '-x', '160', '-y', '45', `${[process.execPath, ...nodeFlags, join(root, 'dist/cli/main.js')].join(' ')} tui 2>${join(tmuxDir, 'tui.err')}; sleep 60`);
+    tmux('new-session', '-d', '-s', 'bench', '-x', '160', '-y', '45', `${[process.execPath, ...nodeFlags, cli].join(' ')} tui 2>${join(tmuxDir, 'tui.err')}; sleep 60`);
     const tui = await dashboardPid(tmux);
     await waitUntil(() => tmux('capture-pane', '-p', '-t', 'bench').includes('● connected'), 15_000, 'the dashboard to connect').catch((error) => {
       throw new Error(`${error.message}\n${tmux('capture-pane', '-p', '-t', 'bench')}\n${readFileSync(join(tmuxDir, 'tui.err'), 'utf8')}`);
