@@ -62,8 +62,8 @@ function onlyGet(req: IncomingMessage, res: ServerResponse, reply: () => void): 
 
 async function sendMetrics(req: IncomingMessage, res: ServerResponse, context: AdminContext): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return onlyGet(req, res, () => undefined);
-  const text = await context.metrics.text();
-  res.writeHead(200, { 'content-type': context.metrics.contentType, 'content-length': Buffer.byteLength(text) });
+  const { contentType, text } = await context.metrics.scrape();
+  res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 

@@ -1,23 +1,48 @@
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { ServiceControl } from '../contracts.js';
 import type { RequestStatsRecorder } from '../stats/request-stats.js';
 import { RequestDurationMetric } from './latency-histogram-metric.js';
+import { registerProcessMetrics } from './process-metrics.js';
 
 const STATUS_CLASS_LABELS = ['other', '1xx', '2xx', '3xx', '4xx', '5xx'];
 
-export interface MetricsExporter {
+export interface MetricsScrape {
   contentType: string;
-  text(): Promise<string>;
+  text: string;
 }
+
+export interface MetricsExporter {
+  scrape(): Promise<MetricsScrape>;
+}
+
+type Log = (message: string) => void;
 
 /**
  * Herve's Prometheus metrics on a registry of its own (never prom-client's global).
- * Every value is read at scrape time from the request stats and the orchestrator,
- * so serving requests costs nothing here.
+ * prom-client is loaded on the first scrape (~10 MB of heap a daemon nobody
+ * scrapes never pays); nothing is lost by waiting, since every value is read at
+ * scrape time from the request stats, the orchestrator and the process itself.
  */
-export function createMetrics(stats: RequestStatsRecorder, control: ServiceControl, log: (message: string) => void): MetricsExporter {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+export function createMetrics(stats: RequestStatsRecorder, control: ServiceControl, log: Log): MetricsExporter {
+  let registry: Promise<Registry> | undefined;
+  return {
+    async scrape() {
+      registry ??= buildRegistry(stats, control, log);
+      // A failed load is retried on the next scrape rather than remembered.
+      const built = await registry.catch((error: unknown) => {
+        registry = undefined;
+        throw error;
+      });
+      return { contentType: built.contentType, text: await built.metrics() };
+    },
+  };
+}
+
+async function buildRegistry(stats: RequestStatsRecorder, control: ServiceControl, log: Log): Promise<Registry> {
+  const promClient = await import('prom-client');
+  const { Counter, Gauge } = promClient;
+  const registry = new promClient.Registry();
+  registerProcessMetrics(registry, promClient);
 
   new Counter({
     name: 'herve_http_requests_total',
@@ -33,7 +58,7 @@ export function createMetrics(stats: RequestStatsRecorder, control: ServiceContr
       }
     },
   });
-  registry.registerMetric(new RequestDurationMetric(stats) as unknown as Counter);
+  registry.registerMetric(new RequestDurationMetric(stats) as unknown as InstanceType<typeof Counter>);
 
   new Counter({
     name: 'herve_service_restarts_total',
@@ -57,18 +82,17 @@ export function createMetrics(stats: RequestStatsRecorder, control: ServiceContr
       }
     },
   });
-  registerProcessGauges(registry, control, log);
-
-  return { contentType: registry.contentType, text: () => registry.metrics() };
+  registerServiceProcessGauges(registry, promClient, control, log);
+  return registry;
 }
 
-function registerProcessGauges(registry: Registry, control: ServiceControl, log: (message: string) => void): void {
+function registerServiceProcessGauges(registry: Registry, promClient: typeof import('prom-client'), control: ServiceControl, log: Log): void {
   const gauges = [
     ['herve_process_cpu_percent', 'CPU use of a service’s processes in percent of one core, summed over its instances', 'cpuPercent'],
     ['herve_process_resident_memory_bytes', 'Resident memory of a service’s processes, summed over its instances', 'rssBytes'],
   ] as const;
   for (const [name, help, field] of gauges) {
-    new Gauge({
+    new promClient.Gauge({
       name,
       help,
       labelNames: ['service'],
@@ -85,7 +109,7 @@ function registerProcessGauges(registry: Registry, control: ServiceControl, log:
   }
 }
 
-function safeList(control: ServiceControl, log: (message: string) => void): ReturnType<ServiceControl['list']> {
+function safeList(control: ServiceControl, log: Log): ReturnType<ServiceControl['list']> {
   try {
     return control.list();
   } catch (error) {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { assertProcessGone, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { startHarness, type Harness } from '../proxy/fixtures/harness.js';
 import { echoHandler, startUpstream, type Upstream } from '../proxy/fixtures/upstream.js';
 
@@ -70,7 +71,50 @@ describe('GET /metrics', () => {
     expect(find('herve_process_cpu_percent', { service: 'echo' })).toBe(12.5);
     expect(find('herve_process_resident_memory_bytes', { service: 'echo' })).toBe(4096);
     expect(find('process_resident_memory_bytes', {})).toBeGreaterThan(0);
+    expect(types.get('process_cpu_seconds_total')).toBe('counter');
+    expect(find('process_cpu_seconds_total', {})).toBeGreaterThan(0);
+    expect(find('nodejs_heap_size_used_bytes', {})).toBeGreaterThan(0);
+    const startedAt = find('process_start_time_seconds', {}) ?? 0;
+    expect(Math.abs(startedAt - (Date.now() / 1000 - process.uptime()))).toBeLessThan(5);
+    // No default collector: it would sample the event loop all the time, scraped or not.
+    expect(samples.some((sample) => sample.name.startsWith('nodejs_eventloop_lag'))).toBe(false);
     // Unknown services are not tracked: their names are unbounded.
     expect(samples.some((sample) => sample.labels.service === 'ghost')).toBe(false);
+  });
+});
+
+describe('GET /metrics on a real daemon', () => {
+  let daemon: TestDaemon | undefined;
+  const servicePids: number[] = [];
+
+  afterEach(async () => {
+    await daemon?.stop();
+    daemon?.removeHome();
+    for (const pid of [...servicePids, ...(daemon ? [daemon.pid] : [])]) await assertProcessGone(pid);
+    servicePids.length = 0;
+    daemon = undefined;
+  });
+
+  it('loads prom-client on the first scrape only, and that scrape counts the traffic before it', async () => {
+    // NODE_DEBUG=module makes Node's loader name every CommonJS file it loads (prom-client is one).
+    daemon = await startDaemon({ env: { NODE_DEBUG: 'module' } });
+    const url = `http://127.0.0.1:${daemon.proxyPort}`;
+    const info = await daemon.client.call('register', { type: 'echo' });
+    servicePids.push(...info.instances.map((instance) => instance.pid!));
+    await waitFor(async () => (await fetch(`${url}/echo/health`)).status === 200, { message: 'echo ready through the proxy' });
+    for (let i = 0; i < 3; i++) expect((await fetch(`${url}/echo/x`)).status).toBe(200);
+    expect(daemon.output()).not.toContain('prom-client');
+
+    const [first, second] = await Promise.all([fetch(`${url}/metrics`), fetch(`${url}/metrics`)]);
+    const texts = await Promise.all([first.text(), second.text()]);
+    for (const text of texts) {
+      const { samples } = parsePrometheus(text);
+      const twoHundreds = samples.find((sample) => sample.name === 'herve_http_requests_total' && sample.labels.status_class === '2xx');
+      // The health polls before them count too: at least the three requests.
+      expect(twoHundreds?.value).toBeGreaterThanOrEqual(4);
+      expect(samples.find((sample) => sample.name === 'process_resident_memory_bytes')?.value).toBeGreaterThan(0);
+    }
+    expect(first.headers.get('content-type')).toContain('text/plain; version=0.0.4');
+    await waitFor(() => daemon!.output().includes('prom-client'), { message: 'prom-client loaded after the first scrape' });
   });
 });
