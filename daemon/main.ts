@@ -2,6 +2,12 @@
 /**
  * The daemon's entry: `node dist/daemon/main.js [--port N]`.
  * `herve up` runs it detached with its output sent to daemon.log; `herve up --foreground` attached.
+ *
+ * It runs with no V8 flags on purpose. Measured side by side with 10 echo services
+ * (RSS, idle CPU): --max-semi-space-size=1/2, --optimize-for-size, --v8-pool-size=1
+ * and MALLOC_ARENA_MAX=2 stayed within ±1.5 MB of none; --lite-mode turns off
+ * WebAssembly, which undici's HTTP parser (llhttp) needs. The footprint is module code
+ * (zod, execa, undici), not heap sizing.
  */
 import { startDaemon } from './daemon.js';
 import { HerveError } from './errors.js';
