@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SocketDaemonClient } from '../dist/cli/client/index.js';
 import { hervePaths } from '../dist/protocol/index.js';
-import { cpuPercentOver, rssMegabytes, sleep, waitUntil } from './lib.mjs';
+import { cpuSeconds, median, rssMegabytes, sleep, waitUntil } from './lib.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const SERVICES = 10;
@@ -38,6 +38,22 @@ async function allRunning(client, count) {
     const { services } = await client.call('list');
     return services.length === count && services.every((service) => service.status === 'running');
   }, 30_000, `${count} services running`);
+}
+
+/**
+ * CPU % of each pid over one window, and the RSS of `rssPid` sampled every 250 ms through it:
+ * a single reading swings by ±10 MB with where the GC happens to be, the median does not.
+ */
+async function measureWindow(pids, seconds, rssPid) {
+  const before = pids.map(cpuSeconds);
+  const samples = [];
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    samples.push(rssMegabytes(rssPid));
+    await sleep(250);
+  }
+  const cpu = pids.map((pid, i) => ((cpuSeconds(pid) - before[i]) / seconds) * 100);
+  return { cpu, rss: { median: median(samples), max: Math.max(...samples) } };
 }
 
 /** The pid of the process tmux runs in the pane (the command is exec'd, so it is node itself). */
@@ -72,7 +88,7 @@ export async function processBenchmark(nodeFlags = [], cli = join(root, 'dist/cl
     for (let i = 1; i <= SERVICES; i++) await client.call('register', { type: 'echo', name: `svc-${String(i).padStart(2, '0')}` });
     await allRunning(client, SERVICES);
     await sleep(2000);
-    [figures.daemonIdleAlone] = await cpuPercentOver([daemon.pid], WINDOW_SECONDS);
+    [figures.daemonIdleAlone] = (await measureWindow([daemon.pid], WINDOW_SECONDS, daemon.pid)).cpu;
 
     tmux('new-session', '-d', '-s', 'bench', '-x', '160', '-y', '45', `${[process.execPath, ...nodeFlags, cli].join(' ')} tui 2>${join(tmuxDir, 'tui.err')}; sleep 60`);
     const tui = await dashboardPid(tmux);
@@ -80,22 +96,26 @@ export async function processBenchmark(nodeFlags = [], cli = join(root, 'dist/cl
       throw new Error(`${error.message}\n${tmux('capture-pane', '-p', '-t', 'bench')}\n${readFileSync(join(tmuxDir, 'tui.err'), 'utf8')}`);
     });
     await sleep(3000);
-    [figures.tuiIdle, figures.daemonIdleWithTui] = await cpuPercentOver([tui, daemon.pid], WINDOW_SECONDS);
-    figures.tuiIdleRss = rssMegabytes(tui);
+    const idle = await measureWindow([tui, daemon.pid], WINDOW_SECONDS, tui);
+    [figures.tuiIdle, figures.daemonIdleWithTui] = idle.cpu;
+    figures.tuiIdleRss = idle.rss.median;
+    figures.tuiIdleRssMax = idle.rss.max;
 
     // Named to sort first: the dashboard selects it and its log pane follows the flood.
     await client.call('register', { type: 'command', name: 'aaa-flood', command: process.execPath, args: ['-e', FLOOD], health: { path: null } });
     await allRunning(client, SERVICES + 1);
     await waitUntil(() => tmux('capture-pane', '-p', '-t', 'bench').includes('flood line'), 15_000, 'the flood in the log pane');
     await sleep(2000);
-    [figures.tuiFlood, figures.daemonFloodWithTui] = await cpuPercentOver([tui, daemon.pid], WINDOW_SECONDS);
-    figures.tuiFloodRss = rssMegabytes(tui);
+    const flood = await measureWindow([tui, daemon.pid], WINDOW_SECONDS, tui);
+    [figures.tuiFlood, figures.daemonFloodWithTui] = flood.cpu;
+    figures.tuiFloodRss = flood.rss.median;
+    figures.tuiFloodRssMax = flood.rss.max;
     figures.tuiScreen = tmux('capture-pane', '-p', '-t', 'bench');
 
     tmux('send-keys', '-t', 'bench', 'q');
     await waitUntil(() => spawnSync('kill', ['-0', String(tui)]).status !== 0, 10_000, 'the dashboard to quit');
     await sleep(1000);
-    [figures.daemonFloodAlone] = await cpuPercentOver([daemon.pid], WINDOW_SECONDS);
+    [figures.daemonFloodAlone] = (await measureWindow([daemon.pid], WINDOW_SECONDS, daemon.pid)).cpu;
   } finally {
     spawnSync('tmux', ['-S', join(tmuxDir, 'sock'), 'kill-server'], { stdio: 'ignore' });
     await client.call('shutdown').catch(() => undefined);
