@@ -126,6 +126,10 @@ async function main() {
       const start = hyperfine('start', [`${herveCmd} start e0`, ...(havePm2 ? [`${pm2Cmd} start p0`] : [])],
         ['--prepare', `${herveCmd} stop e0 >/dev/null; ${havePm2 ? `${pm2Cmd} stop p0 >/dev/null` : 'true'}`], env);
       rows.push(['`start` wall time (ms)', start[0].toFixed(0), (start[1] ?? 0).toFixed(0), ratio(start[0], start[1]), '≤ 0.5']);
+      // herve start waits until the service answers its health check; pm2 start returns once spawned.
+      const spawnOnly = hyperfine('start-no-wait', [`${herveCmd} start e0 --no-wait`, ...(havePm2 ? [`${pm2Cmd} start p0`] : [])],
+        ['--prepare', `${herveCmd} stop e0 >/dev/null; ${havePm2 ? `${pm2Cmd} stop p0 >/dev/null` : 'true'}`], env);
+      rows.push(['`start --no-wait` (ms)', spawnOnly[0].toFixed(0), (spawnOnly[1] ?? 0).toFixed(0), ratio(spawnOnly[0], spawnOnly[1]), '']);
       const stop = hyperfine('stop', [`${herveCmd} stop e0`, ...(havePm2 ? [`${pm2Cmd} stop p0`] : [])],
         ['--prepare', `${herveCmd} start e0 >/dev/null; ${havePm2 ? `${pm2Cmd} start p0 >/dev/null` : 'true'}`], env);
       rows.push(['`stop` wall time (ms)', stop[0].toFixed(0), (stop[1] ?? 0).toFixed(0), ratio(stop[0], stop[1]), '≤ 0.5']);

@@ -19,6 +19,8 @@ export interface DaemonOptions {
   paths?: HervePaths;
   /** Proxy port; 0 = any free port. */
   port: number;
+  /** Proxy wait for response headers before a 504 (default in proxy/front-door.ts). */
+  upstreamTimeoutMs?: number;
   log(message: string): void;
   /** What to do with instances a dead daemon left behind (default: kill them). */
   predecessors?: PredecessorPolicy;
@@ -65,7 +67,13 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
   const stats = new StatsCollector(createProcessSampler());
   const types = new ServiceTypes(allServiceTypes());
   const orchestrator = new Orchestrator({ registry, supervisor: createLocalSupervisor(), logs: serviceLogsFrom(logStore), types, stats });
-  const frontDoor = await startFrontDoor({ port: options.port, routes: orchestrator, control: orchestrator, log });
+  const frontDoor = await startFrontDoor({
+    port: options.port,
+    upstreamTimeoutMs: options.upstreamTimeoutMs,
+    routes: orchestrator,
+    control: orchestrator,
+    log,
+  });
   orchestrator.setProxyPort(frontDoor.port);
   stats.setRequestStats(frontDoor.requestStats);
   log(`proxy listening on http://localhost:${frontDoor.port}/`);

@@ -31,10 +31,22 @@ function parsePort(argv: string[], env: NodeJS.ProcessEnv): number {
   return port;
 }
 
+/** How long the proxy waits for a service's response headers before answering 504. */
+function parseUpstreamTimeout(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.HERVE_UPSTREAM_TIMEOUT_MS;
+  if (raw === undefined || raw === '') return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 100 || ms > 3_600_000) {
+    throw new HerveError('bad_request', `HERVE_UPSTREAM_TIMEOUT_MS must be whole milliseconds from 100 to 3600000 (got "${raw}")`, 'for example: HERVE_UPSTREAM_TIMEOUT_MS=60000 herve up');
+  }
+  return ms;
+}
+
 async function main(): Promise<void> {
   const port = parsePort(process.argv.slice(2), process.env);
+  const upstreamTimeoutMs = parseUpstreamTimeout(process.env);
   log(`starting (pid ${process.pid}, node ${process.version})`);
-  const daemon = await startDaemon({ port, log });
+  const daemon = await startDaemon({ port, upstreamTimeoutMs, log });
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;

@@ -204,7 +204,7 @@ export class Instance {
     }
     const delay = this.backoff.next(stableRun, record.restart);
     this.setStatus('backoff', false);
-    this.context.logs.system(record.name, this.index, `restarting in ${delay} ms`);
+    this.context.logs.system(record.name, this.index, delay === 0 ? 'restarting now' : `restarting in ${delay} ms`);
     this.backoffTimer = setTimeout(() => {
       this.backoffTimer = undefined;
       if (this.status !== 'backoff' || this.stopRequested) return;

@@ -52,9 +52,16 @@ export class CrashLoopDetector {
 export class BackoffCounter {
   private attempts = 0;
 
-  /** Call on an unexpected exit; returns the delay before the restart. */
+  /**
+   * Call on an unexpected exit; returns the delay before the restart. After a stable run the
+   * restart is immediate (a service that served well and was killed should answer again at
+   * once); consecutive unstable exits back off from the initial delay.
+   */
   next(stableRun: boolean, spec: Pick<RestartSpec, 'backoffInitialMs' | 'backoffMaxMs'>): number {
-    if (stableRun) this.attempts = 0;
+    if (stableRun) {
+      this.attempts = 0;
+      return 0;
+    }
     this.attempts += 1;
     return backoffDelay(this.attempts, spec);
   }

@@ -35,6 +35,18 @@ describe('the daemon and its front door', () => {
     expect(response.status).toBe(503);
   });
 
+  it('answers 504 after HERVE_UPSTREAM_TIMEOUT_MS when a service sends no headers', async () => {
+    daemon = await startDaemon({ env: { HERVE_UPSTREAM_TIMEOUT_MS: '300' } });
+    const info = await daemon.client.call('register', fixtureService('slow', 'slow-headers.mjs'));
+    info.instances.forEach((instance) => seenPids.add(instance.pid!));
+    const began = performance.now();
+    const response = await fetch(`http://127.0.0.1:${daemon.proxyPort}/slow/x`);
+    expect(response.status).toBe(504);
+    expect(await response.json()).toMatchObject({ error: 'gateway_timeout', service: 'slow' });
+    // The service answers after 10 s; undici checks the deadline on a coarse (~1 s) timer.
+    expect(performance.now() - began).toBeLessThan(5000);
+  });
+
   it('a kill -9ed service answers through the proxy again within the backoff', async () => {
     daemon = await startDaemon();
     const info = await daemon.client.call('register', { type: 'echo' });

@@ -13,10 +13,11 @@ describe('backoff', () => {
     expect(backoffDelay(5, { backoffInitialMs: 0, backoffMaxMs: 1000 })).toBe(0);
   });
 
-  it('starts over after a stable run', () => {
+  it('restarts at once after a stable run, then backs off from the initial delay', () => {
     const counter = new BackoffCounter();
     expect([counter.next(false, spec), counter.next(false, spec), counter.next(false, spec)]).toEqual([100, 200, 400]);
-    expect(counter.next(true, spec)).toBe(100);
+    expect(counter.next(true, spec)).toBe(0);
+    expect(counter.next(false, spec)).toBe(100);
     expect(counter.next(false, spec)).toBe(200);
     counter.reset();
     expect(counter.next(false, spec)).toBe(100);
