@@ -44,7 +44,8 @@ const Millis = z.number().int().min(0).max(24 * 3600 * 1000);
 export const HealthSpec = z.object({
   /** HTTP path probed on the instance; null = no probe, ready once spawned. */
   path: z.string().startsWith('/', { message: 'must start with /' }).nullable().default('/health'),
-  intervalMs: Millis.min(50).default(1000),
+  // Every 2 s: ten services cost the daemon ten probes a second at 1 s, its largest idle expense.
+  intervalMs: Millis.min(50).default(2000),
   timeoutMs: Millis.min(10).default(1000),
   /** Consecutive successes before an instance is ready again. */
   healthyThreshold: z.number().int().min(1).max(100).default(1),
