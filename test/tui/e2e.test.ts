@@ -77,6 +77,7 @@ describe.skipIf(!hasTmux)('herve tui in a real terminal (needs tmux; .ci/run ins
       services.forEach(rememberPids);
       await daemon.stop();
       for (const pid of servicePids) await assertProcessGone(pid);
+      daemon.removeHome();
     }
   }, 60_000);
 
