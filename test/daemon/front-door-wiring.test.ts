@@ -1,20 +1,18 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { assertProcessGone, DAEMON_ENTRY, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { describe, expect, it } from 'vitest';
+import { cleanUpAfterEach, DAEMON_ENTRY, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { fixtureService } from '../helpers/fixtures.js';
 
 let daemon: TestDaemon | undefined;
 const seenPids = new Set<number>();
 
-afterEach(async () => {
-  await daemon?.stop();
-  daemon?.removeHome();
+cleanUpAfterEach(() => {
+  const current = daemon;
   daemon = undefined;
-  for (const pid of seenPids) await assertProcessGone(pid);
-  seenPids.clear();
-});
+  return current;
+}, seenPids);
 
 describe('the daemon and its front door', () => {
   it('reports the proxy port and routes only to ready instances', async () => {

@@ -1,17 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { assertProcessGone, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { describe, expect, it } from 'vitest';
+import { assertProcessGone, cleanUpAfterEach, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { fixtureService } from '../helpers/fixtures.js';
 
 let daemon: TestDaemon | undefined;
 const seenPids = new Set<number>();
 
-afterEach(async () => {
-  await daemon?.stop();
-  daemon?.removeHome();
+cleanUpAfterEach(() => {
+  const current = daemon;
   daemon = undefined;
-  for (const pid of seenPids) await assertProcessGone(pid);
-  seenPids.clear();
-});
+  return current;
+}, seenPids);
 
 function remember(pids: Array<number | null>): void {
   for (const pid of pids) if (pid !== null) seenPids.add(pid);

@@ -1,18 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { assertProcessGone, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { describe, expect, it } from 'vitest';
+import { cleanUpAfterEach, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { fixtureService } from '../helpers/fixtures.js';
 import { RawSocket } from '../helpers/raw-socket.js';
 
 let daemon: TestDaemon | undefined;
 const seenPids = new Set<number>();
 
-afterEach(async () => {
-  await daemon?.stop();
-  daemon?.removeHome();
+cleanUpAfterEach(() => {
+  const current = daemon;
   daemon = undefined;
-  for (const pid of seenPids) await assertProcessGone(pid);
-  seenPids.clear();
-});
+  return current;
+}, seenPids);
 
 const LINES = 100_000;
 

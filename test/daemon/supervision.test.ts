@@ -1,18 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServiceInfo } from '../../protocol/index.js';
-import { assertProcessGone, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { assertProcessGone, cleanUpAfterEach, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { fixtureService } from '../helpers/fixtures.js';
 
 let daemon: TestDaemon | undefined;
 const seenPids = new Set<number>();
 
-afterEach(async () => {
-  await daemon?.stop();
-  daemon?.removeHome();
+cleanUpAfterEach(() => {
+  const current = daemon;
   daemon = undefined;
-  for (const pid of seenPids) await assertProcessGone(pid);
-  seenPids.clear();
-});
+  return current;
+}, seenPids);
 
 /** Follow a service's pids as they change, so the cleanup check covers every one. */
 async function track(name: string): Promise<void> {

@@ -16,6 +16,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 import { SocketDaemonClient } from '../../cli/client/index.js';
 import { hervePaths, type HervePaths } from '../../protocol/index.js';
 
@@ -168,4 +169,18 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
 
 function sleep(ms: number): Promise<void> {
   return new Promise((done) => setTimeout(done, ms).unref());
+}
+
+/**
+ * After each test: stop the daemon `take` hands over (it should also clear its variable),
+ * delete its home, and prove every pid in `pids` gone.
+ */
+export function cleanUpAfterEach(take: () => TestDaemon | undefined, pids: Set<number>): void {
+  afterEach(async () => {
+    const daemon = take();
+    await daemon?.stop();
+    daemon?.removeHome();
+    for (const pid of pids) await assertProcessGone(pid);
+    pids.clear();
+  });
 }

@@ -1,23 +1,10 @@
 import chalk from 'chalk';
-import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Dashboard, type DashboardProps } from '../../cli/tui/Dashboard.js';
 import { FakeDaemon, makeService } from './fake-daemon.js';
 import { KEYS, waitForFrame, waitUntil } from './frame.js';
+import { show, unmountAll } from './show-dashboard.js';
 
-const mounted: Array<ReturnType<typeof render>> = [];
-
-function show(daemon: FakeDaemon, props: Partial<DashboardProps> = {}) {
-  const app = render(
-    <Dashboard connect={daemon.connect} socketPath="/tmp/hv-fake/herve.sock" retryMs={50} flushMs={20} {...props} />,
-  );
-  mounted.push(app);
-  return app;
-}
-
-afterEach(() => {
-  for (const app of mounted.splice(0)) app.unmount();
-});
+afterEach(unmountAll);
 
 describe('connection', () => {
   it('shows "disconnected — retrying" while the daemon is away and resyncs when it is back', async () => {

@@ -1,23 +1,18 @@
-import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Dashboard, type DashboardProps } from '../../cli/tui/Dashboard.js';
 import { STATUS_SYMBOL } from '../../cli/tui/model/status.js';
 import { FakeDaemon, makeService } from './fake-daemon.js';
 import { KEYS, waitForFrame, waitUntil } from './frame.js';
+import { show, unmountAll } from './show-dashboard.js';
 
-const mounted: Array<ReturnType<typeof render>> = [];
+afterEach(unmountAll);
 
-function show(daemon: FakeDaemon, props: Partial<DashboardProps> = {}) {
-  const app = render(
-    <Dashboard connect={daemon.connect} socketPath="/tmp/hv-fake/herve.sock" retryMs={50} flushMs={20} {...props} />,
-  );
-  mounted.push(app);
-  return app;
+/** Press n, keep the first type (echo) and stop at the name field. */
+async function openRegisterFormAtName(app: ReturnType<typeof show>): Promise<void> {
+  app.stdin.write('n');
+  await waitForFrame(app, (text) => text.includes('Register a service'));
+  app.stdin.write(KEYS.enter);
+  await waitForFrame(app, (text) => text.includes('› name'));
 }
-
-afterEach(() => {
-  for (const app of mounted.splice(0)) app.unmount();
-});
 
 /** The name in the table row marked as selected. */
 const selectedName = (frame: string) => /│› (\S+)/.exec(frame)?.[1] ?? null;
@@ -183,10 +178,7 @@ describe('actions', () => {
     const daemon = new FakeDaemon([]);
     const app = show(daemon);
     await waitForFrame(app, (text) => text.includes('no services yet'));
-    app.stdin.write('n');
-    await waitForFrame(app, (text) => text.includes('Register a service'));
-    app.stdin.write(KEYS.enter);
-    await waitForFrame(app, (text) => text.includes('› name'));
+    await openRegisterFormAtName(app);
     app.stdin.write('fast\r');
     await waitForFrame(app, (text) => text.includes('› replicas') && /name\s+fast/.test(text));
     app.stdin.write('3\r');
@@ -198,10 +190,7 @@ describe('actions', () => {
     const daemon = new FakeDaemon([]);
     const app = show(daemon);
     await waitForFrame(app, (text) => text.includes('no services yet'));
-    app.stdin.write('n');
-    await waitForFrame(app, (text) => text.includes('Register a service'));
-    app.stdin.write(KEYS.enter);
-    await waitForFrame(app, (text) => text.includes('› name'));
+    await openRegisterFormAtName(app);
     app.stdin.write('Bad_Name');
     app.stdin.write(KEYS.enter);
     await waitForFrame(app, (text) => text.includes('› replicas'));
