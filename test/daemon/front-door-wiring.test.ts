@@ -8,11 +8,7 @@ import { fixtureService } from '../helpers/fixtures.js';
 let daemon: TestDaemon | undefined;
 const seenPids = new Set<number>();
 
-cleanUpAfterEach(() => {
-  const current = daemon;
-  daemon = undefined;
-  return current;
-}, seenPids);
+cleanUpAfterEach(seenPids);
 
 describe('the daemon and its front door', () => {
   it('reports the proxy port and routes only to ready instances', async () => {

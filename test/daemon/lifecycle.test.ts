@@ -5,11 +5,7 @@ import { fixtureService } from '../helpers/fixtures.js';
 let daemon: TestDaemon | undefined;
 const seenPids = new Set<number>();
 
-cleanUpAfterEach(() => {
-  const current = daemon;
-  daemon = undefined;
-  return current;
-}, seenPids);
+cleanUpAfterEach(seenPids);
 
 function remember(pids: Array<number | null>): void {
   for (const pid of pids) if (pid !== null) seenPids.add(pid);

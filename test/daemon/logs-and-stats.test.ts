@@ -6,11 +6,7 @@ import { RawSocket } from '../helpers/raw-socket.js';
 let daemon: TestDaemon | undefined;
 const seenPids = new Set<number>();
 
-cleanUpAfterEach(() => {
-  const current = daemon;
-  daemon = undefined;
-  return current;
-}, seenPids);
+cleanUpAfterEach(seenPids);
 
 const LINES = 100_000;
 

@@ -6,11 +6,7 @@ import { fixtureService } from '../helpers/fixtures.js';
 let daemon: TestDaemon | undefined;
 const seenPids = new Set<number>();
 
-cleanUpAfterEach(() => {
-  const current = daemon;
-  daemon = undefined;
-  return current;
-}, seenPids);
+cleanUpAfterEach(seenPids);
 
 /** Follow a service's pids as they change, so the cleanup check covers every one. */
 async function track(name: string): Promise<void> {

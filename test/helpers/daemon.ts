@@ -99,6 +99,9 @@ export async function assertProcessGone(pid: number, timeoutMs = 5000): Promise<
   await waitFor(() => !isAlive(pid), { timeoutMs, message: `process ${pid} still alive` });
 }
 
+/** Every daemon started and not yet cleaned up by cleanUpAfterEach. */
+const startedDaemons: TestDaemon[] = [];
+
 export async function startDaemon(options: StartDaemonOptions = {}): Promise<TestDaemon> {
   if (!existsSync(DAEMON_ENTRY)) throw new Error(`${DAEMON_ENTRY} is missing — build first: npx tsc -p .`);
   const home = options.home ?? mkdtempSync('/tmp/hv-');
@@ -135,7 +138,7 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
   const hello = await client.call('hello', { version: 1, client: 'herve-test' });
   const closeClients = () => clients.forEach((each) => each.close());
 
-  return {
+  const daemon: TestDaemon = {
     home,
     paths,
     pid: child.pid!,
@@ -165,6 +168,8 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
       await exited;
     },
   };
+  startedDaemons.push(daemon);
+  return daemon;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -172,14 +177,15 @@ function sleep(ms: number): Promise<void> {
 }
 
 /**
- * After each test: stop the daemon `take` hands over (it should also clear its variable),
- * delete its home, and prove every pid in `pids` gone.
+ * After each test: stop every daemon startDaemon started during it, delete their homes,
+ * and prove every pid in `pids` gone.
  */
-export function cleanUpAfterEach(take: () => TestDaemon | undefined, pids: Set<number>): void {
+export function cleanUpAfterEach(pids: Set<number>): void {
   afterEach(async () => {
-    const daemon = take();
-    await daemon?.stop();
-    daemon?.removeHome();
+    for (const daemon of startedDaemons.splice(0)) {
+      await daemon.stop();
+      daemon.removeHome();
+    }
     for (const pid of pids) await assertProcessGone(pid);
     pids.clear();
   });
