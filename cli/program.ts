@@ -49,6 +49,7 @@ export function buildProgram(outcome: Outcome): Command {
     .description('start the herve daemon in the background (or in this terminal with --foreground)')
     .option('--foreground', 'run the daemon attached to this terminal; Ctrl-C stops it')
     .option('--port <n>', 'proxy port (default: PORT env or 5000; 0 picks a free one)', port)
+    .option('--allow-host <host>', 'a Host the proxy answers for besides localhost, 127.0.0.1, [::1] and *.localhost (repeatable; also HERVE_ALLOWED_HOSTS)', collect)
     .action(lazy(() => import('./commands/up.js')));
 
   program

@@ -21,6 +21,8 @@ export interface DaemonOptions {
   port: number;
   /** Proxy wait for response headers before a 504 (default in proxy/front-door.ts). */
   upstreamTimeoutMs?: number;
+  /** Hosts the proxy answers for besides localhost, 127.0.0.1, [::1] and *.localhost. */
+  allowedHosts?: readonly string[];
   log(message: string): void;
   /** What to do with instances a dead daemon left behind (default: kill them). */
   predecessors?: PredecessorPolicy;
@@ -70,6 +72,7 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
   const frontDoor = await startFrontDoor({
     port: options.port,
     upstreamTimeoutMs: options.upstreamTimeoutMs,
+    allowedHosts: options.allowedHosts,
     routes: orchestrator,
     control: orchestrator,
     log,

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The daemon's entry: `node dist/daemon/main.js [--port N]`.
+ * The daemon's entry: `node dist/daemon/main.js [--port N] [--allow-host HOST]…`.
  * `herve up` runs it detached with its output sent to daemon.log; `herve up --foreground` attached.
  *
  * Its one V8 setting is in heap-flags.ts. Measured side by side with 10 echo services
@@ -12,6 +12,7 @@
 import './heap-flags.js';
 import { startDaemon } from './daemon.js';
 import { HerveError } from './errors.js';
+import { parseAllowedHosts } from './startup/allowed-hosts.js';
 
 const DEFAULT_PROXY_PORT = 5000;
 
@@ -45,8 +46,9 @@ function parseUpstreamTimeout(env: NodeJS.ProcessEnv): number | undefined {
 async function main(): Promise<void> {
   const port = parsePort(process.argv.slice(2), process.env);
   const upstreamTimeoutMs = parseUpstreamTimeout(process.env);
+  const allowedHosts = parseAllowedHosts(process.argv.slice(2), process.env);
   log(`starting (pid ${process.pid}, node ${process.version})`);
-  const daemon = await startDaemon({ port, upstreamTimeoutMs, log });
+  const daemon = await startDaemon({ port, upstreamTimeoutMs, allowedHosts, log });
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;

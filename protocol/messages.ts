@@ -79,6 +79,7 @@ export const RequestEnvelope = z.object({
 export const ErrorCode = z.enum([
   'bad_json',
   'bad_request',
+  'unsupported_media_type',
   'unknown_method',
   'version_mismatch',
   'not_found',

@@ -18,7 +18,7 @@ const DEMO_SERVICES: (RegisterInput & { name: string })[] = [
 export async function run(options: { port?: number }): Promise<number> {
   const paths = cliPaths();
   const progress = new Progress();
-  const { hello, alreadyRunning } = await ensureDaemonUp(paths, options.port, progress);
+  const { hello, alreadyRunning } = await ensureDaemonUp(paths, { port: options.port }, progress);
   if (!alreadyRunning) progress.succeed(`herve daemon started (pid ${hello.pid}, HERVE_HOME ${hello.home})`);
   await withDaemon((client) => registerMissing(client, progress));
   // The dashboard needs a keyboard as well as a screen.

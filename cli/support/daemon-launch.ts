@@ -16,8 +16,16 @@ export function daemonEntry(): string {
   return packagePath('dist/daemon/main.js');
 }
 
-export function daemonArgs(port: number | undefined): string[] {
-  return port === undefined ? [] : ['--port', String(port)];
+/** What `herve up` passes on to the daemon it starts. */
+export interface DaemonSettings {
+  port?: number;
+  /** Validated by AllowedHost. */
+  allowHosts?: readonly string[];
+}
+
+export function daemonArgs(settings: DaemonSettings): string[] {
+  const port = settings.port === undefined ? [] : ['--port', String(settings.port)];
+  return [...port, ...(settings.allowHosts ?? []).flatMap((host) => ['--allow-host', host])];
 }
 
 function daemonEnv(paths: HervePaths): NodeJS.ProcessEnv {
@@ -48,13 +56,13 @@ function ensureEntryBuilt(): string {
 }
 
 /** Start the daemon in the background, its output appended to daemon.log. */
-export function spawnDetachedDaemon(paths: HervePaths, port: number | undefined): { child: ChildProcess; logOffset: number } {
+export function spawnDetachedDaemon(paths: HervePaths, settings: DaemonSettings): { child: ChildProcess; logOffset: number } {
   const entry = ensureEntryBuilt();
   mkdirSync(paths.home, { recursive: true, mode: 0o700 });
   const logOffset = existsSync(paths.daemonLog) ? statSync(paths.daemonLog).size : 0;
   const logFd = openSync(paths.daemonLog, 'a');
   try {
-    const child = spawn(process.execPath, [entry, ...daemonArgs(port)], {
+    const child = spawn(process.execPath, [entry, ...daemonArgs(settings)], {
       detached: true,
       // A daemon that outlives this shell must not pin the directory herve up was run from.
       cwd: paths.home,
@@ -73,11 +81,11 @@ export function spawnDetachedDaemon(paths: HervePaths, port: number | undefined)
  * It gets its own process group so a Ctrl-C reaches it once, forwarded by us, rather than
  * twice (terminal + forward) — a second SIGINT means "exit without waiting for services".
  */
-export function runForegroundDaemon(paths: HervePaths, port: number | undefined): Promise<number> {
+export function runForegroundDaemon(paths: HervePaths, settings: DaemonSettings): Promise<number> {
   const entry = ensureEntryBuilt();
   mkdirSync(paths.home, { recursive: true, mode: 0o700 });
   // stdin stays with us: a background process group reading the terminal would be stopped (SIGTTIN).
-  const child = spawn(process.execPath, [entry, ...daemonArgs(port)], {
+  const child = spawn(process.execPath, [entry, ...daemonArgs(settings)], {
     detached: true,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: daemonEnv(paths),

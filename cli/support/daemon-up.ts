@@ -1,5 +1,5 @@
 import type { HervePaths } from '../../protocol/index.js';
-import { awaitDaemonReady, probeDaemon, spawnDetachedDaemon, type DaemonHello } from './daemon-launch.js';
+import { awaitDaemonReady, probeDaemon, spawnDetachedDaemon, type DaemonHello, type DaemonSettings } from './daemon-launch.js';
 import type { Progress } from './progress.js';
 
 export interface DaemonUp {
@@ -8,10 +8,10 @@ export interface DaemonUp {
 }
 
 /** The running daemon, or a freshly started detached one. */
-export async function ensureDaemonUp(paths: HervePaths, port: number | undefined, progress: Progress): Promise<DaemonUp> {
+export async function ensureDaemonUp(paths: HervePaths, settings: DaemonSettings, progress: Progress): Promise<DaemonUp> {
   const running = await probeDaemon(paths);
   if (running) return { hello: running, alreadyRunning: true };
-  const launch = spawnDetachedDaemon(paths, port);
+  const launch = spawnDetachedDaemon(paths, settings);
   progress.update(`starting herve daemon (pid ${launch.child.pid})…`);
   try {
     const hello = await awaitDaemonReady(paths, launch);

@@ -3,8 +3,9 @@ import type { RouteTable, ServiceControl } from '../contracts.js';
 import { HerveError } from '../errors.js';
 import type { MetricsExporter } from '../metrics/metrics-registry.js';
 import { checkBasicAuth } from './basic-auth.js';
+import { forgeryRefusal, isPreflight, PREFLIGHT_REFUSAL, type Refusal } from './browser-guard.js';
 import { healthReport, routeListing } from './overview.js';
-import { sendCaught, sendError, sendJson } from './http-replies.js';
+import { sendCaught, sendError, sendJson, UNSNIFFED_UNCACHED } from './http-replies.js';
 import { BodyTooLarge, MAX_BODY_BYTES, readBody } from './read-body.js';
 import { parseRegisterBody } from './register-body.js';
 
@@ -22,6 +23,8 @@ export interface AdminContext {
 }
 
 const ACTIONS = new Set(['start', 'stop', 'restart', 'unregister']);
+/** Methods that change nothing; every other call to `/services…` must pass the CSRF guard. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const DISABLED_HINT =
   'set AUTH_ADMIN_ID and AUTH_ADMIN_SECRET in the daemon’s environment and restart it, e.g. herve down && AUTH_ADMIN_ID=admin AUTH_ADMIN_SECRET=password herve up';
 
@@ -35,11 +38,14 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, con
     const segments = pathSegments(url.pathname);
     const method = req.method ?? 'GET';
     const [head] = segments;
+    if (isPreflight(method, req.headers)) return refuse(req, res, PREFLIGHT_REFUSAL);
     if (head === undefined) return onlyGet(req, res, () => sendJson(res, 200, routeListing(context)));
     if (head === 'health' && segments.length === 1) return onlyGet(req, res, () => sendJson(res, 200, healthReport(context)));
     if (head === 'metrics' && segments.length === 1) return await sendMetrics(req, res, context);
     if (head === '_herve' && segments[1] === 'upstreams') return onlyGet(req, res, () => sendJson(res, 200, { upstreams: context.upstreams() }));
     if (head !== 'services') return sendError(res, 404, 'not_found', `no such endpoint: ${method} ${url.pathname}`, 'see GET / for the routes');
+    const forgery = SAFE_METHODS.has(method) ? null : forgeryRefusal(req.headers);
+    if (forgery !== null) return refuse(req, res, forgery);
     if (!authorized(req, res, context)) return;
     await serviceEndpoint(req, res, context, segments.slice(1), url.searchParams);
   } catch (error) {
@@ -63,8 +69,13 @@ function onlyGet(req: IncomingMessage, res: ServerResponse, reply: () => void): 
 async function sendMetrics(req: IncomingMessage, res: ServerResponse, context: AdminContext): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return onlyGet(req, res, () => undefined);
   const { contentType, text } = await context.metrics.scrape();
-  res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+  res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), ...UNSNIFFED_UNCACHED });
   res.end(text);
+}
+
+function refuse(req: IncomingMessage, res: ServerResponse, refusal: Refusal): void {
+  sendError(res, 403, refusal.error, refusal.message, refusal.hint);
+  req.resume();
 }
 
 function authorized(req: IncomingMessage, res: ServerResponse, context: AdminContext): boolean {

@@ -2,12 +2,15 @@ import type { ServerResponse } from 'node:http';
 import type { ErrorCode } from '../../protocol/index.js';
 import { HerveError } from '../errors.js';
 
+/** On every reply of Herve's own: a browser neither guesses another content type nor keeps a copy. */
+export const UNSNIFFED_UNCACHED = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' } as const;
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
+    ...UNSNIFFED_UNCACHED,
     ...headers,
   });
   res.end(text);
@@ -27,6 +30,7 @@ const STATUS_OF: Record<ErrorCode, number> = {
   not_found: 404,
   unknown_method: 404,
   name_taken: 409,
+  unsupported_media_type: 415,
   conflict: 409,
   port_in_use: 409,
   shutting_down: 503,

@@ -1,5 +1,6 @@
 import { describeZodError, RegisterSpec } from '../../protocol/index.js';
 import { HerveError } from '../errors.js';
+import { FORM_TYPE, JSON_TYPE, mediaType } from './media-type.js';
 
 const TEXT_FIELDS = new Set(['name', 'type', 'description', 'command', 'cwd']);
 const NUMBER_FIELDS = new Set(['replicas']);
@@ -59,11 +60,25 @@ function parseJson(body: string): unknown {
   }
 }
 
+/**
+ * The body as its `Content-Type` says, and only so: JSON as `application/json`, a form as
+ * `application/x-www-form-urlencoded` (or no type). Never JSON from a `text/plain` body, which a
+ * page of another origin can send without a preflight.
+ */
+function rawSpec(text: string, contentType: string | undefined): unknown {
+  const type = mediaType(contentType);
+  if (type === JSON_TYPE) return parseJson(text);
+  if (type === FORM_TYPE || type === '') return formToSpec(text);
+  throw new HerveError(
+    'unsupported_media_type',
+    `a ${type} body is not read`,
+    `send JSON as ${JSON_TYPE} (curl -H 'Content-Type: ${JSON_TYPE}' -d '{…}') or a form as ${FORM_TYPE} (curl -d "name=my-service&type=echo")`,
+  );
+}
+
 /** Validates a register body (form or JSON) with the protocol schema; throws HerveError naming the field. */
 export function parseRegisterBody(body: Buffer, contentType: string | undefined): RegisterSpec {
-  const text = body.toString('utf8');
-  const isJson = (contentType ?? '').includes('json') || text.trimStart().startsWith('{');
-  const raw = isJson ? parseJson(text) : formToSpec(text);
+  const raw = rawSpec(body.toString('utf8'), contentType);
   const parsed = RegisterSpec.safeParse(raw);
   if (parsed.success) return parsed.data;
   const nameIssue = parsed.error.issues.some((issue) => issue.path[0] === 'name');

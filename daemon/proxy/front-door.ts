@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { handleAdmin, type AdminContext } from '../admin/admin-api.js';
+import { sendJson } from '../admin/http-replies.js';
 import type { RequestStatsSource, RouteTable, ServiceControl } from '../contracts.js';
 import { createMetrics } from '../metrics/metrics-registry.js';
 import { RequestStatsRecorder } from '../stats/request-stats.js';
+import { HostAllowList, listenHostNames, misdirectedBody } from './host-allow-list.js';
 import { closeServer, DEFAULT_HOSTS, listenAll } from './listen-loopback.js';
 import { ProxyExchange, type ProxyContext } from './proxy-exchange.js';
 import { sendProxyError } from './proxy-errors.js';
@@ -23,6 +25,10 @@ export interface FrontDoorOptions {
   upstreamTimeoutMs?: number;
   /** Where AUTH_ADMIN_ID / AUTH_ADMIN_SECRET are read (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Hosts answered besides localhost, 127.0.0.1, [::1] and *.localhost (validated by AllowedHost). */
+  allowedHosts?: readonly string[];
+  /** Hosts named in services' routes, answered too; read live, so it may change as services do. */
+  routeHosts?: () => ReadonlySet<string>;
 }
 
 export interface FrontDoor {
@@ -54,7 +60,8 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     stats,
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
   };
-  const websockets = new WebsocketUpgrades(options.routes, roundRobin);
+  const hosts = new HostAllowList({ hosts: [...(options.allowedHosts ?? []), ...listenHostNames(options.host)], routeHosts: options.routeHosts });
+  const websockets = new WebsocketUpgrades(options.routes, roundRobin, hosts);
   let port = options.port;
   const admin: AdminContext = {
     control: options.control,
@@ -68,7 +75,13 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
   };
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    const match = matchService(req.url ?? '/', rawHost(req.rawHeaders));
+    const host = rawHost(req.rawHeaders);
+    if (!hosts.allows(host)) {
+      req.resume();
+      sendJson(res, 421, misdirectedBody(host, hosts.list()));
+      return;
+    }
+    const match = matchService(req.url ?? '/', host);
     if (match === null) void handleAdmin(req, res, admin);
     else proxyRequest(proxy, req, res, match);
   };

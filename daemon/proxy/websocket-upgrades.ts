@@ -1,7 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import httpProxy from 'http-proxy';
+import { crossOriginRefusal } from '../admin/browser-guard.js';
 import type { RouteTable } from '../contracts.js';
+import { misdirectedBody, type HostAllowList } from './host-allow-list.js';
 import type { RoundRobin } from './round-robin.js';
 import { matchService, rawHost } from './route-match.js';
 
@@ -14,7 +16,7 @@ export class WebsocketUpgrades {
   private readonly proxy = httpProxy.createProxyServer({ xfwd: true, ws: true });
   private readonly sockets = new Set<Duplex>();
 
-  constructor(private readonly routes: RouteTable, private readonly roundRobin: RoundRobin) {
+  constructor(private readonly routes: RouteTable, private readonly roundRobin: RoundRobin, private readonly hosts: HostAllowList) {
     // The error may come after the sockets were joined, when an HTTP reply would corrupt the stream.
     this.proxy.on('error', (_error, _req, socket) => {
       if (socket && 'destroy' in socket) (socket as Duplex).destroy();
@@ -22,18 +24,25 @@ export class WebsocketUpgrades {
   }
 
   handle(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const match = matchService(req.url ?? '/', rawHost(req.rawHeaders));
+    const host = rawHost(req.rawHeaders);
+    if (!this.hosts.allows(host)) {
+      refuse(socket, 421, misdirectedBody(host, this.hosts.list()));
+      return;
+    }
+    const match = matchService(req.url ?? '/', host);
     if (match === null) {
-      refuse(socket, 404, 'not_found', 'upgrades are only proxied to services', '');
+      const crossOrigin = crossOriginRefusal(req.headers);
+      if (crossOrigin !== null) refuse(socket, 403, crossOrigin);
+      else refuse(socket, 404, { error: 'not_found', message: 'upgrades are only proxied to services', service: '' });
       return;
     }
     const targets = this.routes.targets(match.name);
     if (targets === undefined) {
-      refuse(socket, 404, 'unknown_service', `no service named ${match.name}`, match.name);
+      refuse(socket, 404, { error: 'unknown_service', message: `no service named ${match.name}`, service: match.name });
       return;
     }
     if (targets.length === 0) {
-      refuse(socket, 503, 'no_ready_instance', `no ready instance of ${match.name}`, match.name);
+      refuse(socket, 503, { error: 'no_ready_instance', message: `no ready instance of ${match.name}`, service: match.name });
       return;
     }
     const target = this.roundRobin.next(match.name, targets);
@@ -51,12 +60,13 @@ export class WebsocketUpgrades {
   }
 }
 
-const REASONS: Record<number, string> = { 404: 'Not Found', 503: 'Service Unavailable' };
+const REASONS: Record<number, string> = { 403: 'Forbidden', 404: 'Not Found', 421: 'Misdirected Request', 503: 'Service Unavailable' };
 
-function refuse(socket: Duplex, status: number, error: string, message: string, service: string): void {
+/** A JSON HTTP reply on the raw socket, then close. */
+function refuse(socket: Duplex, status: number, body: object): void {
   if (socket.destroyed) return;
-  const body = JSON.stringify({ error, message, service });
+  const text = JSON.stringify(body);
   socket.end(
-    `HTTP/1.1 ${status} ${REASONS[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${REASONS[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nX-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${text}`,
   );
 }
