@@ -3,6 +3,8 @@ import { z } from 'zod';
 const LABEL = '[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?';
 const HOST_NAME = new RegExp(`^(?:\\*\\.)?${LABEL}(?:\\.${LABEL})*$`);
 const BRACKETED_IPV6 = /^\[[0-9a-f:.]+\]$/;
+/** At least two colons: `::1`, `fe80::1`; never `name:port`. */
+const BARE_IPV6 = /^[0-9a-f.]*:[0-9a-f.]*:[0-9a-f:.]*$/;
 
 /**
  * A host the front door answers for besides its built-in ones (`herve up --allow-host`,
@@ -13,7 +15,7 @@ export const AllowedHost = z
   .string()
   .trim()
   .toLowerCase()
-  .transform((host) => (host.includes(':') && !host.startsWith('[') && /^[0-9a-f:.]+$/.test(host) ? `[${host}]` : host))
+  .transform((host) => (BARE_IPV6.test(host) ? `[${host}]` : host))
   .superRefine((host, context) => {
     if (HOST_NAME.test(host) || BRACKETED_IPV6.test(host)) return;
     context.addIssue({

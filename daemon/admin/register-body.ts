@@ -68,12 +68,17 @@ function parseJson(body: string): unknown {
 function rawSpec(text: string, contentType: string | undefined): unknown {
   const type = mediaType(contentType);
   if (type === JSON_TYPE) return parseJson(text);
-  if (type === FORM_TYPE || type === '') return formToSpec(text);
-  throw new HerveError(
-    'unsupported_media_type',
-    `a ${type} body is not read`,
-    `send JSON as ${JSON_TYPE} (curl -H 'Content-Type: ${JSON_TYPE}' -d '{…}') or a form as ${FORM_TYPE} (curl -d "name=my-service&type=echo")`,
-  );
+  if (type !== FORM_TYPE && type !== '') {
+    throw new HerveError(
+      'unsupported_media_type',
+      `a ${type} body is not read`,
+      `send JSON as ${JSON_TYPE} (curl -H 'Content-Type: ${JSON_TYPE}' -d '{…}') or a form as ${FORM_TYPE} (curl -d "name=my-service&type=echo")`,
+    );
+  }
+  if (text.trimStart().startsWith('{')) {
+    throw new HerveError('bad_request', `the body looks like JSON but is sent as ${type || 'a form'}`, `send it with Content-Type: ${JSON_TYPE} (curl -H 'Content-Type: ${JSON_TYPE}' -d '{…}')`);
+  }
+  return formToSpec(text);
 }
 
 /** Validates a register body (form or JSON) with the protocol schema; throws HerveError naming the field. */
