@@ -5,7 +5,7 @@ import { sendJson } from '../admin/http-replies.js';
 import type { RequestStatsSource, RouteTable, ServiceControl } from '../contracts.js';
 import { createMetrics } from '../metrics/metrics-registry.js';
 import { RequestStatsRecorder } from '../stats/request-stats.js';
-import { HostAllowList, listenHostNames, misdirectedBody } from './host-allow-list.js';
+import { HostAllowList, listenHostNames, misdirectedBody, type HostNames } from './host-allow-list.js';
 import { closeServer, DEFAULT_HOSTS, listenAll } from './listen-loopback.js';
 import { ProxyExchange, type ProxyContext } from './proxy-exchange.js';
 import { sendProxyError } from './proxy-errors.js';
@@ -28,7 +28,7 @@ export interface FrontDoorOptions {
   /** Hosts answered besides localhost, 127.0.0.1, [::1] and *.localhost (validated by AllowedHost). */
   allowedHosts?: readonly string[];
   /** Hosts named in services' routes, answered too; read live, so it may change as services do. */
-  routeHosts?: () => ReadonlySet<string>;
+  routeHosts?: () => HostNames;
 }
 
 export interface FrontDoor {

@@ -64,6 +64,12 @@ describe('the Host allow-list', () => {
     expect(list.allows('api.test')).toBe(false);
   });
 
+  it('takes route hosts as a Map keyed by host too', () => {
+    const list = new HostAllowList({ routeHosts: () => new Map([['web.test', 'web']]) });
+    expect(list.allows('Web.Test:5000')).toBe(true);
+    expect(list.list()).toContain('web.test');
+  });
+
   it('takes the host name out of a Host header', () => {
     expect(hostnameOf('Localhost:5000')).toBe('localhost');
     expect(hostnameOf('[::1]:5000')).toBe('[::1]');
