@@ -102,7 +102,7 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     await pools.close();
     throw error;
   }
-  log(`front door listening on port ${port}`);
+  log(`front door listening on port ${port}, answering for ${hosts.list().join(', ')}`);
 
   return {
     port,
