@@ -19,6 +19,9 @@ import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import { SocketDaemonClient } from '../../cli/client/index.js';
 import { hervePaths, type HervePaths } from '../../protocol/index.js';
+import { waitFor } from './poll.js';
+
+export { holdsFor, waitFor, type WaitOptions } from './poll.js';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const DAEMON_ENTRY = join(PROJECT_ROOT, 'dist', 'daemon', 'main.js');
@@ -52,33 +55,6 @@ export interface TestDaemon {
   /** Delete HERVE_HOME (after stop/kill9, when no later daemon reuses it). */
   removeHome(): void;
   readonly exited: boolean;
-}
-
-export interface WaitOptions {
-  timeoutMs?: number;
-  intervalMs?: number;
-  /** Said in the error when the time is up. */
-  message?: string;
-}
-
-/** Poll `predicate` until it returns a truthy value (returned) or the deadline passes (throws). */
-export async function waitFor<T>(predicate: () => T | Promise<T>, options: WaitOptions = {}): Promise<NonNullable<T>> {
-  const { timeoutMs = 10_000, intervalMs = 25 } = options;
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await predicate();
-      if (value) return value as NonNullable<T>;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() >= deadline) {
-      const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`${options.message ?? 'condition not met'} within ${timeoutMs} ms${why}`);
-    }
-    await new Promise((done) => setTimeout(done, intervalMs));
-  }
 }
 
 /** True when a process with this pid exists. */

@@ -1,7 +1,8 @@
 import { request as httpRequest, Agent, type IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProcessSampler } from '../../daemon/stats/process-sampler.js';
-import { isAlive, killAll, request, startService, waitFor } from './service-process.js';
+import { isAlive, killAll, request, startService } from './service-process.js';
+import { waitFor } from '../helpers/poll.js';
 
 afterEach(killAll);
 
@@ -13,7 +14,7 @@ describe('echo service', () => {
     expect(health.headers['content-type']).toMatch(/^application\/json/);
     expect(JSON.parse(health.text)).toMatchObject({ status: 'ok', service: 'echo' });
     await request(echo.port, '/some/where?x=1', { method: 'DELETE' });
-    await waitFor(() => echo.output.find((line) => /^DELETE \/some\/where\?x=1 200 [\d.]+ms$/.test(line)), 'the request log line');
+    await waitFor(() => echo.output.find((line) => /^DELETE \/some\/where\?x=1 200 [\d.]+ms$/.test(line)), { message: 'the request log line' });
     expect(echo.output.filter((line) => line.includes('/health'))).toEqual([]);
   });
 
