@@ -71,7 +71,7 @@ export function isAlive(pid: number): boolean {
  * Wait until `pid` is gone: process.kill(pid, 0) throws. Orphans (reparented to init) may stay
  * zombies a moment until init reaps them, hence the wait.
  */
-export async function assertProcessGone(pid: number, timeoutMs = 5000): Promise<void> {
+export async function assertProcessGone(pid: number, timeoutMs = 15_000): Promise<void> {
   await waitFor(() => !isAlive(pid), { timeoutMs, message: `process ${pid} still alive` });
 }
 
