@@ -50,10 +50,12 @@ export function ensureBuilt(): void {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
   }
   try {
-    // Another worker may have built while this one waited. A type error elsewhere still emits.
+    // Another worker may have built while this one waited. A failed build fails the tests: they would run stale code.
     if (isStale()) {
-      execaSync('npx', ['tsc', '-p', '.'], { cwd: repoRoot, reject: false });
-      execaSync(process.execPath, ['scripts/bundle-cli.mjs'], { cwd: repoRoot, reject: false });
+      for (const [command, args] of [['npx', ['tsc', '-p', '.']], [process.execPath, ['scripts/bundle-cli.mjs']]] as const) {
+        const build = execaSync(command, [...args], { cwd: repoRoot, reject: false, all: true });
+        if (build.exitCode !== 0) throw new Error(`the rebuild failed (${command} ${args.join(' ')}, exit ${build.exitCode}); fix it or run npm run build:\n${build.all}`);
+      }
     }
   } finally {
     rmSync(BUILD_LOCK, { recursive: true, force: true });

@@ -1,5 +1,7 @@
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertProcessGone, ensureBuilt, fixture, herve, herveLive, knownPids, makeHome, stopAndProve, waitFor } from './harness.js';
+import { requireTool } from '../helpers/required-tool.js';
+import { assertProcessGone, ensureBuilt, herveBin, isAlive, fixture, herve, herveLive, knownPids, makeHome, stopAndProve, waitFor } from './harness.js';
 
 interface Listed {
   services: { name: string; uuid: string; status: string; instances: { pid: number | null; port: number | null }[] }[];
@@ -20,6 +22,12 @@ describe('herve with services', () => {
     return listed;
   };
   const service = async (name: string) => (await list()).services.find((entry) => entry.name === name);
+  /** Each test registers the services it uses, under names of its own, so none depends on another's. */
+  const register = async (...args: string[]) => {
+    const result = await herve(home, ['register', ...args]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    return result;
+  };
 
   beforeAll(async () => {
     ensureBuilt();
@@ -49,12 +57,29 @@ describe('herve with services', () => {
     expect(status.stdout.split('\n')[0].split(/\s+/)).toEqual(header.split(/\s+/));
   });
 
+  it('colours the table on a terminal, and never with NO_COLOR (the positive control for the pipe above)', async () => {
+    requireTool('script', ['--version']);
+    await register('echo', '--name', 'painted');
+    const onTerminal = async (env: Record<string, string>): Promise<string> => {
+      // script(1) gives `herve ls` a pseudo-terminal, as a person running it has.
+      const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(herveBin)} ls`;
+      const { NO_COLOR: _no, FORCE_COLOR: _force, ...inherited } = process.env;
+      const result = await execa('script', ['-qec', command, '/dev/null'], { env: { ...inherited, HERVE_HOME: home, TERM: 'xterm-256color', ...env }, extendEnv: false, reject: false, timeout: 60_000 });
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/painted\s/);
+      return result.stdout;
+    };
+    expect(await onTerminal({})).toMatch(/\x1b\[[0-9;]*m/);
+    expect(await onTerminal({ NO_COLOR: '1' })).not.toContain('\x1b[');
+  });
+
   it('ls --json prints the services and the stats', async () => {
+    await register('echo', '--name', 'listed');
     const listed = await list();
-    const echo = listed.services.find((entry) => entry.name === 'echo');
+    const echo = listed.services.find((entry) => entry.name === 'listed');
     expect(echo).toMatchObject({ status: 'running' });
     expect(echo?.uuid).toMatch(/^[0-9a-f-]{36}$/);
-    expect(listed.stats?.services.map((entry) => entry.name)).toContain('echo');
+    expect(listed.stats?.services.map((entry) => entry.name)).toContain('listed');
   });
 
   it('types lists what can be registered, with the options of each', async () => {
@@ -65,7 +90,8 @@ describe('herve with services', () => {
   });
 
   it('a duplicate name gets the daemon’s error and a hint; an invalid name is refused before sending', async () => {
-    const duplicate = await herve(home, ['register', 'echo']);
+    await register('echo', '--name', 'dup');
+    const duplicate = await herve(home, ['register', 'echo', '--name', 'dup']);
     expect(duplicate.exitCode).toBe(1);
     expect(duplicate.stderr).toMatch(/already exists/);
     expect(duplicate.stderr).toContain('hint: ');
@@ -75,19 +101,20 @@ describe('herve with services', () => {
   });
 
   it('stop, start and restart by name or uuid report each outcome', async () => {
-    const before = await service('echo');
-    const stop = await herve(home, ['stop', 'echo']);
+    await register('echo', '--name', 'cycled');
+    const before = await service('cycled');
+    const stop = await herve(home, ['stop', 'cycled']);
     expect(stop.exitCode, stop.stderr).toBe(0);
-    expect(stop.stdout).toContain('✔ echo stopped');
-    expect((await service('echo'))?.status).toBe('stopped');
+    expect(stop.stdout).toContain('✔ cycled stopped');
+    expect((await service('cycled'))?.status).toBe('stopped');
     for (const pid of before?.instances.map((instance) => instance.pid) ?? []) if (pid) await assertProcessGone(pid);
 
     const start = await herve(home, ['start', before!.uuid]);
     expect(start.exitCode, start.stderr).toBe(0);
-    expect(start.stdout).toMatch(/✔ echo running/);
+    expect(start.stdout).toMatch(/✔ cycled running/);
 
-    const pidBefore = (await service('echo'))?.instances[0].pid;
-    const restart = await herve(home, ['restart', 'echo', '--json']);
+    const pidBefore = (await service('cycled'))?.instances[0].pid;
+    const restart = await herve(home, ['restart', 'cycled', '--json']);
     expect(restart.exitCode, restart.stderr).toBe(0);
     const restarted = JSON.parse(restart.stdout) as { status: string; instances: { pid: number }[] };
     expect(restarted.status).toBe('running');
@@ -99,10 +126,12 @@ describe('herve with services', () => {
     expect(unknown.stderr).toContain('nope');
   });
 
-  it('register command -- node <fixture> runs it; logs -n, --grep and stderr marks work', async () => {
-    const register = await herve(home, ['register', 'command', '--name', 'greeter', '--env', 'GREETING=hi', '--', 'node', fixture('greeter.mjs')]);
-    expect(register.exitCode, register.stderr).toBe(0);
-    expect(register.stdout).toContain('✔ greeter running');
+  it('register command --env -- node <fixture> runs it with that env; logs -n, --grep and stderr marks work', async () => {
+    await register('echo', '--name', 'neighbour');
+    const registered = await register('command', '--name', 'greeter', '--env', 'GREETING=hi', '--', 'node', fixture('greeter.mjs'));
+    expect(registered.stdout).toContain('✔ greeter running');
+    const greeterPort = (await service('greeter'))?.instances[0].port;
+    expect(await (await fetch(`http://127.0.0.1:${greeterPort}/`)).text()).toBe('hi from greeter[0]\n');
     await waitFor(async () => (await herve(home, ['logs', 'greeter'])).stdout.includes('greeter says this on stderr'), {
       message: 'greeter stderr in its log',
     });
@@ -122,12 +151,13 @@ describe('herve with services', () => {
     expect(lines.length).toBeGreaterThanOrEqual(2);
     for (const line of lines) expect(line).toMatch(/listening on/);
     expect(lines.some((line) => / greeter\[0\] /.test(line))).toBe(true);
-    expect(lines.some((line) => / echo\[0\] /.test(line))).toBe(true);
+    expect(lines.some((line) => / neighbour\[0\] /.test(line))).toBe(true);
   });
 
   it('logs -f prints new lines as they come and ends cleanly on Ctrl-C', async () => {
-    const port = (await service('greeter'))?.instances[0].port;
-    const follow = herveLive(home, ['logs', 'greeter', '-f', '-n', '0']);
+    await register('command', '--name', 'follower', '--', 'node', fixture('greeter.mjs'));
+    const port = (await service('follower'))?.instances[0].port;
+    const follow = herveLive(home, ['logs', 'follower', '-f', '-n', '0']);
     let output = '';
     follow.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
@@ -136,7 +166,7 @@ describe('herve with services', () => {
         await fetch(`http://127.0.0.1:${port}/followed`).then((response) => response.text());
         return output.includes('greeting GET /followed');
       }, { timeoutMs: 10_000, message: 'the followed line' });
-      expect(output).toMatch(new RegExp(`^${CLOCK} greeter\\[0\\]   greeting GET /followed$`, 'm'));
+      expect(output).toMatch(new RegExp(`^${CLOCK} follower\\[0\\]   greeting GET /followed$`, 'm'));
       follow.kill('SIGINT');
       const result = await follow;
       expect(result.exitCode).toBe(0);
@@ -169,11 +199,13 @@ describe('herve with services', () => {
   });
 
   it('unregister stops and forgets a service', async () => {
-    const pids = (await service('greeter'))?.instances.map((instance) => instance.pid) ?? [];
-    const result = await herve(home, ['unregister', 'greeter']);
+    await register('echo', '--name', 'doomed');
+    const pids = (await service('doomed'))?.instances.map((instance) => instance.pid) ?? [];
+    expect(pids.every((pid) => pid !== null && isAlive(pid))).toBe(true);
+    const result = await herve(home, ['unregister', 'doomed']);
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout).toContain('✔ greeter unregistered');
-    expect(await service('greeter')).toBeUndefined();
+    expect(result.stdout).toContain('✔ doomed unregistered');
+    expect(await service('doomed')).toBeUndefined();
     for (const pid of pids) if (pid) await assertProcessGone(pid);
   });
 });

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cleanUpAfterEach, DAEMON_ENTRY, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { assertProcessGone, cleanUpAfterEach, DAEMON_ENTRY, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { fixtureService } from '../helpers/fixtures.js';
 
 let daemon: TestDaemon | undefined;
@@ -11,7 +11,7 @@ const seenPids = new Set<number>();
 cleanUpAfterEach(seenPids);
 
 describe('the daemon and its front door', () => {
-  it('reports the proxy port and routes only to ready instances', async () => {
+  it('reports the proxy port and round-robins over the ready instances', async () => {
     daemon = await startDaemon();
     expect(daemon.proxyPort).toBeGreaterThan(0);
     const info = await daemon.client.call('register', fixtureService('api', 'http-ok.mjs', { replicas: 2 }));
@@ -29,30 +29,46 @@ describe('the daemon and its front door', () => {
     expect(response.status).toBe(503);
   });
 
+  it('routes only to ready instances: never to one that runs and answers but is not ready', async () => {
+    daemon = await startDaemon();
+    await daemon.client.call('register', { ...fixtureService('half', 'first-instance-ready.mjs', { replicas: 2, health: { intervalMs: 100 } }), start: false });
+    // No waiting for instance 1, which never settles as ready.
+    const info = await daemon.client.call('start', { service: 'half', wait: false });
+    info.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+    const ready = await waitFor(async () => {
+      const current = await daemon!.client.call('get', { service: 'half' });
+      return current.instances[0].ready ? current : null;
+    }, { message: 'instance 0 ready' });
+    ready.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+    expect(ready.instances[1]).toMatchObject({ ready: false });
+    // Instance 1 is up and would answer if asked.
+    expect(await (await fetch(`http://127.0.0.1:${ready.instances[1].port}/x`)).text()).toBe('ok half/1\n');
+    const bodies: string[] = [];
+    for (let i = 0; i < 6; i++) bodies.push(await (await fetch(`http://127.0.0.1:${daemon.proxyPort}/half/x`)).text());
+    expect(bodies).toEqual(Array(6).fill('ok half/0\n'));
+  });
+
   it('answers 504 after HERVE_UPSTREAM_TIMEOUT_MS when a service sends no headers', async () => {
     daemon = await startDaemon({ env: { HERVE_UPSTREAM_TIMEOUT_MS: '300' } });
     const info = await daemon.client.call('register', fixtureService('slow', 'slow-headers.mjs'));
     info.instances.forEach((instance) => seenPids.add(instance.pid!));
-    const began = performance.now();
     const response = await fetch(`http://127.0.0.1:${daemon.proxyPort}/slow/x`);
+    // The service would answer after 10 s with a 200: a 504 can only come from the proxy's own deadline.
     expect(response.status).toBe(504);
     expect(await response.json()).toMatchObject({ error: 'gateway_timeout', service: 'slow' });
-    // The service answers after 10 s; undici checks the deadline on a coarse (~1 s) timer.
-    expect(performance.now() - began).toBeLessThan(5000);
   });
 
-  it('a kill -9ed service answers through the proxy again within the backoff', async () => {
+  it('a kill -9ed service answers through the proxy again', async () => {
     daemon = await startDaemon();
     const info = await daemon.client.call('register', { type: 'echo' });
     const pid = info.instances[0].pid!;
     seenPids.add(pid);
     process.kill(pid, 'SIGKILL');
-    const killedAt = Date.now();
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${daemon!.proxyPort}/echo/`)).status === 200, { timeoutMs: 5000, intervalMs: 10 });
+    await assertProcessGone(pid);
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${daemon!.proxyPort}/echo/`)).status === 200, { timeoutMs: 20_000, message: 'echo answering again' });
     const current = await daemon.client.call('get', { service: 'echo' });
     current.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
     expect(current.instances[0].pid).not.toBe(pid);
-    expect(Date.now() - killedAt).toBeLessThan(2000);
   });
 
   it('refuses to start when the proxy port is taken, saying so', async () => {

@@ -19,6 +19,9 @@ import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import { SocketDaemonClient } from '../../cli/client/index.js';
 import { hervePaths, type HervePaths } from '../../protocol/index.js';
+import { waitFor } from './poll.js';
+
+export { holdsFor, waitFor, type WaitOptions } from './poll.js';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const DAEMON_ENTRY = join(PROJECT_ROOT, 'dist', 'daemon', 'main.js');
@@ -54,33 +57,6 @@ export interface TestDaemon {
   readonly exited: boolean;
 }
 
-export interface WaitOptions {
-  timeoutMs?: number;
-  intervalMs?: number;
-  /** Said in the error when the time is up. */
-  message?: string;
-}
-
-/** Poll `predicate` until it returns a truthy value (returned) or the deadline passes (throws). */
-export async function waitFor<T>(predicate: () => T | Promise<T>, options: WaitOptions = {}): Promise<NonNullable<T>> {
-  const { timeoutMs = 10_000, intervalMs = 25 } = options;
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await predicate();
-      if (value) return value as NonNullable<T>;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() >= deadline) {
-      const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`${options.message ?? 'condition not met'} within ${timeoutMs} ms${why}`);
-    }
-    await new Promise((done) => setTimeout(done, intervalMs));
-  }
-}
-
 /** True when a process with this pid exists. */
 export function isAlive(pid: number): boolean {
   try {
@@ -95,7 +71,7 @@ export function isAlive(pid: number): boolean {
  * Wait until `pid` is gone: process.kill(pid, 0) throws. Orphans (reparented to init) may stay
  * zombies a moment until init reaps them, hence the wait.
  */
-export async function assertProcessGone(pid: number, timeoutMs = 5000): Promise<void> {
+export async function assertProcessGone(pid: number, timeoutMs = 15_000): Promise<void> {
   await waitFor(() => !isAlive(pid), { timeoutMs, message: `process ${pid} still alive` });
 }
 

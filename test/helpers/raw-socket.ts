@@ -37,7 +37,7 @@ export class RawSocket {
   }
 
   /** The next line from the daemon, parsed; throws if the connection closes or time runs out first. */
-  async nextMessage(timeoutMs = 5000): Promise<Record<string, unknown>> {
+  async nextMessage(timeoutMs = 15_000): Promise<Record<string, unknown>> {
     const deadline = Date.now() + timeoutMs;
     while (this.lines.length === 0) {
       if (this.closed) throw new Error('connection closed before a line arrived');

@@ -97,6 +97,19 @@ describe('LogStore', () => {
     expect(spanning[0].line).toBe(`entry ${numbers[kept.length - spanning.length]}`);
   });
 
+  it('by default rotates at 10 MiB and keeps .log.1 … .log.3 (the README’s figures)', async () => {
+    const logs = open({ ringSize: 10 });
+    const MIB = 1024 * 1024;
+    const text = 'z'.repeat(64 * 1024);
+    // About 45 MiB: enough to rotate four times, so the oldest file must have been dropped.
+    for (let i = 0; i < 720; i++) logs.append(line('big', `${i} ${text}`));
+    await logs.flush();
+    const files = readdirSync(dir).sort();
+    expect(files).toEqual(['big.log', 'big.log.1', 'big.log.2', 'big.log.3']);
+    for (const file of files) expect(statSync(join(dir, file)).size).toBeLessThanOrEqual(10 * MIB);
+    for (const file of files.slice(1)) expect(statSync(join(dir, file)).size).toBeGreaterThan(10 * MIB - 70 * 1024);
+  });
+
   it('filters with grep, in memory and from the files', async () => {
     const logs = open({ ringSize: 5 });
     for (let i = 0; i < 100; i++) logs.append(line('api', i % 10 === 0 ? `ERROR number ${i}` : `ok ${i}`));

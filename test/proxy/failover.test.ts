@@ -57,7 +57,7 @@ describe('failover and aborted clients', () => {
     await waitFor(() => ok >= 300, { timeoutMs: 10_000, message: '300 requests before the kill' });
     const victim = children[1];
     victim.child.kill('SIGKILL');
-    await waitFor(() => !isAlive(victim.child.pid!), { timeoutMs: 5_000, message: 'the victim to die' });
+    await waitFor(() => !isAlive(victim.child.pid!), { message: 'the victim to die' });
     const okAtKill = ok;
     // The orchestrator notices a dead instance only at its next probe; until then it stays a target.
     await waitFor(() => ok >= okAtKill + 300, { timeoutMs: 10_000, message: '300 requests after the kill' });
@@ -80,11 +80,11 @@ describe('failover and aborted clients', () => {
     harness.routes.set('silent', [silent.port]);
     const controller = new AbortController();
     const pending = fetch(`${harness.url}/silent/`, { signal: controller.signal }).catch((error: Error) => error);
-    await waitFor(() => upstreamGotRequest, { timeoutMs: 5_000, message: 'the request to reach the upstream' });
+    await waitFor(() => upstreamGotRequest, { message: 'the request to reach the upstream' });
     controller.abort();
     expect(await pending).toBeInstanceOf(Error);
-    await waitFor(() => upstreamSawClose, { timeoutMs: 5_000, message: 'the upstream connection to close' });
-    await waitFor(() => harness.door.requestStats.forService('silent')?.total === 1, { timeoutMs: 5_000, message: 'the request to be recorded' });
+    await waitFor(() => upstreamSawClose, { message: 'the upstream connection to close' });
+    await waitFor(() => harness.door.requestStats.forService('silent')?.total === 1, { message: 'the request to be recorded' });
   });
 
   it('1,000 downloads aborted mid-body leave no busy upstream socket', async () => {

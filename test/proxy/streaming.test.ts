@@ -39,13 +39,13 @@ describe('streaming through the front door', () => {
     const decoder = new TextDecoder();
     // Each event is only sent after the previous one arrived: buffering would deadlock this loop.
     for (let expected = 1; expected <= 3; expected++) {
-      await waitFor(() => sendNext !== undefined, { timeoutMs: 2_000, message: 'the stream to open' });
+      await waitFor(() => sendNext !== undefined, { message: 'the stream to open' });
       sendNext!();
       const { value } = await reader.read();
       expect(decoder.decode(value)).toBe(`data: event ${expected}\n\n`);
     }
     await reader.cancel();
-    await waitFor(() => sendNext === undefined, { timeoutMs: 2_000, message: 'the upstream to see the client leave' });
+    await waitFor(() => sendNext === undefined, { message: 'the upstream to see the client leave' });
   });
 
   it('proxies a websocket echo, prefix stripped', async () => {
@@ -65,7 +65,7 @@ describe('streaming through the front door', () => {
     await new Promise((resolve, reject) => client.once('open', resolve).once('error', reject));
     client.send('hello');
     client.send('again');
-    await waitFor(() => replies.length === 2, { timeoutMs: 2_000, message: 'two echoes' });
+    await waitFor(() => replies.length === 2, { message: 'two echoes' });
     expect(replies).toEqual(['echo: hello', 'echo: again']);
     expect(paths).toEqual(['/room?x=1']);
     client.close();
@@ -129,7 +129,7 @@ describe('streaming through the front door', () => {
 
       // Upload: an upstream that does not read must stall the client the same way.
       const upload = uploadChunks(harness.door.port, chunk, 50);
-      await waitFor(() => uploadRequest !== undefined, { timeoutMs: 5_000, message: 'the upload to reach the upstream' });
+      await waitFor(() => uploadRequest !== undefined, { message: 'the upload to reach the upstream' });
       await waitUntilStalled(() => upload.written());
       expect(upload.written()).toBeLessThan(24 * MIB);
       uploadRequest!.resume();

@@ -1,6 +1,7 @@
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { killAll, request, startService, waitFor } from './service-process.js';
+import { killAll, request, startService } from './service-process.js';
+import { waitFor } from '../helpers/poll.js';
 
 afterEach(killAll);
 
@@ -43,7 +44,7 @@ describe('sse service', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     const arrivals = collectTicks(res);
-    await waitFor(() => (arrivals.length >= 4 ? true : undefined), 'four events');
+    await waitFor(() => arrivals.length >= 4, { message: 'four events' });
     expect(arrivals.slice(0, 4).map((arrival) => arrival.data.count)).toEqual([1, 2, 3, 4]);
     for (let i = 1; i < 4; i++) expect(arrivals[i].at - arrivals[i - 1].at).toBeGreaterThanOrEqual(80);
     expect(Number.isNaN(Date.parse(arrivals[0].data.time))).toBe(false);
@@ -55,7 +56,7 @@ describe('sse service', () => {
     const { req, res } = await openStream(sse.port, '/', { 'last-event-id': '41' });
     let raw = '';
     res.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
-    await waitFor(() => (raw.includes('"count":42') && raw.includes(': heartbeat') ? true : undefined), 'event 42 and a heartbeat');
+    await waitFor(() => raw.includes('"count":42') && raw.includes(': heartbeat'), { message: 'event 42 and a heartbeat' });
     req.destroy();
     expect((await request(sse.port, '/other')).status).toBe(404);
   });
@@ -66,9 +67,9 @@ describe('sse service', () => {
     const first = await openStream(sse.port, '/events');
     const second = await openStream(sse.port, '/events');
     collectTicks(second.res);
-    await waitFor(async () => ((await openStreams()) === 2 ? true : undefined), 'two open streams');
+    await waitFor(async () => (await openStreams()) === 2, { message: 'two open streams' });
     first.req.destroy();
-    await waitFor(async () => ((await openStreams()) === 1 ? true : undefined), 'the stream to be released');
+    await waitFor(async () => (await openStreams()) === 1, { message: 'the stream to be released' });
     const ended = new Promise<void>((resolve) => second.res.on('end', resolve));
     sse.child.kill('SIGTERM');
     await ended;

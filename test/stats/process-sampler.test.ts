@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProcessSampler } from '../../daemon/stats/process-sampler.js';
+import { waitFor } from '../helpers/poll.js';
 
 const started: ChildProcess[] = [];
 
@@ -24,16 +25,6 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 afterEach(async () => {
   for (const child of started.splice(0)) {
     // Each child leads its own group: the group kill takes any grandchild with it.
@@ -42,14 +33,14 @@ afterEach(async () => {
     } catch {
       // already gone
     }
-    await waitFor(() => (isAlive(-child.pid!) ? undefined : true), `process group ${child.pid} to die`);
+    await waitFor(() => (isAlive(-child.pid!) ? undefined : true), { message: `process group ${child.pid} to die` });
   }
 });
 
 const ALLOCATE_100MB = 'const b=Buffer.alloc(100*1024*1024,1);setInterval(()=>b[0]++,1000)';
 
 describe('process sampler', () => {
-  it('reports about one core for a busy process and next to nothing for an idle one', async () => {
+  it('reports CPU for a busy process (at most one core) and next to nothing for an idle one', async () => {
     const busy = startNode('for(;;){}');
     const idle = spawn(process.execPath, ['-e', 'setInterval(()=>{},1000);setTimeout(()=>console.log("ready"),300)'], {
       stdio: ['ignore', 'pipe', 'ignore'],
@@ -61,15 +52,18 @@ describe('process sampler', () => {
     const sample = createProcessSampler();
     sample([busy.pid!, idle.pid!]);
     let sampledAt = Date.now();
-    // Other tests share the two cores: wait for an interval (of 500 ms at least) where the busy child got its share.
+    // Other tests share the two cores, so the busy child's share can be small: compare the two, over
+    // an interval of 500 ms at least, rather than expecting a whole core.
     const last = await waitFor(() => {
       if (Date.now() - sampledAt < 500) return undefined;
       sampledAt = Date.now();
       const usage = sample([busy.pid!, idle.pid!]);
-      return (usage.get(busy.pid!)?.cpuPercent ?? 0) > 50 ? usage : undefined;
-    }, 'the busy child to show CPU', 20_000);
-    expect(last.get(busy.pid!)!.cpuPercent).toBeLessThan(130);
-    expect(last.get(idle.pid!)!.cpuPercent).toBeLessThan(10);
+      return (usage.get(busy.pid!)?.cpuPercent ?? 0) > 5 ? usage : undefined;
+    }, { message: 'the busy child to show CPU', timeoutMs: 30_000 });
+    const busyPercent = last.get(busy.pid!)!.cpuPercent;
+    // One thread cannot use more than one core; the margin covers the sampling interval's edges.
+    expect(busyPercent).toBeLessThan(130);
+    expect(last.get(idle.pid!)!.cpuPercent).toBeLessThan(busyPercent / 5);
     expect(last.get(idle.pid!)!.rssBytes).toBeGreaterThan(10 * 1024 * 1024);
   });
 
@@ -82,7 +76,7 @@ describe('process sampler', () => {
       const usage = sample([direct.pid!, wrapper.pid!]);
       const both = [usage.get(direct.pid!)?.rssBytes ?? 0, usage.get(wrapper.pid!)?.rssBytes ?? 0];
       return both.every((bytes) => bytes > 100 * 1024 * 1024) ? usage : undefined;
-    }, 'both to hold 100 MB');
+    }, { message: 'both to hold 100 MB' });
     expect(withTree.get(wrapper.pid!)!.rssBytes).toBeLessThan(400 * 1024 * 1024);
     const rootOnly = createProcessSampler({ includeDescendants: false })([wrapper.pid!]);
     expect(rootOnly.get(wrapper.pid!)!.rssBytes).toBeLessThan(20 * 1024 * 1024);
@@ -95,11 +89,11 @@ describe('process sampler', () => {
     const grandchildPid = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
     try {
       const sample = createProcessSampler();
-      await waitFor(() => ((sample([grandchildPid]).get(grandchildPid)?.rssBytes ?? 0) > 100 * 1024 * 1024 ? true : undefined), 'the child to hold 100 MB');
+      await waitFor(() => ((sample([grandchildPid]).get(grandchildPid)?.rssBytes ?? 0) > 100 * 1024 * 1024 ? true : undefined), { message: 'the child to hold 100 MB' });
       expect(sample([parent.pid!]).get(parent.pid!)!.rssBytes).toBeLessThan(80 * 1024 * 1024);
     } finally {
       process.kill(-grandchildPid, 'SIGKILL');
-      await waitFor(() => (isAlive(-grandchildPid) ? undefined : true), 'the detached child to die');
+      await waitFor(() => (isAlive(-grandchildPid) ? undefined : true), { message: 'the detached child to die' });
     }
   });
 
@@ -108,7 +102,7 @@ describe('process sampler', () => {
     const sample = createProcessSampler();
     expect(sample([child.pid!]).has(child.pid!)).toBe(true);
     child.kill('SIGKILL');
-    await waitFor(() => (sample([child.pid!]).has(child.pid!) ? undefined : true), 'the pid to disappear');
+    await waitFor(() => (sample([child.pid!]).has(child.pid!) ? undefined : true), { message: 'the pid to disappear' });
     expect(sample([child.pid!, 999_999_999]).size).toBe(0);
   });
 });

@@ -4,17 +4,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceInfo } from '../../protocol/index.js';
+import { requireTool } from '../helpers/required-tool.js';
 import { assertProcessGone, PROJECT_ROOT, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 
 const CLI = join(PROJECT_ROOT, 'dist', 'cli', 'main.js');
-const hasTmux = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
-// A tmux server of our own, so the test never touches the user's tmux sessions.
-const TMUX_DIR = mkdtempSync('/tmp/hv-tmux-');
-const TMUX_SOCKET = join(TMUX_DIR, 'sock');
+// A tmux server of our own, so the test never touches the user's tmux sessions. Made in beforeAll, removed in afterAll.
+let tmuxDir = '';
+let tmuxSocket = '';
 const SESSION = 'tui';
 
 function tmux(...args: string[]): string {
-  const result = spawnSync('tmux', ['-S', TMUX_SOCKET, ...args], { encoding: 'utf8', env: terminalEnv() });
+  const result = spawnSync('tmux', ['-S', tmuxSocket, ...args], { encoding: 'utf8', env: terminalEnv() });
   if (result.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${result.stderr}`);
   return result.stdout;
 }
@@ -51,11 +51,14 @@ const count = (text: string, needle: string) => text.split(needle).length - 1;
 const rowShows = (text: string, name: string, symbol: string, status: string) =>
   new RegExp(`│[› ] ${name}\\s+\\S+\\s+${symbol} ${status}`).test(text);
 
-describe.skipIf(!hasTmux)('herve tui in a real terminal (needs tmux; .ci/run installs it)', () => {
+describe('herve tui in a real terminal (needs tmux; .ci/run installs it)', () => {
   let daemon: TestDaemon | undefined;
   const servicePids = new Set<number>();
 
   beforeAll(async () => {
+    requireTool('tmux', ['-V']);
+    tmuxDir = mkdtempSync('/tmp/hv-tmux-');
+    tmuxSocket = join(tmuxDir, 'sock');
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing — build first: npx tsc -p .`);
     daemon = await startDaemon();
     for (const type of ['echo', 'static', 'sse']) await daemon.client.call('register', { type, name: type });
@@ -70,8 +73,10 @@ describe.skipIf(!hasTmux)('herve tui in a real terminal (needs tmux; .ci/run ins
   }, 60_000);
 
   afterAll(async () => {
-    spawnSync('tmux', ['-S', TMUX_SOCKET, 'kill-server'], { stdio: 'ignore' });
-    rmSync(TMUX_DIR, { recursive: true, force: true });
+    if (tmuxDir) {
+      spawnSync('tmux', ['-S', tmuxSocket, 'kill-server'], { stdio: 'ignore' });
+      rmSync(tmuxDir, { recursive: true, force: true });
+    }
     if (daemon) {
       const { services } = await daemon.client.call('list').catch(() => ({ services: [] as ServiceInfo[] }));
       services.forEach(rememberPids);
