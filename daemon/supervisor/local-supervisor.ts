@@ -82,16 +82,22 @@ class SpawnedProcess implements ProcessHandle {
   }
 }
 
+/** Spawns one child with execa, in its own process group. */
+export function spawnProcess(request: SpawnRequest): ProcessHandle {
+  return new SpawnedProcess(request);
+}
+
 /** Runs children in this process with execa, each in its own process group. */
-export function createLocalSupervisor(): Supervisor {
+export function createLocalSupervisor(): Supervisor & { spawn(request: SpawnRequest): ProcessHandle } {
   return {
-    spawn: (request) => new SpawnedProcess(request),
+    spawn: spawnProcess,
     signal: (handle, signal) => (handle.pgid === undefined ? false : signalGroup(handle.pgid, signal)),
     stop: (handle, graceMs) => stopGroup(handle, graceMs),
   };
 }
 
-async function stopGroup(handle: ProcessHandle, graceMs: number): Promise<ProcessExit> {
+/** SIGTERM to the handle's group, SIGKILL to the group after the grace period; resolves with the exit. */
+export async function stopGroup(handle: ProcessHandle, graceMs: number): Promise<ProcessExit> {
   const pgid = handle.pgid;
   if (pgid === undefined) return handle.exited;
   const deadline = Date.now() + graceMs;

@@ -25,6 +25,22 @@ export interface ProcessHandle {
   onOutput(listener: (stream: OutputStream, chunk: Buffer) => void): void;
   /** Resolves with the exit, once. */
   readonly exited: Promise<ProcessExit>;
+  /** The monitor that owns its output and records its exit, when it has one (it outlives the daemon). */
+  readonly monitor?: ProcessIdentity;
+}
+
+/** One process, told apart from a later one that reuses its pid by its kernel start time. */
+export interface ProcessIdentity {
+  pid: number;
+  startTime: string;
+}
+
+/** What a dead daemon recorded about an instance, for its successor to take over. */
+export interface SurvivorRecord {
+  pid: number;
+  pgid: number;
+  startTime: string;
+  monitor: ProcessIdentity | null;
 }
 
 /**
@@ -32,7 +48,12 @@ export interface ProcessHandle {
  * it could move into a separate keeper process without touching its one user, the orchestrator.
  */
 export interface Supervisor {
-  spawn(request: SpawnRequest): ProcessHandle;
+  spawn(request: SpawnRequest): ProcessHandle | Promise<ProcessHandle>;
+  /**
+   * Take over an instance a dead daemon left: a handle on it (`endedMeanwhile`: it already exited,
+   * with its recorded exit), or null when nothing of it can be known any more.
+   */
+  adopt?(record: SurvivorRecord): { handle: ProcessHandle; endedMeanwhile: boolean } | null;
   /** Signal the whole process group of the handle; false when it is gone. */
   signal(handle: ProcessHandle, signal: NodeJS.Signals): boolean;
   /** SIGTERM to the group, SIGKILL to the group after `graceMs`; resolves once the process exited. */
