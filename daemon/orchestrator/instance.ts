@@ -175,7 +175,11 @@ export class Instance {
   private captureOutput(handle: ProcessHandle, service: string): void {
     const stdout = this.context.logs.splitter(service, this.index, 'stdout');
     const stderr = this.context.logs.splitter(service, this.index, 'stderr');
-    handle.onOutput((stream, chunk) => (stream === 'stdout' ? stdout : stderr).push(chunk));
+    handle.onOutput((stream, chunk) => {
+      (stream === 'stdout' ? stdout : stderr).push(chunk);
+      // The next chunk is read once these lines are on disk: a daemon killed meanwhile loses at most this one.
+      return this.context.logs.written(service);
+    });
     handle.onExit(() => {
       stdout.end();
       stderr.end();

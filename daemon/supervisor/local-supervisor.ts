@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isGroupAlive, signalGroup } from '../proc.js';
-import type { OutputStream, ProcessExit, ProcessHandle, SpawnRequest, Supervisor } from './types.js';
+import type { OutputListener, OutputStream, ProcessExit, ProcessHandle, SpawnRequest, Supervisor } from './types.js';
 
 /** How long to wait for stdio to drain after an exit before reporting it anyway (a grandchild may hold the pipes). */
 const DRAIN_AFTER_EXIT_MS = 500;
@@ -11,7 +11,7 @@ class SpawnedProcess implements ProcessHandle {
   readonly pid: number | undefined;
   readonly pgid: number | undefined;
   readonly exited: Promise<ProcessExit>;
-  private readonly outputListeners: Array<(stream: OutputStream, chunk: Buffer) => void> = [];
+  private readonly outputListeners: OutputListener[] = [];
   private resolveExit!: (exit: ProcessExit) => void;
 
   constructor(request: SpawnRequest) {
@@ -42,7 +42,7 @@ class SpawnedProcess implements ProcessHandle {
     void this.exited.then(listener);
   }
 
-  onOutput(listener: (stream: OutputStream, chunk: Buffer) => void): void {
+  onOutput(listener: OutputListener): void {
     this.outputListeners.push(listener);
   }
 

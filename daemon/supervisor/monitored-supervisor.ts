@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { isProcessRunning, readProcessStartTime, signalGroup } from '../proc.js';
 import { spawnProcess, stopGroup } from './local-supervisor.js';
 import { MONITOR_NAME, MONITOR_SCRIPT } from './monitor-script.js';
-import type { OutputStream, ProcessExit, ProcessHandle, ProcessIdentity, SpawnRequest, Supervisor } from './types.js';
+import type { OutputListener, OutputStream, ProcessExit, ProcessHandle, ProcessIdentity, SpawnRequest, Supervisor } from './types.js';
 
 /** How long to wait for the output pipes to drain after an exit (a grandchild may hold them). */
 const DRAIN_AFTER_EXIT_MS = 500;
@@ -74,7 +74,7 @@ function endedHandle(exit: ProcessExit, pid?: number): ProcessHandle {
 class MonitoredProcess implements ProcessHandle {
   readonly pgid: number;
   readonly exited: Promise<ProcessExit>;
-  private readonly outputListeners: Array<(stream: OutputStream, chunk: Buffer) => void> = [];
+  private readonly outputListeners: OutputListener[] = [];
 
   constructor(readonly pid: number, readonly monitor: ProcessIdentity, files: MonitorFiles, monitorEnded: Promise<ProcessExit | null>) {
     this.pgid = pid;
@@ -98,14 +98,18 @@ class MonitoredProcess implements ProcessHandle {
     void this.exited.then(listener);
   }
 
-  onOutput(listener: (stream: OutputStream, chunk: Buffer) => void): void {
+  onOutput(listener: OutputListener): void {
     this.outputListeners.push(listener);
   }
 
   private read(path: string, stream: OutputStream): Socket | null {
     const socket = openFifo(path);
     socket?.on('data', (chunk: Buffer) => {
-      for (const listener of this.outputListeners) listener(stream, chunk);
+      const pending = this.outputListeners.map((listener) => listener(stream, chunk)).filter((result) => result instanceof Promise);
+      if (pending.length === 0) return;
+      // What stays in the pipe survives a daemon crash; what the daemon holds in memory does not.
+      socket.pause();
+      void Promise.allSettled(pending).then(() => socket.resume());
     });
     socket?.on('error', () => socket.destroy());
     return socket;

@@ -8,6 +8,8 @@ export interface SpawnRequest {
 
 export type OutputStream = 'stdout' | 'stderr';
 
+export type OutputListener = (stream: OutputStream, chunk: Buffer) => void | Promise<void>;
+
 /** How a process ended; `spawnError` is set when it never started (e.g. command not found). */
 export interface ProcessExit {
   code: number | null;
@@ -22,7 +24,8 @@ export interface ProcessHandle {
   /** The process group; each process leads its own. */
   readonly pgid: number | undefined;
   onExit(listener: (exit: ProcessExit) => void): void;
-  onOutput(listener: (stream: OutputStream, chunk: Buffer) => void): void;
+  /** A listener may return a promise: more output is read only once it settles (backpressure). */
+  onOutput(listener: OutputListener): void;
   /** Resolves with the exit, once. */
   readonly exited: Promise<ProcessExit>;
   /** The monitor that owns its output and records its exit, when it has one (it outlives the daemon). */
