@@ -28,22 +28,32 @@ function childrenOf(pid) {
   }
 }
 
+function startTicks(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+  } catch {
+    return Number.MAX_SAFE_INTEGER;
+  }
+}
+
 const facts = (pid) => ({ rss: rssMegabytes(pid), fds: fdCount(pid) });
 const ratio = (failed, total) => (total === 0 ? '–' : `${((failed / total) * 100).toFixed(3)} %`);
 
-/** SIGKILL one replica (the next in turn) every interval until `done` settles; returns how many were killed. */
+/** SIGKILL one replica (the longest-running) every interval until `done` settles; returns how many were killed. */
 async function killReplicas(herve, done) {
   let finished = false;
   void done.finally(() => (finished = true));
   let kills = 0;
-  for (let turn = 0; !finished; turn++) {
+  while (!finished) {
     await sleep(KILL_EVERY_MS);
     if (finished) break;
     // From /proc (each monitor's one child), not `herve ls`: the CLI takes seconds on a loaded machine.
-    const pids = herve.monitors().flatMap(childrenOf);
+    // The longest-running replica: killing one that just came back would be a crash loop, which Herve stops.
+    const pids = herve.monitors().flatMap(childrenOf).sort((a, b) => startTicks(a) - startTicks(b));
     if (pids.length === 0) continue;
     try {
-      process.kill(pids[turn % pids.length], 'SIGKILL');
+      process.kill(pids[0], 'SIGKILL');
       kills++;
     } catch {
       // already gone
@@ -87,6 +97,8 @@ try {
     const load = wrk(url, { seconds: CHAOS_SECONDS, body: method === 'POST' ? POST_BODY : undefined });
     const kills = await killReplicas(herve, load);
     const result = await load;
+    const echo = (await herve.services()).find((service) => service.name === 'echo');
+    console.log(`  echo after: ${echo.status}, ${echo.restarts} restarts, instances ${echo.instances.map((instance) => instance.status).join(' ')}`);
     const total = result.requests + result.connect + result.read + result.write + result.timeout;
     rows.push([method, result.requests, result.failed, ratio(result.failed, total), kills, `${result.connect}/${result.read}/${result.write}/${result.timeout}`, result.non2xx]);
   }

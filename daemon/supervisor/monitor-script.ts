@@ -11,7 +11,8 @@
  */
 export const MONITOR_SCRIPT = `
 base="$1/$$"; shift
-rm -f "$base.out" "$base.err" "$base.exit"
+# A file left by an earlier monitor with this pid (rm only then: each exec costs time under load).
+if [ -e "$base.out" ] || [ -e "$base.err" ] || [ -e "$base.exit" ]; then rm -f "$base.out" "$base.err" "$base.exit"; fi
 mkfifo -m 600 "$base.out" "$base.err" || exit 125
 exec 3<>"$base.out" 4<>"$base.err"
 if ! command -v "$1" >/dev/null 2>&1; then echo "spawn-error spawn $1 ENOENT: no such command"; exit 127; fi
