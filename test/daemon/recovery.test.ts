@@ -91,7 +91,7 @@ function processesOfService(home: string, service: string): number[] {
 }
 
 describe('crash recovery', () => {
-  it('a daemon killed with -9 leaves its services running; the next one re-adopts them: same pids, routing, no line lost', async () => {
+  it('a daemon killed with -9 leaves its services running; the next one re-adopts them: same pids, routing, every line printed meanwhile', async () => {
     const first = await started();
     const api = await first.client.call('register', fixtureService('api', 'http-ok.mjs', { replicas: 2 }));
     const echo = await first.client.call('register', { type: 'echo' });
@@ -145,13 +145,18 @@ describe('crash recovery', () => {
     await waitFor(() => requests.okSince() > 20, { message: 'the request loop got no answers through the new daemon' });
     await requests.stop();
 
-    // Every line the ticker printed, before, during and after the daemon's absence, is in its log once.
+    // The ticker's lines are all there, in order, once: what it printed while no daemon ran waited in its
+    // FIFO. The one gap allowed is the chunk the killed daemon had read but not yet written (see README).
     await second.client.call('stop', { service: 'ticker' });
     const ticks = (await second.client.call('logs', { service: 'ticker', lines: 100_000 })).lines
       .filter((line) => line.stream === 'stdout')
       .map((line) => Number(line.line.replace('tick ', '')));
     expect(ticks.length).toBeGreaterThan(50);
-    expect(ticks).toEqual(ticks.map((_, index) => index));
+    expect(ticks[0]).toBe(0);
+    const gaps = ticks.slice(1).map((tick, index) => tick - ticks[index] - 1).filter((gap) => gap !== 0);
+    expect(gaps.every((gap) => gap > 0)).toBe(true);
+    expect(gaps.length).toBeLessThanOrEqual(1);
+    expect(gaps[0] ?? 0).toBeLessThanOrEqual(50);
 
     // herve down stops everything, monitors included.
     const monitors = monitorsOf(first.home);
