@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark in turn, each printing its own figures.
-// `npm run bench -- lifecycle` (or proxy, tui) runs one.
+// `npm run bench -- lifecycle` (or proxy, tui, adopt, soak) runs one.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,6 +11,8 @@ const suites = {
   proxy: 'front door vs direct vs nginx',
   tui: 'dashboard render cost, CPU and memory',
   'host-check': 'the front door’s Host allow-list, ns per request',
+  adopt: 'kill -9 of the daemon under load, then herve up: pids kept, lines lost, failed requests',
+  soak: 'wrk through the front door for minutes, then chaos: a replica killed every 2 s',
 };
 const wanted = process.argv.slice(2).filter((name) => name in suites);
 let failed = false;

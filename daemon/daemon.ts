@@ -1,4 +1,5 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { hervePaths, socketPathProblem, type HervePaths } from '../protocol/index.js';
 import { ControlServer } from './control-server.js';
 import { HerveError } from './errors.js';
@@ -7,13 +8,13 @@ import { allServiceTypes } from './orchestrator/builtin-types.js';
 import { Orchestrator, ServiceTypes, StatsCollector } from './orchestrator/index.js';
 import { Registry } from './registry.js';
 import { serviceLogsFrom } from './service-logs.js';
-import { reapPredecessorInstances, type PredecessorPolicy } from './startup/reap.js';
+import { adoptPredecessorInstances } from './startup/adopt.js';
 import { refuseLiveDaemonWithoutSocket } from './startup/pid-file.js';
 import { acquireStartLock, readPid } from './startup/start-lock.js';
 import { clearStaleSocket } from './startup/stale-socket.js';
 import { startFrontDoor } from './proxy/front-door.js';
 import { createProcessSampler } from './stats/process-sampler.js';
-import { createLocalSupervisor } from './supervisor/index.js';
+import { createMonitoredSupervisor } from './supervisor/index.js';
 
 export interface DaemonOptions {
   paths?: HervePaths;
@@ -24,8 +25,6 @@ export interface DaemonOptions {
   /** Hosts the proxy answers for besides localhost, 127.0.0.1, [::1] and *.localhost. */
   allowedHosts?: readonly string[];
   log(message: string): void;
-  /** What to do with instances a dead daemon left behind (default: kill them). */
-  predecessors?: PredecessorPolicy;
 }
 
 export interface RunningDaemon {
@@ -36,7 +35,7 @@ export interface RunningDaemon {
   killServices(): void;
 }
 
-/** Start the daemon: lock, stale socket, registry, reaping, orchestrator, proxy, control socket, services. */
+/** Start the daemon: lock, stale socket, registry, re-adoption, orchestrator, proxy, control socket, services. */
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const paths = options.paths ?? hervePaths();
   const { log } = options;
@@ -68,7 +67,9 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
   const logStore = new LogStore({ dir: paths.logsDir });
   const stats = new StatsCollector(createProcessSampler());
   const types = new ServiceTypes(allServiceTypes());
-  const orchestrator = new Orchestrator({ registry, supervisor: createLocalSupervisor(), logs: serviceLogsFrom(logStore), types, stats });
+  const runDir = join(paths.home, 'run');
+  const supervisor = createMonitoredSupervisor(runDir);
+  const orchestrator = new Orchestrator({ registry, supervisor, logs: serviceLogsFrom(logStore), types, stats });
   const frontDoor = await startFrontDoor({
     port: options.port,
     upstreamTimeoutMs: options.upstreamTimeoutMs,
@@ -80,8 +81,8 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
   orchestrator.setProxyPort(frontDoor.port);
   stats.setRequestStats(frontDoor.requestStats);
   log(`proxy listening on http://localhost:${frontDoor.port}/`);
-  // After the proxy port is ours: a daemon that cannot start must not kill what its predecessor left.
-  await (options.predecessors ?? reapPredecessorInstances)(registry, {
+  // After the proxy port is ours: a daemon that cannot start must not touch what its predecessor left.
+  const adoptions = await adoptPredecessorInstances(registry, supervisor, runDir, {
     log,
     instance: (record, line) => {
       const service = registry.listServices().find((candidate) => candidate.uuid === record.serviceUuid);
@@ -126,7 +127,7 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
   log(`control socket listening: ${paths.socket}`);
   const wanted = orchestrator.list().filter((service) => service.desired === 'running').length;
   if (wanted > 0) log(`starting ${wanted} service(s) that were meant to run`);
-  await orchestrator.restoreDesired();
+  await orchestrator.restoreDesired(adoptions);
   return { stopped, shutdown, killServices: () => orchestrator.killAll() };
 }
 

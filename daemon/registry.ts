@@ -30,6 +30,9 @@ export interface InstanceRecord {
   port: number | null;
   /** /proc/<pid>/stat starttime: tells a reused pid apart. */
   startTime: string;
+  /** The monitor that owns its output and records its exit (null for instances run without one). */
+  monitorPid?: number | null;
+  monitorStartTime?: string | null;
 }
 
 const SCHEMA = `
@@ -57,6 +60,8 @@ CREATE TABLE IF NOT EXISTS instances (
   pgid INTEGER NOT NULL,
   port INTEGER,
   start_time TEXT NOT NULL,
+  monitor_pid INTEGER,
+  monitor_start_time TEXT,
   PRIMARY KEY (service_uuid, idx)
 );
 `;
@@ -86,6 +91,8 @@ interface InstanceRow {
   pgid: number;
   port: number | null;
   start_time: string;
+  monitor_pid: number | null;
+  monitor_start_time: string | null;
 }
 
 const StringList = z.array(z.string());
@@ -123,6 +130,8 @@ function toInstanceRecord(row: InstanceRow): InstanceRecord {
     pgid: row.pgid,
     port: row.port,
     startTime: row.start_time,
+    monitorPid: row.monitor_pid,
+    monitorStartTime: row.monitor_start_time,
   };
 }
 
@@ -136,8 +145,13 @@ export class Registry {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
-    // Schema version 1; a later change bumps it and migrates here.
+    // Schema version 2 added the instances' monitors; version 1 had none.
     if (this.db.pragma('user_version', { simple: true }) === 0) this.db.pragma('user_version = 1');
+    if (this.db.pragma('user_version', { simple: true }) === 1) {
+      const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(instances)').all().map((column) => column.name);
+      if (!columns.includes('monitor_pid')) this.db.exec('ALTER TABLE instances ADD COLUMN monitor_pid INTEGER; ALTER TABLE instances ADD COLUMN monitor_start_time TEXT;');
+      this.db.pragma('user_version = 2');
+    }
     this.statements = {
       listServices: this.db.prepare<[], ServiceRow>('SELECT * FROM services ORDER BY created_at, name'),
       insertService: this.db.prepare(
@@ -149,8 +163,8 @@ export class Registry {
       setRestarts: this.db.prepare<[number, string]>('UPDATE services SET restarts = ? WHERE uuid = ?'),
       listInstances: this.db.prepare<[], InstanceRow>('SELECT * FROM instances ORDER BY service_uuid, idx'),
       upsertInstance: this.db.prepare(
-        `INSERT OR REPLACE INTO instances (service_uuid, idx, pid, pgid, port, start_time)
-         VALUES (@service_uuid, @idx, @pid, @pgid, @port, @start_time)`,
+        `INSERT OR REPLACE INTO instances (service_uuid, idx, pid, pgid, port, start_time, monitor_pid, monitor_start_time)
+         VALUES (@service_uuid, @idx, @pid, @pgid, @port, @start_time, @monitor_pid, @monitor_start_time)`,
       ),
       deleteInstance: this.db.prepare<[string, number, number]>('DELETE FROM instances WHERE service_uuid = ? AND idx = ? AND pid = ?'),
       deleteServiceInstances: this.db.prepare<[string]>('DELETE FROM instances WHERE service_uuid = ?'),
@@ -210,6 +224,8 @@ export class Registry {
       pgid: record.pgid,
       port: record.port,
       start_time: record.startTime,
+      monitor_pid: record.monitorPid ?? null,
+      monitor_start_time: record.monitorStartTime ?? null,
     });
   }
 

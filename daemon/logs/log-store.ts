@@ -94,6 +94,11 @@ export class LogStore implements LogSink {
       .slice(-count);
   }
 
+  /** Resolves once everything appended so far for one service is written to its file. */
+  flushed(service: string): Promise<void> {
+    return this.writers.get(service)?.flushed() ?? Promise.resolve();
+  }
+
   /** Writes everything appended so far to disk. */
   async flush(): Promise<void> {
     await Promise.all([...this.writers.values()].map((writer) => writer.flushed()));

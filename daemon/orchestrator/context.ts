@@ -6,6 +6,8 @@ import type { PortAllocator } from './port-allocator.js';
 export interface ServiceLogs {
   system(service: string, instance: number | null, line: string): void;
   splitter(service: string, instance: number, stream: OutputStream): { push(chunk: Buffer): void; end(): void };
+  /** Resolves once every line appended so far for the service is written to its file. */
+  written(service: string): Promise<void>;
 }
 
 /** What an instance needs from the rest of the daemon; given by its service. */

@@ -8,6 +8,7 @@ import { BackoffCounter, isStableRun, wantsRestart } from './restart-policy.js';
 function describeExit(exit: ProcessExit): string {
   if (exit.spawnError) return `failed to start: ${exit.spawnError}`;
   if (exit.signal) return `killed by ${exit.signal}`;
+  if (exit.code === null) return 'ended, its exit status unknown';
   return `exited with code ${exit.code}`;
 }
 
@@ -39,6 +40,8 @@ export class Instance {
   private readiness: ReadinessWatch | undefined;
   private backoffTimer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
+  /** A spawn under way (the monitor reports the pid a moment later): a stop waits for it. */
+  private spawning: Promise<void> | undefined;
 
   constructor(readonly index: number, private readonly context: InstanceContext) {}
 
@@ -88,6 +91,7 @@ export class Instance {
   private async stopNow(): Promise<void> {
     this.stopRequested = true;
     this.cancelBackoff();
+    await this.spawning;
     const handle = this.handle;
     if (!handle) {
       if (this.status !== 'stopped') this.setStatus('stopped', false);
@@ -98,7 +102,35 @@ export class Instance {
     await handle.exited;
   }
 
-  private async spawn(): Promise<void> {
+  /**
+   * Take over a process a dead daemon left running (or its recorded exit, when it ended meanwhile):
+   * same pid and port, output and probes resumed; an ended one is restarted by its policy.
+   */
+  adopt(handle: ProcessHandle, port: number | null, endedMeanwhile: boolean): void {
+    const generation = ++this.generation;
+    const { name } = this.context.record();
+    this.stopRequested = false;
+    this.handle = handle;
+    this.pid = handle.pid ?? null;
+    this.port = port;
+    this.startedAt = Date.now();
+    this.setStatus('starting', false);
+    this.context.logs.system(
+      name,
+      this.index,
+      endedMeanwhile ? `pid ${handle.pid} ended while no daemon was running` : `re-adopted pid ${handle.pid} on port ${port}, left running by a daemon that died`,
+    );
+    this.captureOutput(handle, name);
+    handle.onExit((exit) => this.handleExit(generation, handle, exit));
+    if (!endedMeanwhile && port !== null) this.watchReadiness(port);
+  }
+
+  private spawn(): Promise<void> {
+    this.spawning = this.spawnNow().finally(() => (this.spawning = undefined));
+    return this.spawning;
+  }
+
+  private async spawnNow(): Promise<void> {
     const generation = ++this.generation;
     const record = this.context.record();
     this.killReason = undefined;
@@ -113,7 +145,7 @@ export class Instance {
     }
     if (generation !== this.generation || this.stopRequested) return;
     this.port = port;
-    const handle = this.context.supervisor.spawn({
+    const handle = await this.context.supervisor.spawn({
       command: record.command,
       args: record.args,
       cwd: record.cwd ?? undefined,
@@ -132,6 +164,8 @@ export class Instance {
       pgid: handle.pgid ?? handle.pid,
       port,
       startTime: readProcessStartTime(handle.pid) ?? '',
+      monitorPid: handle.monitor?.pid ?? null,
+      monitorStartTime: handle.monitor?.startTime ?? null,
     });
     this.context.logs.system(record.name, this.index, `started pid ${handle.pid} on port ${port}`);
     this.context.changed();
@@ -141,7 +175,11 @@ export class Instance {
   private captureOutput(handle: ProcessHandle, service: string): void {
     const stdout = this.context.logs.splitter(service, this.index, 'stdout');
     const stderr = this.context.logs.splitter(service, this.index, 'stderr');
-    handle.onOutput((stream, chunk) => (stream === 'stdout' ? stdout : stderr).push(chunk));
+    handle.onOutput((stream, chunk) => {
+      (stream === 'stdout' ? stdout : stderr).push(chunk);
+      // The next chunk is read once these lines are on disk: a daemon killed meanwhile loses at most this one.
+      return this.context.logs.written(service);
+    });
     handle.onExit(() => {
       stdout.end();
       stderr.end();

@@ -6,7 +6,7 @@ import type { Supervisor } from '../supervisor/index.js';
 import type { ServiceLogs } from './context.js';
 import { PortAllocator } from './port-allocator.js';
 import { buildServiceRecord } from './registration.js';
-import { ServiceRuntime } from './service-runtime.js';
+import { ServiceRuntime, type Adoption } from './service-runtime.js';
 import type { ServiceTypes } from './service-types.js';
 import type { StatsCollector } from './stats-collector.js';
 
@@ -46,10 +46,13 @@ export class Orchestrator implements ServiceControl, RouteTable {
     this.proxyPort = port;
   }
 
-  /** Start what was meant to run when the daemon last stopped or died. */
-  async restoreDesired(): Promise<void> {
+  /**
+   * Start what was meant to run when the daemon last stopped or died; `adopted` (by service uuid, then
+   * instance index) are instances a dead daemon left, taken over instead of started again.
+   */
+  async restoreDesired(adopted: ReadonlyMap<string, ReadonlyMap<number, Adoption>> = new Map()): Promise<void> {
     const wanted = [...this.services.values()].filter((service) => service.record.desired === 'running');
-    await Promise.all(wanted.map((service) => service.start(0)));
+    await Promise.all(wanted.map((service) => service.start(0, adopted.get(service.record.uuid))));
   }
 
   list(): ServiceInfo[] {

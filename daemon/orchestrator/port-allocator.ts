@@ -18,6 +18,11 @@ export class PortAllocator {
     throw new Error('could not find a free port on 127.0.0.1');
   }
 
+  /** A port already in use by an adopted instance: never handed out while it is held. */
+  reserve(port: number): void {
+    this.recent.set(port, Date.now());
+  }
+
   private forgetExpired(): void {
     const now = Date.now();
     for (const [port, at] of this.recent) if (now - at > HOLD_MS) this.recent.delete(port);

@@ -1,11 +1,18 @@
 import type { ServiceInfo } from '../../protocol/index.js';
 import type { InstanceRecord, Registry, ServiceRecord } from '../registry.js';
-import type { Supervisor } from '../supervisor/index.js';
+import type { ProcessHandle, Supervisor } from '../supervisor/index.js';
 import type { ServiceLogs } from './context.js';
 import { Instance } from './instance.js';
 import type { PortAllocator } from './port-allocator.js';
 import { CrashLoopDetector } from './restart-policy.js';
 import { deriveServiceStatus } from './service-status.js';
+
+/** An instance a dead daemon left, taken over by its successor. */
+export interface Adoption {
+  handle: ProcessHandle;
+  port: number | null;
+  endedMeanwhile: boolean;
+}
 
 export interface ServiceDeps {
   supervisor: Supervisor;
@@ -61,12 +68,23 @@ export class ServiceRuntime {
     };
   }
 
-  /** Start every instance; with `waitMs`, resolve once each has come to rest (or the time is up). */
-  async start(waitMs: number): Promise<void> {
+  /**
+   * Start every instance; with `waitMs`, resolve once each has come to rest (or the time is up).
+   * Instances in `adopted` (by index) are taken over from a dead daemon instead of started.
+   */
+  async start(waitMs: number, adopted?: ReadonlyMap<number, Adoption>): Promise<void> {
     this.setDesired('running');
     this.crashLoop = false;
     this.crashes.reset();
-    await Promise.all(this.instances.map((instance) => instance.start()));
+    await Promise.all(
+      this.instances.map((instance) => {
+        const adoption = adopted?.get(instance.index);
+        if (!adoption) return instance.start();
+        if (adoption.port !== null) this.deps.ports.reserve(adoption.port);
+        instance.adopt(adoption.handle, adoption.port, adoption.endedMeanwhile);
+        return undefined;
+      }),
+    );
     if (waitMs > 0) await this.waitUntil(() => this.instances.every((instance) => SETTLED_AFTER_START.has(instance.status)), waitMs);
   }
 

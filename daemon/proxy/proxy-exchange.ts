@@ -38,7 +38,7 @@ function onClientDrain(this: TrackedResponse): void {
 /**
  * One proxied request: an undici dispatch handler that streams the upstream
  * response into the client response with backpressure, retries a failed
- * connect once for idempotent bodiless requests, and records the outcome.
+ * connection once when nothing of the request can have been acted on, and records the outcome.
  */
 export class ProxyExchange implements Dispatcher.DispatchHandler {
   private readonly startedAt = performance.now();
@@ -146,8 +146,16 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     this.controller?.resume();
   }
 
+  /**
+   * Once, on a connection failure: an idempotent bodiless request, any request refused at connect
+   * (nothing reached the upstream), or one whose body was never read from the client (so no byte
+   * of it went upstream; undici reads the body only as it writes it). A body partly sent is never replayed.
+   */
   private shouldRetry(error: Error): boolean {
-    return this.retryable && !this.retried && CONNECT_FAILURES.has((error as NodeJS.ErrnoException).code ?? '');
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (this.retried || !CONNECT_FAILURES.has(code)) return false;
+    if (this.retryable || code === 'ECONNREFUSED') return true;
+    return this.hasBody && !this.req.readableDidRead && !this.req.destroyed;
   }
 
   private retryOnAnotherInstance(): void {

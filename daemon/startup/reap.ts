@@ -5,12 +5,6 @@ import type { InstanceRecord, Registry } from '../registry.js';
 const REAP_GRACE_MS = 3000;
 const POLL_MS = 25;
 
-/**
- * What to do with instances a dead predecessor left running. Today: kill them (so no orphan and
- * no duplicate once their services start again). A later "re-adopt" strategy replaces this one function.
- */
-export type PredecessorPolicy = (registry: Registry, report: PredecessorReport) => Promise<void>;
-
 export interface PredecessorReport {
   /** A line in the daemon's own log. */
   log(message: string): void;
@@ -23,12 +17,13 @@ export function isRecordedProcess(record: InstanceRecord): boolean {
   return isProcessRunning(record.pid) && readProcessStartTime(record.pid) === record.startTime;
 }
 
-export const reapPredecessorInstances: PredecessorPolicy = async (registry, report) => {
+/** Stop instances a dead predecessor left that no one adopts (SIGTERM, SIGKILL after a grace), and forget them. */
+export async function reapInstances(registry: Registry, records: InstanceRecord[], report: PredecessorReport): Promise<void> {
   const { log } = report;
-  const survivors = registry.listInstances().filter(isRecordedProcess);
+  const survivors = records.filter(isRecordedProcess);
   for (const record of survivors) {
     log(`reaping pid ${record.pid} (process group ${record.pgid}) left by a previous daemon`);
-    report.instance(record, `stopping pid ${record.pid}, left running by a daemon that died; it starts afresh`);
+    report.instance(record, `stopping pid ${record.pid}, left running by a daemon that died and not wanted any more`);
     signalGroup(record.pgid, 'SIGTERM');
   }
   const deadline = Date.now() + REAP_GRACE_MS;
@@ -39,5 +34,5 @@ export const reapPredecessorInstances: PredecessorPolicy = async (registry, repo
       signalGroup(record.pgid, 'SIGKILL');
     }
   }
-  registry.forgetAllInstances();
-};
+  for (const record of records) registry.forgetInstance(record.serviceUuid, record.index, record.pid);
+}

@@ -1,2 +1,3 @@
 export * from './types.js';
 export * from './local-supervisor.js';
+export * from './monitored-supervisor.js';

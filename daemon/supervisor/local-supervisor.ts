@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isGroupAlive, signalGroup } from '../proc.js';
-import type { OutputStream, ProcessExit, ProcessHandle, SpawnRequest, Supervisor } from './types.js';
+import type { OutputListener, OutputStream, ProcessExit, ProcessHandle, SpawnRequest, Supervisor } from './types.js';
 
 /** How long to wait for stdio to drain after an exit before reporting it anyway (a grandchild may hold the pipes). */
 const DRAIN_AFTER_EXIT_MS = 500;
@@ -11,7 +11,7 @@ class SpawnedProcess implements ProcessHandle {
   readonly pid: number | undefined;
   readonly pgid: number | undefined;
   readonly exited: Promise<ProcessExit>;
-  private readonly outputListeners: Array<(stream: OutputStream, chunk: Buffer) => void> = [];
+  private readonly outputListeners: OutputListener[] = [];
   private resolveExit!: (exit: ProcessExit) => void;
 
   constructor(request: SpawnRequest) {
@@ -42,7 +42,7 @@ class SpawnedProcess implements ProcessHandle {
     void this.exited.then(listener);
   }
 
-  onOutput(listener: (stream: OutputStream, chunk: Buffer) => void): void {
+  onOutput(listener: OutputListener): void {
     this.outputListeners.push(listener);
   }
 
@@ -82,16 +82,22 @@ class SpawnedProcess implements ProcessHandle {
   }
 }
 
+/** Spawns one child with execa, in its own process group. */
+export function spawnProcess(request: SpawnRequest): ProcessHandle {
+  return new SpawnedProcess(request);
+}
+
 /** Runs children in this process with execa, each in its own process group. */
-export function createLocalSupervisor(): Supervisor {
+export function createLocalSupervisor(): Supervisor & { spawn(request: SpawnRequest): ProcessHandle } {
   return {
-    spawn: (request) => new SpawnedProcess(request),
+    spawn: spawnProcess,
     signal: (handle, signal) => (handle.pgid === undefined ? false : signalGroup(handle.pgid, signal)),
     stop: (handle, graceMs) => stopGroup(handle, graceMs),
   };
 }
 
-async function stopGroup(handle: ProcessHandle, graceMs: number): Promise<ProcessExit> {
+/** SIGTERM to the handle's group, SIGKILL to the group after the grace period; resolves with the exit. */
+export async function stopGroup(handle: ProcessHandle, graceMs: number): Promise<ProcessExit> {
   const pgid = handle.pgid;
   if (pgid === undefined) return handle.exited;
   const deadline = Date.now() + graceMs;

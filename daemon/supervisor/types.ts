@@ -8,6 +8,8 @@ export interface SpawnRequest {
 
 export type OutputStream = 'stdout' | 'stderr';
 
+export type OutputListener = (stream: OutputStream, chunk: Buffer) => void | Promise<void>;
+
 /** How a process ended; `spawnError` is set when it never started (e.g. command not found). */
 export interface ProcessExit {
   code: number | null;
@@ -22,9 +24,26 @@ export interface ProcessHandle {
   /** The process group; each process leads its own. */
   readonly pgid: number | undefined;
   onExit(listener: (exit: ProcessExit) => void): void;
-  onOutput(listener: (stream: OutputStream, chunk: Buffer) => void): void;
+  /** A listener may return a promise: more output is read only once it settles (backpressure). */
+  onOutput(listener: OutputListener): void;
   /** Resolves with the exit, once. */
   readonly exited: Promise<ProcessExit>;
+  /** The monitor that owns its output and records its exit, when it has one (it outlives the daemon). */
+  readonly monitor?: ProcessIdentity;
+}
+
+/** One process, told apart from a later one that reuses its pid by its kernel start time. */
+export interface ProcessIdentity {
+  pid: number;
+  startTime: string;
+}
+
+/** What a dead daemon recorded about an instance, for its successor to take over. */
+export interface SurvivorRecord {
+  pid: number;
+  pgid: number;
+  startTime: string;
+  monitor: ProcessIdentity | null;
 }
 
 /**
@@ -32,7 +51,12 @@ export interface ProcessHandle {
  * it could move into a separate keeper process without touching its one user, the orchestrator.
  */
 export interface Supervisor {
-  spawn(request: SpawnRequest): ProcessHandle;
+  spawn(request: SpawnRequest): ProcessHandle | Promise<ProcessHandle>;
+  /**
+   * Take over an instance a dead daemon left: a handle on it (`endedMeanwhile`: it already exited,
+   * with its recorded exit), or null when nothing of it can be known any more.
+   */
+  adopt?(record: SurvivorRecord): { handle: ProcessHandle; endedMeanwhile: boolean } | null;
   /** Signal the whole process group of the handle; false when it is gone. */
   signal(handle: ProcessHandle, signal: NodeJS.Signals): boolean;
   /** SIGTERM to the group, SIGKILL to the group after `graceMs`; resolves once the process exited. */

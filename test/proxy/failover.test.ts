@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assertProcessGone, isAlive, waitFor } from '../helpers/daemon.js';
@@ -69,6 +70,45 @@ describe('failover and aborted clients', () => {
     expect(harness.door.requestStats.forService('web')?.errors5xx).toBe(failed);
   });
 
+  it('a POST refused at connect is sent, body and all, to another instance; one whose body was partly sent is never replayed', async () => {
+    const bodies: string[] = [];
+    const live = await startUpstream((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => (body += chunk));
+      req.on('end', () => {
+        bodies.push(body);
+        res.end('stored');
+      });
+    });
+    upstreams.push(live);
+    harness.routes.set('store', [await closedPort(), live.port]);
+    const payload = 'p'.repeat(256 * 1024);
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const response = await fetch(`${harness.url}/store/`, { method: 'POST', body: payload });
+      statuses.push(response.status);
+      await response.arrayBuffer();
+    }
+    expect(statuses).toEqual(Array(10).fill(200));
+    expect(bodies).toEqual(Array(10).fill(payload));
+
+    let received = 0;
+    const cutter = await startUpstream((req) => {
+      received++;
+      // Reads a first piece of the body, then drops the connection: the rest of the body was on its way.
+      req.once('data', () => req.socket.destroy());
+    });
+    upstreams.push(cutter);
+    harness.routes.set('cut', [cutter.port, live.port]);
+    bodies.length = 0;
+    const cut = await fetch(`${harness.url}/cut/`, { method: 'POST', body: payload });
+    await cut.arrayBuffer();
+    expect(cut.status).toBe(502);
+    expect(received).toBe(1);
+    expect(bodies).toEqual([]);
+  });
+
   it('a client that leaves before the upstream answers frees the upstream request at once', async () => {
     let upstreamSawClose = false;
     let upstreamGotRequest = false;
@@ -121,6 +161,17 @@ describe('failover and aborted clients', () => {
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(100 * 1024 * 1024);
   });
 });
+
+/** A port nothing listens on (the kernel just handed it out and it was closed again). */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 function abortAfterFirstChunk(port: number, path: string): Promise<void> {
   return new Promise((resolve, reject) => {
