@@ -33,7 +33,7 @@ export interface StartDaemonOptions {
   env?: NodeJS.ProcessEnv;
   /** Default ['--port', '0']. */
   args?: string[];
-  /** How long to wait for the socket to answer hello (default 15 s). */
+  /** How long to wait for the socket to answer hello (default 45 s: a loaded machine starts node slowly). */
   timeoutMs?: number;
 }
 
@@ -105,7 +105,7 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
         if (exitCode !== undefined) throw new Error(`daemon exited with code ${exitCode}:\n${output}`);
         return connect();
       },
-      { timeoutMs: options.timeoutMs ?? 15_000, message: 'daemon did not answer hello' },
+      { timeoutMs: options.timeoutMs ?? 45_000, message: 'daemon did not answer hello' },
     );
   } catch (error) {
     child.kill('SIGKILL');

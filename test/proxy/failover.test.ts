@@ -55,20 +55,21 @@ describe('failover and aborted clients', () => {
       }
     };
     const workers = Array.from({ length: 8 }, worker);
-    await waitFor(() => ok >= 300, { timeoutMs: 10_000, message: '300 requests before the kill' });
+    // Counted in requests, with deadlines a loaded machine cannot miss: how fast they go is bench/'s business.
+    await waitFor(() => ok >= 100, { timeoutMs: 60_000, message: '100 requests before the kill' });
     const victim = children[1];
     victim.child.kill('SIGKILL');
     await waitFor(() => !isAlive(victim.child.pid!), { message: 'the victim to die' });
     const okAtKill = ok;
     // The orchestrator notices a dead instance only at its next probe; until then it stays a target.
-    await waitFor(() => ok >= okAtKill + 300, { timeoutMs: 10_000, message: '300 requests after the kill' });
+    await waitFor(() => ok >= okAtKill + 200, { timeoutMs: 60_000, message: '200 requests after the kill' });
     harness.routes.set('web', [children[0].port, children[2].port]);
-    await waitFor(() => ok >= okAtKill + 600, { timeoutMs: 10_000, message: '300 more requests after the route update' });
+    await waitFor(() => ok >= okAtKill + 300, { timeoutMs: 60_000, message: '100 more requests after the route update' });
     stop = true;
     await Promise.all(workers);
     expect(failed).toBeLessThanOrEqual(2);
     expect(harness.door.requestStats.forService('web')?.errors5xx).toBe(failed);
-  });
+  }, 240_000);
 
   it('a POST refused at connect is sent, body and all, to another instance; one whose body was partly sent is never replayed', async () => {
     const bodies: string[] = [];
@@ -159,7 +160,8 @@ describe('failover and aborted clients', () => {
     expect(after.status).toBe(200);
     expect((await after.arrayBuffer()).byteLength).toBe(chunk.length * 64);
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(100 * 1024 * 1024);
-  });
+    // A count, not a speed: on a loaded machine the thousand downloads take minutes rather than seconds.
+  }, 240_000);
 });
 
 /** A port nothing listens on (the kernel just handed it out and it was closed again). */
