@@ -6,5 +6,6 @@ export function serviceLogsFrom(store: LogStore): ServiceLogs {
   return {
     system: (service, instance, line) => store.append({ service, instance, stream: 'system', at: Date.now(), line }),
     splitter: (service, instance, stream) => store.lineSplitter(service, instance, stream),
+    release: (service) => void store.release(service),
   };
 }

@@ -21,7 +21,7 @@ class SpawnedProcess implements ProcessHandle {
       subprocess = execa(request.command, request.args, {
         cwd: request.cwd,
         env: request.env,
-        extendEnv: true,
+        extendEnv: false,
         detached: true,
         cleanup: false,
         stdin: 'ignore',

@@ -1,4 +1,4 @@
-/** What to run. `env` is added to the daemon's own environment. */
+/** What to run. `env` is the process's whole environment (see orchestrator/service-env.ts). */
 export interface SpawnRequest {
   command: string;
   args: string[];
