@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { hervePaths, socketPathProblem, type HervePaths } from '../protocol/index.js';
 import { ControlServer } from './control-server.js';
 import { HerveError } from './errors.js';
@@ -8,6 +8,7 @@ import { Orchestrator, ServiceTypes, StatsCollector } from './orchestrator/index
 import { Registry } from './registry.js';
 import { serviceLogsFrom } from './service-logs.js';
 import { reapPredecessorInstances, type PredecessorPolicy } from './startup/reap.js';
+import { secureHome } from './startup/home-permissions.js';
 import { refuseLiveDaemonWithoutSocket } from './startup/pid-file.js';
 import { acquireStartLock, readPid } from './startup/start-lock.js';
 import { clearStaleSocket } from './startup/stale-socket.js';
@@ -40,7 +41,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const { log } = options;
   const socketProblem = socketPathProblem(paths.socket);
   if (socketProblem) throw new HerveError('bad_request', socketProblem);
-  mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+  secureHome(paths);
   const releaseLock = acquireStartLock(paths.lockFile);
   try {
     if ((await clearStaleSocket(paths.socket, () => readPid(paths.pidFile))) === 'removed') {
