@@ -1,7 +1,8 @@
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanUpAfterEach, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { openFdCount } from '../helpers/process-resources.js';
 
 let daemon: TestDaemon | undefined;
 const seenPids = new Set<number>();
@@ -11,10 +12,6 @@ cleanUpAfterEach(seenPids);
 /** A `command` service running `node -e program`, without a health probe. */
 function nodeService(name: string, program: string, env: Record<string, string> = {}) {
   return { type: 'command', name, command: process.execPath, args: ['-e', program], env, health: { path: null }, restart: { policy: 'never' as const } };
-}
-
-function openFds(pid: number): number {
-  return readdirSync(`/proc/${pid}/fd`).length;
 }
 
 const mode = (path: string): string => (statSync(path).mode & 0o777).toString(8);
@@ -46,9 +43,9 @@ describe('the daemon under hostile or careless input', () => {
       await daemon!.client.call('unregister', { service: name });
     };
     await cycle('warm-up');
-    const before = openFds(daemon.pid);
+    const before = openFdCount(daemon.pid);
     for (let i = 0; i < 40; i++) await cycle(`cycle-${i}`);
-    expect(openFds(daemon.pid) - before).toBeLessThan(5);
+    expect(openFdCount(daemon.pid) - before).toBeLessThan(5);
   });
 
   it('matches --grep in linear time: a catastrophic pattern returns while the daemon keeps answering', async () => {
