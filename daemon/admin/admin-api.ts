@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RouteTable, ServiceControl } from '../contracts.js';
 import { HerveError } from '../errors.js';
 import type { MetricsExporter } from '../metrics/metrics-registry.js';
+import type { AuthThrottle } from './auth-throttle.js';
 import { checkBasicAuth } from './basic-auth.js';
 import { healthReport, routeListing } from './overview.js';
 import { sendCaught, sendError, sendJson } from './http-replies.js';
@@ -19,6 +20,7 @@ export interface AdminContext {
   /** Upstream pool figures, for `/_herve/upstreams` (diagnostics and the benchmark). */
   upstreams(): unknown;
   log(message: string): void;
+  authThrottle: AuthThrottle;
 }
 
 const ACTIONS = new Set(['start', 'stop', 'restart', 'unregister']);
@@ -69,10 +71,23 @@ async function sendMetrics(req: IncomingMessage, res: ServerResponse, context: A
 
 function authorized(req: IncomingMessage, res: ServerResponse, context: AdminContext): boolean {
   const outcome = checkBasicAuth(req.headers.authorization, context.env);
-  if (outcome === 'allowed') return true;
-  if (outcome === 'disabled') sendError(res, 503, 'admin_disabled', 'the admin API is off: no admin credentials are set', DISABLED_HINT);
-  else sendError(res, 401, 'unauthorized', 'wrong or missing admin credentials', 'pass them with curl -u ID:SECRET', { 'www-authenticate': 'Basic realm="herve", charset="UTF-8"' });
+  const client = req.socket.remoteAddress ?? '';
+  if (outcome === 'allowed') {
+    context.authThrottle.succeeded(client);
+    return true;
+  }
   req.resume();
+  if (outcome === 'disabled') {
+    sendError(res, 503, 'admin_disabled', 'the admin API is off: no admin credentials are set', DISABLED_HINT);
+    return false;
+  }
+  // Only credentials that were tried and wrong count; a client that sent none is just asked for them.
+  const delayMs = req.headers.authorization === undefined ? 0 : context.authThrottle.failed(client);
+  const headers: Record<string, string> = { 'www-authenticate': 'Basic realm="herve", charset="UTF-8"' };
+  if (delayMs > 0) headers['retry-after'] = String(Math.ceil(delayMs / 1000));
+  const deny = () => sendError(res, 401, 'unauthorized', 'wrong or missing admin credentials', 'pass them with curl -u ID:SECRET', headers);
+  if (delayMs === 0) deny();
+  else setTimeout(() => !res.destroyed && deny(), delayMs).unref();
   return false;
 }
 

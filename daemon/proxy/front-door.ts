@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { handleAdmin, type AdminContext } from '../admin/admin-api.js';
+import { AuthThrottle } from '../admin/auth-throttle.js';
 import { sendJson } from '../admin/http-replies.js';
 import type { RequestStatsSource, RouteTable, ServiceControl } from '../contracts.js';
 import { createMetrics } from '../metrics/metrics-registry.js';
@@ -68,6 +69,7 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     port: () => port,
     upstreams: () => pools.usage(),
     log,
+    authThrottle: new AuthThrottle(),
   };
 
   const limiter = new ConnectionLimiter(limits);
