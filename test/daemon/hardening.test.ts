@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -101,6 +102,17 @@ describe('the daemon under hostile or careless input', () => {
       } finally {
         rmSync(home, { recursive: true, force: true });
       }
+    }
+  });
+
+  it('names the process holding the front door\'s port when it is taken', async () => {
+    const holder = spawn(process.execPath, ['-e', "const s = require('net').createServer().listen(0, '127.0.0.1', () => console.log(s.address().port))"], { stdio: ['ignore', 'pipe', 'inherit'] });
+    seenPids.add(holder.pid!);
+    try {
+      const port = await new Promise<string>((resolve) => holder.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())));
+      await expect(startDaemon({ args: ['--port', port], timeoutMs: 10_000 })).rejects.toThrow(new RegExp(`port ${port} is already in use by pid ${holder.pid} \\(.*node -e`));
+    } finally {
+      holder.kill('SIGKILL');
     }
   });
 });
