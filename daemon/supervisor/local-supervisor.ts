@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isGroupAlive, signalGroup } from '../proc.js';
+import { isGroupAlive, isProcessRunning, signalGroup } from '../proc.js';
+import { findMarkedProcesses, INSTANCE_MARK_VARIABLE, isSameProcess, newInstanceMark, signalMarked, type MarkedProcess } from './descendants.js';
 import type { OutputStream, ProcessExit, ProcessHandle, SpawnRequest, Supervisor } from './types.js';
 
 /** How long to wait for stdio to drain after an exit before reporting it anyway (a grandchild may hold the pipes). */
@@ -11,6 +12,8 @@ class SpawnedProcess implements ProcessHandle {
   readonly pid: number | undefined;
   readonly pgid: number | undefined;
   readonly exited: Promise<ProcessExit>;
+  /** Inherited by every descendant, so those that leave the group are still stopped with it. */
+  readonly mark = newInstanceMark();
   private readonly outputListeners: Array<(stream: OutputStream, chunk: Buffer) => void> = [];
   private resolveExit!: (exit: ProcessExit) => void;
 
@@ -20,7 +23,7 @@ class SpawnedProcess implements ProcessHandle {
     try {
       subprocess = execa(request.command, request.args, {
         cwd: request.cwd,
-        env: request.env,
+        env: { ...request.env, [INSTANCE_MARK_VARIABLE]: this.mark },
         extendEnv: false,
         detached: true,
         cleanup: false,
@@ -86,7 +89,10 @@ class SpawnedProcess implements ProcessHandle {
 export function createLocalSupervisor(): Supervisor {
   return {
     spawn: (request) => new SpawnedProcess(request),
-    signal: (handle, signal) => (handle.pgid === undefined ? false : signalGroup(handle.pgid, signal)),
+    signal: (handle, signal) => {
+      if (signal === 'SIGKILL') killStrays(handle);
+      return handle.pgid === undefined ? false : signalGroup(handle.pgid, signal);
+    },
     stop: (handle, graceMs) => stopGroup(handle, graceMs),
   };
 }
@@ -96,12 +102,24 @@ async function stopGroup(handle: ProcessHandle, graceMs: number): Promise<Proces
   if (pgid === undefined) return handle.exited;
   const deadline = Date.now() + graceMs;
   signalGroup(pgid, 'SIGTERM');
+  const strays = handle instanceof SpawnedProcess ? findMarkedProcesses(handle.mark) : [];
+  signalMarked(strays, 'SIGTERM');
   let leaderGone = false;
   void handle.exited.then(() => (leaderGone = true));
-  // Wait for the leader and every other member of the group, up to the grace period.
-  while (Date.now() < deadline && (!leaderGone || isGroupAlive(pgid))) {
+  // Wait for the leader, every other member of the group and descendants that left it, up to the grace period.
+  while (Date.now() < deadline && (!leaderGone || isGroupAlive(pgid) || strays.some(isRunningStray))) {
     await sleep(Math.min(GROUP_POLL_MS, Math.max(1, deadline - Date.now())));
   }
   if (isGroupAlive(pgid)) signalGroup(pgid, 'SIGKILL');
+  killStrays(handle);
   return handle.exited;
+}
+
+/** SIGKILL every process still carrying the handle's mark, in its group or not. */
+function killStrays(handle: ProcessHandle): void {
+  if (handle instanceof SpawnedProcess) signalMarked(findMarkedProcesses(handle.mark), 'SIGKILL');
+}
+
+function isRunningStray(stray: MarkedProcess): boolean {
+  return isSameProcess(stray) && isProcessRunning(stray.pid);
 }
