@@ -33,7 +33,8 @@ const DISABLED_HINT =
  */
 export async function handleAdmin(req: IncomingMessage, res: ServerResponse, context: AdminContext): Promise<void> {
   try {
-    const url = new URL(req.url ?? '/', 'http://herve.invalid');
+    const url = requestTarget(req.url);
+    if (url === null) return sendError(res, 400, 'bad_request', `not a request path: ${JSON.stringify(req.url)}`, 'paths start with /');
     const segments = pathSegments(url.pathname);
     const method = req.method ?? 'GET';
     const [head] = segments;
@@ -46,6 +47,17 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, con
     await serviceEndpoint(req, res, context, segments.slice(1), url.searchParams);
   } catch (error) {
     sendCaught(res, error, context.log);
+  }
+}
+
+/** The request's path and query; `//x` is a path here, not another host. Null when it is no path at all. */
+function requestTarget(raw: string | undefined): URL | null {
+  const target = raw ?? '/';
+  if (!target.startsWith('/')) return null;
+  try {
+    return new URL(`http://herve.invalid${target}`);
+  } catch {
+    return null;
   }
 }
 

@@ -65,4 +65,12 @@ describe('admin API against guessing and bad input', () => {
       expect(((await reply.json()) as { message: string }).message).toContain('replicas');
     }
   });
+
+  it('answers a path of only slashes with JSON, not an internal error (found by the fuzz)', async () => {
+    for (const path of ['//', '///services']) {
+      const reply = await fetch(`${harness.url}${path}`);
+      expect([path, reply.status < 500, reply.headers.get('content-type')]).toEqual([path, true, 'application/json; charset=utf-8']);
+      expect(await reply.json()).toBeTypeOf('object');
+    }
+  });
 });
