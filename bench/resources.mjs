@@ -129,9 +129,9 @@ async function halfOpen(daemon) {
   return `${HALF_OPEN} opened, ${refused} refused (503), list answered in ${lsMs.toFixed(0)} ms while full, rest cut within ${cutAfter} s more`;
 }
 
-async function silentSubscribers(daemon) {
+async function silentSubscribers(daemon, count = SUBSCRIBERS) {
   const sockets = [];
-  for (let i = 0; i < SUBSCRIBERS; i++) {
+  for (let i = 0; i < count; i++) {
     const socket = createConnection(join(daemon.home, 'herve.sock'));
     await new Promise((resolve) => socket.once('connect', resolve));
     socket.write('{"id":1,"method":"hello","params":{"version":1}}\n{"id":2,"method":"subscribe","params":{"topics":["logs"]}}\n');
@@ -149,11 +149,14 @@ async function silentSubscribers(daemon) {
   await waitUntil(async () => (await daemon.client.call('logs', { service: 'flood', lines: 1, grep: '^flood done$' })).lines.length === 1, 120_000, 'the flood');
   const { lines } = await daemon.client.call('logs', { service: 'flood', lines: 1, grep: '^line \\d+$' });
   sockets.forEach((socket) => socket.destroy());
-  return `${SUBSCRIBERS} silent subscribers, ${FLOOD_LINES} lines, last line on disk "${lines[0]?.line}"`;
+  return `${count} silent subscribers, ${FLOOD_LINES} lines, last line on disk "${lines[0]?.line}"`;
 }
 
 const rows = [['scenario', 'RSS before', 'RSS peak', 'RSS after', 'fds before', 'fds peak', 'fds after', 'notes']];
-rows.push(await measure('register/unregister', cycles));
-rows.push(await measure('half-open connections', halfOpen));
-rows.push(await measure('silent subscribers, flood', silentSubscribers));
+// BENCH_ONLY=cycles,half-open,subscribers,flood picks scenarios; `flood` is the same flood with no subscriber, for reference.
+const only = new Set((process.env.BENCH_ONLY ?? 'cycles,half-open,subscribers,flood').split(','));
+if (only.has('cycles')) rows.push(await measure('register/unregister', cycles));
+if (only.has('half-open')) rows.push(await measure('half-open connections', halfOpen));
+if (only.has('subscribers')) rows.push(await measure('silent subscribers, flood', silentSubscribers));
+if (only.has('flood')) rows.push(await measure('flood, no subscriber', (daemon) => silentSubscribers(daemon, 0)));
 printTable(rows);

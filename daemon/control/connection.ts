@@ -44,15 +44,18 @@ export class Connection {
     this.write({ id, ok: false, error });
   }
 
-  /** Push an event; a subscriber too far behind gets `lagged` and is dropped rather than buffered for. */
-  push(event: Event): void {
+  /**
+   * Push an event (`line`: the event already serialized, shared by every subscriber); a subscriber
+   * too far behind gets `lagged` and is dropped rather than buffered for.
+   */
+  push(event: Event, line = serialize(event)): void {
     if (this.lagged) return;
     const unsentBytes = this.unsentBytes();
     if (unsentBytes > SUBSCRIBER_BACKLOG_BYTES) {
       this.dropLagging(unsentBytes);
       return;
     }
-    this.write(event);
+    this.enqueue(line);
   }
 
   follows(topic: string): boolean {
@@ -71,12 +74,15 @@ export class Connection {
   }
 
   private write(message: unknown): void {
+    this.enqueue(serialize(message));
+  }
+
+  private enqueue(line: string): void {
     if (!this.open) return;
     if (this.unsentBytes() > DISCONNECT_BYTES) {
       this.socket.destroy();
       return;
     }
-    const line = `${JSON.stringify(message)}\n`;
     if (this.outbox.length === 0) setImmediate(() => this.flush());
     this.outbox.push(line);
     this.outboxBytes += line.length;
@@ -97,6 +103,9 @@ export class Connection {
   private dropLagging(unsentBytes: number): void {
     this.lagged = true;
     this.topics.clear();
+    // Not handed to the socket yet: dropped now rather than held for a reader that has gone quiet.
+    this.outbox = [];
+    this.outboxBytes = 0;
     const message = `this client fell ${unsentBytes} bytes behind (limit ${SUBSCRIBER_BACKLOG_BYTES}) and was disconnected; what it missed is in the log files`;
     this.write({ event: 'lagged', data: { unsentBytes, limitBytes: SUBSCRIBER_BACKLOG_BYTES, message } });
     this.flush();
@@ -112,4 +121,9 @@ export class Connection {
     // end() waits for the peer; do not hold a socket a misbehaving client keeps open.
     setTimeout(() => this.socket.destroy(), 1000).unref();
   }
+}
+
+/** One protocol line. */
+export function serialize(message: unknown): string {
+  return `${JSON.stringify(message)}\n`;
 }
