@@ -13,6 +13,7 @@ const suites = {
   'host-check': 'the front door’s Host allow-list, ns per request',
   adopt: 'kill -9 of the daemon under load, then herve up: pids kept, lines lost, failed requests',
   soak: 'wrk through the front door for minutes, then chaos: a replica killed every 2 s',
+  resources: 'daemon RSS and fds after register cycles, half-open connections, silent subscribers',
 };
 const wanted = process.argv.slice(2).filter((name) => name in suites);
 let failed = false;

@@ -1,7 +1,7 @@
 import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { decodeRequest, type Event, type LogLine, type Method } from '../protocol/index.js';
-import { Connection } from './control/connection.js';
+import { Connection, serialize } from './control/connection.js';
 import { createHandlers, type Handler, type HandlerDeps, type HandlerMap } from './control/handlers.js';
 import { HerveError } from './errors.js';
 
@@ -90,16 +90,18 @@ export class ControlServer {
   }
 
   private broadcast(event: Event, topic: string): void {
-    for (const connection of this.connections) if (connection.follows(topic)) connection.push(event);
+    let line: string | undefined;
+    for (const connection of this.connections) if (connection.follows(topic)) connection.push(event, (line ??= serialize(event)));
   }
 
   private broadcastLog(line: LogLine): void {
     const serviceTopic = `logs:${line.service}`;
     let event: Event | undefined;
+    let text: string | undefined;
     for (const connection of this.connections) {
       if (!connection.follows('logs') && !connection.follows(serviceTopic)) continue;
       event ??= { event: 'log', data: line };
-      connection.push(event);
+      connection.push(event, (text ??= serialize(event)));
     }
   }
 

@@ -9,6 +9,7 @@ import { Orchestrator, ServiceTypes, StatsCollector } from './orchestrator/index
 import { Registry } from './registry.js';
 import { serviceLogsFrom } from './service-logs.js';
 import { adoptPredecessorInstances } from './startup/adopt.js';
+import { secureHome } from './startup/home-permissions.js';
 import { refuseLiveDaemonWithoutSocket } from './startup/pid-file.js';
 import { acquireStartLock, readPid } from './startup/start-lock.js';
 import { clearStaleSocket } from './startup/stale-socket.js';
@@ -41,7 +42,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const { log } = options;
   const socketProblem = socketPathProblem(paths.socket);
   if (socketProblem) throw new HerveError('bad_request', socketProblem);
-  mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+  secureHome(paths);
   const releaseLock = acquireStartLock(paths.lockFile);
   try {
     if ((await clearStaleSocket(paths.socket, () => readPid(paths.pidFile))) === 'removed') {

@@ -7,5 +7,6 @@ export function serviceLogsFrom(store: LogStore): ServiceLogs {
     system: (service, instance, line) => store.append({ service, instance, stream: 'system', at: Date.now(), line }),
     splitter: (service, instance, stream) => store.lineSplitter(service, instance, stream),
     written: (service) => store.flushed(service),
+    release: (service) => void store.release(service),
   };
 }

@@ -112,6 +112,8 @@ export const Event = z.discriminatedUnion('event', [
   z.object({ event: z.literal('service.removed'), data: z.object({ uuid: z.string(), name: z.string() }) }),
   z.object({ event: z.literal('stats'), data: StatsSnapshot }),
   z.object({ event: z.literal('log'), data: LogLine }),
+  /** The last event to a subscriber that fell too far behind: the daemon closes its connection next. */
+  z.object({ event: z.literal('lagged'), data: z.object({ unsentBytes: z.number().int(), limitBytes: z.number().int(), message: z.string() }) }),
 ]);
 export type Event = z.infer<typeof Event>;
 export type EventName = Event['event'];

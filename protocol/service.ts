@@ -15,6 +15,12 @@ export const ServiceName = z
     message: `is reserved (${RESERVED_NAMES.join(', ')})`,
   });
 
+/** Text that reaches a path, a command line or an environment: a NUL byte would truncate or break it. */
+function withoutNul(schema: z.ZodString) {
+  return schema.refine((value) => !value.includes('\u0000'), { message: 'must not contain a NUL byte' });
+}
+const Text = withoutNul(z.string());
+
 /** A service named by its name or its uuid. */
 export const ServiceRef = z.string().min(1, { message: 'a service name or uuid is required' });
 
@@ -43,7 +49,7 @@ const Millis = z.number().int().min(0).max(24 * 3600 * 1000);
 
 export const HealthSpec = z.object({
   /** HTTP path probed on the instance; null = no probe, ready once spawned. */
-  path: z.string().startsWith('/', { message: 'must start with /' }).nullable().default('/health'),
+  path: withoutNul(z.string().startsWith('/', { message: 'must start with /' })).nullable().default('/health'),
   // Every 2 s: ten services cost the daemon ten probes a second at 1 s, its largest idle expense.
   intervalMs: Millis.min(50).default(2000),
   timeoutMs: Millis.min(10).default(1000),
@@ -70,7 +76,7 @@ export const RestartSpec = z.object({
 });
 export type RestartSpec = z.infer<typeof RestartSpec>;
 
-export const EnvMap = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'bad env var name' }), z.string());
+export const EnvMap = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'bad env var name' }), Text);
 
 /** What a user asks for when registering (CLI, socket, admin API, config file). */
 export const RegisterSpec = z.object({
@@ -78,12 +84,12 @@ export const RegisterSpec = z.object({
   name: ServiceName.optional(),
   description: z.string().max(200).optional(),
   /** For type `command`: the program to run; for built-ins, filled by the type. */
-  command: z.string().min(1).optional(),
-  args: z.array(z.string()).default([]),
-  cwd: z.string().optional(),
+  command: withoutNul(z.string().min(1)).optional(),
+  args: z.array(Text).default([]),
+  cwd: Text.optional(),
   env: EnvMap.default({}),
   /** Type-specific options, e.g. `{ root: "./public" }` for static. */
-  options: z.record(z.string(), z.string()).default({}),
+  options: z.record(z.string(), Text).default({}),
   replicas: z.number().int().min(1).max(64).default(1),
   health: HealthSpec.partial().default({}),
   restart: RestartSpec.partial().default({}),

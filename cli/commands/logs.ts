@@ -53,7 +53,9 @@ async function follow(
 ): Promise<number> {
   const arrivedEarly: LogLine[] = [];
   let live: ((line: LogLine) => void) | null = null;
+  let lagged: string | null = null;
   client.onEvent((event) => {
+    if (event.event === 'lagged') lagged = event.data.message;
     if (event.event !== 'log' || (grep && !grep.test(event.data.line))) return;
     if (live) live(event.data);
     else arrivedEarly.push(event.data);
@@ -65,6 +67,10 @@ async function follow(
   live = (line) => batcher.push(format([line]));
   const why = await untilInterruptedOrClosed(client);
   batcher.flush();
+  if (why === 'closed' && lagged !== null) {
+    const again = `herve logs${name === undefined ? '' : ` ${name}`}`;
+    throw new UserError(`stopped following: the daemon dropped this client because it read too slowly — ${lagged}`, `read what was missed with: ${again} -n 10000, or follow again with --grep to see less: ${again} -f`);
+  }
   if (why === 'closed') throw new UserError('the herve daemon stopped; no more logs to follow', 'start it again with: herve up');
   return 0;
 }

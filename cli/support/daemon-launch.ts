@@ -60,7 +60,7 @@ export function spawnDetachedDaemon(paths: HervePaths, settings: DaemonSettings)
   const entry = ensureEntryBuilt();
   mkdirSync(paths.home, { recursive: true, mode: 0o700 });
   const logOffset = existsSync(paths.daemonLog) ? statSync(paths.daemonLog).size : 0;
-  const logFd = openSync(paths.daemonLog, 'a');
+  const logFd = openSync(paths.daemonLog, 'a', 0o600);
   try {
     const child = spawn(process.execPath, [entry, ...daemonArgs(settings)], {
       detached: true,

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RouteTable, ServiceControl } from '../contracts.js';
 import { HerveError } from '../errors.js';
 import type { MetricsExporter } from '../metrics/metrics-registry.js';
+import type { AuthThrottle } from './auth-throttle.js';
 import { checkBasicAuth } from './basic-auth.js';
 import { forgeryRefusal, isPreflight, PREFLIGHT_REFUSAL, type Refusal } from './browser-guard.js';
 import { healthReport, routeListing } from './overview.js';
@@ -20,6 +21,7 @@ export interface AdminContext {
   /** Upstream pool figures, for `/_herve/upstreams` (diagnostics and the benchmark). */
   upstreams(): unknown;
   log(message: string): void;
+  authThrottle: AuthThrottle;
 }
 
 const ACTIONS = new Set(['start', 'stop', 'restart', 'unregister']);
@@ -34,7 +36,8 @@ const DISABLED_HINT =
  */
 export async function handleAdmin(req: IncomingMessage, res: ServerResponse, context: AdminContext): Promise<void> {
   try {
-    const url = new URL(req.url ?? '/', 'http://herve.invalid');
+    const url = requestTarget(req.url);
+    if (url === null) return sendError(res, 400, 'bad_request', `not a request path: ${JSON.stringify(req.url)}`, 'paths start with /');
     const segments = pathSegments(url.pathname);
     const method = req.method ?? 'GET';
     const [head] = segments;
@@ -50,6 +53,17 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, con
     await serviceEndpoint(req, res, context, segments.slice(1), url.searchParams);
   } catch (error) {
     sendCaught(res, error, context.log);
+  }
+}
+
+/** The request's path and query; `//x` is a path here, not another host. Null when it is no path at all. */
+function requestTarget(raw: string | undefined): URL | null {
+  const target = raw ?? '/';
+  if (!target.startsWith('/')) return null;
+  try {
+    return new URL(`http://herve.invalid${target}`);
+  } catch {
+    return null;
   }
 }
 
@@ -80,10 +94,23 @@ function refuse(req: IncomingMessage, res: ServerResponse, refusal: Refusal): vo
 
 function authorized(req: IncomingMessage, res: ServerResponse, context: AdminContext): boolean {
   const outcome = checkBasicAuth(req.headers.authorization, context.env);
-  if (outcome === 'allowed') return true;
-  if (outcome === 'disabled') sendError(res, 503, 'admin_disabled', 'the admin API is off: no admin credentials are set', DISABLED_HINT);
-  else sendError(res, 401, 'unauthorized', 'wrong or missing admin credentials', 'pass them with curl -u ID:SECRET', { 'www-authenticate': 'Basic realm="herve", charset="UTF-8"' });
+  const client = req.socket.remoteAddress ?? '';
+  if (outcome === 'allowed') {
+    context.authThrottle.succeeded(client);
+    return true;
+  }
   req.resume();
+  if (outcome === 'disabled') {
+    sendError(res, 503, 'admin_disabled', 'the admin API is off: no admin credentials are set', DISABLED_HINT);
+    return false;
+  }
+  // Only credentials that were tried and wrong count; a client that sent none is just asked for them.
+  const delayMs = req.headers.authorization === undefined ? 0 : context.authThrottle.failed(client);
+  const headers: Record<string, string> = { 'www-authenticate': 'Basic realm="herve", charset="UTF-8"' };
+  if (delayMs > 0) headers['retry-after'] = String(Math.ceil(delayMs / 1000));
+  const deny = () => sendError(res, 401, 'unauthorized', 'wrong or missing admin credentials', 'pass them with curl -u ID:SECRET', headers);
+  if (delayMs === 0) deny();
+  else setTimeout(() => !res.destroyed && deny(), delayMs).unref();
   return false;
 }
 

@@ -7,9 +7,9 @@ const NUMBER_FIELDS = new Set(['replicas']);
 const HEALTH_NUMBERS = new Set(['intervalMs', 'timeoutMs', 'healthyThreshold', 'unhealthyThreshold', 'restartAfterMs', 'startTimeoutMs']);
 const RESTART_NUMBERS = new Set(['backoffInitialMs', 'backoffMaxMs', 'crashLoopLimit', 'crashLoopWindowMs', 'stopGraceMs']);
 
-// A numeric-looking value becomes a number; anything else stays a string so the schema names the field.
+// Plain decimal digits become a number; anything else (0x10, 1e3, ' 2') stays a string so the schema names the field.
 function numeric(value: string): number | string {
-  return value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+  return /^-?\d+$/.test(value) ? Number(value) : value;
 }
 
 function booleanish(value: string): boolean | string {

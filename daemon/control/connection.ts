@@ -2,17 +2,22 @@ import type { Socket } from 'node:net';
 import { MAX_LINE_BYTES, type ErrorBody, type Event } from '../../protocol/index.js';
 import { LineReader } from './line-reader.js';
 
-/** Above this many unsent bytes, log events to this client are dropped (it reads too slowly). */
-export const LOG_DROP_BYTES = 8 * 1024 * 1024;
-/** Above this, the client is hopelessly behind and is disconnected rather than buffered for. */
+/**
+ * A subscriber with more unsent bytes than this when an event is due is sent `lagged` and
+ * dropped: fifty that never read must not hold the daemon's memory (logs are on disk to reread).
+ */
+export const SUBSCRIBER_BACKLOG_BYTES = 2 * 1024 * 1024;
+/** Above this, even replies are not buffered: the client is hopelessly behind and is disconnected. */
 export const DISCONNECT_BYTES = 64 * 1024 * 1024;
+/** How long a dropped subscriber has to read its `lagged` notice before its socket is destroyed. */
+const LAGGED_GRACE_MS = 30_000;
 
 /** One client on the control socket: its line reader, its topics, and bounded writes. */
 export class Connection {
   readonly topics = new Set<string>();
   private readonly reader: LineReader;
-  /** Log events dropped since the client last kept up; told to it once it does. */
-  private dropped = 0;
+  /** Sent `lagged`: no more events, the connection is closing. */
+  private lagged = false;
   /** Lines written in one tick go out as one chunk: far fewer syscalls under a log flood. */
   private outbox: string[] = [];
   private outboxBytes = 0;
@@ -39,16 +44,18 @@ export class Connection {
     this.write({ id, ok: false, error });
   }
 
-  /** Push an event; log events are dropped for a slow reader rather than buffered without bound. */
-  push(event: Event): void {
-    if (event.event === 'log') {
-      if (this.unsentBytes() > LOG_DROP_BYTES) {
-        this.dropped += 1;
-        return;
-      }
-      if (this.dropped > 0) this.reportDropped(event.data.at);
+  /**
+   * Push an event (`line`: the event already serialized, shared by every subscriber); a subscriber
+   * too far behind gets `lagged` and is dropped rather than buffered for.
+   */
+  push(event: Event, line = serialize(event)): void {
+    if (this.lagged) return;
+    const unsentBytes = this.unsentBytes();
+    if (unsentBytes > SUBSCRIBER_BACKLOG_BYTES) {
+      this.dropLagging(unsentBytes);
+      return;
     }
-    this.write(event);
+    this.enqueue(line);
   }
 
   follows(topic: string): boolean {
@@ -67,12 +74,15 @@ export class Connection {
   }
 
   private write(message: unknown): void {
+    this.enqueue(serialize(message));
+  }
+
+  private enqueue(line: string): void {
     if (!this.open) return;
     if (this.unsentBytes() > DISCONNECT_BYTES) {
       this.socket.destroy();
       return;
     }
-    const line = `${JSON.stringify(message)}\n`;
     if (this.outbox.length === 0) setImmediate(() => this.flush());
     this.outbox.push(line);
     this.outboxBytes += line.length;
@@ -90,10 +100,17 @@ export class Connection {
     return this.socket.writableLength + this.outboxBytes;
   }
 
-  private reportDropped(at: number): void {
-    const line = `herve: ${this.dropped} log lines were not sent to this client because it read too slowly (they are in the log files)`;
-    this.dropped = 0;
-    this.write({ event: 'log', data: { service: '_herve', instance: null, stream: 'system', at, line } });
+  private dropLagging(unsentBytes: number): void {
+    this.lagged = true;
+    this.topics.clear();
+    // Not handed to the socket yet: dropped now rather than held for a reader that has gone quiet.
+    this.outbox = [];
+    this.outboxBytes = 0;
+    const message = `this client fell ${unsentBytes} bytes behind (limit ${SUBSCRIBER_BACKLOG_BYTES}) and was disconnected; what it missed is in the log files`;
+    this.write({ event: 'lagged', data: { unsentBytes, limitBytes: SUBSCRIBER_BACKLOG_BYTES, message } });
+    this.flush();
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), LAGGED_GRACE_MS).unref();
   }
 
   private refuseOversizedLine(): void {
@@ -104,4 +121,9 @@ export class Connection {
     // end() waits for the peer; do not hold a socket a misbehaving client keeps open.
     setTimeout(() => this.socket.destroy(), 1000).unref();
   }
+}
+
+/** One protocol line. */
+export function serialize(message: unknown): string {
+  return `${JSON.stringify(message)}\n`;
 }

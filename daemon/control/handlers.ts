@@ -1,6 +1,7 @@
 import { PROTOCOL_VERSION, type LogLine, type Method, type Params, type Result, type ServiceTypeInfo } from '../../protocol/index.js';
 import type { ServiceControl } from '../contracts.js';
 import { HerveError } from '../errors.js';
+import { compileGrep, type LineMatcher } from '../logs/grep-pattern.js';
 import type { Connection } from './connection.js';
 
 export type Handler<M extends Method> = (params: Params<M>, connection: Connection) => Result<M> | Promise<Result<M>>;
@@ -20,19 +21,10 @@ export interface HandlerDeps {
   control: ServiceControl;
   types(): ServiceTypeInfo[];
   facts: DaemonFacts;
-  tailLogs(query: { service?: string; lines: number; grep?: RegExp }): Promise<LogLine[]>;
+  tailLogs(query: { service?: string; lines: number; grep?: LineMatcher }): Promise<LogLine[]>;
   subscribe(connection: Connection, topics: string[]): void;
   /** Begins the daemon's shutdown after the reply is written. */
   requestShutdown(): void;
-}
-
-function compileGrep(pattern: string | undefined): RegExp | undefined {
-  if (pattern === undefined) return undefined;
-  try {
-    return new RegExp(pattern);
-  } catch (error) {
-    throw new HerveError('bad_request', `--grep is not a valid regular expression: ${(error as Error).message}`);
-  }
 }
 
 export function createHandlers(deps: HandlerDeps): HandlerMap {

@@ -122,7 +122,7 @@ export class LogFileWriter {
 
   private async openHandle(): Promise<FileHandle> {
     if (this.handle) return this.handle;
-    const handle = await open(this.path, 'a');
+    const handle = await open(this.path, 'a', 0o600);
     this.size = (await handle.stat()).size;
     this.handle = handle;
     return handle;

@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogLine } from '../../protocol/index.js';
 import type { LogSink } from '../contracts.js';
+import type { LineMatcher } from './grep-pattern.js';
 import { formatLogLine } from './log-format.js';
 import { LogFileWriter } from './log-file-writer.js';
 import { LogRing } from './log-ring.js';
@@ -25,7 +26,7 @@ export interface TailQuery {
   /** One service; all services merged by time when absent. */
   service?: string;
   lines: number;
-  grep?: RegExp;
+  grep?: LineMatcher;
 }
 
 type LineListener = (line: LogLine) => void;
@@ -109,6 +110,14 @@ export class LogStore implements LogSink {
     this.listeners.clear();
   }
 
+  /** Closes a service's log file and drops its ring (an unregistered service); the file stays on disk. */
+  async release(service: string): Promise<void> {
+    const writer = this.writers.get(service);
+    this.writers.delete(service);
+    this.rings.delete(service);
+    await writer?.close();
+  }
+
   private async tailService(service: string, count: number, accept: (line: LogLine) => boolean): Promise<LogLine[]> {
     // A name that could not be a file name has no log.
     if (!SAFE_NAME.test(service)) return [];
@@ -161,9 +170,9 @@ function assertSafeName(service: string): void {
   if (!SAFE_NAME.test(service)) throw new Error(`unsafe service name for a log file: ${JSON.stringify(service)}`);
 }
 
-function textFilter(grep: RegExp | undefined): (line: LogLine) => boolean {
+function textFilter(grep: LineMatcher | undefined): (line: LogLine) => boolean {
   if (!grep) return () => true;
   // A global or sticky regex keeps state between test() calls; a clean copy does not.
-  const pattern = new RegExp(grep.source, grep.flags.replace(/[gy]/g, ''));
+  const pattern = grep instanceof RegExp ? new RegExp(grep.source, grep.flags.replace(/[gy]/g, '')) : grep;
   return (line) => pattern.test(line.line);
 }

@@ -8,6 +8,8 @@ export interface ServiceLogs {
   splitter(service: string, instance: number, stream: OutputStream): { push(chunk: Buffer): void; end(): void };
   /** Resolves once every line appended so far for the service is written to its file. */
   written(service: string): Promise<void>;
+  /** The service is gone: close its log file. */
+  release(service: string): void;
 }
 
 /** What an instance needs from the rest of the daemon; given by its service. */

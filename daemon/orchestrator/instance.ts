@@ -3,6 +3,7 @@ import { readProcessStartTime } from '../proc.js';
 import type { ProcessExit, ProcessHandle } from '../supervisor/index.js';
 import type { InstanceContext } from './context.js';
 import { ReadinessWatch } from './readiness-watch.js';
+import { serviceEnvironment } from './service-env.js';
 import { BackoffCounter, isStableRun, wantsRestart } from './restart-policy.js';
 
 function describeExit(exit: ProcessExit): string {
@@ -149,7 +150,7 @@ export class Instance {
       command: record.command,
       args: record.args,
       cwd: record.cwd ?? undefined,
-      env: { ...record.env, PORT: String(port), HERVE_SERVICE: record.name, HERVE_INSTANCE: String(this.index) },
+      env: serviceEnvironment(process.env, record.env, { port, service: record.name, instance: this.index }),
     });
     this.handle = handle;
     this.startedAt = Date.now();

@@ -88,6 +88,7 @@ export class Orchestrator implements ServiceControl, RouteTable {
     this.options.registry.deleteService(service.record.uuid);
     const removed = { uuid: service.record.uuid, name: service.record.name };
     this.options.logs.system(removed.name, null, 'unregistered');
+    this.options.logs.release(removed.name);
     this.emit({ event: 'service.removed', data: removed });
     return removed;
   }

@@ -1,16 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { handleAdmin, type AdminContext } from '../admin/admin-api.js';
+import { AuthThrottle } from '../admin/auth-throttle.js';
 import { sendJson } from '../admin/http-replies.js';
 import type { RequestStatsSource, RouteTable, ServiceControl } from '../contracts.js';
 import { createMetrics } from '../metrics/metrics-registry.js';
 import { RequestStatsRecorder } from '../stats/request-stats.js';
+import { applyTimeouts, checkingIntervalMs, ConnectionLimiter, limitsFromEnv } from './connection-limits.js';
 import { HostAllowList, listenHostNames, misdirectedBody, type HostNames } from './host-allow-list.js';
 import { closeServer, DEFAULT_HOSTS, listenAll } from './listen-loopback.js';
 import { ProxyExchange, type ProxyContext } from './proxy-exchange.js';
 import { sendProxyError } from './proxy-errors.js';
 import { RoundRobin } from './round-robin.js';
-import { matchService, rawHost, type ServiceMatch } from './route-match.js';
+import { hasDuplicateHost, matchService, rawHost, type ServiceMatch } from './route-match.js';
 import { UpstreamPools } from './upstream-pools.js';
 import { WebsocketUpgrades } from './websocket-upgrades.js';
 
@@ -50,6 +52,7 @@ const UPSTREAM_KEEP_ALIVE_MS = 4_000;
  */
 export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDoor> {
   const log = options.log ?? (() => undefined);
+  const limits = limitsFromEnv(options.env ?? process.env);
   const stats = new RequestStatsRecorder();
   const pools = new UpstreamPools({ connectionsPerUpstream: CONNECTIONS_PER_UPSTREAM, keepAliveTimeoutMs: UPSTREAM_KEEP_ALIVE_MS });
   const roundRobin = new RoundRobin();
@@ -72,9 +75,16 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     port: () => port,
     upstreams: () => pools.usage(),
     log,
+    authThrottle: new AuthThrottle(),
   };
 
+  const limiter = new ConnectionLimiter(limits);
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (limiter.isRefused(req.socket)) return;
+    if (hasDuplicateHost(req.rawHeaders)) {
+      sendJson(res, 400, { error: 'bad_request', message: 'more than one Host header; send exactly one' }, { connection: 'close' });
+      return;
+    }
     const host = rawHost(req.rawHeaders);
     if (!hosts.allows(host)) {
       req.resume();
@@ -87,8 +97,9 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
   };
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => websockets.handle(req, socket, head);
   const makeServer = (): Server => {
-    // No overall request deadline: uploads of any size stream through; a stuck upstream is bounded by the 504.
-    const server = createServer({ requestTimeout: 0 }, onRequest);
+    const server = createServer({ connectionsCheckingInterval: checkingIntervalMs(limits) }, onRequest);
+    applyTimeouts(server, limits);
+    limiter.watch(server);
     server.on('upgrade', onUpgrade);
     return server;
   };

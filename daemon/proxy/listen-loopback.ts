@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { HerveError } from '../errors.js';
+import { findPortHolder } from './port-holder.js';
 
 /**
  * Default listen addresses: loopback only, both families, so http://localhost:PORT
@@ -13,9 +14,11 @@ const UNAVAILABLE = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT']);
 const EPHEMERAL_ATTEMPTS = 5;
 
 export function portInUse(port: number): HerveError {
+  const holder = findPortHolder(port);
+  const by = holder === null ? '' : ` by pid ${holder.pid} (${holder.command})`;
   return new HerveError(
     'port_in_use',
-    `port ${port} is already in use`,
+    `port ${port} is already in use${by}`,
     `stop what uses it or pick another: herve up --port N / PORT=N`,
   );
 }

@@ -53,3 +53,13 @@ export function rawHost(rawHeaders: string[]): string | undefined {
   }
   return undefined;
 }
+
+/** True when a request carries more than one `Host` header: ambiguous, so refused (RFC 9112 §3.2). */
+export function hasDuplicateHost(rawHeaders: string[]): boolean {
+  let seen = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const key = rawHeaders[i];
+    if (key.length === 4 && key.toLowerCase() === 'host' && ++seen > 1) return true;
+  }
+  return false;
+}

@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isGroupAlive, signalGroup } from '../proc.js';
+import { isGroupAlive, isProcessRunning, signalGroup } from '../proc.js';
+import { findMarkedProcesses, INSTANCE_MARK_VARIABLE, isSameProcess, newInstanceMark, signalMarked, type MarkedProcess } from './descendants.js';
 import type { OutputListener, OutputStream, ProcessExit, ProcessHandle, SpawnRequest, Supervisor } from './types.js';
 
 /** How long to wait for stdio to drain after an exit before reporting it anyway (a grandchild may hold the pipes). */
@@ -11,6 +12,8 @@ class SpawnedProcess implements ProcessHandle {
   readonly pid: number | undefined;
   readonly pgid: number | undefined;
   readonly exited: Promise<ProcessExit>;
+  /** Inherited by every descendant, so those that leave the group are still stopped with it. */
+  readonly mark = newInstanceMark();
   private readonly outputListeners: OutputListener[] = [];
   private resolveExit!: (exit: ProcessExit) => void;
 
@@ -20,8 +23,8 @@ class SpawnedProcess implements ProcessHandle {
     try {
       subprocess = execa(request.command, request.args, {
         cwd: request.cwd,
-        env: request.env,
-        extendEnv: true,
+        env: { ...request.env, [INSTANCE_MARK_VARIABLE]: this.mark },
+        extendEnv: false,
         detached: true,
         cleanup: false,
         stdin: 'ignore',
@@ -88,26 +91,51 @@ export function spawnProcess(request: SpawnRequest): ProcessHandle {
 }
 
 /** Runs children in this process with execa, each in its own process group. */
-export function createLocalSupervisor(): Supervisor & { spawn(request: SpawnRequest): ProcessHandle } {
+export interface LocalSupervisor extends Omit<Supervisor, 'spawn'> {
+  spawn(request: SpawnRequest): ProcessHandle;
+}
+
+export function createLocalSupervisor(): LocalSupervisor {
   return {
     spawn: spawnProcess,
-    signal: (handle, signal) => (handle.pgid === undefined ? false : signalGroup(handle.pgid, signal)),
+    signal: (handle, signal) => {
+      if (signal === 'SIGKILL') killStrays(handle);
+      return handle.pgid === undefined ? false : signalGroup(handle.pgid, signal);
+    },
     stop: (handle, graceMs) => stopGroup(handle, graceMs),
   };
 }
 
-/** SIGTERM to the handle's group, SIGKILL to the group after the grace period; resolves with the exit. */
+/** SIGTERM to the handle's group and its marked descendants, SIGKILL after the grace period; resolves with the exit. */
 export async function stopGroup(handle: ProcessHandle, graceMs: number): Promise<ProcessExit> {
   const pgid = handle.pgid;
   if (pgid === undefined) return handle.exited;
   const deadline = Date.now() + graceMs;
   signalGroup(pgid, 'SIGTERM');
+  const strays = straysOf(handle);
+  signalMarked(strays, 'SIGTERM');
   let leaderGone = false;
   void handle.exited.then(() => (leaderGone = true));
-  // Wait for the leader and every other member of the group, up to the grace period.
-  while (Date.now() < deadline && (!leaderGone || isGroupAlive(pgid))) {
+  // Wait for the leader, every other member of the group and descendants that left it, up to the grace period.
+  while (Date.now() < deadline && (!leaderGone || isGroupAlive(pgid) || strays.some(isRunningStray))) {
     await sleep(Math.min(GROUP_POLL_MS, Math.max(1, deadline - Date.now())));
   }
   if (isGroupAlive(pgid)) signalGroup(pgid, 'SIGKILL');
+  killStrays(handle);
   return handle.exited;
+}
+
+/** SIGKILL every process still carrying the handle's mark, in its group or not. */
+export function killStrays(handle: ProcessHandle): void {
+  signalMarked(straysOf(handle), 'SIGKILL');
+}
+
+/** The live processes carrying the handle's mark, except its monitor (which must live to record the exit). */
+function straysOf(handle: ProcessHandle): MarkedProcess[] {
+  if (handle.mark === undefined) return [];
+  return findMarkedProcesses(handle.mark).filter((each) => each.pid !== handle.monitor?.pid);
+}
+
+function isRunningStray(stray: MarkedProcess): boolean {
+  return isSameProcess(stray);
 }

@@ -2,8 +2,9 @@ import { constants, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
-import { isProcessRunning, readProcessStartTime, signalGroup } from '../proc.js';
-import { spawnProcess, stopGroup } from './local-supervisor.js';
+import { readProcessStartTime, signalGroup } from '../proc.js';
+import { isSameProcess, readInstanceMark } from './descendants.js';
+import { killStrays, spawnProcess, stopGroup } from './local-supervisor.js';
 import { MONITOR_NAME, MONITOR_SCRIPT } from './monitor-script.js';
 import type { OutputListener, OutputStream, ProcessExit, ProcessHandle, ProcessIdentity, SpawnRequest, Supervisor } from './types.js';
 
@@ -27,10 +28,6 @@ function removeFiles(files: MonitorFiles): void {
   for (const path of [files.out, files.err, files.exit]) rmSync(path, { force: true });
 }
 
-/** The same process as recorded: same pid and same kernel start time (never a reused pid). */
-export function isSameProcess(identity: ProcessIdentity): boolean {
-  return isProcessRunning(identity.pid) && readProcessStartTime(identity.pid) === identity.startTime;
-}
 
 const SIGNAL_BY_NUMBER = new Map(Object.entries(osConstants.signals).map(([name, number]) => [number, name as NodeJS.Signals]));
 
@@ -76,7 +73,13 @@ class MonitoredProcess implements ProcessHandle {
   readonly exited: Promise<ProcessExit>;
   private readonly outputListeners: OutputListener[] = [];
 
-  constructor(readonly pid: number, readonly monitor: ProcessIdentity, files: MonitorFiles, monitorEnded: Promise<ProcessExit | null>) {
+  constructor(
+    readonly pid: number,
+    readonly monitor: ProcessIdentity,
+    readonly mark: string | undefined,
+    files: MonitorFiles,
+    monitorEnded: Promise<ProcessExit | null>,
+  ) {
     this.pgid = pid;
     const streams = [this.read(files.out, 'stdout'), this.read(files.err, 'stderr')].filter((socket): socket is Socket => socket !== null);
     const drained = Promise.all(streams.map((socket) => new Promise((resolve) => socket.once('close', resolve))));
@@ -165,14 +168,15 @@ export function createMonitoredSupervisor(runDir: string): Supervisor {
       const why = line?.startsWith('spawn-error ') ? line.slice('spawn-error '.length) : `its monitor ended before starting it (code ${exit.code}, signal ${exit.signal})`;
       return endedHandle({ code: null, signal: null, spawnError: why });
     }
-    return new MonitoredProcess(Number(line.slice('pid '.length)), monitor, files, shell.exited);
+    return new MonitoredProcess(Number(line.slice('pid '.length)), monitor, shell.mark, files, shell.exited);
   };
 
   const adopt: NonNullable<Supervisor['adopt']> = (record) => {
     if (!record.monitor) return null;
     const files = filesOf(runDir, record.monitor.pid);
     if (isSameProcess(record.monitor)) {
-      return { handle: new MonitoredProcess(record.pid, record.monitor, files, whenGone(record.monitor)), endedMeanwhile: false };
+      const handle = new MonitoredProcess(record.pid, record.monitor, readInstanceMark(record.pid), files, whenGone(record.monitor));
+      return { handle, endedMeanwhile: false };
     }
     const exit = readExitFile(files.exit);
     removeFiles(files);
@@ -182,7 +186,10 @@ export function createMonitoredSupervisor(runDir: string): Supervisor {
   return {
     spawn,
     adopt,
-    signal: (handle, signal) => (handle.pgid === undefined ? false : signalGroup(handle.pgid, signal)),
+    signal: (handle, signal) => {
+      if (signal === 'SIGKILL') killStrays(handle);
+      return handle.pgid === undefined ? false : signalGroup(handle.pgid, signal);
+    },
     stop: (handle, graceMs) => stopGroup(handle, graceMs),
   };
 }

@@ -1,4 +1,4 @@
-/** What to run. `env` is added to the daemon's own environment. */
+/** What to run. `env` is the process's whole environment (see orchestrator/service-env.ts). */
 export interface SpawnRequest {
   command: string;
   args: string[];
@@ -28,6 +28,8 @@ export interface ProcessHandle {
   onOutput(listener: OutputListener): void;
   /** Resolves with the exit, once. */
   readonly exited: Promise<ProcessExit>;
+  /** Inherited by every descendant (HERVE_INSTANCE_MARK), so those that leave the group are still stopped with it. */
+  readonly mark?: string;
   /** The monitor that owns its output and records its exit, when it has one (it outlives the daemon). */
   readonly monitor?: ProcessIdentity;
 }

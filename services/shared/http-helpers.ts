@@ -40,3 +40,16 @@ export function envInteger(name: string, fallback: number): number {
   }
   return value;
 }
+
+// One or more plain path segments: anything else (`//host`, `..`, spaces) is not a prefix we repeat in a Location.
+const SAFE_PREFIX = /^(?:\/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+$/;
+
+/**
+ * The path prefix the front door stripped (`X-Forwarded-Prefix: /site`), for links and
+ * redirects the client follows; '' when absent or not a plain path.
+ */
+export function forwardedPrefix(header: string | string[] | undefined): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || !SAFE_PREFIX.test(value) || /(^|\/)\.\.?(\/|$)/.test(value)) return '';
+  return value;
+}

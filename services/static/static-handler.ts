@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { sendError } from '../shared/http-helpers.js';
+import { forwardedPrefix, sendError } from '../shared/http-helpers.js';
 import { parseRange } from './byte-range.js';
 import { contentTypeFor } from './content-types.js';
 import { resolveUnderRoot } from './safe-path.js';
@@ -31,7 +31,8 @@ export function createStaticHandler(realRoot: string) {
     if (info.isDirectory()) {
       if (!rawPath.endsWith('/')) {
         // One leading slash only: `//host/dir` would be a redirect to another site.
-        res.writeHead(301, { location: `${rawPath.replace(/^\/+/, '/')}/${query}`, 'content-length': 0 });
+        const location = `${forwardedPrefix(req.headers['x-forwarded-prefix'])}${rawPath.replace(/^\/+/, '/')}/${query}`;
+        res.writeHead(301, { location, 'content-length': 0 });
         res.end();
         return;
       }

@@ -26,7 +26,9 @@ describe('local supervisor', () => {
     expect(handle.pid).toBeGreaterThan(0);
     expect(handle.pgid).toBe(handle.pid);
     const output: string[] = [];
-    handle.onOutput((stream, chunk) => output.push(`${stream}:${chunk.toString().trim()}`));
+    handle.onOutput((stream, chunk) => {
+      output.push(`${stream}:${chunk.toString().trim()}`);
+    });
     expect(await handle.exited).toEqual({ code: 3, signal: null });
     expect(output.sort()).toEqual(['stderr:oops', 'stdout:hello']);
   });
@@ -42,7 +44,9 @@ describe('local supervisor', () => {
   it('stop SIGKILLs the group after the grace period when SIGTERM is ignored', async () => {
     const handle = run([join(FIXTURES_DIR, 'ignore-sigterm.mjs')], { PORT: '0' });
     const output: string[] = [];
-    handle.onOutput((_, chunk) => output.push(chunk.toString()));
+    handle.onOutput((_, chunk) => {
+      output.push(chunk.toString());
+    });
     // Its SIGTERM handler is installed before it listens.
     await waitFor(() => output.join('').includes('listening'));
     const started = Date.now();
@@ -64,7 +68,9 @@ describe('local supervisor', () => {
   it('signal reaches the whole group: the process and the child it spawned', async () => {
     const handle = run([join(FIXTURES_DIR, 'spawn-grandchild.mjs')], { PORT: '0' });
     const output: string[] = [];
-    handle.onOutput((_, chunk) => output.push(chunk.toString()));
+    handle.onOutput((_, chunk) => {
+      output.push(chunk.toString());
+    });
     const grandchild = Number((await waitFor(() => /grandchild (\d+)/.exec(output.join('')), { message: 'the grandchild pid' }))[1]);
     expect(isAlive(grandchild)).toBe(true);
     // SIGUSR2 kills both (neither handles it); were it sent to the parent alone, the grandchild would live on.

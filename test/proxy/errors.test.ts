@@ -78,10 +78,10 @@ describe('proxy errors', () => {
     await expect(response.text()).rejects.toThrow();
   });
 
-  it('port_in_use when the port is taken, leaving nothing open', async () => {
+  it('port_in_use when the port is taken, naming the process that holds it, leaving nothing open', async () => {
     const error = await startFrontDoor({ port: harness.door.port, routes: new FixtureRoutes(), control: new FixtureControl() }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(HerveError);
-    expect(error).toMatchObject({ code: 'port_in_use', message: `port ${harness.door.port} is already in use` });
+    expect(error).toMatchObject({ code: 'port_in_use', message: expect.stringMatching(new RegExp(`^port ${harness.door.port} is already in use by pid ${process.pid} \\(.*node`)) });
     expect((error as HerveError).hint).toContain('--port');
   });
 

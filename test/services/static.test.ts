@@ -60,6 +60,16 @@ describe('static service', () => {
     expect(JSON.parse((await request(site.port, '/health')).text).status).toBe('ok');
   });
 
+  it('keeps the front door\'s prefix (X-Forwarded-Prefix) in its directory redirect, and ignores an unsafe one', async () => {
+    const site = await serveSite();
+    const behindProxy = await request(site.port, '/docs?x=1', { headers: { 'x-forwarded-prefix': '/site' } });
+    expect([behindProxy.status, behindProxy.headers.location]).toEqual([301, '/site/docs/?x=1']);
+    for (const unsafe of ['//evil.example', '/a/../b', 'site', '/site/']) {
+      const reply = await request(site.port, '/docs', { headers: { 'x-forwarded-prefix': unsafe } });
+      expect([unsafe, reply.headers.location]).toEqual([unsafe, '/docs/']);
+    }
+  });
+
   it('answers 404 JSON for what is missing or hidden and 405 for other methods; HEAD sends headers only', async () => {
     const site = await serveSite();
     const missing = await request(site.port, '/nope.html');

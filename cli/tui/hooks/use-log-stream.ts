@@ -67,6 +67,8 @@ export function useLogStream(options: LogStreamOptions): LogStream {
     // Set once this stream's connection has dropped: the reopen is then under way, and a request
     // that was in flight when it dropped (subscribe, backlog) fails for that same reason.
     let lost = false;
+    // Set when the daemon said this stream read too slowly (`lagged`) before closing it.
+    let lagged = false;
 
     const start = setTimeout(async () => {
       try {
@@ -76,10 +78,11 @@ export function useLogStream(options: LogStreamOptions): LogStream {
         client.onClose(() => {
           if (!active) return;
           lost = true;
-          setError('log stream lost — reopening');
+          setError(lagged ? 'log stream fell behind the flood and was dropped by the daemon — reopening' : 'log stream lost — reopening');
           retryTimer = setTimeout(() => setReopen((count) => count + 1), 1000);
         });
         client.onEvent((event) => {
+          if (event.event === 'lagged') lagged = true;
           if (event.event === 'log' && (service === null || event.data.service === service)) batcher.push(event.data);
         });
         await client.subscribe([service === null ? 'logs' : `logs:${service}`]);

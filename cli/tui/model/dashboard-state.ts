@@ -60,7 +60,7 @@ export function applyEvents(state: DashboardState, events: readonly FeedEvent[],
   for (const event of events) {
     if (event.event === 'service') next = upsertService(next, event.data);
     else if (event.event === 'service.removed') next = removeService(next, event.data.uuid);
-    else next = applyStats(next, event.data, now);
+    else if (event.event === 'stats') next = applyStats(next, event.data, now);
   }
   return next;
 }

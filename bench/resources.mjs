@@ -1,0 +1,162 @@
+// `npm run bench -- resources`: the daemon's RSS and open fds under the loads that used to grow them:
+// 1,000 register/unregister cycles, 20,000 half-open connections to the front door, and 50
+// subscribers that never read during a 300k-line log flood. Counts are meaningful; RSS swings
+// by about 10 MB between single readings on this shared machine.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { connect, createConnection } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { printTable, rssMegabytes, sleep, waitUntil } from './lib.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CYCLES = Number(process.env.BENCH_CYCLES ?? 1000);
+const HALF_OPEN = Number(process.env.BENCH_HALF_OPEN ?? 20_000);
+const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 50);
+const FLOOD_LINES = Number(process.env.BENCH_FLOOD_LINES ?? 300_000);
+
+const fds = (pid) => readdirSync(`/proc/${pid}/fd`).length;
+const mb = (value) => `${value.toFixed(1)} MB`;
+
+/** A minimal JSON-lines client for the control socket. */
+async function socketClient(path) {
+  const socket = createConnection(path);
+  await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  let buffer = '';
+  let nextId = 1;
+  const waiting = new Map();
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk) => {
+    buffer += chunk;
+    let newline;
+    while ((newline = buffer.indexOf('\n')) !== -1) {
+      const message = JSON.parse(buffer.slice(0, newline));
+      buffer = buffer.slice(newline + 1);
+      waiting.get(message.id)?.(message);
+      waiting.delete(message.id);
+    }
+  });
+  const call = (method, params = {}) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      waiting.set(id, (message) => (message.ok ? resolve(message.result) : reject(new Error(message.error.message))));
+      socket.write(`${JSON.stringify({ id, method, params })}\n`);
+    });
+  await call('hello', { version: 1, client: 'bench' });
+  return { call, close: () => socket.destroy() };
+}
+
+async function startDaemon() {
+  const home = mkdtempSync('/tmp/hv-bench-');
+  const child = spawn(process.execPath, [join(root, 'dist/daemon/main.js'), '--port', '0'], { env: { ...process.env, HERVE_HOME: home }, stdio: 'ignore' });
+  let client;
+  await waitUntil(async () => (client = await socketClient(join(home, 'herve.sock')).catch(() => undefined)), 20_000, 'the daemon');
+  const { proxyPort } = await client.call('hello', { version: 1 });
+  return {
+    pid: child.pid,
+    home,
+    proxyPort,
+    client,
+    async stop() {
+      await client.call('shutdown').catch(() => undefined);
+      await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+      client.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Samples RSS and fds of `pid` while `work` runs; returns the peaks. */
+async function peaksDuring(pid, work) {
+  let peakRss = rssMegabytes(pid);
+  let peakFds = fds(pid);
+  const timer = setInterval(() => {
+    peakRss = Math.max(peakRss, rssMegabytes(pid));
+    peakFds = Math.max(peakFds, fds(pid));
+  }, 50);
+  try {
+    const result = await work();
+    return { peakRss, peakFds, result };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function measure(name, scenario) {
+  const daemon = await startDaemon();
+  try {
+    await sleep(1000);
+    const before = { rss: rssMegabytes(daemon.pid), fds: fds(daemon.pid) };
+    const { peakRss, peakFds, result } = await peaksDuring(daemon.pid, () => scenario(daemon));
+    await sleep(1000);
+    const after = { rss: rssMegabytes(daemon.pid), fds: fds(daemon.pid) };
+    return [name, mb(before.rss), mb(peakRss), mb(after.rss), before.fds, peakFds, after.fds, result ?? ''];
+  } finally {
+    await daemon.stop();
+  }
+}
+
+async function cycles(daemon) {
+  for (let i = 0; i < CYCLES; i++) {
+    await daemon.client.call('register', { type: 'echo', name: `cycle-${i}`, start: false });
+    await daemon.client.call('unregister', { service: `cycle-${i}` });
+  }
+  return `${CYCLES} cycles`;
+}
+
+async function halfOpen(daemon) {
+  const sockets = [];
+  let refused = 0;
+  const open = (host) =>
+    new Promise((resolve) => {
+      const socket = connect({ host, port: daemon.proxyPort }, () => socket.write('GET / HT'));
+      socket.on('data', (chunk) => chunk.toString().startsWith('HTTP/1.1 503') && refused++);
+      socket.on('error', () => undefined);
+      socket.once('connect', resolve);
+      socket.once('error', resolve);
+      sockets.push(socket);
+    });
+  for (let i = 0; i < HALF_OPEN; i += 500) {
+    await Promise.all(Array.from({ length: Math.min(500, HALF_OPEN - i) }, (_, j) => open((i + j) % 2 === 0 ? '127.0.0.1' : '::1')));
+  }
+  const began = performance.now();
+  await daemon.client.call('list');
+  const lsMs = performance.now() - began;
+  const closedBy = Date.now();
+  await waitUntil(() => sockets.every((socket) => socket.destroyed || socket.readyState === 'closed' || socket.closed), 60_000, 'half-open connections cut');
+  const cutAfter = ((Date.now() - closedBy) / 1000).toFixed(1);
+  sockets.forEach((socket) => socket.destroy());
+  return `${HALF_OPEN} opened, ${refused} refused (503), list answered in ${lsMs.toFixed(0)} ms while full, rest cut within ${cutAfter} s more`;
+}
+
+async function silentSubscribers(daemon, count = SUBSCRIBERS) {
+  const sockets = [];
+  for (let i = 0; i < count; i++) {
+    const socket = createConnection(join(daemon.home, 'herve.sock'));
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write('{"id":1,"method":"hello","params":{"version":1}}\n{"id":2,"method":"subscribe","params":{"topics":["logs"]}}\n');
+    socket.pause();
+    socket.on('error', () => undefined);
+    sockets.push(socket);
+  }
+  await daemon.client.call('register', {
+    type: 'command',
+    name: 'flood',
+    command: process.execPath,
+    args: [join(root, 'test/fixtures/flood.mjs')],
+    env: { FLOOD_LINES: String(FLOOD_LINES) },
+  });
+  await waitUntil(async () => (await daemon.client.call('logs', { service: 'flood', lines: 1, grep: '^flood done$' })).lines.length === 1, 120_000, 'the flood');
+  const { lines } = await daemon.client.call('logs', { service: 'flood', lines: 1, grep: '^line \\d+$' });
+  sockets.forEach((socket) => socket.destroy());
+  return `${count} silent subscribers, ${FLOOD_LINES} lines, last line on disk "${lines[0]?.line}"`;
+}
+
+const rows = [['scenario', 'RSS before', 'RSS peak', 'RSS after', 'fds before', 'fds peak', 'fds after', 'notes']];
+// BENCH_ONLY=cycles,half-open,subscribers,flood picks scenarios; `flood` is the same flood with no subscriber, for reference.
+const only = new Set((process.env.BENCH_ONLY ?? 'cycles,half-open,subscribers,flood').split(','));
+if (only.has('cycles')) rows.push(await measure('register/unregister', cycles));
+if (only.has('half-open')) rows.push(await measure('half-open connections', halfOpen));
+if (only.has('subscribers')) rows.push(await measure('silent subscribers, flood', silentSubscribers));
+if (only.has('flood')) rows.push(await measure('flood, no subscriber', (daemon) => silentSubscribers(daemon, 0)));
+printTable(rows);
