@@ -32,15 +32,6 @@ export interface RouteTable {
   names(): string[];
 }
 
-/** One finished proxied request, fed to the request statistics. */
-export interface RequestSample {
-  service: string;
-  instance: number | null;
-  status: number;
-  bytesOut: number;
-  latencyMs: number;
-}
-
 export interface RequestStatsSource {
   /** Sliding-window figures for one service; null if it has seen no request. */
   forService(name: string): RequestStats | null;

@@ -65,8 +65,6 @@ export type ParamsInput<M extends Method> = z.input<(typeof methods)[M]['params'
 export type Params<M extends Method> = z.output<(typeof methods)[M]['params']>;
 export type Result<M extends Method> = z.output<(typeof methods)[M]['result']>;
 
-export const METHOD_NAMES = Object.keys(methods) as Method[];
-
 export const RequestId = z.union([z.number().int(), z.string().max(100)]);
 
 /** First pass over a request line: the envelope; params are checked against the method next. */
@@ -114,6 +112,3 @@ export const Event = z.discriminatedUnion('event', [
 ]);
 export type Event = z.infer<typeof Event>;
 export type EventName = Event['event'];
-
-/** A line from the daemon is either a response or an event. */
-export const ServerLine = z.union([Response, Event]);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 /**
  * True while a process with this pid runs (EPERM means it exists but is not ours).
@@ -23,12 +23,6 @@ function isZombie(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-export function readPidFile(path: string): number | null {
-  if (!existsSync(path)) return null;
-  const pid = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
-  return Number.isInteger(pid) && pid > 0 ? pid : null;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -95,7 +95,6 @@ export class Orchestrator implements ServiceControl, RouteTable {
     this.options.logs.system(service.name, null, 'start requested');
     const starting = service.start(wait ? startWaitMs(service) : 0);
     if (wait) await starting;
-    else void starting;
     return service.info(this.proxyPort);
   }
 
