@@ -6,7 +6,7 @@ const root = resolve(import.meta.dirname, '../..');
 const cliDir = join(root, 'cli');
 /**
  * cli/ may reach only itself, the shared protocol and the theme data the
- * dashboard draws with (DESIGN.md: "Themes come from themes/") — never daemon/ or services/.
+ * dashboard draws with (themes/) — never daemon/ or services/.
  */
 const allowed = [join(root, 'cli'), join(root, 'protocol'), join(root, 'themes')];
 
