@@ -3,7 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from '
 import { PROTOCOL_VERSION, type HervePaths, type Result } from '../../protocol/index.js';
 import { DaemonNotRunningError, UserError } from '../client/index.js';
 import { connectDaemon } from './connect.js';
-import { packagePath } from './package-root.js';
+import { packagePath } from '../../platform/package-root.js';
 import { sleep } from './processes.js';
 
 export type DaemonHello = Result<'hello'>;

@@ -82,14 +82,7 @@ export async function waitFor<T>(predicate: () => T | Promise<T>, options: WaitO
 }
 
 /** True when a process with this pid exists. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { isProcessAlive as isAlive } from '../../platform/proc.js';
 
 /**
  * Wait until `pid` is gone: process.kill(pid, 0) throws. Orphans (reparented to init) may stay
