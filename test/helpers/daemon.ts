@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import { SocketDaemonClient } from '../../cli/client/index.js';
 import { hervePaths, type HervePaths } from '../../protocol/index.js';
+import { isProcessAlive } from '../../platform/proc.js';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const DAEMON_ENTRY = join(PROJECT_ROOT, 'dist', 'daemon', 'main.js');
@@ -82,7 +83,7 @@ export async function waitFor<T>(predicate: () => T | Promise<T>, options: WaitO
 }
 
 /** True when a process with this pid exists. */
-export { isProcessAlive as isAlive } from '../../platform/proc.js';
+export const isAlive = isProcessAlive;
 
 /**
  * Wait until `pid` is gone: process.kill(pid, 0) throws. Orphans (reparented to init) may stay
