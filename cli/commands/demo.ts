@@ -6,7 +6,7 @@ import { writeOut } from '../support/output.js';
 import { Progress } from '../support/progress.js';
 import { renderServiceTable } from '../support/service-table.js';
 import { waitUntilSettled, where } from '../support/settle.js';
-import { stdoutStyle } from '../support/terminal.js';
+import { stdoutStyle } from '../presentation/terminal.js';
 
 const DEMO_SERVICES: (RegisterInput & { name: string })[] = [
   { type: 'echo', name: 'echo' },

@@ -5,7 +5,7 @@ import { formatLogLines } from '../support/log-format.js';
 import { LineBatcher, linesAfterHistory, untilInterruptedOrClosed } from '../support/log-follow.js';
 import { writeOut } from '../support/output.js';
 import { usageError } from '../support/register-spec.js';
-import { stdoutStyle, type Style } from '../support/terminal.js';
+import { stdoutStyle, type Style } from '../presentation/terminal.js';
 
 export interface LogsOptions {
   lines?: number;

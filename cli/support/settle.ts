@@ -2,15 +2,15 @@ import type { ServiceInfo, ServiceStatus } from '../../protocol/index.js';
 import { ConnectionLostError, UserError, type DaemonClient } from '../client/index.js';
 import { formatLogLines } from './log-format.js';
 import type { Progress } from './progress.js';
-import { createStyle } from './terminal.js';
+import { describeExit, latestExit, readyCount } from '../presentation/service-view.js';
+import { createStyle } from '../presentation/terminal.js';
 
 const SETTLED: ReadonlySet<ServiceStatus> = new Set(['running', 'unhealthy', 'stopped', 'crashed']);
 /** On top of the service's own start timeout, for the spawn itself. */
 const SLACK_MS = 5_000;
 
 export function readiness(service: ServiceInfo): string {
-  const ready = service.instances.filter((instance) => instance.ready).length;
-  return `${ready}/${service.replicas} ready`;
+  return `${readyCount(service)}/${service.replicas} ready`;
 }
 
 const subscribed = new WeakSet<DaemonClient>();
@@ -64,10 +64,8 @@ export function where(service: ServiceInfo): string {
 }
 
 function lastExit(service: ServiceInfo): string {
-  const exits = service.instances.map((instance) => instance.lastExit).filter((exit) => exit !== null);
-  const exit = exits.sort((a, b) => b.at - a.at)[0];
-  if (!exit) return '';
-  return exit.signal ? ` (last exit: signal ${exit.signal})` : ` (last exit: code ${exit.code})`;
+  const exit = latestExit(service);
+  return exit === null ? '' : ` (last exit: ${describeExit(exit)})`;
 }
 
 async function recentLogs(client: DaemonClient, service: ServiceInfo): Promise<string> {

@@ -20,7 +20,7 @@ import { useLogStream } from './hooks/use-log-stream.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { layoutColumns } from './model/columns.js';
 import { computeLayout } from './model/layout.js';
-import { matchesFilter } from './model/service-view.js';
+import { matchesFilter } from '../presentation/service-view.js';
 import { ThemeContext } from './theme-context.js';
 import { keyHints } from './key-hints.js';
 

@@ -1,4 +1,4 @@
-import type { ServiceInfo, ServiceStats } from '../../../protocol/index.js';
+import type { ExitInfo, ServiceInfo, ServiceStats } from '../../protocol/index.js';
 
 export function readyCount(service: ServiceInfo): number {
   return service.instances.filter((instance) => instance.ready).length;
@@ -27,12 +27,20 @@ export function uptimeMs(service: ServiceInfo, now: number): number | null {
 }
 
 /** The most recent exit among the instances. */
-export function lastExit(service: ServiceInfo): string | null {
+export function latestExit(service: ServiceInfo): ExitInfo | null {
   const exits = service.instances.map((instance) => instance.lastExit).filter((exit) => exit !== null);
-  if (exits.length === 0) return null;
-  const latest = exits.reduce((a, b) => (b.at > a.at ? b : a));
-  const how = latest.signal ? `signal ${latest.signal}` : `code ${latest.code ?? '?'}`;
-  return `${how} at ${new Date(latest.at).toLocaleTimeString()}`;
+  return exits.length === 0 ? null : exits.reduce((a, b) => (b.at > a.at ? b : a));
+}
+
+/** `signal SIGKILL` or `code 1`. */
+export function describeExit(exit: ExitInfo): string {
+  return exit.signal ? `signal ${exit.signal}` : `code ${exit.code ?? '?'}`;
+}
+
+/** The most recent exit among the instances, and when. */
+export function lastExit(service: ServiceInfo): string | null {
+  const latest = latestExit(service);
+  return latest === null ? null : `${describeExit(latest)} at ${new Date(latest.at).toLocaleTimeString()}`;
 }
 
 export function commandLine(service: ServiceInfo): string {
