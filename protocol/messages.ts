@@ -1,15 +1,16 @@
 import { z } from 'zod';
-import { RegisterSpec, ServiceInfo, ServiceRef, ServiceTypeInfo } from './service.js';
+import { LifecycleResult, RegisterSpec, ServiceInfo, ServiceRef, ServiceTypeInfo } from './service.js';
 import { LogLine, StatsSnapshot } from './telemetry.js';
 
-export const PROTOCOL_VERSION = 1;
+/** 2: register, start, restart and stop answer with their outcome. */
+export const PROTOCOL_VERSION = 2;
 /** A socket line longer than this closes the connection. */
 export const MAX_LINE_BYTES = 1024 * 1024;
 
 const Empty = z.object({}).strict().default({});
 const Target = z.object({
   service: ServiceRef,
-  /** Wait until the operation settles (running/stopped) before answering. */
+  /** Wait until the operation comes to rest (its outcome) before answering. */
   wait: z.boolean().default(true),
 });
 
@@ -33,11 +34,11 @@ export const methods = {
   list: { params: Empty, result: z.object({ services: z.array(ServiceInfo) }) },
   get: { params: z.object({ service: ServiceRef }), result: ServiceInfo },
   types: { params: Empty, result: z.object({ types: z.array(ServiceTypeInfo) }) },
-  register: { params: RegisterSpec, result: ServiceInfo },
+  register: { params: RegisterSpec, result: LifecycleResult },
   unregister: { params: z.object({ service: ServiceRef }), result: z.object({ uuid: z.string(), name: z.string() }) },
-  start: { params: Target, result: ServiceInfo },
-  stop: { params: Target, result: ServiceInfo },
-  restart: { params: Target, result: ServiceInfo },
+  start: { params: Target, result: LifecycleResult },
+  stop: { params: Target, result: LifecycleResult },
+  restart: { params: Target, result: LifecycleResult },
   logs: {
     params: z.object({
       /** Omit for every service. */

@@ -1,4 +1,5 @@
-import type { ExitInfo, ServiceInfo, ServiceStats } from '../../protocol/index.js';
+import type { ExitInfo, LifecycleResult, ServiceInfo, ServiceStats } from '../../protocol/index.js';
+import { formatDuration } from './format.js';
 
 export function readyCount(service: ServiceInfo): number {
   return service.instances.filter((instance) => instance.ready).length;
@@ -59,3 +60,26 @@ export function matchesFilter(service: ServiceInfo, filter: string): boolean {
 }
 
 export type StatsLookup = ReadonlyMap<string, ServiceStats>;
+
+/** `1/2 ready` */
+export function readiness(service: ServiceInfo): string {
+  return `${readyCount(service)}/${service.replicas} ready`;
+}
+
+/**
+ * What went wrong with a start, as the daemon decided it: `api crashed while starting (last exit:
+ * code 1)`, `api is still starting after 15s (0/1 ready)`; null when it runs (healthy or not).
+ */
+export function startProblem(result: LifecycleResult): string | null {
+  switch (result.outcome) {
+    case 'running':
+    case 'unhealthy':
+      return null;
+    case 'pending':
+      return `${result.name} is still starting after ${formatDuration(result.waitedMs)} (${readiness(result)})`;
+    default: {
+      const exit = latestExit(result);
+      return `${result.name} ${result.outcome} while starting${exit === null ? '' : ` (last exit: ${describeExit(exit)})`}`;
+    }
+  }
+}

@@ -1,6 +1,7 @@
 import { Box, Text, useApp, useInput } from 'ink';
 import { useCallback, useMemo, useRef, useState } from 'react';
-import type { RegisterInput } from '../../protocol/index.js';
+import type { LifecycleResult, RegisterInput } from '../../protocol/index.js';
+import { UserError } from '../client/index.js';
 import { DEFAULT_THEME, loadTheme, nextThemeName } from '../../themes/index.js';
 import { ConfirmBar } from './components/ConfirmBar.js';
 import { DetailPane } from './components/DetailPane.js';
@@ -20,7 +21,7 @@ import { useLogStream } from './hooks/use-log-stream.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { layoutColumns } from './model/columns.js';
 import { computeLayout } from './model/layout.js';
-import { matchesFilter } from '../presentation/service-view.js';
+import { matchesFilter, startProblem } from '../presentation/service-view.js';
 import { ThemeContext } from './theme-context.js';
 import { keyHints } from './key-hints.js';
 
@@ -38,6 +39,12 @@ export interface DashboardProps {
   flushMs?: number;
   logCapacity?: number;
   onQuit?: () => void;
+}
+
+/** A start the daemon saw fail (crashed, stopped, still starting) is an error in the status line. */
+function refuseFailedStart(result: LifecycleResult): void {
+  const problem = startProblem(result);
+  if (problem !== null) throw new UserError(problem, 'its log is in the log pane');
 }
 
 type Mode = 'normal' | 'filter' | 'confirm' | 'register' | 'help';
@@ -96,6 +103,7 @@ export function Dashboard(props: DashboardProps) {
   const lifecycle = (method: 'start' | 'stop' | 'restart', progress: string) => (name: string) =>
     actions.run(`${progress} ${name}…`, async (client) => {
       const info = await client.call(method, { service: name });
+      if (method !== 'stop') refuseFailedStart(info);
       return `${info.name} is ${info.status}`;
     });
 
@@ -149,6 +157,7 @@ export function Dashboard(props: DashboardProps) {
     actions.run(`registering ${params.name ?? params.type}…`, async (client) => {
       const info = await client.call('register', params);
       setSelectedName(info.name);
+      refuseFailedStart(info);
       return `${info.name} registered (${info.status})`;
     });
   };

@@ -129,7 +129,7 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\ndaemon output:\n${output}`);
   }
-  const hello = await client.call('hello', { version: 1, client: 'herve-test' });
+  const { hello } = client;
   const closeClients = () => clients.forEach((each) => each.close());
 
   const daemon: TestDaemon = {
