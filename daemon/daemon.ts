@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hervePaths, socketPathProblem, type HervePaths } from '../protocol/index.js';
 import { ControlServer } from './control-server.js';
-import { HerveError } from './errors.js';
+import { describeError, HerveError } from './errors.js';
 import { LogStore } from './logs/log-store.js';
 import { allServiceTypes } from './orchestrator/builtin-types.js';
 import { Orchestrator, ServiceTypes, StatsCollector } from './orchestrator/index.js';
@@ -134,7 +134,7 @@ async function step(what: string, action: () => unknown, log: (message: string) 
   try {
     await action();
   } catch (error) {
-    log(`could not ${what}: ${(error as Error).message}`);
+    log(`could not ${what}: ${describeError(error)}`);
   }
 }
 

@@ -75,6 +75,10 @@ export const RequestEnvelope = z.object({
   params: z.unknown().optional(),
 });
 
+/**
+ * Every error code Herve answers with, on the socket (`error.code`), from the admin API and from
+ * the proxy (`{"error": code}`): one vocabulary, each code with one HTTP status (daemon/admin/http-replies.ts).
+ */
 export const ErrorCode = z.enum([
   'bad_json',
   'bad_request',
@@ -88,6 +92,16 @@ export const ErrorCode = z.enum([
   'conflict',
   'shutting_down',
   'internal',
+  // HTTP only: the admin API.
+  'unauthorized',
+  'admin_disabled',
+  'method_not_allowed',
+  'payload_too_large',
+  // HTTP only: the proxy.
+  'unknown_service',
+  'no_ready_instance',
+  'bad_gateway',
+  'gateway_timeout',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

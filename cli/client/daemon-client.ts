@@ -150,7 +150,7 @@ export class SocketDaemonClient implements DaemonClient {
     }
     const result = methods[pending.method].result.safeParse(response.data.result);
     if (result.success) pending.resolve(result.data);
-    else pending.reject(new Error(`daemon sent a malformed ${pending.method} result: ${describeZodError(result.error)}`));
+    else pending.reject(new Error(`daemon sent a malformed ${pending.method} result: ${describeZodError(result.error)}`, { cause: result.error }));
   }
 
   private handleClose(): void {

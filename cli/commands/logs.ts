@@ -19,7 +19,7 @@ function compileGrep(source: string | undefined): RegExp | null {
   try {
     return new RegExp(source);
   } catch (error) {
-    throw usageError(`--grep: ${(error as Error).message}`, 'quote the pattern, e.g. --grep "GET /api"');
+    throw usageError(`--grep: ${(error as Error).message}`, 'quote the pattern, e.g. --grep "GET /api"', { cause: error });
   }
 }
 

@@ -39,7 +39,7 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, con
     if (head === 'health' && segments.length === 1) return onlyGet(req, res, () => sendJson(res, 200, healthReport(context)));
     if (head === 'metrics' && segments.length === 1) return await sendMetrics(req, res, context);
     if (head === '_herve' && segments[1] === 'upstreams') return onlyGet(req, res, () => sendJson(res, 200, { upstreams: context.upstreams() }));
-    if (head !== 'services') return sendError(res, 404, 'not_found', `no such endpoint: ${method} ${url.pathname}`, 'see GET / for the routes');
+    if (head !== 'services') return sendError(res, 'not_found', `no such endpoint: ${method} ${url.pathname}`, 'see GET / for the routes');
     if (!authorized(req, res, context)) return;
     await serviceEndpoint(req, res, context, segments.slice(1), url.searchParams);
   } catch (error) {
@@ -57,7 +57,7 @@ function pathSegments(pathname: string): string[] {
 
 function onlyGet(req: IncomingMessage, res: ServerResponse, reply: () => void): void {
   if (req.method === 'GET' || req.method === 'HEAD') reply();
-  else sendError(res, 405, 'method_not_allowed', `${req.method} is not allowed here`, 'use GET', { allow: 'GET, HEAD' });
+  else sendError(res, 'method_not_allowed', `${req.method} is not allowed here`, 'use GET', { allow: 'GET, HEAD' });
 }
 
 async function sendMetrics(req: IncomingMessage, res: ServerResponse, context: AdminContext): Promise<void> {
@@ -70,8 +70,8 @@ async function sendMetrics(req: IncomingMessage, res: ServerResponse, context: A
 function authorized(req: IncomingMessage, res: ServerResponse, context: AdminContext): boolean {
   const outcome = checkBasicAuth(req.headers.authorization, context.env);
   if (outcome === 'allowed') return true;
-  if (outcome === 'disabled') sendError(res, 503, 'admin_disabled', 'the admin API is off: no admin credentials are set', DISABLED_HINT);
-  else sendError(res, 401, 'unauthorized', 'wrong or missing admin credentials', 'pass them with curl -u ID:SECRET', { 'www-authenticate': 'Basic realm="herve", charset="UTF-8"' });
+  if (outcome === 'disabled') sendError(res, 'admin_disabled', 'the admin API is off: no admin credentials are set', DISABLED_HINT);
+  else sendError(res, 'unauthorized', 'wrong or missing admin credentials', 'pass them with curl -u ID:SECRET', { 'www-authenticate': 'Basic realm="herve", charset="UTF-8"' });
   req.resume();
   return false;
 }
@@ -94,7 +94,7 @@ async function serviceEndpoint(req: IncomingMessage, res: ServerResponse, contex
   }
   const [ref, action] = rest;
   if (rest.length !== 2 || !ACTIONS.has(action)) {
-    return sendError(res, 404, 'not_found', `no such endpoint: ${method} /services/${rest.join('/')}`, 'actions: start, stop, restart, unregister');
+    return sendError(res, 'not_found', `no such endpoint: ${method} /services/${rest.join('/')}`, 'actions: start, stop, restart, unregister');
   }
   if (method !== 'POST') return notAllowed(res, 'POST');
   req.resume();
@@ -109,7 +109,7 @@ async function readRegisterBody(req: IncomingMessage, res: ServerResponse): Prom
   } catch (error) {
     if (!(error instanceof BodyTooLarge)) throw error;
     res.setHeader('connection', 'close');
-    sendError(res, 413, 'payload_too_large', error.message, 'register bodies are small forms or JSON documents');
+    sendError(res, 'payload_too_large', error.message, 'register bodies are small forms or JSON documents');
     throw new HandledAlready();
   }
 }
@@ -118,5 +118,5 @@ async function readRegisterBody(req: IncomingMessage, res: ServerResponse): Prom
 class HandledAlready extends Error {}
 
 function notAllowed(res: ServerResponse, allow: string): void {
-  sendError(res, 405, 'method_not_allowed', `use ${allow} here`, undefined, { allow });
+  sendError(res, 'method_not_allowed', `use ${allow} here`, undefined, { allow });
 }

@@ -31,7 +31,7 @@ function compileGrep(pattern: string | undefined): RegExp | undefined {
   try {
     return new RegExp(pattern);
   } catch (error) {
-    throw new HerveError('bad_request', `--grep is not a valid regular expression: ${(error as Error).message}`);
+    throw new HerveError('bad_request', `--grep is not a valid regular expression: ${(error as Error).message}`, undefined, { cause: error });
   }
 }
 
