@@ -2,7 +2,7 @@
 import { CommanderError } from 'commander';
 import { ConnectionLostError, UserError } from './client/errors.js';
 import { buildProgram, type Outcome } from './program.js';
-import { stderrStyle } from './support/terminal.js';
+import { stderrStyle } from './presentation/terminal.js';
 
 /** EX_SOFTWARE from sysexits(3): a bug in herve, not a problem the user can fix. */
 const INTERNAL_ERROR_EXIT = 70;

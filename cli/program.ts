@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { packageVersion } from './support/package-root.js';
+import { packageVersion } from '../platform/package-root.js';
 
 type CommandModule = { run: (...args: never[]) => Promise<number> | number };
 

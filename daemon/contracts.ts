@@ -3,18 +3,19 @@
  * so the proxy, the admin API and the control server only call the orchestrator
  * and listen to its events; the orchestrator alone changes service state.
  */
-import type { LogLine, ProcessUsage, RegisterInput, RequestStats, ServiceInfo, StatsSnapshot, Event } from '../protocol/index.js';
+import type { Event, LifecycleResult, LogLine, ProcessUsage, RegisterInput, RequestStats, ServiceInfo, StatsSnapshot } from '../protocol/index.js';
 
 /** What the socket server and the admin HTTP API may ask of the orchestrator. Throws HerveError. */
 export interface ServiceControl {
   list(): ServiceInfo[];
   /** By name or uuid; throws HerveError('not_found'). */
   get(ref: string): ServiceInfo;
-  register(spec: RegisterInput): Promise<ServiceInfo>;
+  /** Register, start and stop answer with what they came to (see `Outcome`). */
+  register(spec: RegisterInput): Promise<LifecycleResult>;
   unregister(ref: string): Promise<{ uuid: string; name: string }>;
-  start(ref: string, wait?: boolean): Promise<ServiceInfo>;
-  stop(ref: string, wait?: boolean): Promise<ServiceInfo>;
-  restart(ref: string, wait?: boolean): Promise<ServiceInfo>;
+  start(ref: string, wait?: boolean): Promise<LifecycleResult>;
+  stop(ref: string, wait?: boolean): Promise<LifecycleResult>;
+  restart(ref: string, wait?: boolean): Promise<LifecycleResult>;
   stats(): StatsSnapshot;
 }
 
@@ -30,15 +31,6 @@ export interface RouteTable {
   /** undefined: no service of that name; []: it exists but nothing is ready. */
   targets(name: string): RouteTarget[] | undefined;
   names(): string[];
-}
-
-/** One finished proxied request, fed to the request statistics. */
-export interface RequestSample {
-  service: string;
-  instance: number | null;
-  status: number;
-  bytesOut: number;
-  latencyMs: number;
 }
 
 export interface RequestStatsSource {

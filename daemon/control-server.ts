@@ -3,7 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { decodeRequest, type Event, type LogLine, type Method } from '../protocol/index.js';
 import { Connection, serialize } from './control/connection.js';
 import { createHandlers, type Handler, type HandlerDeps, type HandlerMap } from './control/handlers.js';
-import { HerveError } from './errors.js';
+import { describeError, HerveError } from './errors.js';
 
 const STATS_INTERVAL_MS = 1000;
 
@@ -79,8 +79,8 @@ export class ControlServer {
       connection.reply(id, await handler(params, connection));
     } catch (error) {
       if (error instanceof HerveError) return connection.fail(id, error.toBody());
-      this.options.log(`internal error in ${method}: ${(error as Error).stack ?? String(error)}`);
-      connection.fail(id, { code: 'internal', message: `internal error: ${(error as Error).message}` });
+      this.options.log(`internal error in ${method}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}${error instanceof Error && error.cause !== undefined ? `\ncaused by: ${describeError(error.cause)}` : ''}`);
+      connection.fail(id, { code: 'internal', message: `internal error: ${describeError(error)}` });
     }
   }
 
@@ -120,7 +120,7 @@ export class ControlServer {
     try {
       this.broadcast({ event: 'stats', data: this.options.control.stats() }, 'stats');
     } catch (error) {
-      this.options.log(`stats sampling failed: ${(error as Error).message}`);
+      this.options.log(`stats sampling failed: ${describeError(error)}`);
     }
   }
 }

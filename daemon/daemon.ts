@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hervePaths, socketPathProblem, type HervePaths } from '../protocol/index.js';
 import { ControlServer } from './control-server.js';
-import { HerveError } from './errors.js';
+import { describeError, HerveError } from './errors.js';
 import { LogStore } from './logs/log-store.js';
 import { allServiceTypes } from './orchestrator/builtin-types.js';
 import { Orchestrator, ServiceTypes, StatsCollector } from './orchestrator/index.js';
@@ -139,7 +139,7 @@ async function step(what: string, action: () => unknown, log: (message: string) 
   try {
     await action();
   } catch (error) {
-    log(`could not ${what}: ${(error as Error).message}`);
+    log(`could not ${what}: ${describeError(error)}`);
   }
 }
 

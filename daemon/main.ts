@@ -2,12 +2,7 @@
 /**
  * The daemon's entry: `node dist/daemon/main.js [--port N] [--allow-host HOST]…`.
  * `herve up` runs it detached with its output sent to daemon.log; `herve up --foreground` attached.
- *
- * Its one V8 setting is in heap-flags.ts. Measured side by side with 10 echo services
- * (RSS, idle CPU), start-up flags did not help: --max-semi-space-size=1/2,
- * --optimize-for-size, --v8-pool-size=1 and MALLOC_ARENA_MAX=2 stayed within ±1.5 MB
- * of none; --lite-mode turns off WebAssembly, which undici's HTTP parser (llhttp) needs.
- * The rest of the footprint is module code (zod, execa, undici), not heap sizing.
+ * Its one V8 setting is in heap-flags.ts (why no other: README, Performance).
  */
 import './heap-flags.js';
 import { startDaemon } from './daemon.js';

@@ -1,14 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-
-/** True when a process with this pid exists (zombies included); EPERM still means it exists. */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { isProcessAlive, readProcStat } from '../platform/proc.js';
 
 /**
  * True when any process of the group is still running. Zombies do not count: an orphaned member
@@ -24,31 +15,10 @@ export function isGroupAlive(pgid: number): boolean {
   }
   for (const entry of entries) {
     if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
-    const fields = readStatFields(Number(entry));
-    if (fields && fields.pgrp === pgid && fields.state !== 'Z') return true;
+    const stat = readProcStat(Number(entry));
+    if (stat && stat.processGroup === pgid && stat.state !== 'Z') return true;
   }
   return false;
-}
-
-/** State (R, S, Z…) and process group of a pid, from /proc; null when it is gone. */
-export function readStatFields(pid: number): { state: string; pgrp: number; startTime: string } | null {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return null;
-  }
-  // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // fields[0] is field 3 (state); field 5 (pgrp) is at index 2, field 22 (starttime) at index 19.
-  return { state: fields[0] ?? '', pgrp: Number(fields[2]), startTime: fields[19] ?? '' };
-}
-
-/** Alive and not a zombie. */
-export function isProcessRunning(pid: number): boolean {
-  if (!isProcessAlive(pid)) return false;
-  const fields = readStatFields(pid);
-  return fields === null ? true : fields.state !== 'Z';
 }
 
 /**
@@ -56,7 +26,8 @@ export function isProcessRunning(pid: number): boolean {
  * or null when it is gone. Together with the pid it names one process, even after pid reuse.
  */
 export function readProcessStartTime(pid: number): string | null {
-  return readStatFields(pid)?.startTime ?? null;
+  const stat = readProcStat(pid);
+  return stat === null ? null : String(stat.startTicks);
 }
 
 /** Signal a whole process group; false when it no longer exists. */

@@ -1,15 +1,16 @@
 import { z } from 'zod';
-import { RegisterSpec, ServiceInfo, ServiceRef, ServiceTypeInfo } from './service.js';
+import { LifecycleResult, RegisterSpec, ServiceInfo, ServiceRef, ServiceTypeInfo } from './service.js';
 import { LogLine, StatsSnapshot } from './telemetry.js';
 
-export const PROTOCOL_VERSION = 1;
+/** 2: register, start, restart and stop answer with their outcome. */
+export const PROTOCOL_VERSION = 2;
 /** A socket line longer than this closes the connection. */
 export const MAX_LINE_BYTES = 1024 * 1024;
 
 const Empty = z.object({}).strict().default({});
 const Target = z.object({
   service: ServiceRef,
-  /** Wait until the operation settles (running/stopped) before answering. */
+  /** Wait until the operation comes to rest (its outcome) before answering. */
   wait: z.boolean().default(true),
 });
 
@@ -33,11 +34,11 @@ export const methods = {
   list: { params: Empty, result: z.object({ services: z.array(ServiceInfo) }) },
   get: { params: z.object({ service: ServiceRef }), result: ServiceInfo },
   types: { params: Empty, result: z.object({ types: z.array(ServiceTypeInfo) }) },
-  register: { params: RegisterSpec, result: ServiceInfo },
+  register: { params: RegisterSpec, result: LifecycleResult },
   unregister: { params: z.object({ service: ServiceRef }), result: z.object({ uuid: z.string(), name: z.string() }) },
-  start: { params: Target, result: ServiceInfo },
-  stop: { params: Target, result: ServiceInfo },
-  restart: { params: Target, result: ServiceInfo },
+  start: { params: Target, result: LifecycleResult },
+  stop: { params: Target, result: LifecycleResult },
+  restart: { params: Target, result: LifecycleResult },
   logs: {
     params: z.object({
       /** Omit for every service. */
@@ -65,8 +66,6 @@ export type ParamsInput<M extends Method> = z.input<(typeof methods)[M]['params'
 export type Params<M extends Method> = z.output<(typeof methods)[M]['params']>;
 export type Result<M extends Method> = z.output<(typeof methods)[M]['result']>;
 
-export const METHOD_NAMES = Object.keys(methods) as Method[];
-
 export const RequestId = z.union([z.number().int(), z.string().max(100)]);
 
 /** First pass over a request line: the envelope; params are checked against the method next. */
@@ -76,6 +75,10 @@ export const RequestEnvelope = z.object({
   params: z.unknown().optional(),
 });
 
+/**
+ * Every error code Herve answers with, on the socket (`error.code`), from the admin API and from
+ * the proxy (`{"error": code}`): one vocabulary, each code with one HTTP status (daemon/admin/http-replies.ts).
+ */
 export const ErrorCode = z.enum([
   'bad_json',
   'bad_request',
@@ -90,6 +93,22 @@ export const ErrorCode = z.enum([
   'conflict',
   'shutting_down',
   'internal',
+  // HTTP only: the admin API.
+  'unauthorized',
+  'admin_disabled',
+  'method_not_allowed',
+  'payload_too_large',
+  // HTTP only: browser safety (a page of another origin, a rebound Host) and connection limits.
+  'cross_origin',
+  'simple_request',
+  'preflight_refused',
+  'misdirected_request',
+  'too_many_connections',
+  // HTTP only: the proxy.
+  'unknown_service',
+  'no_ready_instance',
+  'bad_gateway',
+  'gateway_timeout',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -117,6 +136,3 @@ export const Event = z.discriminatedUnion('event', [
 ]);
 export type Event = z.infer<typeof Event>;
 export type EventName = Event['event'];
-
-/** A line from the daemon is either a response or an event. */
-export const ServerLine = z.union([Response, Event]);

@@ -28,10 +28,6 @@ export function hervePaths(env: NodeJS.ProcessEnv = process.env): HervePaths {
   };
 }
 
-export function serviceLogPath(paths: HervePaths, name: string): string {
-  return join(paths.logsDir, `${name}.log`);
-}
-
 /** Null when the socket path fits, else a message saying what to do. */
 export function socketPathProblem(socket: string): string | null {
   if (Buffer.byteLength(socket) <= MAX_SOCKET_PATH_BYTES) return null;

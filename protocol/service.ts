@@ -141,6 +141,21 @@ export const ServiceInfo = z.object({
 });
 export type ServiceInfo = z.infer<typeof ServiceInfo>;
 
+/**
+ * How a register, start, restart or stop came out, decided by the daemon when it answers; clients
+ * report it as is. `crashed`: an instance exited while starting (it is restarted by its policy);
+ * `pending`: not yet at rest (not waited for, or still starting when the daemon stopped waiting).
+ */
+export const Outcome = z.enum(['running', 'unhealthy', 'crashed', 'stopped', 'pending']);
+export type Outcome = z.infer<typeof Outcome>;
+
+export const LifecycleResult = ServiceInfo.extend({
+  outcome: Outcome,
+  /** How long the daemon waited for the outcome. */
+  waitedMs: z.number().int().min(0),
+});
+export type LifecycleResult = z.infer<typeof LifecycleResult>;
+
 export const ServiceTypeInfo = z.object({
   name: z.string(),
   description: z.string(),

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { packageRoot } from './shared/package-root.js';
+import { packageRoot } from '../platform/package-root.js';
 
 /** What the daemon needs to run a built-in service: how to launch it and what it accepts. */
 export interface BuiltinType {

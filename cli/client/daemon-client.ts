@@ -46,6 +46,7 @@ export class SocketDaemonClient implements DaemonClient {
   private readonly eventListeners = new Set<EventListener>();
   private readonly closeListeners = new Set<() => void>();
   private closed = false;
+  private greeting: Result<'hello'> | undefined;
 
   private constructor(private readonly socket: Socket) {
     socket.setEncoding('utf8');
@@ -77,7 +78,14 @@ export class SocketDaemonClient implements DaemonClient {
         hint: 'restart the daemon with this version: herve down && herve up',
       });
     }
+    daemon.greeting = hello;
     return daemon;
+  }
+
+  /** The daemon's answer to the hello `connect` sent: its pid, home, socket and proxy port. */
+  get hello(): Result<'hello'> {
+    if (!this.greeting) throw new Error('hello is known once connect() has resolved');
+    return this.greeting;
   }
 
   call<M extends Method>(method: M, params?: ParamsInput<M>): Promise<Result<M>> {
@@ -142,7 +150,7 @@ export class SocketDaemonClient implements DaemonClient {
     }
     const result = methods[pending.method].result.safeParse(response.data.result);
     if (result.success) pending.resolve(result.data);
-    else pending.reject(new Error(`daemon sent a malformed ${pending.method} result: ${describeZodError(result.error)}`));
+    else pending.reject(new Error(`daemon sent a malformed ${pending.method} result: ${describeZodError(result.error)}`, { cause: result.error }));
   }
 
   private handleClose(): void {

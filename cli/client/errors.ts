@@ -2,8 +2,8 @@ import type { ErrorBody, ErrorCode } from '../../protocol/index.js';
 
 /** A problem the user can fix; carries the next step. Printed without a stack trace. */
 export class UserError extends Error {
-  constructor(message: string, readonly hint?: string, readonly exitCode = 1) {
-    super(message);
+  constructor(message: string, readonly hint?: string, readonly exitCode = 1, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'UserError';
   }
 }

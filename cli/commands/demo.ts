@@ -5,8 +5,8 @@ import { ensureDaemonUp } from '../support/daemon-up.js';
 import { writeOut } from '../support/output.js';
 import { Progress } from '../support/progress.js';
 import { renderServiceTable } from '../support/service-table.js';
-import { waitUntilSettled, where } from '../support/settle.js';
-import { stdoutStyle } from '../support/terminal.js';
+import { where } from '../support/settle.js';
+import { stdoutStyle } from '../presentation/terminal.js';
 
 const DEMO_SERVICES: (RegisterInput & { name: string })[] = [
   { type: 'echo', name: 'echo' },
@@ -32,15 +32,14 @@ export async function run(options: { port?: number }): Promise<number> {
 async function registerMissing(client: SocketDaemonClient, progress: Progress): Promise<void> {
   const { services } = await client.call('list');
   const existing = new Set(services.map((service) => service.name));
-  const registered: ServiceInfo[] = [];
-  for (const spec of DEMO_SERVICES.filter((candidate) => !existing.has(candidate.name))) {
-    progress.update(`registering ${spec.name}…`);
-    registered.push(await client.call('register', spec));
-  }
+  const missing = DEMO_SERVICES.filter((candidate) => !existing.has(candidate.name));
+  if (missing.length === 0) return;
+  progress.update(`registering and starting ${missing.map((spec) => spec.name).join(', ')}…`);
+  // The daemon answers each once it has come to rest: started side by side, reported in order.
+  const registered = await Promise.all(missing.map((spec) => client.call('register', spec)));
   for (const service of registered) {
-    const settled = await waitUntilSettled(client, service, progress);
-    if (settled.status === 'running') progress.succeed(`${settled.name} running ${where(settled)}`);
-    else progress.warn(`${settled.name} is ${settled.status} — see: herve logs ${settled.name}`);
+    if (service.outcome === 'running') progress.succeed(`${service.name} running ${where(service)}`);
+    else progress.warn(`${service.name} is ${service.outcome === 'pending' ? 'still starting' : service.outcome} — see: herve logs ${service.name}`);
   }
   progress.stop();
 }

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { ConnectionLostError, DaemonNotRunningError, UserError, type SocketDaemonClient } from '../client/index.js';
 import { cliPaths, connectDaemon } from '../support/connect.js';
 import { writeOut } from '../support/output.js';
-import { pollUntil, processAlive } from '../support/processes.js';
+import { isProcessRunning } from '../../platform/proc.js';
+import { pollUntil } from '../support/processes.js';
 import { Progress } from '../support/progress.js';
 
 /** Services get their stop grace (5 s by default) and then some. */
@@ -20,10 +21,10 @@ export async function run(): Promise<number> {
   }
   const progress = new Progress();
   const pid = await requestShutdown(client, progress);
-  const gone = await pollUntil(() => !processAlive(pid) && !existsSync(paths.socket), EXIT_TIMEOUT_MS);
+  const gone = await pollUntil(() => !isProcessRunning(pid) && !existsSync(paths.socket), EXIT_TIMEOUT_MS);
   progress.stop();
   if (!gone) {
-    const what = processAlive(pid) ? `the herve daemon (pid ${pid}) is still running` : `the socket ${paths.socket} was left behind`;
+    const what = isProcessRunning(pid) ? `the herve daemon (pid ${pid}) is still running` : `the socket ${paths.socket} was left behind`;
     throw new UserError(`${what} ${EXIT_TIMEOUT_MS / 1000} s after shutdown`, `see ${paths.daemonLog}; force it with: kill -9 ${pid}`);
   }
   progress.succeed(`herve stopped (pid ${pid})`);

@@ -5,7 +5,7 @@ import { formatLogLines } from '../support/log-format.js';
 import { LineBatcher, linesAfterHistory, untilInterruptedOrClosed } from '../support/log-follow.js';
 import { writeOut } from '../support/output.js';
 import { usageError } from '../support/register-spec.js';
-import { stdoutStyle, type Style } from '../support/terminal.js';
+import { stdoutStyle, type Style } from '../presentation/terminal.js';
 
 export interface LogsOptions {
   lines?: number;
@@ -19,7 +19,7 @@ function compileGrep(source: string | undefined): RegExp | null {
   try {
     return new RegExp(source);
   } catch (error) {
-    throw usageError(`--grep: ${(error as Error).message}`, 'quote the pattern, e.g. --grep "GET /api"');
+    throw usageError(`--grep: ${(error as Error).message}`, 'quote the pattern, e.g. --grep "GET /api"', { cause: error });
   }
 }
 

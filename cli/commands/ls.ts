@@ -2,7 +2,7 @@ import type { StatsSnapshot } from '../../protocol/index.js';
 import { withDaemon } from '../support/connect.js';
 import { writeJson, writeOut } from '../support/output.js';
 import { renderServiceTable } from '../support/service-table.js';
-import { stdoutStyle } from '../support/terminal.js';
+import { stdoutStyle } from '../presentation/terminal.js';
 
 export interface LsOptions {
   json?: boolean;

@@ -2,7 +2,7 @@ import { withDaemon } from '../support/connect.js';
 import { writeJson } from '../support/output.js';
 import { Progress } from '../support/progress.js';
 import { buildRegisterSpec, type RegisterArgs } from '../support/register-spec.js';
-import { reportStarted, waitUntilSettled } from '../support/settle.js';
+import { reportStarted } from '../support/settle.js';
 
 export interface RegisterOptions extends Omit<RegisterArgs, 'type' | 'command'> {
   json?: boolean;
@@ -20,12 +20,12 @@ export async function run(type: string, command: string[], options: RegisterOpti
       if (options.json) await writeJson(registered);
       return 0;
     }
-    const settled = await waitUntilSettled(client, registered, progress);
     if (options.json) {
-      await writeJson(settled);
-      return settled.status === 'running' ? 0 : 1;
+      progress.stop();
+      await writeJson(registered);
+      return registered.outcome === 'running' ? 0 : 1;
     }
-    await reportStarted(client, settled, progress);
+    await reportStarted(client, registered, progress);
     return 0;
   });
 }

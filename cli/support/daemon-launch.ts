@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
-import { PROTOCOL_VERSION, type HervePaths, type Result } from '../../protocol/index.js';
+import type { HervePaths, Result } from '../../protocol/index.js';
 import { DaemonNotRunningError, UserError } from '../client/index.js';
 import { connectDaemon } from './connect.js';
-import { packagePath } from './package-root.js';
+import { packagePath } from '../../platform/package-root.js';
 import { sleep } from './processes.js';
 
 export type DaemonHello = Result<'hello'>;
@@ -36,11 +36,8 @@ function daemonEnv(paths: HervePaths): NodeJS.ProcessEnv {
 export async function probeDaemon(paths: HervePaths): Promise<DaemonHello | null> {
   try {
     const client = await connectDaemon(paths);
-    try {
-      return await client.call('hello', { version: PROTOCOL_VERSION, client: 'herve-cli' });
-    } finally {
-      client.close();
-    }
+    client.close();
+    return client.hello;
   } catch (error) {
     if (error instanceof DaemonNotRunningError) return null;
     throw error;

@@ -1,4 +1,4 @@
-import type { ServiceStatus } from '../../protocol/index.js';
+import type { Outcome } from '../../protocol/index.js';
 import { withDaemon } from './connect.js';
 import { writeJson } from './output.js';
 import { Progress } from './progress.js';
@@ -13,7 +13,8 @@ export interface LifecycleOptions {
 type Action = 'start' | 'stop' | 'restart';
 
 const DOING: Record<Action, string> = { start: 'starting', stop: 'stopping', restart: 'restarting' };
-const SETTLES_AS: Record<Action, ServiceStatus> = { start: 'running', stop: 'stopped', restart: 'running' };
+/** The outcome each action asks for; any other is reported as a failure. */
+const WANTED: Record<Action, Outcome> = { start: 'running', stop: 'stopped', restart: 'running' };
 
 /** start / stop / restart one service by name or uuid, with progress and a clear outcome. */
 export async function runLifecycle(action: Action, ref: string, options: LifecycleOptions): Promise<number> {
@@ -25,7 +26,7 @@ export async function runLifecycle(action: Action, ref: string, options: Lifecyc
     if (options.json) {
       progress.stop();
       await writeJson(service);
-      return !wait || service.status === SETTLES_AS[action] ? 0 : 1;
+      return !wait || service.outcome === WANTED[action] ? 0 : 1;
     }
     if (!wait) {
       progress.succeed(`${service.name} ${service.status}`);

@@ -1,6 +1,6 @@
 import type { LogLine } from '../../protocol/index.js';
-import { formatClock } from './format.js';
-import { paintName, type Style } from './terminal.js';
+import { formatClock } from '../presentation/format.js';
+import { paintName, type Style } from '../presentation/terminal.js';
 
 /** stdout lines carry no mark; stderr lines `!`, the daemon's own lines about a service `*`. */
 const STREAM_MARK: Record<LogLine['stream'], string> = { stdout: ' ', stderr: '!', system: '*' };

@@ -1,4 +1,4 @@
-import { createStyle, colorEnabled, type Style } from './terminal.js';
+import { createStyle, colorEnabled, type Style } from '../presentation/terminal.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const FRAME_MS = 80;

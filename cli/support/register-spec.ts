@@ -21,8 +21,8 @@ export interface RegisterArgs {
 /** Options of built-in types that name a directory, sent as absolute paths. */
 const PATH_OPTIONS = new Set(['root']);
 
-export function usageError(message: string, hint?: string): UserError {
-  return new UserError(message, hint, 2);
+export function usageError(message: string, hint?: string, options?: ErrorOptions): UserError {
+  return new UserError(message, hint, 2, options);
 }
 
 /** `K=V` pairs into a record; `what` names the flag in errors. */

@@ -1,7 +1,8 @@
 import type { InstanceInfo, ServiceInfo, ServiceStats, StatsSnapshot } from '../../protocol/index.js';
-import { ABSENT, formatBytes, formatDuration, formatPercent } from './format.js';
+import { ABSENT, formatBytes, formatDuration, formatLatency, formatPercent, formatRate } from '../presentation/format.js';
+import { readyCount, uptimeMs } from '../presentation/service-view.js';
 import { renderTable, type Column } from './table.js';
-import { paintStatus, type Style } from './terminal.js';
+import { paintStatus, type Style } from '../presentation/terminal.js';
 
 const COLUMNS: Column[] = [
   { header: 'NAME' },
@@ -30,31 +31,23 @@ function live(instances: InstanceInfo[]): InstanceInfo[] {
   return instances.filter((instance) => instance.pid !== null);
 }
 
-function uptime(instances: InstanceInfo[], now: number): string {
-  const starts = live(instances)
-    .map((instance) => instance.startedAt)
-    .filter((at): at is number => at !== null);
-  return starts.length === 0 ? ABSENT : formatDuration(now - Math.min(...starts));
-}
-
 function serviceRow(service: ServiceInfo, stats: ServiceStats | undefined, style: Style, now: number): string[] {
   const running = live(service.instances);
-  const ready = service.instances.filter((instance) => instance.ready).length;
   const hasProcess = running.length > 0 && stats !== undefined;
   const requests = stats?.requests ?? null;
   return [
     service.name,
     service.type,
     paintStatus(service.status, style),
-    `${ready}/${service.replicas}`,
+    `${readyCount(service)}/${service.replicas}`,
     shortList(running.map((instance) => instance.pid as number)),
     shortList(running.map((instance) => instance.port).filter((port): port is number => port !== null)),
-    uptime(service.instances, now),
+    formatDuration(uptimeMs(service, now)),
     String(service.restarts),
     hasProcess ? formatPercent(stats.cpuPercent) : ABSENT,
     hasProcess ? formatBytes(stats.rssBytes) : ABSENT,
-    requests ? requests.ratePerSec.toFixed(1) : ABSENT,
-    requests && requests.p99Ms !== null ? `${Math.round(requests.p99Ms)}ms` : ABSENT,
+    formatRate(requests?.ratePerSec),
+    formatLatency(requests?.p99Ms),
     service.url ?? ABSENT,
   ];
 }

@@ -1,73 +1,15 @@
-import type { ServiceInfo, ServiceStatus } from '../../protocol/index.js';
-import { ConnectionLostError, UserError, type DaemonClient } from '../client/index.js';
+import type { LifecycleResult, ServiceInfo } from '../../protocol/index.js';
+import { UserError, type DaemonClient } from '../client/index.js';
+import { readiness, startProblem } from '../presentation/service-view.js';
+import { createStyle } from '../presentation/terminal.js';
 import { formatLogLines } from './log-format.js';
 import type { Progress } from './progress.js';
-import { createStyle } from './terminal.js';
-
-const SETTLED: ReadonlySet<ServiceStatus> = new Set(['running', 'unhealthy', 'stopped', 'crashed']);
-/** On top of the service's own start timeout, for the spawn itself. */
-const SLACK_MS = 5_000;
-
-export function readiness(service: ServiceInfo): string {
-  const ready = service.instances.filter((instance) => instance.ready).length;
-  return `${ready}/${service.replicas} ready`;
-}
-
-const subscribed = new WeakSet<DaemonClient>();
-
-async function watchServices(client: DaemonClient): Promise<void> {
-  if (subscribed.has(client)) return;
-  await client.subscribe(['services']);
-  subscribed.add(client);
-}
-
-/**
- * Wait, on the daemon's service events, until the service leaves starting/stopping,
- * or its start timeout passes (then the last state seen is returned).
- */
-export async function waitUntilSettled(client: DaemonClient, service: ServiceInfo, progress: Progress): Promise<ServiceInfo> {
-  await watchServices(client);
-  // Subscribed first, then read: no transition can fall in between.
-  let latest = await client.call('get', { service: service.uuid });
-  if (SETTLED.has(latest.status)) return latest;
-  const show = (current: ServiceInfo) => progress.update(`${current.status} ${current.name}… (${readiness(current)})`);
-  show(latest);
-  return new Promise<ServiceInfo>((resolve, reject) => {
-    const timer = setTimeout(() => finish(), service.health.startTimeoutMs + SLACK_MS);
-    const stopEvents = client.onEvent((event) => {
-      if (event.event !== 'service' || event.data.uuid !== service.uuid) return;
-      latest = event.data;
-      show(latest);
-      if (SETTLED.has(latest.status)) finish();
-    });
-    const stopClose = client.onClose(() => {
-      release();
-      reject(new ConnectionLostError());
-    });
-    function release(): void {
-      clearTimeout(timer);
-      stopEvents();
-      stopClose();
-    }
-    function finish(): void {
-      release();
-      resolve(latest);
-    }
-  });
-}
 
 /** Where to reach a service: its proxy URL, else its ports. */
 export function where(service: ServiceInfo): string {
   if (service.url) return `on ${service.url}`;
   const ports = service.instances.map((instance) => instance.port).filter((port) => port !== null);
   return ports.length > 0 ? `on port ${ports.join(', ')}` : `(${readiness(service)})`;
-}
-
-function lastExit(service: ServiceInfo): string {
-  const exits = service.instances.map((instance) => instance.lastExit).filter((exit) => exit !== null);
-  const exit = exits.sort((a, b) => b.at - a.at)[0];
-  if (!exit) return '';
-  return exit.signal ? ` (last exit: signal ${exit.signal})` : ` (last exit: code ${exit.code})`;
 }
 
 async function recentLogs(client: DaemonClient, service: ServiceInfo): Promise<string> {
@@ -79,21 +21,18 @@ async function recentLogs(client: DaemonClient, service: ServiceInfo): Promise<s
   }
 }
 
-/** Report how a start ended: success line, a warning, or an error with the service's last log lines. */
-export async function reportStarted(client: DaemonClient, service: ServiceInfo, progress: Progress): Promise<void> {
-  const logsHint = `see its logs: herve logs ${service.name}`;
-  switch (service.status) {
-    case 'running':
-      progress.succeed(`${service.name} running ${where(service)}`);
-      return;
-    case 'unhealthy':
-      progress.warn(`${service.name} is up but unhealthy (${readiness(service)}) — ${logsHint}`);
-      return;
-    case 'starting':
-      progress.stop();
-      throw new UserError(`${service.name} is still starting after ${service.health.startTimeoutMs / 1000} s (${readiness(service)})`, `follow it with: herve logs ${service.name} -f`);
-    default:
-      progress.stop();
-      throw new UserError(`${service.name} ${service.status} while starting${lastExit(service)}${await recentLogs(client, service)}`, logsHint);
+/**
+ * Report how a start ended, as the daemon decided it (it waited for the service to come to rest):
+ * a success line, a warning, or an error with the service's last log lines.
+ */
+export async function reportStarted(client: DaemonClient, result: LifecycleResult, progress: Progress): Promise<void> {
+  const logsHint = `see its logs: herve logs ${result.name}`;
+  const problem = startProblem(result);
+  if (problem !== null) {
+    progress.stop();
+    if (result.outcome === 'pending') throw new UserError(problem, `follow it with: herve logs ${result.name} -f`);
+    throw new UserError(`${problem}${await recentLogs(client, result)}`, logsHint);
   }
+  if (result.outcome === 'running') progress.succeed(`${result.name} running ${where(result)}`);
+  else progress.warn(`${result.name} is up but unhealthy (${readiness(result)}) — ${logsHint}`);
 }

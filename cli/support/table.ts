@@ -1,4 +1,4 @@
-import { visibleWidth } from './terminal.js';
+import { visibleWidth } from '../presentation/terminal.js';
 
 export interface Column {
   header: string;

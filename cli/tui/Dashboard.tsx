@@ -1,6 +1,7 @@
 import { Box, Text, useApp, useInput } from 'ink';
-import { useCallback, useMemo, useRef, useState } from 'react';
-import type { RegisterInput } from '../../protocol/index.js';
+import { useCallback, useMemo, useReducer, useRef } from 'react';
+import type { LifecycleResult, RegisterInput } from '../../protocol/index.js';
+import { UserError } from '../client/index.js';
 import { DEFAULT_THEME, loadTheme, nextThemeName } from '../../themes/index.js';
 import { ConfirmBar } from './components/ConfirmBar.js';
 import { DetailPane } from './components/DetailPane.js';
@@ -15,12 +16,13 @@ import { TextInput } from './components/TextInput.js';
 import { useActions } from './hooks/use-actions.js';
 import { useDaemonConnection, type ConnectDaemon } from './hooks/use-daemon-connection.js';
 import { useDashboardData } from './hooks/use-dashboard-data.js';
-import { useDashboardKeys, type DashboardCommands, type Focus } from './hooks/use-dashboard-keys.js';
+import { useDashboardKeys, type DashboardCommands } from './hooks/use-dashboard-keys.js';
 import { useLogStream } from './hooks/use-log-stream.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { layoutColumns } from './model/columns.js';
 import { computeLayout } from './model/layout.js';
-import { matchesFilter } from './model/service-view.js';
+import { focusedFilter, initialUiState, uiReducer, type PendingAction } from './model/ui-state.js';
+import { matchesFilter, startProblem } from '../presentation/service-view.js';
 import { ThemeContext } from './theme-context.js';
 import { keyHints } from './key-hints.js';
 
@@ -40,10 +42,10 @@ export interface DashboardProps {
   onQuit?: () => void;
 }
 
-type Mode = 'normal' | 'filter' | 'confirm' | 'register' | 'help';
-interface Confirmation {
-  question: string;
-  onYes: () => void;
+/** A start the daemon saw fail (crashed, stopped, still starting) is an error in the status line. */
+function refuseFailedStart(result: LifecycleResult): void {
+  const problem = startProblem(result);
+  if (problem !== null) throw new UserError(problem, 'its log is in the log pane');
 }
 
 export function Dashboard(props: DashboardProps) {
@@ -55,17 +57,9 @@ export function Dashboard(props: DashboardProps) {
   const { state, syncError } = useDashboardData(connection.client, flushMs);
   const actions = useActions(connection.client);
 
-  const [themeName, setThemeName] = useState(props.themeName ?? DEFAULT_THEME);
+  const [ui, dispatch] = useReducer(uiReducer, props.themeName ?? DEFAULT_THEME, initialUiState);
+  const { mode, confirmation, focus, tableFilter, logFilter, followAll, paused, scrollBack, selectedName, themeName } = ui;
   const theme = useMemo(() => loadTheme(themeName, { colour }), [themeName, colour]);
-  const [mode, setMode] = useState<Mode>('normal');
-  const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
-  const [focus, setFocus] = useState<Focus>('table');
-  const [tableFilter, setTableFilter] = useState('');
-  const [logFilter, setLogFilter] = useState('');
-  const [followAll, setFollowAll] = useState(false);
-  const [paused, setPaused] = useState(false);
-  const [scrollBack, setScrollBack] = useState(0);
-  const [selectedName, setSelectedName] = useState<string | null>(null);
 
   const visible = useMemo(() => state.services.filter((service) => matchesFilter(service, tableFilter)), [state.services, tableFilter]);
   const selected = visible.find((service) => service.name === selectedName) ?? visible[0];
@@ -89,78 +83,62 @@ export function Dashboard(props: DashboardProps) {
     if (selected) action(selected.name);
     else actions.say({ kind: 'info', text: `no service to ${verb}` });
   };
-  const confirm = (question: string, onYes: () => void) => {
-    setConfirmation({ question, onYes });
-    setMode('confirm');
-  };
+  const confirm = (question: string, action: PendingAction) => dispatch({ type: 'confirm', confirmation: { question, action } });
   const lifecycle = (method: 'start' | 'stop' | 'restart', progress: string) => (name: string) =>
     actions.run(`${progress} ${name}…`, async (client) => {
       const info = await client.call(method, { service: name });
+      if (method !== 'stop') refuseFailedStart(info);
       return `${info.name} is ${info.status}`;
     });
 
+  const unregister = (name: string) =>
+    actions.run(`unregistering ${name}…`, async (client) => `${(await client.call('unregister', { service: name })).name} unregistered`);
+
   const commands: DashboardCommands = {
-    moveSelection: (step) =>
-      setSelectedName((current) => {
-        const list = visibleRef.current;
-        if (list.length === 0) return current;
-        const index = Math.max(0, list.findIndex((service) => service.name === current));
-        return list[Math.max(0, Math.min(list.length - 1, index + step))].name;
-      }),
+    moveSelection: (step) => dispatch({ type: 'move', step, names: visibleRef.current.map((service) => service.name) }),
     start: () => onSelected('start', lifecycle('start', 'starting')),
-    stop: () => onSelected('stop', (name) => confirm(`Stop ${name}?`, () => lifecycle('stop', 'stopping')(name))),
+    stop: () => onSelected('stop', (name) => confirm(`Stop ${name}?`, { kind: 'stop', name })),
     restart: () => onSelected('restart', lifecycle('restart', 'restarting')),
-    register: () => setMode('register'),
+    register: () => dispatch({ type: 'mode', mode: 'register' }),
     unregister: () =>
-      onSelected('unregister', (name) =>
-        confirm(`Unregister ${name}? Its processes stop and its record is deleted.`, () =>
-          actions.run(`unregistering ${name}…`, async (client) => `${(await client.call('unregister', { service: name })).name} unregistered`),
-        ),
-      ),
-    toggleLogSource: () => {
-      setFollowAll((all) => !all);
-      setScrollBack(0);
-    },
-    togglePause: () => {
-      setPaused((was) => !was);
-      setScrollBack(0);
-    },
-    scrollLogs: (lines) => {
-      if (lines > 0) setPaused(true);
-      setScrollBack((back) => Math.max(0, Math.min(Math.max(0, logs.lines.length - 1), back + lines)));
-    },
-    toggleFocus: () => setFocus((current) => (current === 'table' ? 'logs' : 'table')),
-    editFilter: () => setMode('filter'),
-    clearFilter: () => (focus === 'table' ? setTableFilter('') : setLogFilter('')),
+      onSelected('unregister', (name) => confirm(`Unregister ${name}? Its processes stop and its record is deleted.`, { kind: 'unregister', name })),
+    toggleLogSource: () => dispatch({ type: 'toggleLogSource' }),
+    togglePause: () => dispatch({ type: 'togglePause' }),
+    scrollLogs: (lines) => dispatch({ type: 'scroll', lines, newest: logs.lines.length - 1 }),
+    toggleFocus: () => dispatch({ type: 'toggleFocus' }),
+    editFilter: () => dispatch({ type: 'mode', mode: 'filter' }),
+    clearFilter: () => dispatch({ type: 'filter', update: () => '' }),
     nextTheme: () => {
       const next = nextThemeName(themeName);
-      setThemeName(next);
+      dispatch({ type: 'theme', name: next });
       actions.say({ kind: 'info', text: `theme ${next}` });
     },
-    help: () => setMode('help'),
+    help: () => dispatch({ type: 'mode', mode: 'help' }),
     quit,
   };
   useDashboardKeys(commands, focus, mode === 'normal');
-  useInput(() => setMode('normal'), { isActive: mode === 'help' });
+  useInput(() => dispatch({ type: 'mode', mode: 'normal' }), { isActive: mode === 'help' });
 
-  const backToNormal = useCallback(() => setMode('normal'), []);
+  const backToNormal = useCallback(() => dispatch({ type: 'mode', mode: 'normal' }), []);
   const submitRegistration = (params: RegisterInput) => {
-    setMode('normal');
+    backToNormal();
     actions.run(`registering ${params.name ?? params.type}…`, async (client) => {
       const info = await client.call('register', params);
-      setSelectedName(info.name);
+      dispatch({ type: 'select', name: info.name });
+      refuseFailedStart(info);
       return `${info.name} registered (${info.status})`;
     });
   };
   const answer = (yes: boolean) => {
-    setMode('normal');
-    setConfirmation(null);
-    if (yes) confirmation?.onYes();
-    else actions.say({ kind: 'info', text: 'cancelled' });
+    dispatch({ type: 'answered' });
+    if (!yes || !confirmation) return actions.say({ kind: 'info', text: 'cancelled' });
+    const { kind, name } = confirmation.action;
+    if (kind === 'stop') lifecycle('stop', 'stopping')(name);
+    else unregister(name);
   };
 
-  const filterValue = focus === 'table' ? tableFilter : logFilter;
-  const setFilter = focus === 'table' ? setTableFilter : setLogFilter;
+  const filterValue = focusedFilter(ui);
+  const setFilter = useCallback((update: (current: string) => string) => dispatch({ type: 'filter', update }), []);
   const status = actions.status ?? (syncError ? { kind: 'error' as const, text: `could not load services: ${syncError}` } : null);
   const emptyText = !state.synced
     ? 'waiting for the daemon…'
@@ -220,7 +198,7 @@ export function Dashboard(props: DashboardProps) {
           ) : mode === 'filter' ? (
             <Text wrap="truncate-end">
               <Text color={theme.accent} bold>{`/ filter ${focus === 'table' ? 'services' : 'logs'}: `}</Text>
-              <TextInput value={filterValue} onChange={setFilter} onSubmit={backToNormal} onCancel={() => { setFilter(''); backToNormal(); }} />
+              <TextInput value={filterValue} onChange={setFilter} onSubmit={backToNormal} onCancel={() => { setFilter(() => ''); backToNormal(); }} />
             </Text>
           ) : (
             <StatusLine status={status} />

@@ -23,14 +23,10 @@ export async function runTui(options: TuiOptions): Promise<void> {
 }
 
 /**
- * Every frame Ink builds its output anew (megabytes of short-lived strings and arrays), so V8
- * grows the young generation to its 2 x 16 MB maximum and never gives it back: ~25 MB of the
- * dashboard's RSS. Its maximum can only be set at start-up (--max-semi-space-size, which would
- * take a second process), but its growth can be stopped from here: it then stays at its initial
- * 1 MB semi-spaces. More of each frame is then promoted, so the old generation is also let grow
- * by 10% (not V8's default of up to 2x) before its next full collection: under a log flood that
- * keeps RSS under ~100 MB instead of peaks of ~150 MB. Both measured side by side with
- * bench/tui.mjs: idle CPU unchanged, flooded CPU within noise or a little higher.
+ * Every frame Ink builds its output anew, so V8 would grow the young generation to its maximum
+ * and keep it. Its growth is stopped from here (its maximum is a start-up flag, which would take
+ * a second process); more of each frame is then promoted, so the old generation may grow only 10%
+ * before its next full collection. The measurements: README, Performance (Dashboard).
  */
 function keepHeapSmall(): void {
   setFlagsFromString('--semi-space-growth-factor=1');

@@ -37,7 +37,7 @@ const DISABLED_HINT =
 export async function handleAdmin(req: IncomingMessage, res: ServerResponse, context: AdminContext): Promise<void> {
   try {
     const url = requestTarget(req.url);
-    if (url === null) return sendError(res, 400, 'bad_request', `not a request path: ${JSON.stringify(req.url)}`, 'paths start with /');
+    if (url === null) return sendError(res, 'bad_request', `not a request path: ${JSON.stringify(req.url)}`, 'paths start with /');
     const segments = pathSegments(url.pathname);
     const method = req.method ?? 'GET';
     const [head] = segments;
@@ -46,7 +46,7 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, con
     if (head === 'health' && segments.length === 1) return onlyGet(req, res, () => sendJson(res, 200, healthReport(context)));
     if (head === 'metrics' && segments.length === 1) return await sendMetrics(req, res, context);
     if (head === '_herve' && segments[1] === 'upstreams') return onlyGet(req, res, () => sendJson(res, 200, { upstreams: context.upstreams() }));
-    if (head !== 'services') return sendError(res, 404, 'not_found', `no such endpoint: ${method} ${url.pathname}`, 'see GET / for the routes');
+    if (head !== 'services') return sendError(res, 'not_found', `no such endpoint: ${method} ${url.pathname}`, 'see GET / for the routes');
     const forgery = SAFE_METHODS.has(method) ? null : forgeryRefusal(req.headers);
     if (forgery !== null) return refuse(req, res, forgery);
     if (!authorized(req, res, context)) return;
@@ -77,7 +77,7 @@ function pathSegments(pathname: string): string[] {
 
 function onlyGet(req: IncomingMessage, res: ServerResponse, reply: () => void): void {
   if (req.method === 'GET' || req.method === 'HEAD') reply();
-  else sendError(res, 405, 'method_not_allowed', `${req.method} is not allowed here`, 'use GET', { allow: 'GET, HEAD' });
+  else sendError(res, 'method_not_allowed', `${req.method} is not allowed here`, 'use GET', { allow: 'GET, HEAD' });
 }
 
 async function sendMetrics(req: IncomingMessage, res: ServerResponse, context: AdminContext): Promise<void> {
@@ -88,7 +88,7 @@ async function sendMetrics(req: IncomingMessage, res: ServerResponse, context: A
 }
 
 function refuse(req: IncomingMessage, res: ServerResponse, refusal: Refusal): void {
-  sendError(res, 403, refusal.error, refusal.message, refusal.hint);
+  sendError(res, refusal.error, refusal.message, refusal.hint);
   req.resume();
 }
 
@@ -101,14 +101,14 @@ function authorized(req: IncomingMessage, res: ServerResponse, context: AdminCon
   }
   req.resume();
   if (outcome === 'disabled') {
-    sendError(res, 503, 'admin_disabled', 'the admin API is off: no admin credentials are set', DISABLED_HINT);
+    sendError(res, 'admin_disabled', 'the admin API is off: no admin credentials are set', DISABLED_HINT);
     return false;
   }
   // Only credentials that were tried and wrong count; a client that sent none is just asked for them.
   const delayMs = req.headers.authorization === undefined ? 0 : context.authThrottle.failed(client);
   const headers: Record<string, string> = { 'www-authenticate': 'Basic realm="herve", charset="UTF-8"' };
   if (delayMs > 0) headers['retry-after'] = String(Math.ceil(delayMs / 1000));
-  const deny = () => sendError(res, 401, 'unauthorized', 'wrong or missing admin credentials', 'pass them with curl -u ID:SECRET', headers);
+  const deny = () => sendError(res, 'unauthorized', 'wrong or missing admin credentials', 'pass them with curl -u ID:SECRET', headers);
   if (delayMs === 0) deny();
   else setTimeout(() => !res.destroyed && deny(), delayMs).unref();
   return false;
@@ -132,7 +132,7 @@ async function serviceEndpoint(req: IncomingMessage, res: ServerResponse, contex
   }
   const [ref, action] = rest;
   if (rest.length !== 2 || !ACTIONS.has(action)) {
-    return sendError(res, 404, 'not_found', `no such endpoint: ${method} /services/${rest.join('/')}`, 'actions: start, stop, restart, unregister');
+    return sendError(res, 'not_found', `no such endpoint: ${method} /services/${rest.join('/')}`, 'actions: start, stop, restart, unregister');
   }
   if (method !== 'POST') return notAllowed(res, 'POST');
   req.resume();
@@ -147,7 +147,7 @@ async function readRegisterBody(req: IncomingMessage, res: ServerResponse): Prom
   } catch (error) {
     if (!(error instanceof BodyTooLarge)) throw error;
     res.setHeader('connection', 'close');
-    sendError(res, 413, 'payload_too_large', error.message, 'register bodies are small forms or JSON documents');
+    sendError(res, 'payload_too_large', error.message, 'register bodies are small forms or JSON documents');
     throw new HandledAlready();
   }
 }
@@ -156,5 +156,5 @@ async function readRegisterBody(req: IncomingMessage, res: ServerResponse): Prom
 class HandledAlready extends Error {}
 
 function notAllowed(res: ServerResponse, allow: string): void {
-  sendError(res, 405, 'method_not_allowed', `use ${allow} here`, undefined, { allow });
+  sendError(res, 'method_not_allowed', `use ${allow} here`, undefined, { allow });
 }

@@ -1,9 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { ErrorCode } from '../../protocol/index.js';
 import { JSON_TYPE, mediaType } from './media-type.js';
 
 /** Why a request is refused: the admin API's `{error, message, hint}`. */
 export interface Refusal {
-  error: string;
+  error: Extract<ErrorCode, 'cross_origin' | 'simple_request' | 'preflight_refused'>;
   message: string;
   hint: string;
 }

@@ -16,9 +16,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-/** `{error, message, hint?}`: what every admin error looks like. */
-export function sendError(res: ServerResponse, status: number, error: string, message: string, hint?: string, headers?: Record<string, string>): void {
-  sendJson(res, status, hint === undefined ? { error, message } : { error, message, hint }, headers);
+/** `{error, message, hint?}`: what every admin error looks like, with its code's status. */
+export function sendError(res: ServerResponse, error: ErrorCode, message: string, hint?: string, headers?: Record<string, string>): void {
+  sendJson(res, statusOf(error), hint === undefined ? { error, message } : { error, message, hint }, headers);
 }
 
 const STATUS_OF: Record<ErrorCode, number> = {
@@ -35,10 +35,23 @@ const STATUS_OF: Record<ErrorCode, number> = {
   port_in_use: 409,
   shutting_down: 503,
   internal: 500,
+  unauthorized: 401,
+  admin_disabled: 503,
+  method_not_allowed: 405,
+  payload_too_large: 413,
+  cross_origin: 403,
+  simple_request: 403,
+  preflight_refused: 403,
+  misdirected_request: 421,
+  too_many_connections: 503,
+  unknown_service: 404,
+  no_ready_instance: 503,
+  bad_gateway: 502,
+  gateway_timeout: 504,
 };
 
 export function statusOf(code: ErrorCode): number {
-  return STATUS_OF[code] ?? 500;
+  return STATUS_OF[code];
 }
 
 /** A HerveError becomes its status and body; anything else is a bug: logged, never shown. */
@@ -48,9 +61,9 @@ export function sendCaught(res: ServerResponse, error: unknown, log: (message: s
     return;
   }
   if (error instanceof HerveError) {
-    sendError(res, statusOf(error.code), error.code, error.message, error.hint);
+    sendError(res, error.code, error.message, error.hint);
     return;
   }
   log(`admin API: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  sendError(res, 500, 'internal', 'internal error; see the daemon log');
+  sendError(res, 'internal', 'internal error; see the daemon log');
 }

@@ -1,5 +1,6 @@
 import type { ServiceInfo } from '../../protocol/index.js';
 import type { AdminContext } from './admin-api.js';
+import { describeError } from '../errors.js';
 
 /** `GET /health`: the daemon is up, with counts of what it runs. No auth. */
 export function healthReport(context: AdminContext): Record<string, unknown> {
@@ -7,7 +8,7 @@ export function healthReport(context: AdminContext): Record<string, unknown> {
   try {
     services = context.control.list();
   } catch (error) {
-    context.log(`health: service list unavailable: ${(error as Error).message}`);
+    context.log(`health: service list unavailable: ${describeError(error)}`);
   }
   const byStatus: Record<string, number> = {};
   let instances = 0;

@@ -55,8 +55,8 @@ export function formToSpec(body: string): Record<string, unknown> {
 function parseJson(body: string): unknown {
   try {
     return JSON.parse(body);
-  } catch {
-    throw new HerveError('bad_json', 'the body is not valid JSON', 'send a JSON object, or a form body like name=my-service&type=echo');
+  } catch (error) {
+    throw new HerveError('bad_json', 'the body is not valid JSON', 'send a JSON object, or a form body like name=my-service&type=echo', { cause: error });
   }
 }
 

@@ -3,6 +3,7 @@ import type { ServiceControl } from '../contracts.js';
 import type { RequestStatsRecorder } from '../stats/request-stats.js';
 import { RequestDurationMetric } from './latency-histogram-metric.js';
 import { registerProcessMetrics } from './process-metrics.js';
+import { describeError } from '../errors.js';
 
 const STATUS_CLASS_LABELS = ['other', '1xx', '2xx', '3xx', '4xx', '5xx'];
 
@@ -102,7 +103,7 @@ function registerServiceProcessGauges(registry: Registry, promClient: typeof imp
         try {
           for (const service of control.stats().services) this.set({ service: service.name }, service[field]);
         } catch (error) {
-          log(`metrics: process stats unavailable: ${(error as Error).message}`);
+          log(`metrics: process stats unavailable: ${describeError(error)}`);
         }
       },
     });
@@ -113,7 +114,7 @@ function safeList(control: ServiceControl, log: Log): ReturnType<ServiceControl[
   try {
     return control.list();
   } catch (error) {
-    log(`metrics: service list unavailable: ${(error as Error).message}`);
+    log(`metrics: service list unavailable: ${describeError(error)}`);
     return [];
   }
 }

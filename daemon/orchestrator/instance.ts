@@ -5,6 +5,7 @@ import type { InstanceContext } from './context.js';
 import { ReadinessWatch } from './readiness-watch.js';
 import { serviceEnvironment } from './service-env.js';
 import { BackoffCounter, isStableRun, wantsRestart } from './restart-policy.js';
+import { describeError } from '../errors.js';
 
 function describeExit(exit: ProcessExit): string {
   if (exit.spawnError) return `failed to start: ${exit.spawnError}`;
@@ -140,7 +141,7 @@ export class Instance {
     try {
       port = await this.context.ports.allocate();
     } catch (error) {
-      this.context.logs.system(record.name, this.index, `cannot start: ${(error as Error).message}`);
+      this.context.logs.system(record.name, this.index, `cannot start: ${describeError(error)}`);
       if (generation === this.generation && !this.stopRequested) this.setStatus('crashed', false);
       return;
     }

@@ -1,9 +1,10 @@
-import type { Event, RegisterInput, ServiceInfo, StatsSnapshot } from '../../protocol/index.js';
+import type { Event, LifecycleResult, RegisterInput, ServiceInfo, StatsSnapshot } from '../../protocol/index.js';
 import type { EventPublisher, RouteTable, RouteTarget, ServiceControl } from '../contracts.js';
 import { HerveError } from '../errors.js';
 import type { Registry } from '../registry.js';
 import type { Supervisor } from '../supervisor/index.js';
 import type { ServiceLogs } from './context.js';
+import { outcomeOf } from './outcome.js';
 import { PortAllocator } from './port-allocator.js';
 import { buildServiceRecord } from './registration.js';
 import { ServiceRuntime, type Adoption } from './service-runtime.js';
@@ -63,8 +64,9 @@ export class Orchestrator implements ServiceControl, RouteTable {
     return this.find(ref).info(this.proxyPort);
   }
 
-  async register(spec: RegisterInput): Promise<ServiceInfo> {
+  async register(spec: RegisterInput): Promise<LifecycleResult> {
     this.refuseWhileShuttingDown();
+    const since = Date.now();
     const { record, start } = buildServiceRecord(spec, this.options.types);
     if (this.byName(record.name)) {
       throw new HerveError('name_taken', `a service named "${record.name}" already exists`, 'choose another with --name');
@@ -75,7 +77,7 @@ export class Orchestrator implements ServiceControl, RouteTable {
     this.options.logs.system(record.name, null, `registered (${record.type}: ${[record.command, ...record.args].join(' ')})`);
     this.publish(service);
     if (start) await service.start(startWaitMs(service));
-    return service.info(this.proxyPort);
+    return this.outcome(service, since);
   }
 
   async unregister(ref: string): Promise<{ uuid: string; name: string }> {
@@ -93,32 +95,34 @@ export class Orchestrator implements ServiceControl, RouteTable {
     return removed;
   }
 
-  async start(ref: string, wait = true): Promise<ServiceInfo> {
+  async start(ref: string, wait = true): Promise<LifecycleResult> {
     this.refuseWhileShuttingDown();
+    const since = Date.now();
     const service = this.find(ref);
     this.options.logs.system(service.name, null, 'start requested');
     const starting = service.start(wait ? startWaitMs(service) : 0);
     if (wait) await starting;
-    else void starting;
-    return service.info(this.proxyPort);
+    return this.outcome(service, since);
   }
 
-  async stop(ref: string, wait = true): Promise<ServiceInfo> {
+  async stop(ref: string, wait = true): Promise<LifecycleResult> {
     this.refuseWhileShuttingDown();
+    const since = Date.now();
     const service = this.find(ref);
     this.options.logs.system(service.name, null, 'stop requested');
     const stopping = service.stop();
     if (wait) await stopping;
-    return service.info(this.proxyPort);
+    return this.outcome(service, since);
   }
 
-  async restart(ref: string, wait = true): Promise<ServiceInfo> {
+  async restart(ref: string, wait = true): Promise<LifecycleResult> {
     this.refuseWhileShuttingDown();
+    const since = Date.now();
     const service = this.find(ref);
     this.options.logs.system(service.name, null, 'restart requested');
     const restarting = service.stop().then(() => service.start(wait ? startWaitMs(service) : 0));
     if (wait) await restarting;
-    return service.info(this.proxyPort);
+    return this.outcome(service, since);
   }
 
   stats(): StatsSnapshot {
@@ -169,6 +173,11 @@ export class Orchestrator implements ServiceControl, RouteTable {
       registry: this.options.registry,
       changed: (service) => this.publish(service),
     });
+  }
+
+  /** The service as it is now, with what the operation begun at `since` came to. */
+  private outcome(service: ServiceRuntime, since: number): LifecycleResult {
+    return { ...service.info(this.proxyPort), outcome: outcomeOf(service.statuses()), waitedMs: Date.now() - since };
   }
 
   private refuseWhileShuttingDown(): void {

@@ -9,7 +9,7 @@ import type { ServiceTypes } from './service-types.js';
 /** The spec validated, and what to store: the name defaults to the type, the type fills in the program. */
 export function buildServiceRecord(input: RegisterInput, types: ServiceTypes, now = Date.now()): { record: ServiceRecord; start: boolean } {
   const parsed = RegisterSpec.safeParse(input);
-  if (!parsed.success) throw new HerveError('bad_request', `invalid registration: ${describeZodError(parsed.error)}`);
+  if (!parsed.success) throw new HerveError('bad_request', `invalid registration: ${describeZodError(parsed.error)}`, undefined, { cause: parsed.error });
   const spec = parsed.data;
   const type = types.get(spec.type);
   const name = spec.name ?? spec.type;

@@ -1,7 +1,7 @@
 import type { RestartPolicy, RestartSpec } from '../../protocol/index.js';
 
 /**
- * An instance ready at least this long had a stable run: its exit restarts it at the initial backoff and
+ * An instance ready at least this long had a stable run: its exit restarts it at once and
  * does not count toward the crash loop. A service that served and was then killed is not looping
  * (the same idea as PM2's min_uptime); one that dies before or right after turning ready is.
  */

@@ -1,9 +1,10 @@
-import type { ServiceInfo } from '../../protocol/index.js';
+import type { InstanceStatus, ServiceInfo } from '../../protocol/index.js';
 import type { InstanceRecord, Registry, ServiceRecord } from '../registry.js';
 import type { ProcessHandle, Supervisor } from '../supervisor/index.js';
 import type { ServiceLogs } from './context.js';
 import { Instance } from './instance.js';
 import type { PortAllocator } from './port-allocator.js';
+import { isSettled } from './outcome.js';
 import { CrashLoopDetector } from './restart-policy.js';
 import { deriveServiceStatus } from './service-status.js';
 
@@ -22,9 +23,6 @@ export interface ServiceDeps {
   /** Called after every change of this service. */
   changed(service: ServiceRuntime): void;
 }
-
-/** Instance states in which a start or stop has come to rest. */
-const SETTLED_AFTER_START = new Set(['running', 'unhealthy', 'crashed', 'stopped', 'backoff']);
 
 /** One registered service and its instances: start, stop, and the view clients get. */
 export class ServiceRuntime {
@@ -60,7 +58,7 @@ export class ServiceRuntime {
       health: record.health,
       restart: record.restart,
       desired: record.desired,
-      status: deriveServiceStatus(record.desired, this.crashLoop, this.instances.map((instance) => instance.status)),
+      status: deriveServiceStatus(record.desired, this.crashLoop, this.statuses()),
       instances: this.instances.map((instance) => instance.info()),
       restarts: record.restarts,
       createdAt: record.createdAt,
@@ -85,13 +83,17 @@ export class ServiceRuntime {
         return undefined;
       }),
     );
-    if (waitMs > 0) await this.waitUntil(() => this.instances.every((instance) => SETTLED_AFTER_START.has(instance.status)), waitMs);
+    if (waitMs > 0) await this.waitUntil(() => isSettled(this.statuses()), waitMs);
   }
 
   /** Stop every instance, gracefully; `keepDesired` for a daemon shutdown, so they come back with it. */
   async stop(keepDesired = false): Promise<void> {
     if (!keepDesired) this.setDesired('stopped');
     await Promise.all(this.instances.map((instance) => instance.stop()));
+  }
+
+  statuses(): InstanceStatus[] {
+    return this.instances.map((instance) => instance.status);
   }
 
   /** Ports of ready instances, for the proxy. */

@@ -1,7 +1,7 @@
 import type { DesiredState, InstanceStatus, ServiceStatus } from '../../protocol/index.js';
 
 /**
- * A service's status from its instances' (DESIGN.md: stopped, starting, running, unhealthy, stopping, crashed).
+ * A service's status (stopped, starting, running, unhealthy, stopping, crashed) from its instances'.
  * `crashLoop`: the service hit its crash-loop limit and waits for a `start`.
  */
 export function deriveServiceStatus(desired: DesiredState, crashLoop: boolean, instances: InstanceStatus[]): ServiceStatus {

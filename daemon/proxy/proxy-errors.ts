@@ -1,21 +1,15 @@
 import type { ServerResponse } from 'node:http';
-import { sendJson } from '../admin/http-replies.js';
+import type { ErrorCode } from '../../protocol/index.js';
+import { sendJson, statusOf } from '../admin/http-replies.js';
 
-export type ProxyErrorCode = 'unknown_service' | 'no_ready_instance' | 'bad_gateway' | 'gateway_timeout';
-
-const STATUS: Record<ProxyErrorCode, number> = {
-  unknown_service: 404,
-  no_ready_instance: 503,
-  bad_gateway: 502,
-  gateway_timeout: 504,
-};
+export type ProxyErrorCode = Extract<ErrorCode, 'unknown_service' | 'no_ready_instance' | 'bad_gateway' | 'gateway_timeout'>;
 
 /** Seconds a client is told to wait when no instance is ready. */
 const RETRY_AFTER_SECONDS = '1';
 
 /** The proxy's JSON error `{error, message, service}`; never a stack trace. */
 export function sendProxyError(res: ServerResponse, code: ProxyErrorCode, message: string, service: string): number {
-  const status = STATUS[code];
+  const status = statusOf(code);
   if (res.headersSent) {
     res.destroy();
     return status;

@@ -1,5 +1,6 @@
 import { HerveError } from '../errors.js';
-import { isHerveDaemon, isProcessRunning } from '../proc.js';
+import { isProcessRunning } from '../../platform/proc.js';
+import { isHerveDaemon } from '../proc.js';
 import { readPid } from './start-lock.js';
 
 /**

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isGroupAlive, isProcessRunning, readProcessStartTime, signalGroup } from '../proc.js';
+import { isProcessRunning } from '../../platform/proc.js';
+import { isGroupAlive, readProcessStartTime, signalGroup } from '../proc.js';
 import type { InstanceRecord, Registry } from '../registry.js';
 
 const REAP_GRACE_MS = 3000;

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { HerveError } from '../errors.js';
-import { isHerveDaemon, isProcessRunning } from '../proc.js';
+import { isProcessRunning } from '../../platform/proc.js';
+import { isHerveDaemon } from '../proc.js';
 
 /**
  * One daemon starts at a time: the lock file is created exclusively and holds the starter's pid.

@@ -1,28 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { readProcStat, type ProcStat } from '../../platform/proc.js';
 
 /** Linux fixes USER_HZ at 100 on every mainstream architecture; /proc reports times in it. */
 export const CLOCK_TICKS_PER_SECOND = 100;
 
-export interface ProcStat {
-  /** utime + stime, in clock ticks. */
-  cpuTicks: number;
-  /** Start time after boot, in clock ticks: tells a reused pid from the process that had it. */
-  startTicks: number;
-  rssPages: number;
-  processGroup: number;
-}
-
-/** The fields of /proc/<pid>/stat we use; null when the process is gone. */
-export function readProcStat(pid: number): ProcStat | null {
-  const text = readOrNull(`/proc/${pid}/stat`);
-  if (text === null) return null;
-  // The command name may hold spaces and parentheses: fields start after the last ')'.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  // fields[0] is field 3 (state) of proc(5); so field N is fields[N - 3].
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  if (fields[0] === 'Z' || !Number.isFinite(utime)) return null;
-  return { cpuTicks: utime + stime, startTicks: Number(fields[19]), rssPages: Number(fields[21]), processGroup: Number(fields[2]) };
+/** The stat of a process that can be measured: null when it is gone or a zombie. */
+export function readLiveProcStat(pid: number): ProcStat | null {
+  const stat = readProcStat(pid);
+  return stat === null || stat.state === 'Z' || !Number.isFinite(stat.cpuTicks) ? null : stat;
 }
 
 /** Direct children of every thread of `pid` (needs CONFIG_PROC_CHILDREN, on by default). */

@@ -1,6 +1,7 @@
 import type { ProcessUsage } from '../../protocol/index.js';
 import type { ProcessSampler } from '../contracts.js';
-import { CLOCK_TICKS_PER_SECOND, childrenOf, hasProcFs, readProcStat, systemPageSize, uptimeSeconds, type ProcStat } from './proc-fs.js';
+import type { ProcStat } from '../../platform/proc.js';
+import { CLOCK_TICKS_PER_SECOND, childrenOf, hasProcFs, readLiveProcStat, systemPageSize, uptimeSeconds } from './proc-fs.js';
 import { sampleWithPs } from './ps-sampler.js';
 
 export interface ProcessSamplerOptions {
@@ -38,7 +39,7 @@ export function createProcessSampler(options: ProcessSamplerOptions = {}): Proce
     const now = Date.now();
     const result = new Map<number, ProcessUsage>();
     for (const pid of pids) {
-      const root = readProcStat(pid);
+      const root = readLiveProcStat(pid);
       if (!root) continue;
       const members = includeDescendants ? [[pid, root] as const, ...groupDescendants(pid, root.processGroup)] : [[pid, root] as const];
       let deltaTicks = 0;
@@ -70,7 +71,7 @@ function groupDescendants(pid: number, processGroup: number): (readonly [number,
   const queue = childrenOf(pid);
   while (queue.length > 0 && found.length < MAX_TREE_SIZE) {
     const child = queue.shift()!;
-    const stat = readProcStat(child);
+    const stat = readLiveProcStat(child);
     if (!stat || stat.processGroup !== processGroup) continue;
     found.push([child, stat]);
     queue.push(...childrenOf(child));

@@ -1,5 +1,5 @@
 import type { RequestStats } from '../../protocol/index.js';
-import type { RequestSample, RequestStatsSource } from '../contracts.js';
+import type { RequestStatsSource } from '../contracts.js';
 import { BUCKET_COUNT, bucketIndex, quantileOf } from './latency-histogram.js';
 
 /** Upper bounds (seconds) of the Prometheus latency histogram. */
@@ -151,10 +151,6 @@ export class RequestStatsRecorder implements RequestStatsSource {
       this.services.set(service, window);
     }
     window.record(second, instance, status, bytesOut, latencyMs);
-  }
-
-  recordSample(sample: RequestSample): void {
-    this.record(sample.service, sample.instance, sample.status, sample.bytesOut, sample.latencyMs);
   }
 
   forService(name: string): RequestStats | null {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { isProcessRunning, readProcessStartTime } from '../proc.js';
+import { isProcessRunning } from '../../platform/proc.js';
+import { readProcessStartTime } from '../proc.js';
 import type { ProcessIdentity } from './types.js';
 
 /**

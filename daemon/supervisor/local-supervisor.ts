@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isGroupAlive, isProcessRunning, signalGroup } from '../proc.js';
+import { isProcessRunning } from '../../platform/proc.js';
+import { isGroupAlive, signalGroup } from '../proc.js';
 import { findMarkedProcesses, INSTANCE_MARK_VARIABLE, isSameProcess, newInstanceMark, signalMarked, type MarkedProcess } from './descendants.js';
 import type { OutputListener, OutputStream, ProcessExit, ProcessHandle, SpawnRequest, Supervisor } from './types.js';
 

@@ -1,6 +1,6 @@
 import { realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { packageRoot } from '../shared/package-root.js';
+import { packageRoot } from '../../platform/package-root.js';
 import { runService } from '../shared/service-server.js';
 import { createStaticHandler } from './static-handler.js';
 

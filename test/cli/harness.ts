@@ -1,7 +1,7 @@
 import { execaSync, execa, type ResultPromise } from 'execa';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { assertProcessGone, isAlive, waitFor } from '../helpers/daemon.js';
 
 export { assertProcessGone, isAlive, waitFor };
@@ -10,7 +10,7 @@ export const repoRoot = resolve(import.meta.dirname, '../..');
 export const herveBin = join(repoRoot, 'dist/cli/main.js');
 export const fixture = (name: string): string => join(import.meta.dirname, 'fixtures', name);
 
-const SOURCE_DIRS = ['cli', 'protocol', 'daemon', 'services'];
+const SOURCE_DIRS = ['cli', 'protocol', 'platform', 'daemon', 'services', 'themes'];
 
 function sources(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -134,4 +134,17 @@ export async function stopAndProve(home: string, extraPids: number[] = []): Prom
   expect(down.exitCode, down.stderr).toBe(0);
   expect(survivors, 'processes left alive after herve down').toEqual([]);
   for (const pid of pids) expect(isAlive(pid)).toBe(false);
+}
+
+/** A daemon in `home` for a whole test file: `herve up` before, `stopAndProve` after, with every pid in `seen`. */
+export function daemonForFile(home: string, seen: Set<number>): void {
+  beforeAll(async () => {
+    ensureBuilt();
+    const up = await herve(home, ['up', '--port', '0']);
+    expect(up.exitCode, up.stderr).toBe(0);
+  });
+  afterAll(async () => {
+    for (const pid of await knownPids(home)) seen.add(pid);
+    await stopAndProve(home, [...seen]);
+  });
 }

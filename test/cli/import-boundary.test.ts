@@ -5,10 +5,11 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(import.meta.dirname, '../..');
 const cliDir = join(root, 'cli');
 /**
- * cli/ may reach only itself, the shared protocol and the theme data the
- * dashboard draws with (DESIGN.md: "Themes come from themes/") — never daemon/ or services/.
+ * cli/ may reach only itself, the shared protocol, the theme data the dashboard draws with
+ * (themes/) and the node:*-only helpers for /proc and the package's location (platform/) —
+ * never daemon/ or services/.
  */
-const allowed = [join(root, 'cli'), join(root, 'protocol'), join(root, 'themes')];
+const allowed = [join(root, 'cli'), join(root, 'protocol'), join(root, 'themes'), join(root, 'platform')];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -25,7 +26,7 @@ function specifiers(source: string): string[] {
 }
 
 describe('cli/ imports', () => {
-  it('reach only cli/, protocol/ and themes/ (plus packages), never daemon/ or services/', () => {
+  it('reach only cli/, protocol/, themes/ and platform/ (plus packages), never daemon/ or services/', () => {
     const files = sourceFiles(cliDir);
     expect(files.length).toBeGreaterThan(5);
     const violations: string[] = [];

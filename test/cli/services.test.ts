@@ -1,7 +1,7 @@
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { requireTool } from '../helpers/required-tool.js';
-import { assertProcessGone, ensureBuilt, herveBin, isAlive, fixture, herve, herveLive, knownPids, makeHome, stopAndProve, waitFor } from './harness.js';
+import { assertProcessGone, daemonForFile, fixture, herve, herveBin, herveLive, isAlive, makeHome, waitFor } from './harness.js';
 
 interface Listed {
   services: { name: string; uuid: string; status: string; instances: { pid: number | null; port: number | null }[] }[];
@@ -29,15 +29,7 @@ describe('herve with services', () => {
     return result;
   };
 
-  beforeAll(async () => {
-    ensureBuilt();
-    const up = await herve(home, ['up', '--port', '0']);
-    expect(up.exitCode, up.stderr).toBe(0);
-  });
-  afterAll(async () => {
-    for (const pid of await knownPids(home)) seen.add(pid);
-    await stopAndProve(home, [...seen]);
-  });
+  daemonForFile(home, seen);
 
   it('register echo starts it and shows progress, then ls shows it in an aligned table', async () => {
     const register = await herve(home, ['register', 'echo']);
@@ -49,7 +41,7 @@ describe('herve with services', () => {
     expect(ls.exitCode).toBe(0);
     const [header, row] = ls.stdout.split('\n');
     expect(header).toMatch(/^NAME\s+TYPE\s+STATUS\s+INSTANCES\s+PID\s+PORT\s+UPTIME\s+RESTARTS\s+CPU\s+MEM\s+REQ\/S\s+P99\s+URL$/);
-    expect(row).toMatch(/^echo\s+echo\s+● running\s+1\/1\s+\d+\s+\d+\s+\d+s\s+0\s+[\d.]+%\s+[\d.]+ [KMG]iB\s/);
+    expect(row).toMatch(/^echo\s+echo\s+● running\s+1\/1\s+\d+\s+\d+\s+\d+s\s+0\s+[\d.]+%\s+[\d.]+[KMG]\s/);
     // Aligned: each header starts where its cells start.
     expect(row.indexOf('● running')).toBe(header.indexOf('STATUS'));
     expect(ls.stdout).not.toContain('\x1b[');

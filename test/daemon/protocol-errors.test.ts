@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_LINE_BYTES } from '../../protocol/index.js';
+import { MAX_LINE_BYTES, PROTOCOL_VERSION } from '../../protocol/index.js';
 import { startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { RawSocket } from '../helpers/raw-socket.js';
 
@@ -107,7 +107,7 @@ describe('bad input on the control socket', () => {
 
   it('a line just under the limit is still read', async () => {
     const padding = 'p'.repeat(MAX_LINE_BYTES - 100);
-    const reply = await raw.request(JSON.stringify({ id: 11, method: 'hello', params: { version: 1, client: padding } }));
+    const reply = await raw.request(JSON.stringify({ id: 11, method: 'hello', params: { version: PROTOCOL_VERSION, client: padding } }));
     // Too long a client name for the schema, but read and answered, not cut off.
     expect(errorOf(reply).code).toBe('bad_request');
     expect(raw.closed).toBe(false);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, Event, METHOD_NAMES, Response } from '../../protocol/index.js';
+import { ErrorCode, Event, methods, Response } from '../../protocol/index.js';
 import { cleanUpAfterEach, isAlive, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { RawSocket } from '../helpers/raw-socket.js';
 import { fuzzSettings, reportFuzz } from './fuzz-settings.js';
@@ -11,7 +11,7 @@ const seenPids = new Set<number>();
 cleanUpAfterEach(seenPids);
 
 // `shutdown` would end the run; every other method, and some that do not exist, are fair game.
-const METHODS = [...METHOD_NAMES.filter((method) => method !== 'shutdown'), 'nope', '__proto__', 'constructor', ''];
+const METHODS = [...Object.keys(methods).filter((method) => method !== 'shutdown'), 'nope', '__proto__', 'constructor', ''];
 const SENTINEL = 'sentinel';
 
 const text = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('echo', 'static', 'command', 'sse', '\u0000', '../..', 'a'.repeat(2000), '^(a+)+$', '(a)\\1'));

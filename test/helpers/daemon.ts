@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import { SocketDaemonClient } from '../../cli/client/index.js';
 import { hervePaths, type HervePaths } from '../../protocol/index.js';
+import { isProcessAlive } from '../../platform/proc.js';
 import { waitFor } from './poll.js';
 
 export { holdsFor, waitFor, type WaitOptions } from './poll.js';
@@ -58,14 +59,7 @@ export interface TestDaemon {
 }
 
 /** True when a process with this pid exists. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export const isAlive = isProcessAlive;
 
 /**
  * Wait until `pid` is gone: process.kill(pid, 0) throws. Orphans (reparented to init) may stay
@@ -111,7 +105,7 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\ndaemon output:\n${output}`);
   }
-  const hello = await client.call('hello', { version: 1, client: 'herve-test' });
+  const { hello } = client;
   const closeClients = () => clients.forEach((each) => each.close());
 
   const daemon: TestDaemon = {

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { STATUS_SYMBOL } from '../../cli/tui/model/status.js';
 import { FakeDaemon, makeService } from './fake-daemon.js';
 import { KEYS, waitForFrame, waitUntil } from './frame.js';
 import { show, unmountAll } from './show-dashboard.js';
@@ -19,13 +18,15 @@ const selectedName = (frame: string) => /│› (\S+)/.exec(frame)?.[1] ?? null;
 
 describe('services table', () => {
   it('shows every status with its symbol, and – for absent figures', async () => {
-    const statuses = ['running', 'starting', 'stopping', 'stopped', 'unhealthy', 'crashed'] as const;
+    // The README's symbols, the same as `herve ls` prints.
+    const labels = { running: '● running', starting: '◔ starting', stopping: '◕ stopping', stopped: '○ stopped', unhealthy: '▲ unhealthy', crashed: '✖ crashed' } as const;
+    const statuses = Object.keys(labels) as (keyof typeof labels)[];
     const daemon = new FakeDaemon(statuses.map((status) => makeService(`svc-${status}`, { status })));
     const app = show(daemon);
     const frame = await waitForFrame(app, (text) => text.includes('svc-unhealthy'));
     for (const status of statuses) {
       const row = frame.split('\n').find((line) => line.includes(`svc-${status} `)) ?? '';
-      expect(row, `row of ${status}`).toContain(`${STATUS_SYMBOL[status]} ${status}`);
+      expect(row, `row of ${status}`).toContain(labels[status]);
     }
     expect(frame).toContain('–');
     expect(frame).toContain('● connected');

@@ -2,6 +2,7 @@
 // which is what these tests exercise (the real daemon is tested on its own, and end to end).
 import {
   HealthSpec,
+  PROTOCOL_VERSION,
   RegisterSpec,
   RestartSpec,
   type Event,
@@ -158,7 +159,7 @@ export class FakeDaemon {
     };
     switch (method) {
       case 'hello':
-        return { version: 1, pid: 999, startedAt: Date.now() - 120_000, home: '/tmp/hv-fake', socket: '/tmp/hv-fake/herve.sock', proxyPort: 5000 };
+        return { version: PROTOCOL_VERSION, pid: 999, startedAt: Date.now() - 120_000, home: '/tmp/hv-fake', socket: '/tmp/hv-fake/herve.sock', proxyPort: 5000 };
       case 'ping':
         return { pong: true, pid: 999, uptimeMs: 120_000 };
       case 'list':
@@ -169,9 +170,9 @@ export class FakeDaemon {
         return target();
       case 'start':
       case 'restart':
-        return this.update(target().name, { status: 'running', desired: 'running' });
+        return { ...this.update(target().name, { status: 'running', desired: 'running' }), outcome: 'running', waitedMs: 0 };
       case 'stop':
-        return this.update(target().name, { status: 'stopped', desired: 'stopped' });
+        return { ...this.update(target().name, { status: 'stopped', desired: 'stopped' }), outcome: 'stopped', waitedMs: 0 };
       case 'register': {
         const spec = RegisterSpec.parse(params);
         const name = spec.name ?? spec.type;
@@ -179,7 +180,7 @@ export class FakeDaemon {
         const info = makeService(name, { type: spec.type, replicas: spec.replicas, command: spec.command ?? 'node', args: spec.args });
         this.services.set(name, info);
         this.emit({ event: 'service', data: info });
-        return info;
+        return { ...info, outcome: info.status === 'running' ? 'running' : 'pending', waitedMs: 0 };
       }
       case 'unregister': {
         const service = target();

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { ALL_COLUMNS, layoutColumns, ROW_MARKER_WIDTH } from '../../cli/tui/model/columns.js';
 import { splitCommandLine } from '../../cli/tui/model/command-line.js';
 import { applyEvents, EMPTY_DASHBOARD, RATE_HISTORY_SAMPLES, resync } from '../../cli/tui/model/dashboard-state.js';
-import { fit, formatBytes, formatDuration, formatLatency, formatRatio } from '../../cli/tui/model/format.js';
 import { computeLayout } from '../../cli/tui/model/layout.js';
 import { LogBuffer } from '../../cli/tui/model/log-buffer.js';
 import { draftToParams, EMPTY_DRAFT } from '../../cli/tui/model/register-form.js';
@@ -12,19 +11,6 @@ import { chooseThemeName, colourWanted, loadTheme, nextThemeName, THEME_NAMES, U
 import { makeService } from './fake-daemon.js';
 
 describe('formatting', () => {
-  it('formats figures and marks absent ones with –', () => {
-    expect(formatDuration(65_000)).toBe('1m05s');
-    expect(formatDuration(3 * 3600_000 + 60_000)).toBe('3h01m');
-    expect(formatDuration(null)).toBe('–');
-    expect(formatBytes(52 * 1024 * 1024)).toBe('52M');
-    expect(formatBytes(1536)).toBe('1.5K');
-    expect(formatLatency(4.25)).toBe('4.3ms');
-    expect(formatRatio(0.015)).toBe('1.5%');
-    expect(formatRatio(null)).toBe('–');
-    expect(fit('abcdef', 4)).toBe('abc…');
-    expect(fit('ab', 4, 'right')).toBe('  ab');
-  });
-
   it('draws a sparkline scaled to its largest value', () => {
     expect(sparkline([0, 5, 10], 3)).toBe('▁▅█');
     expect(sparkline([0, 0], 4)).toBe('  ▁▁');

@@ -1,10 +1,10 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import type { ServiceInfo, ServiceStats } from '../../../protocol/index.js';
-import { ABSENT, formatDuration, formatRate } from '../model/format.js';
-import { commandLine, lastExit } from '../model/service-view.js';
+import { ABSENT, formatDuration, formatRate } from '../../presentation/format.js';
+import { commandLine, lastExit } from '../../presentation/service-view.js';
 import { sparkline } from '../model/sparkline.js';
-import { statusLabel } from '../model/status.js';
+import { statusLabel } from '../../presentation/status.js';
 import { useTheme } from '../theme-context.js';
 
 export interface DetailPaneProps {

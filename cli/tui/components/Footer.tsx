@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { DaemonFacts } from '../model/dashboard-state.js';
-import { formatBytes, formatDuration, formatPercent } from '../model/format.js';
+import { formatBytes, formatDuration, formatPercent } from '../../presentation/format.js';
 import type { ConnectionState } from '../hooks/use-daemon-connection.js';
 import { useTheme } from '../theme-context.js';
 

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { ServiceInfo } from '../../../protocol/index.js';
-import { STATUS_SYMBOL } from '../model/status.js';
+import { statusSymbol } from '../../presentation/status.js';
 import { useTheme } from '../theme-context.js';
 
 export interface HeaderProps {
@@ -19,7 +19,7 @@ export function Header({ services, shown, filter, filterEditing, stale, width }:
   const counts = new Map<string, number>();
   for (const service of services) counts.set(service.status, (counts.get(service.status) ?? 0) + 1);
   const summary = [...counts.entries()]
-    .map(([status, count]) => `${STATUS_SYMBOL[status as ServiceInfo['status']]} ${count} ${status}`)
+    .map(([status, count]) => `${statusSymbol(status as ServiceInfo['status'])} ${count} ${status}`)
     .join('  ');
   const total = `${services.length} service${services.length === 1 ? '' : 's'}`;
   return (

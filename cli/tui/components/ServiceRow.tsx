@@ -2,7 +2,7 @@ import { Text } from 'ink';
 import { memo } from 'react';
 import type { ServiceInfo, ServiceStats } from '../../../protocol/index.js';
 import type { Column } from '../model/columns.js';
-import { fit } from '../model/format.js';
+import { fit } from '../../presentation/format.js';
 import { useTheme } from '../theme-context.js';
 
 export interface ServiceRowProps {

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { ServiceInfo, ServiceStats } from '../../../protocol/index.js';
 import { ROW_MARKER_WIDTH, type Column } from '../model/columns.js';
-import { fit } from '../model/format.js';
+import { fit } from '../../presentation/format.js';
 import { useTheme } from '../theme-context.js';
 import { ServiceRow } from './ServiceRow.js';
 

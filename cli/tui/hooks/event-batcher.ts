@@ -22,8 +22,8 @@ export class EventBatcher<T> {
     this.timer ??= setTimeout(() => this.deliver(), this.intervalMs);
   }
 
-  /** Drop what waits that `keep` rejects (e.g. events a fresh snapshot supersedes). */
-  discard(keep: (item: T) => boolean): void {
+  /** Keep only the waiting items `keep` accepts (e.g. drop the events a fresh snapshot supersedes). */
+  retain(keep: (item: T) => boolean): void {
     this.pending = this.pending.filter(keep);
   }
 

@@ -43,7 +43,7 @@ export function useDashboardData(client: DaemonClient | null, flushMs = FLUSH_IN
         if (!active) return;
         if (list.status === 'rejected') throw list.reason;
         // Service events queued before the snapshot are older than it.
-        batcher.discard((event) => event.event === 'stats');
+        batcher.retain((event) => event.event === 'stats');
         const snapshot = {
           services: list.value.services,
           types: types.status === 'fulfilled' ? types.value.types : null,

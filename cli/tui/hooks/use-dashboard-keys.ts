@@ -1,5 +1,6 @@
 import { useInput, type Key } from 'ink';
 import { useCallback, useRef } from 'react';
+import type { Focus } from '../model/ui-state.js';
 
 /** What the keys of the main view can do; the dashboard supplies each. */
 export interface DashboardCommands {
@@ -19,8 +20,6 @@ export interface DashboardCommands {
   help: () => void;
   quit: () => void;
 }
-
-export type Focus = 'table' | 'logs';
 
 const PAGE = 10;
 

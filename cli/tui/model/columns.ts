@@ -8,9 +8,9 @@ import {
   formatRate,
   formatRatio,
   ABSENT,
-} from './format.js';
-import { statusLabel } from './status.js';
-import { pidLabel, portLabel, readyCount, uptimeMs } from './service-view.js';
+} from '../../presentation/format.js';
+import { statusLabel } from '../../presentation/status.js';
+import { pidLabel, portLabel, readyCount, uptimeMs } from '../../presentation/service-view.js';
 
 export interface CellInput {
   service: ServiceInfo;

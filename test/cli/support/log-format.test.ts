@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { LogLine } from '../../../protocol/index.js';
-import { formatClock } from '../../../cli/support/format.js';
+import { formatClock } from '../../../cli/presentation/format.js';
 import { LineBatcher, linesAfterHistory } from '../../../cli/support/log-follow.js';
 import { formatLogLines } from '../../../cli/support/log-format.js';
-import { createStyle } from '../../../cli/support/terminal.js';
+import { createStyle } from '../../../cli/presentation/terminal.js';
 
 const at = Date.now();
 const line = (text: string, extra: Partial<LogLine> = {}): LogLine => ({

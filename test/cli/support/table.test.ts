@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderTable } from '../../../cli/support/table.js';
-import { createStyle } from '../../../cli/support/terminal.js';
+import { createStyle } from '../../../cli/presentation/terminal.js';
 
 describe('renderTable', () => {
   it('aligns columns two spaces apart, right-aligning numbers, without padding the last column', () => {

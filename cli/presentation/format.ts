@@ -51,6 +51,18 @@ export function formatNumber(value: number | null | undefined): string {
   return value === null || value === undefined ? ABSENT : String(value);
 }
 
+function two(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** Local wall-clock time as HH:MM:SS.mmm. */
+export function formatClock(epochMs: number): string {
+  const date = new Date(epochMs);
+  const ms = date.getMilliseconds();
+  const millis = ms < 10 ? `00${ms}` : ms < 100 ? `0${ms}` : String(ms);
+  return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}.${millis}`;
+}
+
 /** Cut to `width` columns, marking the cut with an ellipsis. */
 export function truncate(text: string, width: number): string {
   if (width <= 0) return '';

@@ -1,4 +1,5 @@
 import type { ServiceStatus } from '../../protocol/index.js';
+import { STATUS_LOOK, statusLabel } from './status.js';
 
 type Paint = (text: string) => string;
 
@@ -53,19 +54,9 @@ export function stderrStyle(): Style {
   return createStyle(colorEnabled(process.stderr));
 }
 
-const STATUS_LOOK: Record<ServiceStatus, { symbol: string; colour: keyof Omit<Style, 'enabled'> }> = {
-  running: { symbol: '●', colour: 'green' },
-  starting: { symbol: '◐', colour: 'yellow' },
-  unhealthy: { symbol: '▲', colour: 'yellow' },
-  stopping: { symbol: '◑', colour: 'yellow' },
-  stopped: { symbol: '○', colour: 'dim' },
-  crashed: { symbol: '✖', colour: 'red' },
-};
-
 /** A status with its symbol (always) and its colour (when the style allows). */
 export function paintStatus(status: ServiceStatus, style: Style): string {
-  const look = STATUS_LOOK[status];
-  return style[look.colour](`${look.symbol} ${status}`);
+  return style[STATUS_LOOK[status].colour](statusLabel(status));
 }
 
 const NAME_COLOURS = ['cyan', 'magenta', 'blue', 'green', 'yellow'] as const;

@@ -18,8 +18,8 @@ function isHerveRoot(dir: string): boolean {
 
 /**
  * The directory holding herve's package.json. Found by walking up from this code's own file,
- * because that file moves: dist/cli/support/ when built by tsc alone, dist/cli/ or
- * dist/cli/chunks/ once bundled.
+ * because that file moves: platform/ in the sources, dist/platform/ built by tsc, dist/cli/ or
+ * dist/cli/chunks/ once bundled into the CLI.
  */
 export function packageRoot(): string {
   if (cached) return cached;

@@ -1,4 +1,5 @@
-import type { ServiceInfo, ServiceStats } from '../../../protocol/index.js';
+import type { ExitInfo, LifecycleResult, ServiceInfo, ServiceStats } from '../../protocol/index.js';
+import { formatDuration } from './format.js';
 
 export function readyCount(service: ServiceInfo): number {
   return service.instances.filter((instance) => instance.ready).length;
@@ -27,12 +28,20 @@ export function uptimeMs(service: ServiceInfo, now: number): number | null {
 }
 
 /** The most recent exit among the instances. */
-export function lastExit(service: ServiceInfo): string | null {
+export function latestExit(service: ServiceInfo): ExitInfo | null {
   const exits = service.instances.map((instance) => instance.lastExit).filter((exit) => exit !== null);
-  if (exits.length === 0) return null;
-  const latest = exits.reduce((a, b) => (b.at > a.at ? b : a));
-  const how = latest.signal ? `signal ${latest.signal}` : `code ${latest.code ?? '?'}`;
-  return `${how} at ${new Date(latest.at).toLocaleTimeString()}`;
+  return exits.length === 0 ? null : exits.reduce((a, b) => (b.at > a.at ? b : a));
+}
+
+/** `signal SIGKILL` or `code 1`. */
+export function describeExit(exit: ExitInfo): string {
+  return exit.signal ? `signal ${exit.signal}` : `code ${exit.code ?? '?'}`;
+}
+
+/** The most recent exit among the instances, and when. */
+export function lastExit(service: ServiceInfo): string | null {
+  const latest = latestExit(service);
+  return latest === null ? null : `${describeExit(latest)} at ${new Date(latest.at).toLocaleTimeString()}`;
 }
 
 export function commandLine(service: ServiceInfo): string {
@@ -51,3 +60,26 @@ export function matchesFilter(service: ServiceInfo, filter: string): boolean {
 }
 
 export type StatsLookup = ReadonlyMap<string, ServiceStats>;
+
+/** `1/2 ready` */
+export function readiness(service: ServiceInfo): string {
+  return `${readyCount(service)}/${service.replicas} ready`;
+}
+
+/**
+ * What went wrong with a start, as the daemon decided it: `api crashed while starting (last exit:
+ * code 1)`, `api is still starting after 15s (0/1 ready)`; null when it runs (healthy or not).
+ */
+export function startProblem(result: LifecycleResult): string | null {
+  switch (result.outcome) {
+    case 'running':
+    case 'unhealthy':
+      return null;
+    case 'pending':
+      return `${result.name} is still starting after ${formatDuration(result.waitedMs)} (${readiness(result)})`;
+    default: {
+      const exit = latestExit(result);
+      return `${result.name} ${result.outcome} while starting${exit === null ? '' : ` (last exit: ${describeExit(exit)})`}`;
+    }
+  }
+}

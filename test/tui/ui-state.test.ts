@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { focusedFilter, initialUiState, uiReducer, type UiAction, type UiState } from '../../cli/tui/model/ui-state.js';
+
+const run = (actions: UiAction[], state: UiState = initialUiState('default')): UiState => actions.reduce(uiReducer, state);
+const names = ['alpha', 'beta', 'gamma'];
+
+describe('the dashboard UI state, without rendering', () => {
+  it('moves the selection within the visible list, from the first row when nothing is chosen', () => {
+    expect(run([{ type: 'move', step: 1, names }]).selectedName).toBe('beta');
+    expect(run([{ type: 'move', step: 5, names }]).selectedName).toBe('gamma');
+    expect(run([{ type: 'move', step: 1, names }, { type: 'move', step: -3, names }]).selectedName).toBe('alpha');
+    // Three keys in one chunk, before any render: each applies to the state the previous left.
+    expect(run([1, 1, -1].map((step) => ({ type: 'move' as const, step, names }))).selectedName).toBe('beta');
+    expect(run([{ type: 'select', name: 'beta' }, { type: 'move', step: 1, names: [] }]).selectedName).toBe('beta');
+  });
+
+  it('asks before stop or unregister and forgets the question once answered', () => {
+    const asking = run([{ type: 'confirm', confirmation: { question: 'Stop api?', action: { kind: 'stop', name: 'api' } } }]);
+    expect(asking.mode).toBe('confirm');
+    expect(asking.confirmation?.action).toEqual({ kind: 'stop', name: 'api' });
+    const answered = uiReducer(asking, { type: 'answered' });
+    expect(answered).toMatchObject({ mode: 'normal', confirmation: null });
+  });
+
+  it('scrolling back pauses the logs and stays within them; pause and log source reset the scroll', () => {
+    const back = run([{ type: 'scroll', lines: 10, newest: 4 }]);
+    expect(back).toMatchObject({ paused: true, scrollBack: 4 });
+    expect(uiReducer(back, { type: 'scroll', lines: -10, newest: 4 })).toMatchObject({ paused: true, scrollBack: 0 });
+    expect(uiReducer(back, { type: 'togglePause' })).toMatchObject({ paused: false, scrollBack: 0 });
+    expect(uiReducer(back, { type: 'toggleLogSource' })).toMatchObject({ followAll: true, scrollBack: 0 });
+    expect(run([{ type: 'scroll', lines: 3, newest: -1 }]).scrollBack).toBe(0);
+  });
+
+  it('edits the filter of what has the focus', () => {
+    const typed = run([
+      { type: 'filter', update: (current) => `${current}ap` },
+      { type: 'toggleFocus' },
+      { type: 'filter', update: (current) => `${current}ERR` },
+    ]);
+    expect(typed).toMatchObject({ tableFilter: 'ap', logFilter: 'ERR', focus: 'logs' });
+    expect(focusedFilter(typed)).toBe('ERR');
+    const cleared = uiReducer(typed, { type: 'filter', update: () => '' });
+    expect(cleared).toMatchObject({ tableFilter: 'ap', logFilter: '' });
+  });
+
+  it('switches modes and themes', () => {
+    expect(run([{ type: 'mode', mode: 'help' }]).mode).toBe('help');
+    expect(run([{ type: 'mode', mode: 'register' }, { type: 'mode', mode: 'normal' }]).mode).toBe('normal');
+    expect(run([{ type: 'theme', name: 'light' }]).themeName).toBe('light');
+  });
+});
