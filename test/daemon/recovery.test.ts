@@ -76,13 +76,16 @@ function pidsOf(info: { instances: Array<{ pid: number | null }> }): number[] {
 }
 
 /** Processes whose environment names this HERVE_HOME's service: duplicates would show here. */
-function processesOfService(home: string, service: string): number[] {
+/** The processes of a service whose parent is one of these monitors (services see no HERVE_HOME: it is Herve's own setting). */
+function processesOfService(monitors: number[], service: string): number[] {
   const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const environ = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
-      if (environ.includes(`HERVE_HOME=${home}`) && environ.includes(`HERVE_SERVICE=${service}`)) found.push(Number(entry));
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (monitors.includes(parent) && environ.includes(`HERVE_SERVICE=${service}`)) found.push(Number(entry));
     } catch {
       // gone, or not ours
     }
@@ -124,7 +127,7 @@ describe('crash recovery', () => {
     expect([...pidsOf(byName.api), ...pidsOf(byName.echo), ...pidsOf(byName.ticker)]).toEqual(kept);
     const monitorsNow = monitorsOf(first.home);
     expect(monitorsNow).toHaveLength(5);
-    expect(processesOfService(first.home, 'api').filter((pid) => !monitorsNow.includes(pid)).sort()).toEqual(pidsOf(byName.api).sort());
+    expect(processesOfService(monitorsNow, 'api').sort()).toEqual(pidsOf(byName.api).sort());
     const [newVictimPid] = pidsOf(byName.victim);
     seenPids.add(newVictimPid);
     expect(newVictimPid).not.toBe(victimPid);
