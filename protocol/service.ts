@@ -39,6 +39,12 @@ export type InstanceStatus = z.infer<typeof InstanceStatus>;
 export const DesiredState = z.enum(['running', 'stopped']);
 export type DesiredState = z.infer<typeof DesiredState>;
 
+/** A whole number in a range, with one message for every way to miss it (files, forms and flags show it as is). */
+export function wholeNumberIn(min: number, max: number) {
+  const error = `expected a whole number from ${min} to ${max}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
 const Millis = z.number().int().min(0).max(24 * 3600 * 1000);
 
 export const HealthSpec = z.object({
@@ -84,7 +90,7 @@ export const RegisterSpec = z.object({
   env: EnvMap.default({}),
   /** Type-specific options, e.g. `{ root: "./public" }` for static. */
   options: z.record(z.string(), z.string()).default({}),
-  replicas: z.number().int().min(1).max(64).default(1),
+  replicas: wholeNumberIn(1, 64).default(1),
   health: HealthSpec.partial().default({}),
   restart: RestartSpec.partial().default({}),
   /** Start it right away (default) or just record it. */

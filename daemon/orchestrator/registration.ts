@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import { HealthSpec, RegisterSpec, RestartSpec, ServiceName, describeZodError, type RegisterInput } from '../../protocol/index.js';
+import { HealthSpec, RestartSpec, ServiceName, describeZodError, type RegisterSpec } from '../../protocol/index.js';
 import { HerveError } from '../errors.js';
 import type { ServiceRecord } from '../registry.js';
 import type { ServiceTypes } from './service-types.js';
 
-/** The spec validated, and what to store: the name defaults to the type, the type fills in the program. */
-export function buildServiceRecord(input: RegisterInput, types: ServiceTypes, now = Date.now()): { record: ServiceRecord; start: boolean } {
-  const parsed = RegisterSpec.safeParse(input);
-  if (!parsed.success) throw new HerveError('bad_request', `invalid registration: ${describeZodError(parsed.error)}`);
-  const spec = parsed.data;
+/** What to store for a decoded spec: the name defaults to the type, the type fills in the program. */
+export function buildServiceRecord(spec: RegisterSpec, types: ServiceTypes, now = Date.now()): { record: ServiceRecord; start: boolean } {
   const type = types.get(spec.type);
   const name = spec.name ?? spec.type;
   const validName = ServiceName.safeParse(name);
