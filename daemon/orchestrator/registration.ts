@@ -18,6 +18,7 @@ export function buildServiceRecord(spec: RegisterSpec, types: ServiceTypes, now 
   const program = type.resolve({ command: spec.command, args: spec.args, env: spec.env, options: spec.options, cwd: spec.cwd });
   const health = HealthSpec.parse({ path: program.healthPath, ...spec.health });
   const restart = RestartSpec.parse(spec.restart);
+  checkFixedPort(spec.port, spec.replicas, name);
   const record: ServiceRecord = {
     uuid: randomUUID(),
     name,
@@ -31,6 +32,10 @@ export function buildServiceRecord(spec: RegisterSpec, types: ServiceTypes, now 
     replicas: spec.replicas,
     health,
     restart,
+    port: spec.port ?? null,
+    route: spec.route === false ? false : { path: spec.route.path ?? `/${name}`, hosts: spec.route.hosts },
+    stop: { signal: spec.stop.signal, graceMs: spec.stop.graceMs ?? restart.stopGraceMs },
+    watch: spec.watch ?? null,
     desired: spec.start ? 'running' : 'stopped',
     createdAt: now,
     restarts: 0,
@@ -43,4 +48,13 @@ function checkWorkingDirectory(cwd: string): void {
   if (!statSync(cwd, { throwIfNoEntry: false })?.isDirectory()) {
     throw new HerveError('bad_request', `cwd ${cwd} is not a directory`, 'create it or pass another folder with --cwd');
   }
+}
+
+function checkFixedPort(port: number | undefined, replicas: number, name: string): void {
+  if (port === undefined || replicas === 1) return;
+  throw new HerveError(
+    'bad_request',
+    `${name}: a fixed port (${port}) allows only 1 replica, not ${replicas}: every replica would have to listen on it`,
+    'drop the port (Herve then gives each replica a free one in $PORT) or set replicas to 1',
+  );
 }
