@@ -48,6 +48,9 @@ export const REGISTER_FIELDS: readonly RegisterField[] = [
   { key: 'start', path: ['start'], kind: 'boolean', flag: '--no-start', help: 'only record it; start later with herve start' },
 ];
 
+/** Type options that name a directory: sent as absolute paths, resolved where they were written. */
+export const PATH_OPTIONS: readonly string[] = ['root'];
+
 /** Nested settings reachable as `health.<setting>` and `restart.<setting>` (form keys); digits become numbers. */
 export const SETTING_GROUPS = ['health', 'restart'] as const;
 export type SettingGroup = (typeof SETTING_GROUPS)[number];

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fieldValue, flagForPath, REGISTER_FIELDS, RegisterSpec, type RegisterField, type RegisterInput } from '../../protocol/index.js';
+import { fieldValue, flagForPath, PATH_OPTIONS, REGISTER_FIELDS, RegisterSpec, type RegisterField, type RegisterInput } from '../../protocol/index.js';
 import { UserError } from '../client/index.js';
 
 /** What `herve register` collects from its arguments, before validation. */
@@ -17,9 +17,6 @@ export interface RegisterArgs {
   opt?: string[];
   start?: boolean;
 }
-
-/** Options of built-in types that name a directory, sent as absolute paths. */
-const PATH_OPTIONS = new Set(['root']);
 
 export function usageError(message: string, hint?: string): UserError {
   return new UserError(message, hint, 2);
@@ -71,7 +68,7 @@ function workingDirectory(args: RegisterArgs): string | undefined {
 function resolvedOptions(pairs: string[] | undefined): Record<string, string> {
   const options = parsePairs(pairs, '--opt');
   for (const key of Object.keys(options)) {
-    if (PATH_OPTIONS.has(key)) options[key] = existingDirectory(options[key], `--opt ${key}:`);
+    if (PATH_OPTIONS.includes(key)) options[key] = existingDirectory(options[key], `--opt ${key}:`);
   }
   return options;
 }

@@ -1,5 +1,5 @@
 import { describeZodError, flagForPath, parseInteger, RegisterSpec, type RegisterInput } from '../../../protocol/index.js';
-import { parseOptions, splitCommandLine } from './command-line.js';
+import { parseOptions, splitCommandLine } from '../../../protocol/command-line.js';
 
 export interface RegisterDraft {
   type: string;
