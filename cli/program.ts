@@ -64,7 +64,29 @@ export function buildProgram(outcome: Outcome): Command {
     .description('start the herve daemon in the background (or in this terminal with --foreground)')
     .option('--foreground', 'run the daemon attached to this terminal; Ctrl-C stops it')
     .option('--port <n>', 'proxy port (default: PORT env or 5000; 0 picks a free one)', port)
+    .option('-f, --file <file>', 'the project file to apply (default: herve.yaml here, if there is one)')
+    .option('--watch', 'stay and apply the project file again whenever it changes')
     .action(lazy(() => import('./commands/up.js')));
+
+  program
+    .command('diff')
+    .description('what applying the project file would change: added, removed, changed fields, unchanged')
+    .option('-f, --file <file>', 'the project file (default: herve.yaml here)')
+    .option('--json', 'print the changes as JSON')
+    .action(lazy(() => import('./commands/diff.js')));
+
+  program
+    .command('reload')
+    .description('apply the project file: changed services rolled, removed ones stopped, unchanged ones untouched')
+    .option('-f, --file <file>', 'the project file (default: herve.yaml here)')
+    .option('--dry-run', 'only show what would change (herve diff)')
+    .option('--json', 'print the changes as JSON')
+    .action(lazy(() => import('./commands/reload.js')));
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of herve.yaml (for editors)')
+    .action(lazy(() => import('./commands/schema.js')));
 
   program
     .command('down')

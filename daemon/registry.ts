@@ -21,6 +21,8 @@ export interface ServiceRecord {
   route: ServiceRoute;
   stop: { signal: StopSignal; graceMs: number };
   watch: WatchSpec | null;
+  /** The project file it came from; null when registered by hand. */
+  source: string | null;
   desired: DesiredState;
   createdAt: number;
   restarts: number;
@@ -104,6 +106,7 @@ const Extra = z.object({
   route: ServiceRoute.optional(),
   stop: z.object({ signal: StopSignal, graceMs: z.number().int().min(0) }).optional(),
   watch: WatchSpec.nullable().default(null),
+  source: z.string().nullable().default(null),
 });
 
 function parseJson<T>(schema: z.ZodType<T>, text: string): T {
@@ -130,6 +133,7 @@ function toServiceRecord(row: ServiceRow): ServiceRecord {
     route: extra.route ?? { path: `/${row.name}`, hosts: [] },
     stop: extra.stop ?? { signal: 'SIGTERM', graceMs: restart.stopGraceMs },
     watch: extra.watch,
+    source: extra.source,
     desired: DesiredState.parse(row.desired),
     createdAt: row.created_at,
     restarts: row.restarts,
@@ -164,7 +168,7 @@ function toServiceRow(record: ServiceRecord): ServiceRow {
     desired: record.desired,
     created_at: record.createdAt,
     restarts: record.restarts,
-    extra: JSON.stringify({ port: record.port, route: record.route, stop: record.stop, watch: record.watch }),
+    extra: JSON.stringify({ port: record.port, route: record.route, stop: record.stop, watch: record.watch, source: record.source }),
   };
 }
 

@@ -7,3 +7,4 @@ export * from './register-fields.js';
 export * from './command-line.js';
 export * from './project-file.js';
 export * from './project-order.js';
+export * from './project-apply.js';

@@ -176,6 +176,8 @@ export const RegisterSpec = z.object({
   watch: WatchSpec.optional(),
   /** Start it right away (default) or just record it. */
   start: z.boolean().default(true),
+  /** The project file it came from (set by herve up/reload); none when registered by hand. */
+  source: z.string().max(4096).optional(),
 });
 export type RegisterSpec = z.output<typeof RegisterSpec>;
 export type RegisterInput = z.input<typeof RegisterSpec>;
@@ -221,6 +223,8 @@ export const ServiceInfo = z.object({
   route: ServiceRoute.default({ path: '/', hosts: [] }),
   stop: z.object({ signal: StopSignal, graceMs: z.number() }).default({ signal: 'SIGTERM', graceMs: 5000 }),
   watch: WatchSpec.nullable().default(null),
+  /** The project file it came from; null when registered by hand (the CLI, the dashboard, the admin API). */
+  source: z.string().nullable().default(null),
   /** A rolling restart in progress: which replica of how many. */
   roll: z.object({ step: z.number().int(), of: z.number().int(), reason: z.string() }).nullable().default(null),
   desired: DesiredState,

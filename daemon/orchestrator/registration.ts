@@ -36,6 +36,7 @@ export function buildServiceRecord(spec: RegisterSpec, types: ServiceTypes, now 
     route: spec.route === false ? false : { path: spec.route.path ?? `/${name}`, hosts: spec.route.hosts },
     stop: { signal: spec.stop.signal, graceMs: spec.stop.graceMs ?? restart.stopGraceMs },
     watch: spec.watch ?? null,
+    source: spec.source ?? null,
     desired: spec.start ? 'running' : 'stopped',
     createdAt: now,
     restarts: 0,

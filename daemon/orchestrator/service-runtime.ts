@@ -58,6 +58,7 @@ export class ServiceRuntime {
       route: record.route,
       stop: record.stop,
       watch: record.watch,
+      source: record.source,
       roll: this.roll,
       desired: record.desired,
       status: deriveServiceStatus(record.desired, this.crashLoop, this.instances.map((instance) => instance.status)),
