@@ -153,7 +153,7 @@ export function buildProgram(outcome: Outcome): Command {
 
   program
     .command('demo')
-    .description('start the daemon with the echo, static and sse demo services (what npm start runs)')
+    .description('start the daemon and apply examples/demo/herve.yaml (echo, static, sse; what npm start runs)')
     .option('--port <n>', 'proxy port if the daemon is started (default: PORT env or 5000)', port)
     .action(lazy(() => import('./commands/demo.js')));
 

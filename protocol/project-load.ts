@@ -66,7 +66,7 @@ export function parseProjectText(text: string, label: string): { data: ProjectFi
   const lineOf = (path: PropertyKey[]) => lineOfPath(document, lineCounter, path);
   const parsed = ProjectFile.safeParse(document.toJS() ?? {});
   if (!parsed.success) {
-    const located = flattenIssues(parsed.error.issues).map((issue) => ({ line: lineOf(issue.path), text: describeIssue(issue) }));
+    const located = flattenIssues(parsed.error.issues).map((issue) => ({ line: lineOf(issue.keys ? [...issue.path, issue.keys[0]] : issue.path), text: describeIssue(issue) }));
     throw new ProjectFileError(located.sort((a, b) => a.line - b.line).map(({ line, text }) => `${label}:${line} ${text}`));
   }
   return { data: parsed.data, lineOf };
@@ -79,7 +79,8 @@ function flattenIssues(issues: readonly Issue[], prefix: PropertyKey[] = []): { 
   return issues.flatMap((issue) => {
     const path = [...prefix, ...issue.path];
     if (issue.code === 'invalid_union') {
-      const matched = issue.errors.find((branch) => !branch.every((inner) => inner.path.length === 0 && (inner.code === 'invalid_type' || inner.code === 'invalid_value')));
+      // A branch the value got inside of (a field of an object) is the one the user meant.
+      const matched = issue.errors.find((branch) => branch.some((inner) => inner.path.length > 0 || inner.code === 'unrecognized_keys'));
       if (matched) return flattenIssues(matched, path);
     }
     return [{ path, message: issue.message, keys: issue.code === 'unrecognized_keys' ? issue.keys : undefined }];
