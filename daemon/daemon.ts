@@ -75,6 +75,7 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
     log,
   });
   orchestrator.setProxyPort(frontDoor.port);
+  orchestrator.setInFlight((port) => frontDoor.inFlight(port));
   stats.setRequestStats(frontDoor.requestStats);
   log(`proxy listening on http://localhost:${frontDoor.port}/`);
   // After the proxy port is ours: a daemon that cannot start must not kill what its predecessor left.
