@@ -131,6 +131,7 @@ export function buildProgram(outcome: Outcome): Command {
       .argument('<service>', 'name or uuid')
       .option('--json', 'print the service as JSON');
     if (name !== 'unregister') command.option('--no-wait', 'return without waiting for it to settle');
+    if (name === 'restart') command.option('--rolling', 'zero downtime: one replica at a time, each replacement ready before the old one drains and stops');
     command.action(lazy(load));
   }
 

@@ -3,7 +3,8 @@
  * so the proxy, the admin API and the control server only call the orchestrator
  * and listen to its events; the orchestrator alone changes service state.
  */
-import type { LogLine, ProcessUsage, RegisterSpec, RequestStats, ServiceInfo, StatsSnapshot, Event } from '../protocol/index.js';
+import type { RouteIndex } from './proxy/route-match.js';
+import type { LogLine, ProcessUsage, RegisterSpec, UpdateResult, RequestStats, ServiceInfo, StatsSnapshot, Event } from '../protocol/index.js';
 
 /** What the socket server and the admin HTTP API may ask of the orchestrator. Throws HerveError. */
 export interface ServiceControl {
@@ -14,7 +15,9 @@ export interface ServiceControl {
   unregister(ref: string): Promise<{ uuid: string; name: string }>;
   start(ref: string, wait?: boolean): Promise<ServiceInfo>;
   stop(ref: string, wait?: boolean): Promise<ServiceInfo>;
-  restart(ref: string, wait?: boolean): Promise<ServiceInfo>;
+  restart(ref: string, wait?: boolean, rolling?: boolean): Promise<ServiceInfo>;
+  /** Replace a service's spec, rolling it when what runs changed (see the `update` method). */
+  update(ref: string, spec: RegisterSpec): Promise<UpdateResult>;
   stats(): StatsSnapshot;
 }
 
@@ -30,6 +33,8 @@ export interface RouteTable {
   /** undefined: no service of that name; []: it exists but nothing is ready. */
   targets(name: string): RouteTarget[] | undefined;
   names(): string[];
+  /** Where each service is reached (route specs); without it, `/<name>` and `<name>.localhost`. */
+  routeIndex?(): RouteIndex;
 }
 
 /** One finished proxied request, fed to the request statistics. */

@@ -74,11 +74,7 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
       list: () => orchestrator.list(),
       register: (spec) => orchestrator.register(spec),
       unregister: (ref) => orchestrator.unregister(ref),
-      // Until the rolling update lands: replace the service (stop, then register the new spec).
-      update: async (ref, spec) => {
-        await orchestrator.unregister(ref);
-        return orchestrator.register(spec);
-      },
+      update: (ref, spec) => orchestrator.update(ref, spec),
       onEvent: (listener) => orchestrator.onEvent(listener),
     },
     (spec) => buildServiceRecord(spec, types).record,
@@ -92,6 +88,7 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
     log,
   });
   orchestrator.setProxyPort(frontDoor.port);
+  orchestrator.setInFlight((port) => frontDoor.inFlight(port));
   stats.setRequestStats(frontDoor.requestStats);
   log(`proxy listening on http://localhost:${frontDoor.port}/`);
   // After the proxy port is ours: a daemon that cannot start must not kill what its predecessor left.

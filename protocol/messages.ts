@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { RegisterSpec, ServiceInfo, ServiceRef, ServiceTypeInfo } from './service.js';
 import { ApplyParams, ApplyResult, ProjectState, ReloadInfo } from './project-apply.js';
+
+export const UpdateResult = z.object({
+  service: ServiceInfo,
+  /** Spec fields that differed (empty: nothing to do). */
+  changed: z.array(z.string()),
+  /** Its instances were replaced by a rolling restart. */
+  rolled: z.boolean(),
+});
+export type UpdateResult = z.infer<typeof UpdateResult>;
 import { LogLine, StatsSnapshot } from './telemetry.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -38,7 +47,20 @@ export const methods = {
   unregister: { params: z.object({ service: ServiceRef }), result: z.object({ uuid: z.string(), name: z.string() }) },
   start: { params: Target, result: ServiceInfo },
   stop: { params: Target, result: ServiceInfo },
-  restart: { params: Target, result: ServiceInfo },
+  restart: {
+    params: Target.extend({
+      /** Replace instances one at a time, each new one ready before its predecessor drains and stops (zero downtime). */
+      rolling: z.boolean().default(false),
+    }),
+    result: ServiceInfo,
+  },
+  /**
+   * Replace a registered service's spec (same name; `start` is ignored). A change to what runs
+   * (type, command, args, cwd, env, options, health, port) rolls the running instances with zero
+   * downtime, `replicas` scales, the rest applies at once. Answers once done; a failed roll answers
+   * `roll_failed` (the old instances keep serving, the old spec stays).
+   */
+  update: { params: z.object({ service: ServiceRef, spec: RegisterSpec }), result: UpdateResult },
   logs: {
     params: z.object({
       /** Omit for every service. */
@@ -90,6 +112,7 @@ export const ErrorCode = z.enum([
   'unknown_type',
   'port_in_use',
   'conflict',
+  'roll_failed',
   'shutting_down',
   'internal',
 ]);

@@ -28,6 +28,7 @@ const STATUS_OF: Record<ErrorCode, number> = {
   unknown_method: 404,
   name_taken: 409,
   conflict: 409,
+  roll_failed: 409,
   port_in_use: 409,
   shutting_down: 503,
   internal: 500,

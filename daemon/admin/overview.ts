@@ -28,15 +28,24 @@ export function healthReport(context: AdminContext): Record<string, unknown> {
   };
 }
 
-/** `GET /`: every route the proxy serves, by path and by host. */
+/** `GET /`: every route the proxy serves, by path and by host (workers without a route are left out). */
 export function routeListing(context: AdminContext): Record<string, unknown> {
   const port = context.port();
-  const routes = context.routes.names().sort().map((name) => ({
-    name,
-    path: `/${name}/`,
-    url: `http://localhost:${port}/${name}/`,
-    host: `${name}.localhost:${port}`,
-    ready: context.routes.targets(name)?.length ?? 0,
-  }));
+  const routes = context.control
+    .list()
+    .filter((service) => service.route !== false)
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map(({ name, route }) => {
+      const path = route === false ? '' : route.path;
+      const hosts = route === false ? [] : route.hosts;
+      return {
+        name,
+        path: `${path}/`,
+        url: `http://localhost:${port}${path}/`,
+        host: `${name}.localhost:${port}`,
+        ...(hosts.length > 0 ? { hosts } : {}),
+        ready: context.routes.targets(name)?.length ?? 0,
+      };
+    });
   return { routes, herve: ['/health', '/services', '/metrics'] };
 }

@@ -65,7 +65,8 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     unregister: ({ service }) => control.unregister(service),
     start: ({ service, wait }) => control.start(service, wait),
     stop: ({ service, wait }) => control.stop(service, wait),
-    restart: ({ service, wait }) => control.restart(service, wait),
+    restart: ({ service, wait, rolling }) => control.restart(service, wait, rolling),
+    update: ({ service, spec }) => control.update(service, spec),
     logs: async ({ service, lines, grep }) => {
       const name = service === undefined ? undefined : control.get(service).name;
       return { lines: await deps.tailLogs({ service: name, lines, grep: compileGrep(grep) }) };

@@ -6,6 +6,8 @@ import type { PortAllocator } from './port-allocator.js';
 export interface ServiceLogs {
   system(service: string, instance: number | null, line: string): void;
   splitter(service: string, instance: number, stream: OutputStream): { push(chunk: Buffer): void; end(): void };
+  /** The last `count` lines of one instance (its output and the daemon's lines about it), oldest first. */
+  recent?(service: string, instance: number, count: number): Promise<string[]>;
 }
 
 /** What an instance needs from the rest of the daemon; given by its service. */

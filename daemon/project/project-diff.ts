@@ -1,10 +1,10 @@
 import type { FieldChange, ProjectEntry, ServiceChange, ServiceInfo } from '../../protocol/index.js';
 import { HerveError } from '../errors.js';
+import { SPEC_FIELDS, type SpecField } from '../orchestrator/spec-changes.js';
 import type { ServiceRecord } from '../registry.js';
 
-/** What a project file decides about a service; the rest (uuid, desired state, counters) is the daemon's. */
-const COMPARED = ['type', 'description', 'command', 'args', 'cwd', 'env', 'options', 'replicas', 'health', 'restart', 'port', 'route', 'stop', 'watch'] as const;
-type Compared = Pick<ServiceRecord, (typeof COMPARED)[number]>;
+/** What a project file decides about a service (the spec fields); the rest (uuid, desired state, counters) is the daemon's. */
+type Compared = Pick<ServiceRecord, SpecField>;
 
 const UNSET = '(unset)';
 
@@ -20,7 +20,7 @@ function leaves(value: unknown, prefix: string, into: Map<string, string>): Map<
 /** Fields that differ, old → new, nested ones by their dotted path; environment values are masked. */
 export function fieldChanges(current: Compared, next: Compared): FieldChange[] {
   const changes: FieldChange[] = [];
-  for (const field of COMPARED) {
+  for (const field of SPEC_FIELDS) {
     const before = leaves(current[field], field, new Map());
     const after = leaves(next[field], field, new Map());
     for (const path of new Set([...before.keys(), ...after.keys()])) {

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import httpProxy from 'http-proxy';
 import type { RouteTable } from '../contracts.js';
 import type { RoundRobin } from './round-robin.js';
-import { matchService, rawHost } from './route-match.js';
+import { rawHost, routeRequest, unroutedMessage } from './route-match.js';
 
 /**
  * Websocket (and other `Upgrade`) requests go through http-proxy's `ws`, which
@@ -22,14 +22,14 @@ export class WebsocketUpgrades {
   }
 
   handle(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const match = matchService(req.url ?? '/', rawHost(req.rawHeaders));
+    const match = routeRequest(this.routes, req.url ?? '/', rawHost(req.rawHeaders));
     if (match === null) {
       refuse(socket, 404, 'not_found', 'upgrades are only proxied to services', '');
       return;
     }
     const targets = this.routes.targets(match.name);
-    if (targets === undefined) {
-      refuse(socket, 404, 'unknown_service', `no service named ${match.name}`, match.name);
+    if (targets === undefined || match.unrouted) {
+      refuse(socket, 404, 'unknown_service', unroutedMessage(match.name, targets !== undefined), match.name);
       return;
     }
     if (targets.length === 0) {

@@ -87,15 +87,15 @@ export function createLocalSupervisor(): Supervisor {
   return {
     spawn: (request) => new SpawnedProcess(request),
     signal: (handle, signal) => (handle.pgid === undefined ? false : signalGroup(handle.pgid, signal)),
-    stop: (handle, graceMs) => stopGroup(handle, graceMs),
+    stop: (handle, graceMs, signal) => stopGroup(handle, graceMs, signal),
   };
 }
 
-async function stopGroup(handle: ProcessHandle, graceMs: number): Promise<ProcessExit> {
+async function stopGroup(handle: ProcessHandle, graceMs: number, signal: NodeJS.Signals = 'SIGTERM'): Promise<ProcessExit> {
   const pgid = handle.pgid;
   if (pgid === undefined) return handle.exited;
   const deadline = Date.now() + graceMs;
-  signalGroup(pgid, 'SIGTERM');
+  signalGroup(pgid, signal);
   let leaderGone = false;
   void handle.exited.then(() => (leaderGone = true));
   // Wait for the leader and every other member of the group, up to the grace period.
