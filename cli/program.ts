@@ -84,6 +84,19 @@ export function buildProgram(outcome: Outcome): Command {
     .action(lazy(() => import('./commands/reload.js')));
 
   program
+    .command('import')
+    .description('print a herve.yaml equivalent to a Procfile, process-compose.yaml or PM2 ecosystem.config.js')
+    .argument('<file>', 'Procfile, process-compose.yaml or ecosystem.config.js')
+    .action(lazy(() => import('./commands/import.js')));
+
+  program
+    .command('init')
+    .description('write herve.yaml here from the services registered now')
+    .option('--force', 'overwrite an existing herve.yaml')
+    .option('--stdout', 'print it instead of writing the file')
+    .action(lazy(() => import('./commands/init.js')));
+
+  program
     .command('schema')
     .description('print the JSON Schema of herve.yaml (for editors)')
     .action(lazy(() => import('./commands/schema.js')));
