@@ -45,6 +45,8 @@ export interface SyncSnapshot {
   services: readonly ServiceInfo[];
   types: readonly ServiceTypeInfo[] | null;
   daemon: { pid: number; uptimeMs: number } | null;
+  /** undefined: not asked (an older daemon), keep what is known. */
+  lastReload?: ReloadInfo | null;
 }
 
 /** A fresh picture from `list`/`types`/`ping` replaces what the events built up. */
@@ -54,7 +56,8 @@ export function resync(state: DashboardState, snapshot: SyncSnapshot, now: numbe
   const daemon = snapshot.daemon
     ? { pid: snapshot.daemon.pid, uptimeMs: snapshot.daemon.uptimeMs, cpuPercent: state.daemon?.cpuPercent ?? null, rssBytes: state.daemon?.rssBytes ?? null, observedAt: now }
     : state.daemon;
-  return { ...state, services, types: snapshot.types ?? state.types, daemon, synced: true, now };
+  const lastReload = snapshot.lastReload === undefined ? state.lastReload : snapshot.lastReload;
+  return { ...state, services, types: snapshot.types ?? state.types, daemon, lastReload, synced: true, now };
 }
 
 /** The state after a batch of events; the same object when nothing changed. */
@@ -67,6 +70,13 @@ export function applyEvents(state: DashboardState, events: readonly FeedEvent[],
     else next = applyStats(next, event.data, now);
   }
   return next;
+}
+
+/** The last project reload in a few words: `reloaded 12s ago (herve reload: +1 ~2 -0)`. */
+export function reloadText(reload: ReloadInfo | null, now: number, format: (ms: number) => string): string {
+  if (!reload) return '';
+  const counts = `+${reload.added} ~${reload.changed} -${reload.removed}`;
+  return `reloaded ${format(Math.max(0, now - reload.at))} ago (${reload.reason}: ${reload.error ? `stopped: ${reload.error}` : counts})`;
 }
 
 /** Connection lost: keep the last picture on screen, but stop trusting it. */
