@@ -4,7 +4,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectJsonSchema } from '../../protocol/project-file.js';
-import { loadProjectFile, ProjectFileError } from '../../protocol/project-load.js';
+import { loadProjectFile, parseProjectText, ProjectFileError } from '../../protocol/project-load.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync('/tmp/hv-project-');
@@ -103,6 +103,21 @@ describe('herve.yaml', () => {
     expect(ordered.services[2].dependsOn).toEqual({ db: 'healthy' });
     expect(problems('services:\n  a:\n    type: echo\n    depends_on: [b]\n  b:\n    type: echo\n    depends_on: [a]\n')).toEqual(['herve.yaml: depends_on has a cycle: a → b → a']);
     expect(problems('services:\n  a:\n    type: echo\n    depends_on: [ghost]\n')).toEqual(['herve.yaml:4 services.a.depends_on: no service named "ghost" in this file']);
+  });
+});
+
+describe('the README', () => {
+  it('has a full example that passes the schema and uses every service key, and names each key', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Project file'));
+    const example = /```yaml\n([\s\S]*?)```/.exec(section)![1];
+    const { data } = parseProjectText(example, 'README');
+    const keys = Object.keys((projectJsonSchema() as { properties: { services: { additionalProperties: { properties: object } } } }).properties.services.additionalProperties.properties);
+    const used = new Set(Object.values(data.services).flatMap((service) => Object.keys(service)));
+    for (const key of keys) {
+      expect(used.has(key), `the example uses ${key}`).toBe(true);
+      expect(section, `the key table names ${key}`).toContain(`\`${key}\``);
+    }
   });
 });
 
