@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProjectFile } from '../../protocol/project-load.js';
-import { ensureBuilt, fixture as cliFixture, herve, knownPids, makeHome, stopAndProve } from '../cli/harness.js';
+import { ensureBuilt, fixture as cliFixture, herve, herveLive, knownPids, makeHome, stopAndProve, waitFor } from '../cli/harness.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 const dir = mkdtempSync('/tmp/hv-cliproj-');
@@ -76,5 +76,27 @@ describe('herve up -f / diff / reload / init (real daemon)', () => {
     const init = await herve(home, ['init', '--stdout']);
     expect(parse(init.stdout)).toEqual({ services: { api: expect.objectContaining({ command: ['node', http], env: { TOKEN: 'secret-one' } }) } });
     expect(readFileSync(file, 'utf8')).toBe('services: [not, a, map');
+  });
+
+  it('up --watch applies the file again when it is saved, and reports a bad edit without changing anything', async () => {
+    writeFileSync(file, `services:\n  api:\n    command: [node, ${http}]\n    env: { TOKEN: secret-one }\n`);
+    const watcher = herveLive(home, ['up', '-f', file, '--watch']);
+    let output = '';
+    watcher.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    watcher.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await waitFor(() => output.includes('watching'), { timeoutMs: 30_000, message: 'the watch to start' });
+      writeFileSync(file, `services:\n  api:\n    command: [node, ${http}]\n    env: { TOKEN: secret-one }\n  echo:\n    type: echo\n`);
+      await waitFor(() => /reloaded .*1 added/.test(output), { timeoutMs: 30_000, message: `a reload adding echo; output so far:\n${output}` });
+      writeFileSync(file, 'services:\n  echo:\n    type: echo\n    replicas: 0\n');
+      await waitFor(() => output.includes('not reloaded: herve.yaml:4 services.echo.replicas'), { timeoutMs: 30_000, message: 'the bad edit reported' });
+      seen.push(...(await knownPids(home)));
+      const ls = JSON.parse((await herve(home, ['ls', '--json'])).stdout) as { services: { name: string }[] };
+      expect(ls.services.map((service) => service.name).sort()).toEqual(['api', 'echo']);
+    } finally {
+      watcher.kill('SIGINT');
+      await watcher;
+    }
+    expect(watcher.exitCode).toBe(0);
   });
 });
