@@ -1,7 +1,7 @@
 import { withDaemon } from './connect.js';
 import { writeJson } from './output.js';
 import { Progress } from './progress.js';
-import { describeRoll } from './roll-view.js';
+import { describeRoll } from '../tui/model/roll-view.js';
 import { readiness } from './settle.js';
 
 /** `herve restart --rolling NAME`: one replica at a time, progress from the daemon's service events. */

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { describeProbe, probeKind, type ServiceInfo, type ServiceStats } from '../../../protocol/index.js';
-import { describeRoll, instanceRollState } from '../../support/roll-view.js';
+import { describeRoll, instanceRollState } from '../model/roll-view.js';
 import { ABSENT, formatDuration, formatRate } from '../model/format.js';
 import { commandLine, lastExit } from '../model/service-view.js';
 import { sparkline } from '../model/sparkline.js';

@@ -1,4 +1,4 @@
-import type { InstanceInfo, ServiceInfo } from '../../protocol/index.js';
+import type { InstanceInfo, ServiceInfo } from '../../../protocol/index.js';
 
 /** What a roll is doing now, from the service's state: which replica, old and new instances, who takes traffic. */
 export function describeRoll(service: ServiceInfo): string | null {
