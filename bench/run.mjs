@@ -11,6 +11,7 @@ const suites = {
   proxy: 'front door vs direct vs nginx',
   tui: 'dashboard render cost, CPU and memory',
   reload: 'herve reload of an unchanged 20-service herve.yaml: restarts and wall time',
+  roll: 'zero-downtime rolling restart and watch restart under wrk',
 };
 const wanted = process.argv.slice(2).filter((name) => name in suites);
 let failed = false;

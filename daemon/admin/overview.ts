@@ -31,21 +31,21 @@ export function healthReport(context: AdminContext): Record<string, unknown> {
 /** `GET /`: every route the proxy serves, by path and by host (workers without a route are left out). */
 export function routeListing(context: AdminContext): Record<string, unknown> {
   const port = context.port();
-  const routes = context.control
-    .list()
-    .filter((service) => service.route !== false)
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map(({ name, route }) => {
-      const path = route === false ? '' : route.path;
-      const hosts = route === false ? [] : route.hosts;
-      return {
+  const index = context.routes.routeIndex?.();
+  const routes = context.routes
+    .names()
+    .sort()
+    .flatMap((name) => {
+      const route = index === undefined ? { path: `/${name}`, hosts: [] } : index.routeOf(name);
+      if (route === undefined) return [];
+      return [{
         name,
-        path: `${path}/`,
-        url: `http://localhost:${port}${path}/`,
+        path: `${route.path}/`,
+        url: `http://localhost:${port}${route.path}/`,
         host: `${name}.localhost:${port}`,
-        ...(hosts.length > 0 ? { hosts } : {}),
+        ...(route.hosts.length > 0 ? { hosts: route.hosts } : {}),
         ready: context.routes.targets(name)?.length ?? 0,
-      };
+      }];
     });
   return { routes, herve: ['/health', '/services', '/metrics'] };
 }

@@ -104,8 +104,8 @@ export class ServiceRuntime {
   }
 
   /**
-   * A new instance (not started) at the lowest free index, placed after the others or in `replacing`'s
-   * position once that one is removed; `spec` pins it to a spec other than the current record.
+   * A new instance (not started) at the lowest free index, placed after the others (removeInstance
+   * moves it into its predecessor's place); `spec` pins it to a spec other than the current record.
    */
   addInstance(spec?: ServiceRecord): Instance {
     const used = new Set(this.instances.map((instance) => instance.index));
@@ -119,8 +119,7 @@ export class ServiceRuntime {
 
   /** Take a stopped instance out; `successor` (if any) moves into its place in the routing order. */
   removeInstance(instance: Instance, successor?: Instance): void {
-    const at = this.instances.indexOf(instance);
-    if (at === -1) return;
+    if (!this.instances.includes(instance)) return;
     if (successor) this.instances.splice(this.instances.indexOf(successor), 1);
     this.instances.splice(this.instances.indexOf(instance), 1, ...(successor ? [successor] : []));
     this.pinned.delete(instance);

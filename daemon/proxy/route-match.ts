@@ -69,16 +69,21 @@ export interface NamedRoute {
 export class RouteIndex {
   private readonly byHost = new Map<string, string>();
   private readonly byPrefix: Array<{ prefix: string; name: string }> = [];
-  private readonly routed = new Set<string>();
+  private readonly routed = new Map<string, { path: string; hosts: string[] }>();
 
   constructor(routes: readonly NamedRoute[]) {
     for (const { name, route } of routes) {
       if (route === false) continue;
-      this.routed.add(name);
+      this.routed.set(name, route);
       for (const host of route.hosts) this.byHost.set(host, name);
       this.byPrefix.push({ prefix: route.path, name });
     }
     this.byPrefix.sort((a, b) => b.prefix.length - a.prefix.length);
+  }
+
+  /** A service's route; undefined for a worker without one (or an unknown name). */
+  routeOf(name: string): { path: string; hosts: string[] } | undefined {
+    return this.routed.get(name);
   }
 
   /** Host names given in `route.hosts`, e.g. for an allow-list of the `Host` header. */
