@@ -40,6 +40,7 @@ export const REGISTER_FIELDS: readonly RegisterField[] = [
   { key: 'command', path: ['command'], kind: 'text', help: 'for type command: the program to run' },
   { key: 'args', aliases: ['arg'], path: ['args'], kind: 'list', help: "the program's arguments (repeatable)" },
   { key: 'replicas', path: ['replicas'], kind: 'integer', flag: '--replicas <n>', help: 'instances to run, load-balanced' },
+  { key: 'port', path: ['port'], kind: 'integer', flag: '--port <n>', help: 'a fixed port for a program that must own one (then 1 replica)' },
   { key: 'health', aliases: ['health.path'], path: ['health', 'path'], kind: 'probe-path', flag: '--health <path|none>', help: 'readiness probe path (default /health), or none' },
   { key: 'restart', aliases: ['restart.policy'], path: ['restart', 'policy'], kind: 'text', flag: '--restart <policy>', help: 'always, on-failure or never' },
   { key: 'cwd', path: ['cwd'], kind: 'text', flag: '--cwd <dir>', help: 'working directory (relative to here)' },

@@ -10,6 +10,7 @@ export interface RegisterArgs {
   name?: string;
   description?: string;
   replicas?: number;
+  port?: number;
   health?: string;
   restart?: string;
   cwd?: string;
