@@ -14,6 +14,8 @@ const suites = {
   adopt: 'kill -9 of the daemon under load, then herve up: pids kept, lines lost, failed requests',
   soak: 'wrk through the front door for minutes, then chaos: a replica killed every 2 s',
   resources: 'daemon RSS and fds after register cycles, half-open connections, silent subscribers',
+  reload: 'herve reload of an unchanged 20-service herve.yaml: restarts and wall time',
+  roll: 'zero-downtime rolling restart and watch restart under wrk',
 };
 const wanted = process.argv.slice(2).filter((name) => name in suites);
 let failed = false;

@@ -3,7 +3,8 @@
  * so the proxy, the admin API and the control server only call the orchestrator
  * and listen to its events; the orchestrator alone changes service state.
  */
-import type { Event, LifecycleResult, LogLine, ProcessUsage, RegisterInput, RequestStats, ServiceInfo, StatsSnapshot } from '../protocol/index.js';
+import type { RouteIndex } from './proxy/route-match.js';
+import type { Event, LifecycleResult, LogLine, ProcessUsage, RegisterSpec, RequestStats, ServiceInfo, StatsSnapshot, UpdateResult } from '../protocol/index.js';
 
 /** What the socket server and the admin HTTP API may ask of the orchestrator. Throws HerveError. */
 export interface ServiceControl {
@@ -11,11 +12,13 @@ export interface ServiceControl {
   /** By name or uuid; throws HerveError('not_found'). */
   get(ref: string): ServiceInfo;
   /** Register, start and stop answer with what they came to (see `Outcome`). */
-  register(spec: RegisterInput): Promise<LifecycleResult>;
+  register(spec: RegisterSpec): Promise<LifecycleResult>;
   unregister(ref: string): Promise<{ uuid: string; name: string }>;
   start(ref: string, wait?: boolean): Promise<LifecycleResult>;
   stop(ref: string, wait?: boolean): Promise<LifecycleResult>;
-  restart(ref: string, wait?: boolean): Promise<LifecycleResult>;
+  restart(ref: string, wait?: boolean, rolling?: boolean): Promise<LifecycleResult>;
+  /** Replace a service's spec, rolling it when what runs changed (see the `update` method). */
+  update(ref: string, spec: RegisterSpec): Promise<UpdateResult>;
   stats(): StatsSnapshot;
 }
 
@@ -31,6 +34,8 @@ export interface RouteTable {
   /** undefined: no service of that name; []: it exists but nothing is ready. */
   targets(name: string): RouteTarget[] | undefined;
   names(): string[];
+  /** Where each service is reached (route specs); without it, `/<name>` and `<name>.localhost`. */
+  routeIndex?(): RouteIndex;
 }
 
 export interface RequestStatsSource {

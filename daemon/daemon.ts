@@ -2,6 +2,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hervePaths, socketPathProblem, type HervePaths } from '../protocol/index.js';
 import { ControlServer } from './control-server.js';
+import { buildServiceRecord } from './orchestrator/registration.js';
+import { ProjectApplier } from './project/project-applier.js';
 import { describeError, HerveError } from './errors.js';
 import { LogStore } from './logs/log-store.js';
 import { allServiceTypes } from './orchestrator/builtin-types.js';
@@ -71,6 +73,17 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
   const runDir = join(paths.home, 'run');
   const supervisor = createMonitoredSupervisor(runDir);
   const orchestrator = new Orchestrator({ registry, supervisor, logs: serviceLogsFrom(logStore), types, stats });
+  const project = new ProjectApplier(
+    {
+      list: () => orchestrator.list(),
+      register: (spec) => orchestrator.register(spec),
+      unregister: (ref) => orchestrator.unregister(ref),
+      update: (ref, spec) => orchestrator.update(ref, spec),
+      onEvent: (listener) => orchestrator.onEvent(listener),
+    },
+    (spec) => buildServiceRecord(spec, types).record,
+    log,
+  );
   const frontDoor = await startFrontDoor({
     port: options.port,
     upstreamTimeoutMs: options.upstreamTimeoutMs,
@@ -80,6 +93,7 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
     log,
   });
   orchestrator.setProxyPort(frontDoor.port);
+  orchestrator.setInFlight((port) => frontDoor.inFlight(port));
   stats.setRequestStats(frontDoor.requestStats);
   log(`proxy listening on http://localhost:${frontDoor.port}/`);
   // After the proxy port is ours: a daemon that cannot start must not touch what its predecessor left.
@@ -116,11 +130,15 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
   const control = new ControlServer({
     socketPath: paths.socket,
     control: orchestrator,
+    project,
     types: () => types.list(),
     facts: { pid: process.pid, startedAt, home: paths.home, socket: paths.socket, proxyPort: () => frontDoor.port },
     tailLogs: (query) => logStore.tail(query),
     requestShutdown: () => setImmediate(() => void shutdown('shutdown requested')),
-    onServiceEvent: (listener) => orchestrator.onEvent(listener),
+    onServiceEvent: (listener) => {
+      const unsubscribes = [orchestrator.onEvent(listener), project.onEvent(listener)];
+      return () => unsubscribes.forEach((unsubscribe) => unsubscribe());
+    },
     onLogLine: (listener) => logStore.onLine(listener),
     log,
   });

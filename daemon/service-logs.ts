@@ -1,6 +1,9 @@
 import type { LogStore } from './logs/log-store.js';
 import type { ServiceLogs } from './orchestrator/index.js';
 
+/** How far back to look for one instance's last lines among its service's. */
+const RECENT_SCAN_LINES = 2000;
+
 /** The orchestrator's view of the log store: captured output and the daemon's own lines about a service. */
 export function serviceLogsFrom(store: LogStore): ServiceLogs {
   return {
@@ -8,5 +11,9 @@ export function serviceLogsFrom(store: LogStore): ServiceLogs {
     splitter: (service, instance, stream) => store.lineSplitter(service, instance, stream),
     written: (service) => store.flushed(service),
     release: (service) => void store.release(service),
+    recent: async (service, instance, count) => {
+      const lines = await store.tail({ service, lines: RECENT_SCAN_LINES });
+      return lines.filter((line) => line.instance === instance).slice(-count).map((line) => line.line);
+    },
   };
 }

@@ -4,3 +4,8 @@ export * from './messages.js';
 export * from './codec.js';
 export * from './paths.js';
 export * from './allowed-host.js';
+export * from './register-fields.js';
+export * from './command-line.js';
+export * from './project-file.js';
+export * from './project-order.js';
+export * from './project-apply.js';

@@ -1,5 +1,15 @@
 import { z } from 'zod';
 import { LifecycleResult, RegisterSpec, ServiceInfo, ServiceRef, ServiceTypeInfo } from './service.js';
+import { ApplyParams, ApplyResult, ProjectState, ReloadInfo } from './project-apply.js';
+
+export const UpdateResult = z.object({
+  service: ServiceInfo,
+  /** Spec fields that differed (empty: nothing to do). */
+  changed: z.array(z.string()),
+  /** Its instances were replaced by a rolling restart. */
+  rolled: z.boolean(),
+});
+export type UpdateResult = z.infer<typeof UpdateResult>;
 import { LogLine, StatsSnapshot } from './telemetry.js';
 
 /** 2: register, start, restart and stop answer with their outcome. */
@@ -38,7 +48,20 @@ export const methods = {
   unregister: { params: z.object({ service: ServiceRef }), result: z.object({ uuid: z.string(), name: z.string() }) },
   start: { params: Target, result: LifecycleResult },
   stop: { params: Target, result: LifecycleResult },
-  restart: { params: Target, result: LifecycleResult },
+  restart: {
+    params: Target.extend({
+      /** Replace instances one at a time, each new one ready before its predecessor drains and stops (zero downtime). */
+      rolling: z.boolean().default(false),
+    }),
+    result: LifecycleResult,
+  },
+  /**
+   * Replace a registered service's spec (same name; `start` is ignored). A change to what runs
+   * (type, command, args, cwd, env, options, health, port) rolls the running instances with zero
+   * downtime, `replicas` scales, the rest applies at once. Answers once done; a failed roll answers
+   * `roll_failed` (the old instances keep serving, the old spec stays).
+   */
+  update: { params: z.object({ service: ServiceRef, spec: RegisterSpec }), result: UpdateResult },
   logs: {
     params: z.object({
       /** Omit for every service. */
@@ -59,6 +82,8 @@ export const methods = {
     result: z.object({ topics: z.array(z.string()) }),
   },
   shutdown: { params: Empty, result: z.object({ stopping: z.literal(true) }) },
+  apply: { params: ApplyParams, result: ApplyResult },
+  project: { params: Empty, result: ProjectState },
 } as const;
 
 export type Method = keyof typeof methods;
@@ -91,6 +116,7 @@ export const ErrorCode = z.enum([
   'unknown_type',
   'port_in_use',
   'conflict',
+  'roll_failed',
   'shutting_down',
   'internal',
   // HTTP only: the admin API.
@@ -133,6 +159,7 @@ export const Event = z.discriminatedUnion('event', [
   z.object({ event: z.literal('log'), data: LogLine }),
   /** The last event to a subscriber that fell too far behind: the daemon closes its connection next. */
   z.object({ event: z.literal('lagged'), data: z.object({ unsentBytes: z.number().int(), limitBytes: z.number().int(), message: z.string() }) }),
+  z.object({ event: z.literal('reload'), data: ReloadInfo }),
 ]);
 export type Event = z.infer<typeof Event>;
 export type EventName = Event['event'];

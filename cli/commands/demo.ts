@@ -1,18 +1,17 @@
-import type { RegisterInput, ServiceInfo } from '../../protocol/index.js';
+import type { ServiceInfo } from '../../protocol/index.js';
 import type { SocketDaemonClient } from '../client/index.js';
 import { cliPaths, withDaemon } from '../support/connect.js';
 import { ensureDaemonUp } from '../support/daemon-up.js';
 import { writeOut } from '../support/output.js';
+import { packagePath } from '../../platform/package-root.js';
 import { Progress } from '../support/progress.js';
+import { applyProject, loadProject } from '../support/project.js';
 import { renderServiceTable } from '../support/service-table.js';
 import { where } from '../support/settle.js';
 import { stdoutStyle } from '../presentation/terminal.js';
 
-const DEMO_SERVICES: (RegisterInput & { name: string })[] = [
-  { type: 'echo', name: 'echo' },
-  { type: 'static', name: 'static' },
-  { type: 'sse', name: 'sse' },
-];
+/** The demo is an example project file: the first thing a new user sees is how they will use Herve. */
+const DEMO_FILE = 'examples/demo/herve.yaml';
 
 /** `npm start`: the daemon, the three demo services, then the dashboard (or the table off a terminal). */
 export async function run(options: { port?: number }): Promise<number> {
@@ -20,7 +19,7 @@ export async function run(options: { port?: number }): Promise<number> {
   const progress = new Progress();
   const { hello, alreadyRunning } = await ensureDaemonUp(paths, { port: options.port }, progress);
   if (!alreadyRunning) progress.succeed(`herve daemon started (pid ${hello.pid}, HERVE_HOME ${hello.home})`);
-  await withDaemon((client) => registerMissing(client, progress));
+  await withDaemon((client) => applyDemo(client, progress));
   // The dashboard needs a keyboard as well as a screen.
   if (process.stdout.isTTY && process.stdin.isTTY) {
     const tui = await import('./tui.js');
@@ -29,17 +28,16 @@ export async function run(options: { port?: number }): Promise<number> {
   return printSummary();
 }
 
-async function registerMissing(client: SocketDaemonClient, progress: Progress): Promise<void> {
-  const { services } = await client.call('list');
-  const existing = new Set(services.map((service) => service.name));
-  const missing = DEMO_SERVICES.filter((candidate) => !existing.has(candidate.name));
-  if (missing.length === 0) return;
-  progress.update(`registering and starting ${missing.map((spec) => spec.name).join(', ')}…`);
-  // The daemon answers each once it has come to rest: started side by side, reported in order.
-  const registered = await Promise.all(missing.map((spec) => client.call('register', spec)));
-  for (const service of registered) {
-    if (service.outcome === 'running') progress.succeed(`${service.name} running ${where(service)}`);
-    else progress.warn(`${service.name} is ${service.outcome === 'pending' ? 'still starting' : service.outcome} — see: herve logs ${service.name}`);
+async function applyDemo(client: SocketDaemonClient, progress: Progress): Promise<void> {
+  const project = loadProject(packagePath(DEMO_FILE));
+  progress.update(`applying ${DEMO_FILE}…`);
+  // The daemon answers once each added service has come to rest.
+  const result = await applyProject(client, project, { dryRun: false, reason: 'herve demo' });
+  const added = result.changes.filter((change) => change.action === 'add');
+  for (const { name } of added) {
+    const service = await client.call('get', { service: name });
+    if (service.status === 'running') progress.succeed(`${service.name} running ${where(service)}`);
+    else progress.warn(`${service.name} is ${service.status} — see: herve logs ${service.name}`);
   }
   progress.stop();
 }

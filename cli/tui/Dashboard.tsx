@@ -208,6 +208,7 @@ export function Dashboard(props: DashboardProps) {
           keys={keyHints(mode, focus)}
           connection={connection}
           daemon={state.daemon}
+          lastReload={state.lastReload}
           socketPath={socketPath}
           themeName={theme.name}
           now={state.now || Date.now()}

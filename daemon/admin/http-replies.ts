@@ -32,6 +32,7 @@ const STATUS_OF: Record<ErrorCode, number> = {
   name_taken: 409,
   unsupported_media_type: 415,
   conflict: 409,
+  roll_failed: 409,
   port_in_use: 409,
   shutting_down: 503,
   internal: 500,

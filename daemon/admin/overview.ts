@@ -29,15 +29,24 @@ export function healthReport(context: AdminContext): Record<string, unknown> {
   };
 }
 
-/** `GET /`: every route the proxy serves, by path and by host. */
+/** `GET /`: every route the proxy serves, by path and by host (workers without a route are left out). */
 export function routeListing(context: AdminContext): Record<string, unknown> {
   const port = context.port();
-  const routes = context.routes.names().sort().map((name) => ({
-    name,
-    path: `/${name}/`,
-    url: `http://localhost:${port}/${name}/`,
-    host: `${name}.localhost:${port}`,
-    ready: context.routes.targets(name)?.length ?? 0,
-  }));
+  const index = context.routes.routeIndex?.();
+  const routes = context.routes
+    .names()
+    .sort()
+    .flatMap((name) => {
+      const route = index === undefined ? { path: `/${name}`, hosts: [] } : index.routeOf(name);
+      if (route === undefined) return [];
+      return [{
+        name,
+        path: `${route.path}/`,
+        url: `http://localhost:${port}${route.path}/`,
+        host: `${name}.localhost:${port}`,
+        ...(route.hosts.length > 0 ? { hosts: route.hosts } : {}),
+        ready: context.routes.targets(name)?.length ?? 0,
+      }];
+    });
   return { routes, herve: ['/health', '/services', '/metrics'] };
 }

@@ -1,5 +1,6 @@
 import { PROTOCOL_VERSION, type LogLine, type Method, type Params, type Result, type ServiceTypeInfo } from '../../protocol/index.js';
 import type { ServiceControl } from '../contracts.js';
+import type { ProjectApplier } from '../project/project-applier.js';
 import { HerveError } from '../errors.js';
 import { compileGrep, type LineMatcher } from '../logs/grep-pattern.js';
 import type { Connection } from './connection.js';
@@ -19,6 +20,7 @@ export interface DaemonFacts {
 /** What the handlers need; the control server supplies it. */
 export interface HandlerDeps {
   control: ServiceControl;
+  project: Pick<ProjectApplier, 'apply' | 'state'>;
   types(): ServiceTypeInfo[];
   facts: DaemonFacts;
   tailLogs(query: { service?: string; lines: number; grep?: LineMatcher }): Promise<LogLine[]>;
@@ -55,7 +57,8 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     unregister: ({ service }) => control.unregister(service),
     start: ({ service, wait }) => control.start(service, wait),
     stop: ({ service, wait }) => control.stop(service, wait),
-    restart: ({ service, wait }) => control.restart(service, wait),
+    restart: ({ service, wait, rolling }) => control.restart(service, wait, rolling),
+    update: ({ service, spec }) => control.update(service, spec),
     logs: async ({ service, lines, grep }) => {
       const name = service === undefined ? undefined : control.get(service).name;
       return { lines: await deps.tailLogs({ service: name, lines, grep: compileGrep(grep) }) };
@@ -65,6 +68,8 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
       deps.subscribe(connection, topics);
       return { topics: [...connection.topics] };
     },
+    apply: (params) => deps.project.apply(params),
+    project: () => deps.project.state(),
     shutdown: () => {
       deps.requestShutdown();
       return { stopping: true };

@@ -10,6 +10,8 @@ export interface ServiceLogs {
   written(service: string): Promise<void>;
   /** The service is gone: close its log file. */
   release(service: string): void;
+  /** The last `count` lines of one instance (its output and the daemon's lines about it), oldest first. */
+  recent?(service: string, instance: number, count: number): Promise<string[]>;
 }
 
 /** What an instance needs from the rest of the daemon; given by its service. */

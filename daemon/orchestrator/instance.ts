@@ -1,7 +1,9 @@
-import type { ExitInfo, InstanceInfo, InstanceStatus } from '../../protocol/index.js';
+import { describeProbe, type ExitInfo, type InstanceInfo, type InstanceStatus } from '../../protocol/index.js';
 import { readProcessStartTime } from '../proc.js';
 import type { ProcessExit, ProcessHandle } from '../supervisor/index.js';
 import type { InstanceContext } from './context.js';
+import { expandCommand } from './expand-vars.js';
+import { fixedPortProblem } from './port-allocator.js';
 import { ReadinessWatch } from './readiness-watch.js';
 import { serviceEnvironment } from './service-env.js';
 import { BackoffCounter, isStableRun, wantsRestart } from './restart-policy.js';
@@ -25,6 +27,10 @@ function exitFailed(exit: ProcessExit): boolean {
 export class Instance {
   status: InstanceStatus = 'stopped';
   ready = false;
+  /** Out of the routing table while its in-flight requests finish (a rolling restart retires it). */
+  draining = false;
+  /** Its part in a rolling restart, for the view clients get. */
+  roll: 'old' | 'new' | undefined;
   private pid: number | null = null;
   private port: number | null = null;
   private startedAt: number | null = null;
@@ -57,12 +63,14 @@ export class Instance {
       startedAt: this.startedAt,
       restarts: this.restarts,
       lastExit: this.lastExit,
+      ...(this.roll ? { roll: this.roll } : {}),
+      ...(this.draining ? { draining: true } : {}),
     };
   }
 
   /** The port to route to, when ready. */
   targetPort(): number | null {
-    return this.ready && this.status === 'running' ? this.port : null;
+    return this.ready && this.status === 'running' && !this.draining ? this.port : null;
   }
 
   currentPid(): number | null {
@@ -100,7 +108,8 @@ export class Instance {
       return;
     }
     if (this.status !== 'stopping') this.setStatus('stopping', false);
-    await this.context.supervisor.stop(handle, this.context.record().restart.stopGraceMs);
+    const { stop } = this.context.record();
+    await this.context.supervisor.stop(handle, stop.graceMs, stop.signal);
     await handle.exited;
   }
 
@@ -124,7 +133,9 @@ export class Instance {
     );
     this.captureOutput(handle, name);
     handle.onExit((exit) => this.handleExit(generation, handle, exit));
-    if (!endedMeanwhile && port !== null) this.watchReadiness(port);
+    if (!endedMeanwhile && port !== null) {
+      this.watchReadiness(port, serviceEnvironment(process.env, this.context.record().env, { port, service: name, instance: this.index }));
+    }
   }
 
   private spawn(): Promise<void> {
@@ -139,7 +150,9 @@ export class Instance {
     this.setStatus('starting', false);
     let port: number;
     try {
-      port = await this.context.ports.allocate();
+      port = record.port ?? (await this.context.ports.allocate());
+      const problem = record.port === null ? null : await fixedPortProblem(record.port);
+      if (problem) throw new Error(problem);
     } catch (error) {
       this.context.logs.system(record.name, this.index, `cannot start: ${describeError(error)}`);
       if (generation === this.generation && !this.stopRequested) this.setStatus('crashed', false);
@@ -147,11 +160,13 @@ export class Instance {
     }
     if (generation !== this.generation || this.stopRequested) return;
     this.port = port;
+    const env = serviceEnvironment(process.env, record.env, { port, service: record.name, instance: this.index });
+    // $PORT and ${NAME:-default} in the command and its arguments come from the environment the instance gets.
+    const instanceEnv = env;
     const handle = await this.context.supervisor.spawn({
-      command: record.command,
-      args: record.args,
+      ...expandCommand(record.command, record.args, instanceEnv),
       cwd: record.cwd ?? undefined,
-      env: serviceEnvironment(process.env, record.env, { port, service: record.name, instance: this.index }),
+      env,
     });
     this.handle = handle;
     this.startedAt = Date.now();
@@ -171,7 +186,7 @@ export class Instance {
     });
     this.context.logs.system(record.name, this.index, `started pid ${handle.pid} on port ${port}`);
     this.context.changed();
-    this.watchReadiness(port);
+    this.watchReadiness(port, instanceEnv);
   }
 
   private captureOutput(handle: ProcessHandle, service: string): void {
@@ -188,16 +203,16 @@ export class Instance {
     });
   }
 
-  private watchReadiness(port: number): void {
-    const { name, health } = this.context.record();
-    this.readiness = new ReadinessWatch(port, health, {
+  private watchReadiness(port: number, env: Record<string, string | undefined>): void {
+    const { name, health, cwd } = this.context.record();
+    this.readiness = new ReadinessWatch({ port, cwd: cwd ?? undefined, env }, health, {
       ready: (again) => {
         this.setStatus('running', true);
         this.context.logs.system(name, this.index, again ? 'healthy again' : `ready on port ${port}`);
       },
       unhealthy: (failures) => {
         this.setStatus('unhealthy', false);
-        this.context.logs.system(name, this.index, `unhealthy: ${failures} failed probes of ${health.path}`);
+        this.context.logs.system(name, this.index, `unhealthy: ${failures} failed probes (${describeProbe(health)})`);
       },
       restart: (reason) => this.killForRestart(reason),
     });
@@ -214,7 +229,8 @@ export class Instance {
     if (!handle) return;
     this.killReason = reason;
     this.context.logs.system(this.context.record().name, this.index, `${reason} — restarting`);
-    void this.context.supervisor.stop(handle, this.context.record().restart.stopGraceMs);
+    const { stop } = this.context.record();
+    void this.context.supervisor.stop(handle, stop.graceMs, stop.signal);
   }
 
   private handleExit(generation: number, handle: ProcessHandle, exit: ProcessExit): void {

@@ -1,12 +1,16 @@
-import type { Event, LifecycleResult, RegisterInput, ServiceInfo, StatsSnapshot } from '../../protocol/index.js';
+import type { Event, LifecycleResult, RegisterSpec, ServiceInfo, StatsSnapshot, UpdateResult } from '../../protocol/index.js';
 import type { EventPublisher, RouteTable, RouteTarget, ServiceControl } from '../contracts.js';
 import { HerveError } from '../errors.js';
-import type { Registry } from '../registry.js';
+import { RouteIndex } from '../proxy/route-match.js';
+import type { Registry, ServiceRecord } from '../registry.js';
 import type { Supervisor } from '../supervisor/index.js';
 import type { ServiceLogs } from './context.js';
 import { outcomeOf } from './outcome.js';
-import { PortAllocator } from './port-allocator.js';
+import { fixedPortProblem, PortAllocator } from './port-allocator.js';
 import { buildServiceRecord } from './registration.js';
+import { rollInstances, scaleInstances, type RollDeps } from './rolling-restart.js';
+import { SourceWatch } from './source-watch.js';
+import { changedFields, needsRoll } from './spec-changes.js';
 import { ServiceRuntime, type Adoption } from './service-runtime.js';
 import type { ServiceTypes } from './service-types.js';
 import type { StatsCollector } from './stats-collector.js';
@@ -32,9 +36,22 @@ export class Orchestrator implements ServiceControl, RouteTable {
   private readonly ports = new PortAllocator();
   private proxyPort: number | null = null;
   private shuttingDown = false;
+  private routes = new RouteIndex([]);
+  /** Services with a rolling restart (or an update) under way. */
+  private readonly rolling = new Map<ServiceRuntime, Promise<void>>();
+  private readonly rollDeps: RollDeps;
+  /** Source watchers of running services with `watch:`, and whether a change came in during a roll. */
+  private readonly watches = new Map<ServiceRuntime, { watch: SourceWatch; spec: ServiceRecord['watch']; again: boolean }>();
 
   constructor(private readonly options: OrchestratorOptions) {
     for (const record of options.registry.listServices()) this.services.set(record.uuid, this.runtimeFor(record));
+    this.rollDeps = { logs: options.logs, inFlight: () => 0 };
+    this.rebuildRoutes();
+  }
+
+  /** How many requests the front door has in flight to an instance's port, for draining. */
+  setInFlight(inFlight: (port: number) => number): void {
+    this.rollDeps.inFlight = inFlight;
   }
 
   /** Events: `service` after every change, `service.removed` after an unregister. */
@@ -64,16 +81,19 @@ export class Orchestrator implements ServiceControl, RouteTable {
     return this.find(ref).info(this.proxyPort);
   }
 
-  async register(spec: RegisterInput): Promise<LifecycleResult> {
+  async register(spec: RegisterSpec): Promise<LifecycleResult> {
     this.refuseWhileShuttingDown();
     const since = Date.now();
     const { record, start } = buildServiceRecord(spec, this.options.types);
     if (this.byName(record.name)) {
       throw new HerveError('name_taken', `a service named "${record.name}" already exists`, 'choose another with --name');
     }
+    this.refusePortTaken(record, undefined);
+    if (start && record.port !== null) await refuseBusyPort(record.port, record.name);
     this.options.registry.insertService(record);
     const service = this.runtimeFor(record);
     this.services.set(record.uuid, service);
+    this.rebuildRoutes();
     this.options.logs.system(record.name, null, `registered (${record.type}: ${[record.command, ...record.args].join(' ')})`);
     this.publish(service);
     if (start) await service.start(startWaitMs(service));
@@ -87,6 +107,8 @@ export class Orchestrator implements ServiceControl, RouteTable {
     service.removing = true;
     await service.stop();
     this.services.delete(service.record.uuid);
+    this.rebuildRoutes();
+    this.syncWatch(service);
     this.options.registry.deleteService(service.record.uuid);
     const removed = { uuid: service.record.uuid, name: service.record.name };
     this.options.logs.system(removed.name, null, 'unregistered');
@@ -99,6 +121,9 @@ export class Orchestrator implements ServiceControl, RouteTable {
     this.refuseWhileShuttingDown();
     const since = Date.now();
     const service = this.find(ref);
+    if (service.record.port !== null && service.instances.every((instance) => instance.currentPid() === null)) {
+      await refuseBusyPort(service.record.port, service.name);
+    }
     this.options.logs.system(service.name, null, 'start requested');
     const starting = service.start(wait ? startWaitMs(service) : 0);
     if (wait) await starting;
@@ -115,14 +140,56 @@ export class Orchestrator implements ServiceControl, RouteTable {
     return this.outcome(service, since);
   }
 
-  async restart(ref: string, wait = true): Promise<LifecycleResult> {
+  async restart(ref: string, wait = true, rolling = false): Promise<LifecycleResult> {
     this.refuseWhileShuttingDown();
     const since = Date.now();
     const service = this.find(ref);
+    if (rolling) {
+      if (service.record.desired !== 'running') {
+        throw new HerveError('conflict', `${service.name} is stopped: there is nothing to roll`, `start it with: herve start ${service.name}`);
+      }
+      const roll = this.roll(service, service.record, 'restart requested');
+      if (wait) await roll;
+      else roll.catch(() => undefined);
+      return this.outcome(service, since);
+    }
     this.options.logs.system(service.name, null, 'restart requested');
     const restarting = service.stop().then(() => service.start(wait ? startWaitMs(service) : 0));
     if (wait) await restarting;
     return this.outcome(service, since);
+  }
+
+  /**
+   * Replace a service's spec (the name stays). A change to what runs (command, args, cwd, env, options,
+   * type, health, port) rolls its instances with zero downtime; replicas scale; the rest (route,
+   * restart, stop, watch, description) applies at once. A failed roll keeps the old spec.
+   */
+  async update(ref: string, input: RegisterSpec): Promise<UpdateResult> {
+    this.refuseWhileShuttingDown();
+    const service = this.find(ref);
+    if (input.name !== undefined && input.name !== service.name) {
+      throw new HerveError('bad_request', `update cannot rename ${service.name} to ${input.name}`, 'unregister it and register the new name');
+    }
+    const current = service.record;
+    const { record: built } = buildServiceRecord({ ...input, name: service.name }, this.options.types);
+    const next: ServiceRecord = { ...built, uuid: current.uuid, createdAt: current.createdAt, restarts: current.restarts, desired: current.desired };
+    const changed = changedFields(current, next);
+    if (changed.length === 0) return { service: service.info(this.proxyPort), changed, rolled: false };
+    this.refusePortTaken(next, service);
+    const rolled = needsRoll(changed) && current.desired === 'running';
+    this.options.logs.system(service.name, null, `update: ${changed.join(', ')} changed${rolled ? ' — rolling restart' : ''}`);
+    if (rolled) await this.roll(service, next, `changed: ${changed.join(', ')}`);
+    else await this.exclusively(service, () => this.apply(service, next));
+    return { service: service.info(this.proxyPort), changed, rolled };
+  }
+
+  /** Host names services are routed by (`route.hosts`), e.g. for the front door's Host allow-list. */
+  routeHosts(): string[] {
+    return this.routes.hosts();
+  }
+
+  routeIndex(): RouteIndex {
+    return this.routes;
   }
 
   stats(): StatsSnapshot {
@@ -142,16 +209,62 @@ export class Orchestrator implements ServiceControl, RouteTable {
   /** Stop every instance for a daemon shutdown; desired states stay, so the next daemon brings them back. */
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
+    await Promise.all([...this.watches.keys()].map((service) => this.syncWatch(service)));
     await Promise.all([...this.services.values()].map((service) => service.stop(true)));
   }
 
   longestStopGraceMs(): number {
-    return Math.max(0, ...[...this.services.values()].map((service) => service.record.restart.stopGraceMs));
+    return Math.max(0, ...[...this.services.values()].map((service) => service.record.stop.graceMs));
   }
 
   /** SIGKILL every instance's process group at once (a second signal during shutdown). */
   killAll(): void {
     for (const service of this.services.values()) for (const instance of service.instances) instance.kill();
+  }
+
+  /** One roll (or update) per service at a time; a second one is refused. */
+  private roll(service: ServiceRuntime, next: ServiceRecord, reason: string): Promise<void> {
+    return this.exclusively(service, async () => {
+      // Fewer replicas first (less to roll), then the roll, then more replicas from the new spec.
+      if (next.replicas < service.instances.length) await scaleInstances(service, next.replicas, this.rollDeps);
+      await rollInstances(service, next, this.rollDeps, reason);
+      await this.apply(service, next);
+    });
+  }
+
+  private async exclusively(service: ServiceRuntime, work: () => Promise<void>): Promise<void> {
+    if (this.rolling.has(service)) {
+      throw new HerveError('conflict', `a rolling restart of ${service.name} is already under way`, `wait for it: herve status ${service.name}`);
+    }
+    const running = work().finally(() => this.rolling.delete(service));
+    this.rolling.set(service, running);
+    await running;
+  }
+
+  /** Adopt a new spec: stored, followed by every instance, routes rebuilt, replicas scaled. */
+  private async apply(service: ServiceRuntime, next: ServiceRecord): Promise<void> {
+    if (service.record !== next) {
+      next.desired = service.record.desired;
+      next.restarts = service.record.restarts;
+      this.options.registry.updateSpec(next);
+      service.adopt(next);
+      this.rebuildRoutes();
+    }
+    await scaleInstances(service, next.replicas, this.rollDeps);
+  }
+
+  private rebuildRoutes(): void {
+    this.routes = new RouteIndex([...this.services.values()].map(({ record }) => ({ name: record.name, route: record.route })));
+  }
+
+  /** Two services cannot both own one fixed port. */
+  private refusePortTaken(record: ServiceRecord, self: ServiceRuntime | undefined): void {
+    if (record.port === null) return;
+    for (const other of this.services.values()) {
+      if (other !== self && other.record.port === record.port) {
+        throw new HerveError('port_in_use', `port ${record.port} is already the fixed port of ${other.name}`, 'choose another port, or drop it to get a free one in $PORT');
+      }
+    }
   }
 
   private find(ref: string): ServiceRuntime {
@@ -184,7 +297,52 @@ export class Orchestrator implements ServiceControl, RouteTable {
     if (this.shuttingDown) throw new HerveError('shutting_down', 'the daemon is shutting down', 'start it again with: herve up');
   }
 
+  /** Watch a running service's sources when its spec asks; stop watching otherwise. */
+  private syncWatch(service: ServiceRuntime): Promise<void> {
+    const spec = service.record.watch;
+    const wanted = spec !== null && !service.removing && !this.shuttingDown && service.record.desired === 'running';
+    const current = this.watches.get(service);
+    if (current && wanted && current.spec === spec) return Promise.resolve();
+    let closing = Promise.resolve();
+    if (current) {
+      this.watches.delete(service);
+      closing = current.watch.close();
+    }
+    if (!wanted) return closing;
+    const watch = new SourceWatch({
+      spec,
+      cwd: service.record.cwd ?? process.cwd(),
+      changed: (path) => this.sourcesChanged(service, path),
+      failed: (message) => this.options.logs.system(service.name, null, `watch: ${message}`),
+    });
+    this.watches.set(service, { watch, spec, again: false });
+    void watch.ready().then(() => {
+      if (this.watches.get(service)?.watch === watch) this.options.logs.system(service.name, null, `watch: watching ${spec.paths.join(', ')} for changes`);
+    });
+    return closing;
+  }
+
+  private sourcesChanged(service: ServiceRuntime, path: string): void {
+    const entry = this.watches.get(service);
+    if (!entry) return;
+    if (this.rolling.has(service)) {
+      entry.again = true;
+      return;
+    }
+    this.options.logs.system(service.name, null, `watch: ${path} changed`);
+    this.roll(service, service.record, `${path} changed`)
+      .catch((error: Error) => this.options.logs.system(service.name, null, error.message))
+      .finally(() => {
+        const after = this.watches.get(service);
+        if (after?.again) {
+          after.again = false;
+          this.sourcesChanged(service, path);
+        }
+      });
+  }
+
   private publish(service: ServiceRuntime): void {
+    void this.syncWatch(service);
     if (this.listeners.size === 0 || !this.services.has(service.record.uuid)) return;
     this.emit({ event: 'service', data: service.info(this.proxyPort) });
   }
@@ -192,6 +350,11 @@ export class Orchestrator implements ServiceControl, RouteTable {
   private emit(event: Event): void {
     for (const listener of this.listeners) listener(event);
   }
+}
+
+async function refuseBusyPort(port: number, name: string): Promise<void> {
+  const problem = await fixedPortProblem(port);
+  if (problem) throw new HerveError('port_in_use', `cannot start ${name}: ${problem}`, `stop what listens there (ss -ltnp 'sport = :${port}') or give ${name} another port`);
 }
 
 function startWaitMs(service: ServiceRuntime): number {

@@ -29,6 +29,18 @@ export class PortAllocator {
   }
 }
 
+/** Why a fixed port cannot be used right now (someone listens on it), or null when it is free. */
+export function fixedPortProblem(port: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      resolve(error.code === 'EADDRINUSE' ? `port ${port} is already in use by another program` : `cannot use port ${port}: ${error.message}`),
+    );
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(null)));
+  });
+}
+
 function askKernelForPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

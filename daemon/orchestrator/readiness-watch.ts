@@ -1,5 +1,5 @@
 import type { HealthSpec } from '../../protocol/index.js';
-import { HealthProbe } from './health-probe.js';
+import { createProbe, type Probe, type ProbeTarget } from './probes.js';
 
 /**
  * While an instance starts, probe soon and then less and less often (up to the health interval):
@@ -18,11 +18,11 @@ export interface ReadinessEvents {
 }
 
 /**
- * Readiness and liveness of one running process, from HTTP probes of its health path
- * (or ready at once when the path is null). Stops probing once it asks for a restart.
+ * Readiness and liveness of one running process, from its probe (HTTP, TCP or a command),
+ * or ready at once without one. Stops probing once it asks for a restart.
  */
 export class ReadinessWatch {
-  private readonly probe: HealthProbe | undefined;
+  private readonly probe: Probe | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   private everReady = false;
   private ready = false;
@@ -31,8 +31,8 @@ export class ReadinessWatch {
   private startingDelay = FIRST_STARTING_PROBE_MS;
   private closed = false;
 
-  constructor(port: number, private readonly health: HealthSpec, private readonly events: ReadinessEvents) {
-    this.probe = health.path === null ? undefined : new HealthProbe(port, health.path);
+  constructor(target: ProbeTarget, private readonly health: HealthSpec, private readonly events: ReadinessEvents) {
+    this.probe = createProbe(health, target);
   }
 
   start(): void {

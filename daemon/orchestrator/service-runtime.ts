@@ -26,16 +26,21 @@ export interface ServiceDeps {
 
 /** One registered service and its instances: start, stop, and the view clients get. */
 export class ServiceRuntime {
+  /** In routing order; a rolling restart or a scale adds and removes instances here. */
   readonly instances: Instance[];
   /** Being unregistered: no longer found by name or uuid. */
   removing = false;
+  /** Set while a rolling restart runs, for the view clients get. */
+  roll: ServiceInfo['roll'] = null;
   private crashLoop = false;
   private readonly crashes: CrashLoopDetector;
   private readonly waiters = new Set<() => void>();
+  /** Instances started from another spec than `record` (the next one, during a roll). */
+  private readonly pinned = new Map<Instance, ServiceRecord>();
 
-  constructor(readonly record: ServiceRecord, private readonly deps: ServiceDeps) {
+  constructor(public record: ServiceRecord, private readonly deps: ServiceDeps) {
     this.crashes = new CrashLoopDetector(record.restart);
-    this.instances = Array.from({ length: record.replicas }, (_, index) => new Instance(index, this.contextFor()));
+    this.instances = Array.from({ length: record.replicas }, (_, index) => this.createInstance(index));
   }
 
   get name(): string {
@@ -57,12 +62,18 @@ export class ServiceRuntime {
       replicas: record.replicas,
       health: record.health,
       restart: record.restart,
+      port: record.port,
+      route: record.route,
+      stop: record.stop,
+      watch: record.watch,
+      source: record.source,
+      roll: this.roll,
       desired: record.desired,
       status: deriveServiceStatus(record.desired, this.crashLoop, this.statuses()),
       instances: this.instances.map((instance) => instance.info()),
       restarts: record.restarts,
       createdAt: record.createdAt,
-      url: proxyPort === null ? null : `http://localhost:${proxyPort}/${record.name}/`,
+      url: proxyPort === null || record.route === false ? null : `http://localhost:${proxyPort}${record.route.path}/`,
     };
   }
 
@@ -112,6 +123,52 @@ export class ServiceRuntime {
     this.deps.registry.setDesired(this.record.uuid, desired);
   }
 
+  /**
+   * A new instance (not started) at the lowest free index, placed after the others (removeInstance
+   * moves it into its predecessor's place); `spec` pins it to a spec other than the current record.
+   */
+  addInstance(spec?: ServiceRecord): Instance {
+    const used = new Set(this.instances.map((instance) => instance.index));
+    let index = 0;
+    while (used.has(index)) index++;
+    const instance = this.createInstance(index, spec);
+    this.instances.push(instance);
+    this.notify();
+    return instance;
+  }
+
+  /** Take a stopped instance out; `successor` (if any) moves into its place in the routing order. */
+  removeInstance(instance: Instance, successor?: Instance): void {
+    if (!this.instances.includes(instance)) return;
+    if (successor) this.instances.splice(this.instances.indexOf(successor), 1);
+    this.instances.splice(this.instances.indexOf(instance), 1, ...(successor ? [successor] : []));
+    this.pinned.delete(instance);
+    this.notify();
+  }
+
+  /** Adopt a new spec: every instance follows it from now on (the registry is updated by the caller). */
+  adopt(record: ServiceRecord): void {
+    this.record = record;
+    this.pinned.clear();
+    this.notify();
+  }
+
+  /** Resolves true once `done()` holds, false when the time is up first. */
+  waitFor(done: () => boolean, timeoutMs: number): Promise<boolean> {
+    return this.waitUntil(done, timeoutMs).then(done);
+  }
+
+  notify(): void {
+    for (const check of [...this.waiters]) check();
+    this.deps.changed(this);
+  }
+
+  private createInstance(index: number, spec?: ServiceRecord): Instance {
+    const instance: Instance = new Instance(index, this.contextFor(() => this.pinned.get(instance) ?? this.record));
+    if (spec) this.pinned.set(instance, spec);
+    return instance;
+  }
+
   private waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
     if (done()) return Promise.resolve();
     return new Promise((resolve) => {
@@ -128,13 +185,13 @@ export class ServiceRuntime {
     });
   }
 
-  private contextFor() {
+  private contextFor(record: () => ServiceRecord) {
     const { deps } = this;
     return {
       supervisor: deps.supervisor,
       ports: deps.ports,
       logs: deps.logs,
-      record: () => this.record,
+      record,
       rememberProcess: (record: InstanceRecord) => deps.registry.recordInstance(record),
       forgetProcess: (index: number, pid: number) => deps.registry.forgetInstance(this.record.uuid, index, pid),
       crashed: (at: number) => this.recordCrash(at),
@@ -142,10 +199,7 @@ export class ServiceRuntime {
         this.record.restarts += 1;
         deps.registry.setRestarts(this.record.uuid, this.record.restarts);
       },
-      changed: () => {
-        for (const check of [...this.waiters]) check();
-        deps.changed(this);
-      },
+      changed: () => this.notify(),
     };
   }
 

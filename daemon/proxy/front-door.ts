@@ -12,7 +12,7 @@ import { closeServer, DEFAULT_HOSTS, listenAll } from './listen-loopback.js';
 import { ProxyExchange, type ProxyContext } from './proxy-exchange.js';
 import { sendProxyError } from './proxy-errors.js';
 import { RoundRobin } from './round-robin.js';
-import { hasDuplicateHost, matchService, rawHost, type ServiceMatch } from './route-match.js';
+import { hasDuplicateHost, rawHost, routeRequest, unroutedMessage, type ServiceMatch } from './route-match.js';
 import { UpstreamPools } from './upstream-pools.js';
 import { WebsocketUpgrades } from './websocket-upgrades.js';
 
@@ -36,6 +36,8 @@ export interface FrontDoorOptions {
 export interface FrontDoor {
   port: number;
   requestStats: RequestStatsSource;
+  /** Requests in flight to one upstream port, so a retiring instance can drain. */
+  inFlight(port: number): number;
   close(): Promise<void>;
 }
 
@@ -91,7 +93,7 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
       sendJson(res, 421, misdirectedBody(host, hosts.list()));
       return;
     }
-    const match = matchService(req.url ?? '/', host);
+    const match = routeRequest(options.routes, req.url ?? '/', host);
     if (match === null) void handleAdmin(req, res, admin);
     else proxyRequest(proxy, req, res, match);
   };
@@ -118,6 +120,7 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
   return {
     port,
     requestStats: stats,
+    inFlight: (upstreamPort) => pools.inFlight(upstreamPort),
     async close() {
       websockets.close();
       await Promise.all(servers.map(closeServer));
@@ -128,8 +131,8 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
 
 function proxyRequest(context: ProxyContext, req: IncomingMessage, res: ServerResponse, match: ServiceMatch): void {
   const targets = context.routes.targets(match.name);
-  if (targets === undefined) {
-    sendProxyError(res, 'unknown_service', `no service named ${match.name}; GET / lists the routes`, match.name);
+  if (targets === undefined || match.unrouted) {
+    sendProxyError(res, 'unknown_service', unroutedMessage(match.name, targets !== undefined), match.name);
     return;
   }
   if (targets.length === 0) {

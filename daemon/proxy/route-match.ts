@@ -5,6 +5,8 @@ export interface ServiceMatch {
   path: string;
   /** `/<name>` when routed by path prefix (stripped), null when routed by host. */
   prefix: string | null;
+  /** The first path segment named no route (a service may exist but be routed elsewhere, or not at all). */
+  unrouted?: true;
 }
 
 const RESERVED_SEGMENTS = new Set(['', 'health', 'services', 'metrics']);
@@ -62,4 +64,76 @@ export function hasDuplicateHost(rawHeaders: string[]): boolean {
     if (key.length === 4 && key.toLowerCase() === 'host' && ++seen > 1) return true;
   }
   return false;
+}
+
+/** How one service is reached: `false` for none (a worker). */
+export interface NamedRoute {
+  name: string;
+  route: false | { path: string; hosts: string[] };
+}
+
+/**
+ * The routes of every service, from their `route` specs: explicit hosts first, then
+ * `<name>.localhost`, then the longest matching path prefix. Rebuilt when a route changes.
+ */
+export class RouteIndex {
+  private readonly byHost = new Map<string, string>();
+  private readonly byPrefix: Array<{ prefix: string; name: string }> = [];
+  private readonly routed = new Map<string, { path: string; hosts: string[] }>();
+
+  constructor(routes: readonly NamedRoute[]) {
+    for (const { name, route } of routes) {
+      if (route === false) continue;
+      this.routed.set(name, route);
+      for (const host of route.hosts) this.byHost.set(host, name);
+      this.byPrefix.push({ prefix: route.path, name });
+    }
+    this.byPrefix.sort((a, b) => b.prefix.length - a.prefix.length);
+  }
+
+  /** A service's route; undefined for a worker without one (or an unknown name). */
+  routeOf(name: string): { path: string; hosts: string[] } | undefined {
+    return this.routed.get(name);
+  }
+
+  /** Host names given in `route.hosts`, e.g. for an allow-list of the `Host` header. */
+  hosts(): string[] {
+    return [...this.byHost.keys()];
+  }
+
+  match(url: string, host: string | undefined): ServiceMatch | null {
+    const byHost = this.matchHost(host);
+    if (byHost !== null) return this.routed.has(byHost) ? { name: byHost, path: url, prefix: null } : { name: byHost, path: url, prefix: null, unrouted: true };
+    for (const { prefix, name } of this.byPrefix) {
+      if (!url.startsWith(prefix)) continue;
+      const next = url.charCodeAt(prefix.length);
+      if (url.length === prefix.length || next === 47 /* / */ || next === 63 /* ? */) {
+        const rest = url.slice(prefix.length);
+        return { name, path: rest.length === 0 ? '/' : next === 63 ? `/${rest}` : rest, prefix };
+      }
+    }
+    const fallback = matchService(url, undefined);
+    return fallback === null ? null : { ...fallback, unrouted: true };
+  }
+
+  private matchHost(host: string | undefined): string | null {
+    if (host === undefined) return null;
+    if (this.byHost.size > 0) {
+      const colon = host.charCodeAt(0) === 91 /* [ */ ? -1 : host.indexOf(':');
+      const explicit = this.byHost.get((colon === -1 ? host : host.slice(0, colon)).toLowerCase());
+      if (explicit !== undefined) return explicit;
+    }
+    return serviceFromHost(host);
+  }
+}
+
+/** Where a request goes, by the table's route index when it has one. */
+export function routeRequest(routes: { routeIndex?(): RouteIndex }, url: string, host: string | undefined): ServiceMatch | null {
+  const index = routes.routeIndex?.();
+  return index === undefined ? matchService(url, host) : index.match(url, host);
+}
+
+/** Why a request named no service: none of that name, or one routed elsewhere (or a worker without a route). */
+export function unroutedMessage(name: string, exists: boolean): string {
+  return exists ? `${name} is not routed here (its route is elsewhere, or it serves no HTTP); GET / lists the routes` : `no service named ${name}; GET / lists the routes`;
 }

@@ -58,6 +58,12 @@ export class UpstreamPools {
     });
   }
 
+  /** Requests sent to this port and not finished yet. */
+  inFlight(port: number): number {
+    const stats = this.pools.get(port)?.pool.stats;
+    return stats === undefined ? 0 : stats.running + stats.pending;
+  }
+
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     const pools = [...this.pools.values()].map((entry) => entry.pool);

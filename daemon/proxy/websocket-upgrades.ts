@@ -5,7 +5,7 @@ import { crossOriginRefusal } from '../admin/browser-guard.js';
 import type { RouteTable } from '../contracts.js';
 import { misdirectedBody, type HostAllowList } from './host-allow-list.js';
 import type { RoundRobin } from './round-robin.js';
-import { matchService, rawHost } from './route-match.js';
+import { rawHost, routeRequest, unroutedMessage } from './route-match.js';
 
 /**
  * Websocket (and other `Upgrade`) requests go through http-proxy's `ws`, which
@@ -29,7 +29,7 @@ export class WebsocketUpgrades {
       refuse(socket, 421, misdirectedBody(host, this.hosts.list()));
       return;
     }
-    const match = matchService(req.url ?? '/', host);
+    const match = routeRequest(this.routes, req.url ?? '/', host);
     if (match === null) {
       const crossOrigin = crossOriginRefusal(req.headers);
       if (crossOrigin !== null) refuse(socket, 403, crossOrigin);
@@ -37,8 +37,8 @@ export class WebsocketUpgrades {
       return;
     }
     const targets = this.routes.targets(match.name);
-    if (targets === undefined) {
-      refuse(socket, 404, { error: 'unknown_service', message: `no service named ${match.name}`, service: match.name });
+    if (targets === undefined || match.unrouted) {
+      refuse(socket, 404, { error: 'unknown_service', message: unroutedMessage(match.name, targets !== undefined), service: match.name });
       return;
     }
     if (targets.length === 0) {

@@ -103,18 +103,18 @@ export function createLocalSupervisor(): LocalSupervisor {
       if (signal === 'SIGKILL') killStrays(handle);
       return handle.pgid === undefined ? false : signalGroup(handle.pgid, signal);
     },
-    stop: (handle, graceMs) => stopGroup(handle, graceMs),
+    stop: (handle, graceMs, signal) => stopGroup(handle, graceMs, signal),
   };
 }
 
-/** SIGTERM to the handle's group and its marked descendants, SIGKILL after the grace period; resolves with the exit. */
-export async function stopGroup(handle: ProcessHandle, graceMs: number): Promise<ProcessExit> {
+/** `signal` (SIGTERM unless the service asks otherwise) to the handle's group and its marked descendants, SIGKILL after the grace period; resolves with the exit. */
+export async function stopGroup(handle: ProcessHandle, graceMs: number, signal: NodeJS.Signals = 'SIGTERM'): Promise<ProcessExit> {
   const pgid = handle.pgid;
   if (pgid === undefined) return handle.exited;
   const deadline = Date.now() + graceMs;
-  signalGroup(pgid, 'SIGTERM');
+  signalGroup(pgid, signal);
   const strays = straysOf(handle);
-  signalMarked(strays, 'SIGTERM');
+  signalMarked(strays, signal);
   let leaderGone = false;
   void handle.exited.then(() => (leaderGone = true));
   // Wait for the leader, every other member of the group and descendants that left it, up to the grace period.

@@ -190,6 +190,6 @@ export function createMonitoredSupervisor(runDir: string): Supervisor {
       if (signal === 'SIGKILL') killStrays(handle);
       return handle.pgid === undefined ? false : signalGroup(handle.pgid, signal);
     },
-    stop: (handle, graceMs) => stopGroup(handle, graceMs),
+    stop: (handle, graceMs, signal) => stopGroup(handle, graceMs, signal),
   };
 }

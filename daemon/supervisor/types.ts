@@ -61,6 +61,6 @@ export interface Supervisor {
   adopt?(record: SurvivorRecord): { handle: ProcessHandle; endedMeanwhile: boolean } | null;
   /** Signal the whole process group of the handle; false when it is gone. */
   signal(handle: ProcessHandle, signal: NodeJS.Signals): boolean;
-  /** SIGTERM to the group, SIGKILL to the group after `graceMs`; resolves once the process exited. */
-  stop(handle: ProcessHandle, graceMs: number): Promise<ProcessExit>;
+  /** `signal` (default SIGTERM) to the group, SIGKILL to the group after `graceMs`; resolves once the process exited. */
+  stop(handle: ProcessHandle, graceMs: number, signal?: NodeJS.Signals): Promise<ProcessExit>;
 }

@@ -36,6 +36,12 @@ export function makeService(name: string, overrides: Partial<ServiceInfo> = {}):
     replicas: 1,
     health: HealthSpec.parse({}),
     restart: RestartSpec.parse({}),
+    port: null,
+    route: { path: `/${name}`, hosts: [] },
+    stop: { signal: 'SIGTERM', graceMs: 5000 },
+    watch: null,
+    source: null,
+    roll: null,
     desired: live ? 'running' : 'stopped',
     status,
     instances: [

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_COLUMNS, layoutColumns, ROW_MARKER_WIDTH } from '../../cli/tui/model/columns.js';
-import { splitCommandLine } from '../../cli/tui/model/command-line.js';
-import { applyEvents, EMPTY_DASHBOARD, RATE_HISTORY_SAMPLES, resync } from '../../cli/tui/model/dashboard-state.js';
+import { formatDuration } from '../../cli/presentation/format.js';
+import { splitCommandLine } from '../../protocol/command-line.js';
+import { applyEvents, EMPTY_DASHBOARD, RATE_HISTORY_SAMPLES, reloadText, resync } from '../../cli/tui/model/dashboard-state.js';
 import { computeLayout } from '../../cli/tui/model/layout.js';
 import { LogBuffer } from '../../cli/tui/model/log-buffer.js';
 import { draftToParams, EMPTY_DRAFT } from '../../cli/tui/model/register-form.js';
@@ -75,6 +76,18 @@ describe('dashboard state', () => {
     expect(buffer.snapshot().map((entry) => entry.line)).toEqual(['2', '3', '4']);
     buffer.append([line(5), line(6), line(7), line(8)]);
     expect(buffer.snapshot().map((entry) => entry.line)).toEqual(['6', '7', '8']);
+  });
+});
+
+describe('last reload', () => {
+  it('a reload event sets it, a resync without it keeps it, and the footer says when and why', () => {
+    const reload = { file: '/p/herve.yaml', reason: 'file changed', at: 1_000, added: 1, removed: 0, changed: 2, unchanged: 3, error: null };
+    const state = applyEvents(EMPTY_DASHBOARD, [{ event: 'reload', data: reload }], 1_000);
+    expect(state.lastReload).toEqual(reload);
+    expect(resync(state, { services: [], types: null, daemon: null }, 2_000).lastReload).toEqual(reload);
+    expect(reloadText(reload, 13_000, formatDuration)).toBe(`reloaded ${formatDuration(12_000)} ago (file changed: +1 ~2 -0)`);
+    expect(reloadText({ ...reload, error: 'api waited 60 s for db' }, 13_000, formatDuration)).toContain('stopped: api waited');
+    expect(reloadText(null, 0, formatDuration)).toBe('');
   });
 });
 

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import type { ServiceInfo, ServiceStats } from '../../../protocol/index.js';
+import { describeProbe, probeKind, type ServiceInfo, type ServiceStats } from '../../../protocol/index.js';
+import { describeRoll, instanceRollState } from '../../presentation/roll-view.js';
 import { ABSENT, formatDuration, formatRate } from '../../presentation/format.js';
 import { commandLine, lastExit } from '../../presentation/service-view.js';
 import { sparkline } from '../model/sparkline.js';
@@ -19,8 +20,8 @@ const LABEL_WIDTH = 9;
 
 function healthText(service: ServiceInfo): string {
   const { health } = service;
-  if (health.path === null) return 'no probe (ready once spawned)';
-  return `GET ${health.path} every ${formatDuration(health.intervalMs)}, timeout ${health.timeoutMs}ms`;
+  if (probeKind(health) === 'none') return 'no probe (ready once spawned)';
+  return `${describeProbe(health)} every ${formatDuration(health.intervalMs)}, timeout ${health.timeoutMs}ms`;
 }
 
 function restartText(service: ServiceInfo): string {
@@ -32,7 +33,10 @@ function restartText(service: ServiceInfo): string {
 function instanceText(service: ServiceInfo): string {
   if (service.instances.length === 0) return ABSENT;
   return service.instances
-    .map((instance) => `#${instance.index} ${instance.status}${instance.ready ? ' ✓' : ''}${instance.port ? ` :${instance.port}` : ''}`)
+    .map((instance) => {
+      const role = instance.roll ? `${instance.roll} ${instanceRollState(instance)}` : `${instance.status}${instance.ready ? ' ✓' : ''}`;
+      return `#${instance.index} ${role}${instance.port ? ` :${instance.port}` : ''}`;
+    })
     .join('  ');
 }
 
@@ -55,6 +59,7 @@ export const DetailPane = memo(function DetailPane({ service, stats, rateHistory
     ['health', healthText(service)],
     ['restart', restartText(service)],
     ['instances', instanceText(service)],
+    ...(service.roll ? [['rolling', `${describeRoll(service)} (${service.roll.reason})`] as [string, string]] : []),
     ['last exit', lastExit(service) ?? ABSENT],
     ['req/s', `${sparkline(rateHistory ?? [], sparkWidth)} ${formatRate(rate)}`],
   ];

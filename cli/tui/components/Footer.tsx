@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
-import type { DaemonFacts } from '../model/dashboard-state.js';
+import type { ReloadInfo } from '../../../protocol/index.js';
+import { reloadText, type DaemonFacts } from '../model/dashboard-state.js';
 import { formatBytes, formatDuration, formatPercent } from '../../presentation/format.js';
 import type { ConnectionState } from '../hooks/use-daemon-connection.js';
 import { useTheme } from '../theme-context.js';
@@ -8,6 +9,7 @@ export interface FooterProps {
   keys: ReadonlyArray<readonly [string, string]>;
   connection: ConnectionState;
   daemon: DaemonFacts | null;
+  lastReload: ReloadInfo | null;
   socketPath: string;
   themeName: string;
   now: number;
@@ -22,7 +24,7 @@ function daemonText(daemon: DaemonFacts | null, now: number): string {
 }
 
 /** Key bindings, then the daemon's state: connected or retrying, socket path, uptime. */
-export function Footer({ keys, connection, daemon, socketPath, themeName, now, width }: FooterProps) {
+export function Footer({ keys, connection, daemon, lastReload, socketPath, themeName, now, width }: FooterProps) {
   const theme = useTheme();
   const { phase, error, retries } = connection;
   const state =
@@ -31,7 +33,8 @@ export function Footer({ keys, connection, daemon, socketPath, themeName, now, w
       : phase === 'connecting'
         ? { symbol: '◔', text: 'connecting…', colour: theme.warning }
         : { symbol: '✖', text: `disconnected — retrying${retries > 1 ? ` (${retries})` : ''}`, colour: theme.error };
-  const detail = phase === 'disconnected' && error ? `  ${error}` : phase === 'connected' ? `  ${daemonText(daemon, now)}` : '';
+  const reload = reloadText(lastReload, now, formatDuration);
+  const detail = phase === 'disconnected' && error ? `  ${error}` : phase === 'connected' ? `  ${daemonText(daemon, now)}${reload ? ` · ${reload}` : ''}` : '';
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">

@@ -39,7 +39,7 @@ export function useDashboardData(client: DaemonClient | null, flushMs = FLUSH_IN
     void (async () => {
       try {
         await client.subscribe(['services', 'stats']);
-        const [list, types, ping] = await Promise.allSettled([client.call('list'), client.call('types'), client.call('ping')]);
+        const [list, types, ping, project] = await Promise.allSettled([client.call('list'), client.call('types'), client.call('ping'), client.call('project')]);
         if (!active) return;
         if (list.status === 'rejected') throw list.reason;
         // Service events queued before the snapshot are older than it.
@@ -48,6 +48,7 @@ export function useDashboardData(client: DaemonClient | null, flushMs = FLUSH_IN
           services: list.value.services,
           types: types.status === 'fulfilled' ? types.value.types : null,
           daemon: ping.status === 'fulfilled' ? { pid: ping.value.pid, uptimeMs: ping.value.uptimeMs } : null,
+          lastReload: project.status === 'fulfilled' ? project.value.lastReload : undefined,
         };
         setState((current) => resync(current, snapshot, Date.now()));
         setSyncError(null);

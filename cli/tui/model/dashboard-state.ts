@@ -1,4 +1,4 @@
-import type { Event, ServiceInfo, ServiceStats, ServiceTypeInfo, StatsSnapshot } from '../../../protocol/index.js';
+import type { Event, ReloadInfo, ServiceInfo, ServiceStats, ServiceTypeInfo, StatsSnapshot } from '../../../protocol/index.js';
 
 /** Stats arrive about once a second, so this many samples cover the last minute. */
 export const RATE_HISTORY_SAMPLES = 60;
@@ -21,6 +21,8 @@ export interface DashboardState {
   rateHistory: ReadonlyMap<string, readonly number[]>;
   types: readonly ServiceTypeInfo[];
   daemon: DaemonFacts | null;
+  /** The last time a project file was applied, and why. */
+  lastReload: ReloadInfo | null;
   /** True once `list` has answered on the current connection. */
   synced: boolean;
   now: number;
@@ -32,6 +34,7 @@ export const EMPTY_DASHBOARD: DashboardState = {
   rateHistory: new Map(),
   types: [],
   daemon: null,
+  lastReload: null,
   synced: false,
   now: 0,
 };
@@ -42,6 +45,8 @@ export interface SyncSnapshot {
   services: readonly ServiceInfo[];
   types: readonly ServiceTypeInfo[] | null;
   daemon: { pid: number; uptimeMs: number } | null;
+  /** undefined: not asked (an older daemon), keep what is known. */
+  lastReload?: ReloadInfo | null;
 }
 
 /** A fresh picture from `list`/`types`/`ping` replaces what the events built up. */
@@ -51,7 +56,8 @@ export function resync(state: DashboardState, snapshot: SyncSnapshot, now: numbe
   const daemon = snapshot.daemon
     ? { pid: snapshot.daemon.pid, uptimeMs: snapshot.daemon.uptimeMs, cpuPercent: state.daemon?.cpuPercent ?? null, rssBytes: state.daemon?.rssBytes ?? null, observedAt: now }
     : state.daemon;
-  return { ...state, services, types: snapshot.types ?? state.types, daemon, synced: true, now };
+  const lastReload = snapshot.lastReload === undefined ? state.lastReload : snapshot.lastReload;
+  return { ...state, services, types: snapshot.types ?? state.types, daemon, lastReload, synced: true, now };
 }
 
 /** The state after a batch of events; the same object when nothing changed. */
@@ -60,9 +66,17 @@ export function applyEvents(state: DashboardState, events: readonly FeedEvent[],
   for (const event of events) {
     if (event.event === 'service') next = upsertService(next, event.data);
     else if (event.event === 'service.removed') next = removeService(next, event.data.uuid);
+    else if (event.event === 'reload') next = { ...next, lastReload: event.data };
     else if (event.event === 'stats') next = applyStats(next, event.data, now);
   }
   return next;
+}
+
+/** The last project reload in a few words: `reloaded 12s ago (herve reload: +1 ~2 -0)`. */
+export function reloadText(reload: ReloadInfo | null, now: number, format: (ms: number) => string): string {
+  if (!reload) return '';
+  const counts = `+${reload.added} ~${reload.changed} -${reload.removed}`;
+  return `reloaded ${format(Math.max(0, now - reload.at))} ago (${reload.reason}: ${reload.error ? `stopped: ${reload.error}` : counts})`;
 }
 
 /** Connection lost: keep the last picture on screen, but stop trusting it. */

@@ -27,7 +27,7 @@ async function switchable(): Promise<{ port: number; setStatus(code: number): vo
 
 function watch(port: number, health: Partial<HealthSpec>) {
   const seen: string[] = [];
-  const instance = new ReadinessWatch(port, HealthSpec.parse(health), {
+  const instance = new ReadinessWatch({ port, cwd: undefined, env: {} }, HealthSpec.parse(health), {
     ready: (again) => seen.push(again ? 'ready again' : 'ready'),
     unhealthy: (failures) => seen.push(`unhealthy ${failures}`),
     restart: (reason) => seen.push(`restart: ${reason}`),

@@ -1,0 +1,58 @@
+import { relative, resolve, sep } from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import type { WatchSpec } from '../../protocol/index.js';
+import { globToRegExp } from './glob.js';
+
+/** Never worth a restart, whatever the spec says. */
+const ALWAYS_IGNORED = ['node_modules', '.git'];
+
+export interface SourceWatchOptions {
+  spec: WatchSpec;
+  /** Where relative paths and globs start. */
+  cwd: string;
+  /** Called once per burst of changes (debounced), with one of the changed paths. */
+  changed(path: string): void;
+  /** A watcher error (e.g. too many watched files), reported once each. */
+  failed(message: string): void;
+}
+
+/**
+ * Watches a service's sources with chokidar: changes under `paths`, debounced, minus node_modules,
+ * .git and the `ignore` globs. Closed (and rebuilt) when the spec changes.
+ */
+export class SourceWatch {
+  private readonly watcher: FSWatcher;
+  private timer: NodeJS.Timeout | undefined;
+  private lastPath = '';
+  private readonly scanned: Promise<void>;
+
+  constructor(private readonly options: SourceWatchOptions) {
+    const { spec, cwd } = options;
+    const ignored = spec.ignore.map(globToRegExp);
+    const isIgnored = (path: string) => {
+      const rel = relative(cwd, path).split(sep).join('/');
+      if (rel.split('/').some((part) => ALWAYS_IGNORED.includes(part))) return true;
+      return rel !== '' && ignored.some((pattern) => pattern.test(rel));
+    };
+    this.watcher = watch(spec.paths.map((path) => resolve(cwd, path)), { ignoreInitial: true, ignored: isIgnored });
+    this.scanned = new Promise((resolveReady) => this.watcher.once('ready', () => resolveReady()));
+    this.watcher.on('all', (_event, path) => this.schedule(path));
+    this.watcher.on('error', (error) => options.failed((error as Error).message));
+  }
+
+  /** Resolves once the initial scan is done, so a change made after it is seen. */
+  ready(): Promise<void> {
+    return this.scanned;
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.timer);
+    await this.watcher.close();
+  }
+
+  private schedule(path: string): void {
+    this.lastPath = path;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.options.changed(relative(this.options.cwd, this.lastPath) || this.lastPath), this.options.spec.debounceMs);
+  }
+}

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, herve, knownPids, makeHome, stopAndProve } from './harness.js';
+
+interface Listed {
+  services: { name: string; url: string | null; instances: { pid: number | null; port: number | null; ready: boolean }[] }[];
+}
+
+describe('herve register with $PORT, and herve restart --rolling', () => {
+  const home = makeHome();
+  const seen = new Set<number>();
+  const service = async (name: string) => {
+    const listed = JSON.parse((await herve(home, ['ls', '--json'])).stdout) as Listed;
+    for (const entry of listed.services) for (const instance of entry.instances) if (instance.pid) seen.add(instance.pid);
+    return listed.services.find((entry) => entry.name === name)!;
+  };
+
+  beforeAll(async () => {
+    ensureBuilt();
+    const up = await herve(home, ['up', '--port', '0']);
+    expect(up.exitCode, up.stderr).toBe(0);
+  });
+  afterAll(async () => {
+    for (const pid of await knownPids(home)) seen.add(pid);
+    await stopAndProve(home, [...seen]);
+  });
+
+  it("runs python3 -m http.server '$PORT': the CLI passes $PORT through, the daemon expands it per instance", async () => {
+    const register = await herve(home, ['register', 'command', '--name', 'py', '--replicas', '2', '--health', '/', '--', 'python3', '-m', 'http.server', '--bind', '127.0.0.1', '$PORT']);
+    expect(register.exitCode, register.stderr).toBe(0);
+    const py = await service('py');
+    expect(py.instances.every((instance) => instance.ready)).toBe(true);
+    const answer = await fetch(py.url!);
+    expect(answer.status).toBe(200);
+    await answer.text();
+  });
+
+  it('restart --rolling replaces every instance and says so', async () => {
+    const before = (await service('py')).instances.map((instance) => instance.pid);
+    const rolled = await herve(home, ['restart', '--rolling', 'py']);
+    expect(rolled.exitCode, rolled.stderr).toBe(0);
+    expect(rolled.stderr).toContain('rolling restart of py');
+    expect(rolled.stdout).toContain('py rolled: 2/2 ready');
+    const after = (await service('py')).instances.map((instance) => instance.pid);
+    expect(after.some((pid) => before.includes(pid))).toBe(false);
+  });
+});
