@@ -65,7 +65,7 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     stats,
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
   };
-  const hosts = new HostAllowList({ hosts: [...(options.allowedHosts ?? []), ...listenHostNames(options.host)], routeHosts: options.routeHosts });
+  const hosts = new HostAllowList({ hosts: [...(options.allowedHosts ?? []), ...listenHostNames(options.host)], routeHosts: options.routeHosts ?? routeHostsOf(options.routes) });
   const websockets = new WebsocketUpgrades(options.routes, roundRobin, hosts);
   let port = options.port;
   const admin: AdminContext = {
@@ -142,4 +142,10 @@ function proxyRequest(context: ProxyContext, req: IncomingMessage, res: ServerRe
   }
   const target = context.roundRobin.next(match.name, targets);
   new ProxyExchange(context, req, res, match.name, match.path, match.prefix, target).dispatch();
+}
+
+/** The hosts services are routed by (`route.hosts`) are answered for too. */
+function routeHostsOf(routes: RouteTable): (() => HostNames) | undefined {
+  const index = routes.routeIndex?.bind(routes);
+  return index === undefined ? undefined : () => index().hostNames();
 }

@@ -101,6 +101,11 @@ export class RouteIndex {
     return [...this.byHost.keys()];
   }
 
+  /** The same, as a lookup (no copy): what the front door's Host allow-list consults per request. */
+  hostNames(): ReadonlyMap<string, string> {
+    return this.byHost;
+  }
+
   match(url: string, host: string | undefined): ServiceMatch | null {
     const byHost = this.matchHost(host);
     if (byHost !== null) return this.routed.has(byHost) ? { name: byHost, path: url, prefix: null } : { name: byHost, path: url, prefix: null, unrouted: true };
