@@ -36,7 +36,8 @@ function processesOfService(home: string, service: string): number[] {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const environ = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
-      if (environ.includes(`HERVE_HOME=${home}`) && environ.includes(`HERVE_SERVICE=${service}`)) found.push(Number(entry));
+      // Services no longer see HERVE_HOME (Herve's own settings stay with the daemon): the test marks its home itself.
+      if (environ.includes(`TEST_HERVE_HOME=${home}`) && environ.includes(`HERVE_SERVICE=${service}`)) found.push(Number(entry));
     } catch {
       // gone, or not ours
     }
@@ -47,7 +48,7 @@ function processesOfService(home: string, service: string): number[] {
 describe('crash recovery', () => {
   it('a daemon killed with -9 comes back with every service meant to run, no orphan, no duplicate', async () => {
     const first = await started();
-    const api = await first.client.call('register', fixtureService('api', 'http-ok.mjs', { replicas: 2 }));
+    const api = await first.client.call('register', fixtureService('api', 'http-ok.mjs', { replicas: 2, env: { TEST_HERVE_HOME: first.home } }));
     const echo = await first.client.call('register', { type: 'echo' });
     await first.client.call('register', { ...fixtureService('idle', 'http-ok.mjs'), start: false });
     const oldPids = [...pidsOf(api), ...pidsOf(echo)];
