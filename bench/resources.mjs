@@ -126,7 +126,7 @@ async function halfOpen(daemon) {
   await waitUntil(() => sockets.every((socket) => socket.destroyed || socket.readyState === 'closed' || socket.closed), 60_000, 'half-open connections cut');
   const cutAfter = ((Date.now() - closedBy) / 1000).toFixed(1);
   sockets.forEach((socket) => socket.destroy());
-  return `${HALF_OPEN} opened, ${refused} refused (503), list answered in ${lsMs.toFixed(0)} ms while full, rest cut within ${cutAfter} s more`;
+  return `${HALF_OPEN} attempted, ${refused} refused (503), list answered in ${lsMs.toFixed(0)} ms while full, rest cut within ${cutAfter} s more`;
 }
 
 async function silentSubscribers(daemon, count = SUBSCRIBERS) {

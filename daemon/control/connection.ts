@@ -7,6 +7,10 @@ import { LineReader } from './line-reader.js';
  * dropped: fifty that never read must not hold the daemon's memory (logs are on disk to reread).
  */
 export const SUBSCRIBER_BACKLOG_BYTES = 2 * 1024 * 1024;
+/** A subscriber still reading (its backlog draining) may fall this far behind in a burst. */
+export const READING_SUBSCRIBER_BACKLOG_BYTES = 8 * 1024 * 1024;
+/** Past SUBSCRIBER_BACKLOG_BYTES, a subscriber whose backlog did not drain for this long is not reading. */
+const STALLED_MS = 1000;
 /** Above this, even replies are not buffered: the client is hopelessly behind and is disconnected. */
 export const DISCONNECT_BYTES = 64 * 1024 * 1024;
 /** How long a dropped subscriber has to read its `lagged` notice before its socket is destroyed. */
@@ -18,6 +22,9 @@ export class Connection {
   private readonly reader: LineReader;
   /** Sent `lagged`: no more events, the connection is closing. */
   private lagged = false;
+  /** Bytes the socket had handed to the kernel at the last check, and when that last grew. */
+  private sentAtCheck = 0;
+  private progressAt = Date.now();
   /** Lines written in one tick go out as one chunk: far fewer syscalls under a log flood. */
   private outbox: string[] = [];
   private outboxBytes = 0;
@@ -51,7 +58,7 @@ export class Connection {
   push(event: Event, line = serialize(event)): void {
     if (this.lagged) return;
     const unsentBytes = this.unsentBytes();
-    if (unsentBytes > SUBSCRIBER_BACKLOG_BYTES) {
+    if (unsentBytes > SUBSCRIBER_BACKLOG_BYTES && (unsentBytes > READING_SUBSCRIBER_BACKLOG_BYTES || this.stalled())) {
       this.dropLagging(unsentBytes);
       return;
     }
@@ -98,6 +105,17 @@ export class Connection {
 
   private unsentBytes(): number {
     return this.socket.writableLength + this.outboxBytes;
+  }
+
+  /** True when nothing of the backlog reached the client for STALLED_MS. */
+  private stalled(): boolean {
+    const sent = this.socket.bytesWritten - this.socket.writableLength;
+    const now = Date.now();
+    if (sent !== this.sentAtCheck) {
+      this.sentAtCheck = sent;
+      this.progressAt = now;
+    }
+    return now - this.progressAt > STALLED_MS;
   }
 
   private dropLagging(unsentBytes: number): void {

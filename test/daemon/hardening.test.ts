@@ -98,7 +98,7 @@ describe('the daemon under hostile or careless input', () => {
       const home = mkdtempSync('/tmp/hv-');
       spoil(home);
       try {
-        await expect(startDaemon({ home, timeoutMs: 3000 }), what).rejects.toThrow(message);
+        await expect(startDaemon({ home, timeoutMs: 10_000 }), what).rejects.toThrow(message);
       } finally {
         rmSync(home, { recursive: true, force: true });
       }
