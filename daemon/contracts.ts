@@ -18,11 +18,25 @@ export interface ServiceControl {
   stats(): StatsSnapshot;
 }
 
-/** One upstream the proxy may send a request to. */
+/** An upstream Herve does not run (a `proxy` service, a joined member): where and how to reach it. */
+export interface RemoteUpstream {
+  /** `http(s)://host:port`, no path. */
+  origin: string;
+  /** Prepended to every proxied path ('' for none). */
+  basePath: string;
+  /** Skip the TLS certificate check (only when asked for). */
+  insecure: boolean;
+  /** The Host header to send; null keeps the client's. */
+  host: string | null;
+}
+
+/** One upstream the proxy may send a request to: a local instance's port, or a remote upstream. */
 export interface RouteTarget {
   service: string;
   instance: number;
+  /** The local port; for a remote upstream, its URL's port. */
   port: number;
+  upstream?: RemoteUpstream;
 }
 
 /** The proxy's view of the services: only ready, not-stopping instances are targets. */

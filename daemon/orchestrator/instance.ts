@@ -3,6 +3,7 @@ import { readProcessStartTime } from '../proc.js';
 import type { ProcessExit, ProcessHandle } from '../supervisor/index.js';
 import type { InstanceContext } from './context.js';
 import { ReadinessWatch } from './readiness-watch.js';
+import type { InstanceTarget, ServiceInstance } from './remote-instance.js';
 import { BackoffCounter, isStableRun, wantsRestart } from './restart-policy.js';
 
 function describeExit(exit: ProcessExit): string {
@@ -19,7 +20,7 @@ function exitFailed(exit: ProcessExit): boolean {
  * One replica of a service: spawns it, probes it, restarts it by policy, stops it.
  * Every state change goes through here and is reported with `context.changed()`.
  */
-export class Instance {
+export class Instance implements ServiceInstance {
   status: InstanceStatus = 'stopped';
   ready = false;
   private pid: number | null = null;
@@ -56,8 +57,8 @@ export class Instance {
   }
 
   /** The port to route to, when ready. */
-  targetPort(): number | null {
-    return this.ready && this.status === 'running' ? this.port : null;
+  routeTarget(): InstanceTarget | null {
+    return this.ready && this.status === 'running' && this.port !== null ? { port: this.port } : null;
   }
 
   currentPid(): number | null {

@@ -124,7 +124,7 @@ export class Orchestrator implements ServiceControl, RouteTable {
   targets(name: string): RouteTarget[] | undefined {
     const service = this.byName(name);
     if (!service) return undefined;
-    return service.targetPorts().map(({ instance, port }) => ({ service: name, instance, port }));
+    return service.routeTargets().map((target) => ({ service: name, ...target }));
   }
 
   names(): string[] {

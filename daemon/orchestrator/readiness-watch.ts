@@ -1,5 +1,6 @@
 import type { HealthSpec } from '../../protocol/index.js';
 import { HealthProbe } from './health-probe.js';
+import type { Prober } from './remote-probe.js';
 
 /**
  * While an instance starts, probe soon and then less and less often (up to the health interval):
@@ -22,7 +23,7 @@ export interface ReadinessEvents {
  * (or ready at once when the path is null). Stops probing once it asks for a restart.
  */
 export class ReadinessWatch {
-  private readonly probe: HealthProbe | undefined;
+  private readonly probe: Prober | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   private everReady = false;
   private ready = false;
@@ -31,8 +32,10 @@ export class ReadinessWatch {
   private startingDelay = FIRST_STARTING_PROBE_MS;
   private closed = false;
 
-  constructor(port: number, private readonly health: HealthSpec, private readonly events: ReadinessEvents) {
-    this.probe = health.path === null ? undefined : new HealthProbe(port, health.path);
+  /** `target`: a local port (probed on 127.0.0.1), or a prober of its own for a health path. */
+  constructor(target: number | ((path: string) => Prober), private readonly health: HealthSpec, private readonly events: ReadinessEvents) {
+    if (health.path === null) this.probe = undefined;
+    else this.probe = typeof target === 'number' ? new HealthProbe(target, health.path) : target(health.path);
   }
 
   start(): void {

@@ -3,6 +3,9 @@ import type { InstanceRecord, Registry, ServiceRecord } from '../registry.js';
 import type { Supervisor } from '../supervisor/index.js';
 import type { ServiceLogs } from './context.js';
 import { Instance } from './instance.js';
+import { RemoteInstance, type InstanceTarget, type ServiceInstance } from './remote-instance.js';
+import { effectivePort, remoteUpstream } from './remote-upstream.js';
+import { PROXY_TYPE } from './proxy-type.js';
 import type { PortAllocator } from './port-allocator.js';
 import { CrashLoopDetector } from './restart-policy.js';
 import { deriveServiceStatus } from './service-status.js';
@@ -21,7 +24,7 @@ const SETTLED_AFTER_START = new Set(['running', 'unhealthy', 'crashed', 'stopped
 
 /** One registered service and its instances: start, stop, and the view clients get. */
 export class ServiceRuntime {
-  readonly instances: Instance[];
+  readonly instances: ServiceInstance[];
   /** Being unregistered: no longer found by name or uuid. */
   removing = false;
   private crashLoop = false;
@@ -30,7 +33,7 @@ export class ServiceRuntime {
 
   constructor(readonly record: ServiceRecord, private readonly deps: ServiceDeps) {
     this.crashes = new CrashLoopDetector(record.restart);
-    this.instances = Array.from({ length: record.replicas }, (_, index) => new Instance(index, this.contextFor()));
+    this.instances = Array.from({ length: record.replicas }, (_, index) => this.createInstance(index));
   }
 
   get name(): string {
@@ -76,14 +79,22 @@ export class ServiceRuntime {
     await Promise.all(this.instances.map((instance) => instance.stop()));
   }
 
-  /** Ports of ready instances, for the proxy. */
-  targetPorts(): Array<{ instance: number; port: number }> {
-    const targets: Array<{ instance: number; port: number }> = [];
+  /** Where ready instances are reached, for the proxy. */
+  routeTargets(): Array<InstanceTarget & { instance: number }> {
+    const targets: Array<InstanceTarget & { instance: number }> = [];
     for (const instance of this.instances) {
-      const port = instance.targetPort();
-      if (port !== null) targets.push({ instance: instance.index, port });
+      const target = instance.routeTarget();
+      if (target !== null) targets.push({ instance: instance.index, ...target });
     }
     return targets;
+  }
+
+  /** A child process per instance, except for a `proxy`: an upstream Herve only probes and routes to. */
+  private createInstance(index: number): ServiceInstance {
+    const { record } = this;
+    if (record.type !== PROXY_TYPE) return new Instance(index, this.contextFor());
+    const upstream = remoteUpstream(record.options.target, { insecure: record.options.insecure === 'true', host: record.options.host });
+    return new RemoteInstance(index, upstream, effectivePort(new URL(record.options.target)), this.contextFor());
   }
 
   private setDesired(desired: 'running' | 'stopped'): void {
