@@ -3,7 +3,7 @@
  * so the proxy, the admin API and the control server only call the orchestrator
  * and listen to its events; the orchestrator alone changes service state.
  */
-import type { LogLine, ProcessUsage, RegisterInput, RequestStats, ServiceInfo, StatsSnapshot, Event } from '../protocol/index.js';
+import type { AnnounceParams, LogLine, ProcessUsage, RegisterInput, RequestStats, ServiceInfo, StatsSnapshot, Event } from '../protocol/index.js';
 
 /** What the socket server and the admin HTTP API may ask of the orchestrator. Throws HerveError. */
 export interface ServiceControl {
@@ -16,6 +16,10 @@ export interface ServiceControl {
   stop(ref: string, wait?: boolean): Promise<ServiceInfo>;
   restart(ref: string, wait?: boolean): Promise<ServiceInfo>;
   stats(): StatsSnapshot;
+  /** A member joins (or stays in) an external service; throws HerveError('conflict') for a name Herve runs. */
+  announce(params: AnnounceParams): { name: string; url: string; ttl: number; members: number };
+  /** Members leave at once (every member of `name` without `url`). */
+  leave(name: string, url?: string): { name: string; left: number };
 }
 
 /** An upstream Herve does not run (a `proxy` service, a joined member): where and how to reach it. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RegisterSpec, ServiceInfo, ServiceRef, ServiceTypeInfo } from './service.js';
+import { AnnounceParams, AnnounceResult, LeaveParams, LeaveResult } from './membership.js';
 import { LogLine, StatsSnapshot } from './telemetry.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -57,6 +58,8 @@ export const methods = {
     }),
     result: z.object({ topics: z.array(z.string()) }),
   },
+  announce: { params: AnnounceParams, result: AnnounceResult },
+  leave: { params: LeaveParams, result: LeaveResult },
   shutdown: { params: Empty, result: z.object({ stopping: z.literal(true) }) },
 } as const;
 

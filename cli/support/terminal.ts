@@ -60,6 +60,8 @@ const STATUS_LOOK: Record<ServiceStatus, { symbol: string; colour: keyof Omit<St
   stopping: { symbol: '◑', colour: 'yellow' },
   stopped: { symbol: '○', colour: 'dim' },
   crashed: { symbol: '✖', colour: 'red' },
+  joined: { symbol: '◆', colour: 'green' },
+  lost: { symbol: '◇', colour: 'yellow' },
 };
 
 /** A status with its symbol (always) and its colour (when the style allows). */

@@ -73,6 +73,8 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
       deps.subscribe(connection, topics);
       return { topics: [...connection.topics] };
     },
+    announce: (params) => control.announce(params),
+    leave: ({ name, url }) => control.leave(name, url),
     shutdown: () => {
       deps.requestShutdown();
       return { stopping: true };

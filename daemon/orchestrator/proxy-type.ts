@@ -1,5 +1,5 @@
 import { HerveError } from '../errors.js';
-import { upstreamUrlProblem } from './remote-upstream.js';
+import { upstreamUrlProblem } from '../../protocol/index.js';
 import type { ServiceType } from './service-types.js';
 
 export const PROXY_TYPE = 'proxy';

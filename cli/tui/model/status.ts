@@ -8,6 +8,8 @@ export const STATUS_SYMBOL: Record<ServiceStatus, string> = {
   stopped: '○',
   unhealthy: '▲',
   crashed: '✖',
+  joined: '◆',
+  lost: '◇',
 };
 
 export function statusLabel(status: ServiceStatus): string {
