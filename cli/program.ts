@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { parseInteger, REGISTER_FIELDS, type RegisterField } from '../protocol/register-fields.js';
 import { packageVersion } from './support/package-root.js';
 
 type CommandModule = { run: (...args: never[]) => Promise<number> | number };
@@ -22,6 +23,20 @@ const port = wholeNumber(0, 65_535);
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+function strictInteger(value: string): number {
+  const parsed = parseInteger(value);
+  if (typeof parsed === 'string') throw new InvalidArgumentError('expected a whole number');
+  return parsed;
+}
+
+/** A register field's option: integers parsed strictly, pairs repeatable; ranges are the schema's to check. */
+function addRegisterOption(command: Command, field: RegisterField): void {
+  if (field.flag === undefined) return;
+  if (field.kind === 'integer') command.option(field.flag, field.help, strictInteger);
+  else if (field.kind === 'pairs') command.option(field.flag, field.help, collect);
+  else command.option(field.flag, field.help);
 }
 
 /**
@@ -49,7 +64,29 @@ export function buildProgram(outcome: Outcome): Command {
     .description('start the herve daemon in the background (or in this terminal with --foreground)')
     .option('--foreground', 'run the daemon attached to this terminal; Ctrl-C stops it')
     .option('--port <n>', 'proxy port (default: PORT env or 5000; 0 picks a free one)', port)
+    .option('-f, --file <file>', 'the project file to apply (default: herve.yaml here, if there is one)')
+    .option('--watch', 'stay and apply the project file again whenever it changes')
     .action(lazy(() => import('./commands/up.js')));
+
+  program
+    .command('diff')
+    .description('what applying the project file would change: added, removed, changed fields, unchanged')
+    .option('-f, --file <file>', 'the project file (default: herve.yaml here)')
+    .option('--json', 'print the changes as JSON')
+    .action(lazy(() => import('./commands/diff.js')));
+
+  program
+    .command('reload')
+    .description('apply the project file: changed services rolled, removed ones stopped, unchanged ones untouched')
+    .option('-f, --file <file>', 'the project file (default: herve.yaml here)')
+    .option('--dry-run', 'only show what would change (herve diff)')
+    .option('--json', 'print the changes as JSON')
+    .action(lazy(() => import('./commands/reload.js')));
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of herve.yaml (for editors)')
+    .action(lazy(() => import('./commands/schema.js')));
 
   program
     .command('down')
@@ -63,20 +100,13 @@ export function buildProgram(outcome: Outcome): Command {
     .option('--json', 'print the services and stats as JSON')
     .action(lazy(() => import('./commands/ls.js')));
 
-  program
+  const register = program
     .command('register')
     .description('register a service and start it (built-in type, or command -- program args…)')
     .argument('<type>', 'echo, static, sse, … or command')
-    .argument('[command...]', 'for type command: the program and its arguments, after --')
-    .option('--name <name>', 'service name (default: the type)')
-    .option('--description <text>', 'one line saying what it is')
-    .option('--replicas <n>', 'instances to run, load-balanced', wholeNumber(1))
-    .option('--health <path|none>', 'readiness probe path (default /health), or none')
-    .option('--restart <policy>', 'always, on-failure or never')
-    .option('--cwd <dir>', 'working directory (relative to here)')
-    .option('--env <KEY=VALUE>', 'environment variable (repeatable)', collect)
-    .option('--opt <KEY=VALUE>', 'type option, e.g. --opt root=./public for static (repeatable)', collect)
-    .option('--no-start', 'only record it; start later with herve start')
+    .argument('[command...]', 'for type command: the program and its arguments, after --');
+  for (const field of REGISTER_FIELDS) addRegisterOption(register, field);
+  register
     .option('--json', 'print the registered service as JSON')
     .addHelpText('after', '\nTypes and their options: herve types\n\nExamples:\n  herve register echo\n  herve register static --name site --opt root=./public\n  herve register command --name api --replicas 2 -- node server.js')
     .action(lazy(() => import('./commands/register.js')));
@@ -136,7 +166,7 @@ export function buildProgram(outcome: Outcome): Command {
 
   program
     .command('demo')
-    .description('start the daemon with the echo, static and sse demo services (what npm start runs)')
+    .description('start the daemon and apply examples/demo/herve.yaml (echo, static, sse; what npm start runs)')
     .option('--port <n>', 'proxy port if the daemon is started (default: PORT env or 5000)', port)
     .action(lazy(() => import('./commands/demo.js')));
 

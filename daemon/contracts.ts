@@ -3,14 +3,14 @@
  * so the proxy, the admin API and the control server only call the orchestrator
  * and listen to its events; the orchestrator alone changes service state.
  */
-import type { AnnounceParams, LogLine, ProcessUsage, RegisterInput, RequestStats, ServiceInfo, StatsSnapshot, Event } from '../protocol/index.js';
+import type { AnnounceParams, LogLine, ProcessUsage, RegisterSpec, RequestStats, ServiceInfo, StatsSnapshot, Event } from '../protocol/index.js';
 
 /** What the socket server and the admin HTTP API may ask of the orchestrator. Throws HerveError. */
 export interface ServiceControl {
   list(): ServiceInfo[];
   /** By name or uuid; throws HerveError('not_found'). */
   get(ref: string): ServiceInfo;
-  register(spec: RegisterInput): Promise<ServiceInfo>;
+  register(spec: RegisterSpec): Promise<ServiceInfo>;
   unregister(ref: string): Promise<{ uuid: string; name: string }>;
   start(ref: string, wait?: boolean): Promise<ServiceInfo>;
   stop(ref: string, wait?: boolean): Promise<ServiceInfo>;

@@ -1,6 +1,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hervePaths, socketPathProblem, type HervePaths } from '../protocol/index.js';
 import { ControlServer } from './control-server.js';
+import { buildServiceRecord } from './orchestrator/registration.js';
+import { ProjectApplier } from './project/project-applier.js';
 import { HerveError } from './errors.js';
 import { LogStore } from './logs/log-store.js';
 import { allServiceTypes } from './orchestrator/builtin-types.js';
@@ -67,6 +69,21 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
   const stats = new StatsCollector(createProcessSampler());
   const types = new ServiceTypes(allServiceTypes());
   const orchestrator = new Orchestrator({ registry, supervisor: createLocalSupervisor(), logs: serviceLogsFrom(logStore), types, stats });
+  const project = new ProjectApplier(
+    {
+      list: () => orchestrator.list(),
+      register: (spec) => orchestrator.register(spec),
+      unregister: (ref) => orchestrator.unregister(ref),
+      // Until the rolling update lands: replace the service (stop, then register the new spec).
+      update: async (ref, spec) => {
+        await orchestrator.unregister(ref);
+        return orchestrator.register(spec);
+      },
+      onEvent: (listener) => orchestrator.onEvent(listener),
+    },
+    (spec) => buildServiceRecord(spec, types).record,
+    log,
+  );
   const frontDoor = await startFrontDoor({
     port: options.port,
     upstreamTimeoutMs: options.upstreamTimeoutMs,
@@ -111,11 +128,15 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
   const control = new ControlServer({
     socketPath: paths.socket,
     control: orchestrator,
+    project,
     types: () => types.list(),
     facts: { pid: process.pid, startedAt, home: paths.home, socket: paths.socket, proxyPort: () => frontDoor.port },
     tailLogs: (query) => logStore.tail(query),
     requestShutdown: () => setImmediate(() => void shutdown('shutdown requested')),
-    onServiceEvent: (listener) => orchestrator.onEvent(listener),
+    onServiceEvent: (listener) => {
+      const unsubscribes = [orchestrator.onEvent(listener), project.onEvent(listener)];
+      return () => unsubscribes.forEach((unsubscribe) => unsubscribe());
+    },
     onLogLine: (listener) => logStore.onLine(listener),
     log,
   });

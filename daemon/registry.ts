@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { z } from 'zod';
-import { DesiredState, EnvMap, HealthSpec, RestartSpec } from '../protocol/index.js';
+import { DesiredState, EnvMap, HealthSpec, RestartSpec, ServiceRoute, StopSignal, WatchSpec } from '../protocol/index.js';
 
 /** A registered service as stored: what to run and what is meant to happen to it. */
 export interface ServiceRecord {
@@ -16,6 +16,13 @@ export interface ServiceRecord {
   replicas: number;
   health: HealthSpec;
   restart: RestartSpec;
+  /** Fixed port, or null for a free one per instance. */
+  port: number | null;
+  route: ServiceRoute;
+  stop: { signal: StopSignal; graceMs: number };
+  watch: WatchSpec | null;
+  /** The project file it came from; null when registered by hand. */
+  source: string | null;
   desired: DesiredState;
   createdAt: number;
   restarts: number;
@@ -48,7 +55,8 @@ CREATE TABLE IF NOT EXISTS services (
   restart TEXT NOT NULL,
   desired TEXT NOT NULL,
   created_at INTEGER NOT NULL,
-  restarts INTEGER NOT NULL DEFAULT 0
+  restarts INTEGER NOT NULL DEFAULT 0,
+  extra TEXT NOT NULL DEFAULT '{}'
 );
 CREATE TABLE IF NOT EXISTS instances (
   service_uuid TEXT NOT NULL,
@@ -77,6 +85,7 @@ interface ServiceRow {
   desired: string;
   created_at: number;
   restarts: number;
+  extra: string;
 }
 
 interface InstanceRow {
@@ -91,11 +100,22 @@ interface InstanceRow {
 const StringList = z.array(z.string());
 const OptionMap = z.record(z.string(), z.string());
 
+/** Fields added after schema version 1, kept in one JSON column so later ones need no migration. */
+const Extra = z.object({
+  port: z.number().int().nullable().default(null),
+  route: ServiceRoute.optional(),
+  stop: z.object({ signal: StopSignal, graceMs: z.number().int().min(0) }).optional(),
+  watch: WatchSpec.nullable().default(null),
+  source: z.string().nullable().default(null),
+});
+
 function parseJson<T>(schema: z.ZodType<T>, text: string): T {
   return schema.parse(JSON.parse(text));
 }
 
 function toServiceRecord(row: ServiceRow): ServiceRecord {
+  const restart = parseJson(RestartSpec, row.restart);
+  const extra = parseJson(Extra, row.extra);
   return {
     uuid: row.uuid,
     name: row.name,
@@ -108,7 +128,12 @@ function toServiceRecord(row: ServiceRow): ServiceRecord {
     options: parseJson(OptionMap, row.options),
     replicas: row.replicas,
     health: parseJson(HealthSpec, row.health),
-    restart: parseJson(RestartSpec, row.restart),
+    restart,
+    port: extra.port,
+    route: extra.route ?? { path: `/${row.name}`, hosts: [] },
+    stop: extra.stop ?? { signal: 'SIGTERM', graceMs: restart.stopGraceMs },
+    watch: extra.watch,
+    source: extra.source,
     desired: DesiredState.parse(row.desired),
     createdAt: row.created_at,
     restarts: row.restarts,
@@ -126,6 +151,27 @@ function toInstanceRecord(row: InstanceRow): InstanceRecord {
   };
 }
 
+function toServiceRow(record: ServiceRecord): ServiceRow {
+  return {
+    uuid: record.uuid,
+    name: record.name,
+    type: record.type,
+    description: record.description,
+    command: record.command,
+    args: JSON.stringify(record.args),
+    cwd: record.cwd,
+    env: JSON.stringify(record.env),
+    options: JSON.stringify(record.options),
+    replicas: record.replicas,
+    health: JSON.stringify(record.health),
+    restart: JSON.stringify(record.restart),
+    desired: record.desired,
+    created_at: record.createdAt,
+    restarts: record.restarts,
+    extra: JSON.stringify({ port: record.port, route: record.route, stop: record.stop, watch: record.watch, source: record.source }),
+  };
+}
+
 /** The service registry and instance records in SQLite (WAL). Synchronous and small on purpose. */
 export class Registry {
   private readonly db: Database.Database;
@@ -136,13 +182,16 @@ export class Registry {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
-    // Schema version 1; a later change bumps it and migrates here.
-    if (this.db.pragma('user_version', { simple: true }) === 0) this.db.pragma('user_version = 1');
+    this.migrate();
     this.statements = {
       listServices: this.db.prepare<[], ServiceRow>('SELECT * FROM services ORDER BY created_at, name'),
       insertService: this.db.prepare(
-        `INSERT INTO services (uuid, name, type, description, command, args, cwd, env, options, replicas, health, restart, desired, created_at, restarts)
-         VALUES (@uuid, @name, @type, @description, @command, @args, @cwd, @env, @options, @replicas, @health, @restart, @desired, @created_at, @restarts)`,
+        `INSERT INTO services (uuid, name, type, description, command, args, cwd, env, options, replicas, health, restart, desired, created_at, restarts, extra)
+         VALUES (@uuid, @name, @type, @description, @command, @args, @cwd, @env, @options, @replicas, @health, @restart, @desired, @created_at, @restarts, @extra)`,
+      ),
+      updateSpec: this.db.prepare(
+        `UPDATE services SET type = @type, description = @description, command = @command, args = @args, cwd = @cwd, env = @env,
+         options = @options, replicas = @replicas, health = @health, restart = @restart, extra = @extra WHERE uuid = @uuid`,
       ),
       deleteService: this.db.prepare<[string]>('DELETE FROM services WHERE uuid = ?'),
       setDesired: this.db.prepare<[string, string]>('UPDATE services SET desired = ? WHERE uuid = ?'),
@@ -164,23 +213,21 @@ export class Registry {
 
   /** Throws SQLITE_CONSTRAINT_UNIQUE on a duplicate name; callers check names first. */
   insertService(record: ServiceRecord): void {
-    this.statements.insertService.run({
-      uuid: record.uuid,
-      name: record.name,
-      type: record.type,
-      description: record.description,
-      command: record.command,
-      args: JSON.stringify(record.args),
-      cwd: record.cwd,
-      env: JSON.stringify(record.env),
-      options: JSON.stringify(record.options),
-      replicas: record.replicas,
-      health: JSON.stringify(record.health),
-      restart: JSON.stringify(record.restart),
-      desired: record.desired,
-      created_at: record.createdAt,
-      restarts: record.restarts,
-    });
+    this.statements.insertService.run(toServiceRow(record));
+  }
+
+  /** Replace what to run (not the name, uuid, desired state or counters). */
+  updateSpec(record: ServiceRecord): void {
+    const { uuid, type, description, command, args, cwd, env, options, replicas, health, restart, extra } = toServiceRow(record);
+    this.statements.updateSpec.run({ uuid, type, description, command, args, cwd, env, options, replicas, health, restart, extra });
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true });
+    // Version 1 had no `extra` column (CREATE TABLE IF NOT EXISTS kept the old table).
+    const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(services)').all();
+    if (!columns.some((column) => column.name === 'extra')) this.db.exec(`ALTER TABLE services ADD COLUMN extra TEXT NOT NULL DEFAULT '{}'`);
+    if (version !== 2) this.db.pragma('user_version = 2');
   }
 
   deleteService(uuid: string): void {

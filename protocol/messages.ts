@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RegisterSpec, ServiceInfo, ServiceRef, ServiceTypeInfo } from './service.js';
 import { AnnounceParams, AnnounceResult, LeaveParams, LeaveResult } from './membership.js';
+import { ApplyParams, ApplyResult, ProjectState, ReloadInfo } from './project-apply.js';
 import { LogLine, StatsSnapshot } from './telemetry.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -61,6 +62,8 @@ export const methods = {
   announce: { params: AnnounceParams, result: AnnounceResult },
   leave: { params: LeaveParams, result: LeaveResult },
   shutdown: { params: Empty, result: z.object({ stopping: z.literal(true) }) },
+  apply: { params: ApplyParams, result: ApplyResult },
+  project: { params: Empty, result: ProjectState },
 } as const;
 
 export type Method = keyof typeof methods;
@@ -114,6 +117,7 @@ export const Event = z.discriminatedUnion('event', [
   z.object({ event: z.literal('service.removed'), data: z.object({ uuid: z.string(), name: z.string() }) }),
   z.object({ event: z.literal('stats'), data: StatsSnapshot }),
   z.object({ event: z.literal('log'), data: LogLine }),
+  z.object({ event: z.literal('reload'), data: ReloadInfo }),
 ]);
 export type Event = z.infer<typeof Event>;
 export type EventName = Event['event'];

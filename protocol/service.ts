@@ -42,11 +42,21 @@ export type InstanceStatus = z.infer<typeof InstanceStatus>;
 export const DesiredState = z.enum(['running', 'stopped']);
 export type DesiredState = z.infer<typeof DesiredState>;
 
+/** A whole number in a range, with one message for every way to miss it (files, forms and flags show it as is). */
+export function wholeNumberIn(min: number, max: number) {
+  const error = `expected a whole number from ${min} to ${max}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
 const Millis = z.number().int().min(0).max(24 * 3600 * 1000);
 
 export const HealthSpec = z.object({
-  /** HTTP path probed on the instance; null = no probe, ready once spawned. */
+  /** HTTP path probed on the instance; null = no HTTP probe. Used when neither `exec` nor `tcp` is set. */
   path: z.string().startsWith('/', { message: 'must start with /' }).nullable().default('/health'),
+  /** Probe by opening a TCP connection to the instance's port (for services that do not speak HTTP). */
+  tcp: z.boolean().default(false),
+  /** Probe by running this program (no shell; `$PORT` expanded): exit 0 within the timeout = healthy. */
+  exec: z.array(z.string().min(1)).min(1).max(256).nullable().default(null),
   // Every 2 s: ten services cost the daemon ten probes a second at 1 s, its largest idle expense.
   intervalMs: Millis.min(50).default(2000),
   timeoutMs: Millis.min(10).default(1000),
@@ -61,6 +71,29 @@ export const HealthSpec = z.object({
 });
 export type HealthSpec = z.infer<typeof HealthSpec>;
 
+export type ProbeKind = 'exec' | 'tcp' | 'http' | 'none';
+
+/** Which probe a health spec asks for: `exec` over `tcp` over the HTTP `path`; none without any. */
+export function probeKind(health: Pick<HealthSpec, 'path' | 'tcp' | 'exec'>): ProbeKind {
+  if (health.exec !== null) return 'exec';
+  if (health.tcp) return 'tcp';
+  return health.path === null ? 'none' : 'http';
+}
+
+/** One line saying how an instance is probed, for logs, errors and the dashboard. */
+export function describeProbe(health: HealthSpec): string {
+  switch (probeKind(health)) {
+    case 'exec':
+      return `exec ${health.exec!.join(' ')}`;
+    case 'tcp':
+      return 'tcp connect';
+    case 'http':
+      return `GET ${health.path}`;
+    case 'none':
+      return 'no probe';
+  }
+}
+
 export const RestartSpec = z.object({
   policy: RestartPolicy.default('always'),
   backoffInitialMs: Millis.default(100),
@@ -72,6 +105,54 @@ export const RestartSpec = z.object({
   stopGraceMs: Millis.default(5_000),
 });
 export type RestartSpec = z.infer<typeof RestartSpec>;
+
+/** Signals a service may ask to be stopped with. */
+export const StopSignal = z.enum(['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGKILL']);
+export type StopSignal = z.infer<typeof StopSignal>;
+
+export const StopSpec = z.object({
+  /** Sent to the instance's process group to stop it. */
+  signal: StopSignal.default('SIGTERM'),
+  /** Then SIGKILL to the group after this long; defaults to `restart.stopGraceMs` (5 s). */
+  graceMs: Millis.optional(),
+});
+export type StopSpec = z.infer<typeof StopSpec>;
+
+const HOST_PATTERN = /^(?=.{1,253}$)[a-z0-9*]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+const ROUTE_PATH_PATTERN = /^(\/[A-Za-z0-9._~!$&'()*+,;=:@-]+)+$/;
+
+/** Where the front door sends requests for a service. */
+export const RouteSpec = z
+  .object({
+    /** Path prefix (stripped before proxying, sent as X-Forwarded-Prefix); default `/<name>`. */
+    path: z
+      .string()
+      .regex(ROUTE_PATH_PATTERN, { message: 'must look like /segment or /a/b, without a trailing slash' })
+      .refine((path) => !(RESERVED_NAMES as readonly string[]).includes(path.split('/')[1]), {
+        message: `must not start with a reserved segment (${RESERVED_NAMES.join(', ')})`,
+      })
+      .optional(),
+    /** Host names routed to it (path untouched), besides `<name>.localhost`. */
+    hosts: z.array(z.string().toLowerCase().regex(HOST_PATTERN, { message: 'must be a host name without port, e.g. api.test' })).max(64).default([]),
+  })
+  .strict();
+export type RouteSpec = z.infer<typeof RouteSpec>;
+
+/** Resolved route as stored: `false` for a worker that serves no HTTP. */
+export const ServiceRoute = z.union([z.literal(false), z.object({ path: z.string(), hosts: z.array(z.string()) })]);
+export type ServiceRoute = z.infer<typeof ServiceRoute>;
+
+/** Restart (rolling) when files change under `paths` (relative to the service's cwd). */
+export const WatchSpec = z
+  .object({
+    paths: z.array(z.string().min(1)).min(1).max(64),
+    /** Glob patterns (relative to the cwd) to ignore besides node_modules and .git. */
+    ignore: z.array(z.string().min(1)).max(256).default([]),
+    /** Changes within this window make one restart. */
+    debounceMs: Millis.default(300),
+  })
+  .strict();
+export type WatchSpec = z.infer<typeof WatchSpec>;
 
 export const EnvMap = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'bad env var name' }), z.string());
 
@@ -87,11 +168,19 @@ export const RegisterSpec = z.object({
   env: EnvMap.default({}),
   /** Type-specific options, e.g. `{ root: "./public" }` for static. */
   options: z.record(z.string(), z.string()).default({}),
-  replicas: z.number().int().min(1).max(64).default(1),
+  replicas: wholeNumberIn(1, 64).default(1),
   health: HealthSpec.partial().default({}),
   restart: RestartSpec.partial().default({}),
+  /** A fixed port for a program that must own one (then `replicas` must be 1); default: a free port per instance. */
+  port: z.number().int().min(1).max(65_535).optional(),
+  /** `false`: no route (a worker); default `/<name>` and `<name>.localhost`. */
+  route: z.union([z.literal(false), RouteSpec]).default({ hosts: [] }),
+  stop: StopSpec.default({ signal: 'SIGTERM' }),
+  watch: WatchSpec.optional(),
   /** Start it right away (default) or just record it. */
   start: z.boolean().default(true),
+  /** The project file it came from (set by herve up/reload); none when registered by hand. */
+  source: z.string().max(4096).optional(),
 });
 export type RegisterSpec = z.output<typeof RegisterSpec>;
 export type RegisterInput = z.input<typeof RegisterSpec>;
@@ -112,6 +201,10 @@ export const InstanceInfo = z.object({
   startedAt: z.number().nullable(),
   restarts: z.number().int().min(0),
   lastExit: ExitInfo.nullable(),
+  /** During a rolling restart: `old` (being replaced or draining) or `new` (its replacement). */
+  roll: z.enum(['old', 'new']).optional(),
+  /** Out of the routing table, finishing its in-flight requests before it is stopped. */
+  draining: z.boolean().optional(),
 });
 export type InstanceInfo = z.infer<typeof InstanceInfo>;
 
@@ -128,6 +221,15 @@ export const ServiceInfo = z.object({
   replicas: z.number().int(),
   health: HealthSpec,
   restart: RestartSpec,
+  /** Fixed port, or null for a free one per instance. */
+  port: z.number().int().nullable().default(null),
+  route: ServiceRoute.default({ path: '/', hosts: [] }),
+  stop: z.object({ signal: StopSignal, graceMs: z.number() }).default({ signal: 'SIGTERM', graceMs: 5000 }),
+  watch: WatchSpec.nullable().default(null),
+  /** The project file it came from; null when registered by hand (the CLI, the dashboard, the admin API). */
+  source: z.string().nullable().default(null),
+  /** A rolling restart in progress: which replica of how many. */
+  roll: z.object({ step: z.number().int(), of: z.number().int(), reason: z.string() }).nullable().default(null),
   desired: DesiredState,
   status: ServiceStatus,
   instances: z.array(InstanceInfo),

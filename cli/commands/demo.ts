@@ -1,18 +1,17 @@
-import type { RegisterInput, ServiceInfo } from '../../protocol/index.js';
+import type { ServiceInfo } from '../../protocol/index.js';
 import type { SocketDaemonClient } from '../client/index.js';
 import { cliPaths, withDaemon } from '../support/connect.js';
 import { ensureDaemonUp } from '../support/daemon-up.js';
 import { writeOut } from '../support/output.js';
+import { packagePath } from '../support/package-root.js';
 import { Progress } from '../support/progress.js';
+import { applyProject, loadProject } from '../support/project.js';
 import { renderServiceTable } from '../support/service-table.js';
 import { waitUntilSettled, where } from '../support/settle.js';
 import { stdoutStyle } from '../support/terminal.js';
 
-const DEMO_SERVICES: (RegisterInput & { name: string })[] = [
-  { type: 'echo', name: 'echo' },
-  { type: 'static', name: 'static' },
-  { type: 'sse', name: 'sse' },
-];
+/** The demo is an example project file: the first thing a new user sees is how they will use Herve. */
+const DEMO_FILE = 'examples/demo/herve.yaml';
 
 /** `npm start`: the daemon, the three demo services, then the dashboard (or the table off a terminal). */
 export async function run(options: { port?: number }): Promise<number> {
@@ -20,7 +19,7 @@ export async function run(options: { port?: number }): Promise<number> {
   const progress = new Progress();
   const { hello, alreadyRunning } = await ensureDaemonUp(paths, options.port, progress);
   if (!alreadyRunning) progress.succeed(`herve daemon started (pid ${hello.pid}, HERVE_HOME ${hello.home})`);
-  await withDaemon((client) => registerMissing(client, progress));
+  await withDaemon((client) => applyDemo(client, progress));
   // The dashboard needs a keyboard as well as a screen.
   if (process.stdout.isTTY && process.stdin.isTTY) {
     const tui = await import('./tui.js');
@@ -29,16 +28,13 @@ export async function run(options: { port?: number }): Promise<number> {
   return printSummary();
 }
 
-async function registerMissing(client: SocketDaemonClient, progress: Progress): Promise<void> {
-  const { services } = await client.call('list');
-  const existing = new Set(services.map((service) => service.name));
-  const registered: ServiceInfo[] = [];
-  for (const spec of DEMO_SERVICES.filter((candidate) => !existing.has(candidate.name))) {
-    progress.update(`registering ${spec.name}…`);
-    registered.push(await client.call('register', spec));
-  }
-  for (const service of registered) {
-    const settled = await waitUntilSettled(client, service, progress);
+async function applyDemo(client: SocketDaemonClient, progress: Progress): Promise<void> {
+  const project = loadProject(packagePath(DEMO_FILE));
+  progress.update(`applying ${DEMO_FILE}…`);
+  const result = await applyProject(client, project, { dryRun: false, reason: 'herve demo' });
+  const added = result.changes.filter((change) => change.action === 'add');
+  for (const { name } of added) {
+    const settled = await waitUntilSettled(client, await client.call('get', { service: name }), progress);
     if (settled.status === 'running') progress.succeed(`${settled.name} running ${where(settled)}`);
     else progress.warn(`${settled.name} is ${settled.status} — see: herve logs ${settled.name}`);
   }

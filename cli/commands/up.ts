@@ -1,29 +1,42 @@
 import { UserError } from '../client/index.js';
-import { cliPaths } from '../support/connect.js';
+import { cliPaths, withDaemon } from '../support/connect.js';
 import { probeDaemon, runForegroundDaemon } from '../support/daemon-launch.js';
 import { describeDaemon, ensureDaemonUp } from '../support/daemon-up.js';
 import { writeOut } from '../support/output.js';
 import { Progress } from '../support/progress.js';
+import { applyProject, loadProject, projectPath, renderChanges, summarize } from '../support/project.js';
 
 export interface UpOptions {
   foreground?: boolean;
   port?: number;
+  file?: string;
+  watch?: boolean;
 }
 
 export async function run(options: UpOptions): Promise<number> {
   const paths = cliPaths();
   if (options.foreground) {
+    if (options.file !== undefined || options.watch) throw new UserError('--foreground does not apply a project file', 'run herve up -f FILE (in the background), or herve reload once it runs', 2);
     const running = await probeDaemon(paths);
     if (running) throw new UserError(`herve is already running (pid ${running.pid})`, 'stop it first with: herve down');
     return runForegroundDaemon(paths, options.port);
   }
+  const path = projectPath(options.file);
+  if (options.watch && path === undefined) throw new UserError('--watch needs a project file: no herve.yaml here', 'point at one with -f FILE', 2);
+  // Checked before anything starts: a bad file changes nothing.
+  const project = path === undefined ? undefined : loadProject(path);
   const progress = new Progress();
   const { hello, alreadyRunning } = await ensureDaemonUp(paths, options.port, progress);
-  if (alreadyRunning) {
-    await writeOut(`herve is already running (pid ${hello.pid})\n`);
-    return 0;
+  if (alreadyRunning) await writeOut(`herve is already running (pid ${hello.pid})\n`);
+  else {
+    progress.succeed(`herve daemon started`);
+    await writeOut(describeDaemon(hello, paths));
   }
-  progress.succeed(`herve daemon started`);
-  await writeOut(describeDaemon(hello, paths));
-  return 0;
+  if (project === undefined || path === undefined) return 0;
+  progress.update(`applying ${project.file}…`);
+  const result = await withDaemon((client) => applyProject(client, project, { dryRun: false, reason: 'herve up' })).finally(() => progress.stop());
+  await writeOut(`${renderChanges(result, 'did')}${summarize(result)}\n`);
+  if (!options.watch) return 0;
+  const { watchProject } = await import('../support/project-watch.js');
+  return watchProject(path);
 }

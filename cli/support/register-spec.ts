@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { RegisterSpec, RestartPolicy, type RegisterInput } from '../../protocol/index.js';
+import { fieldValue, flagForPath, PATH_OPTIONS, REGISTER_FIELDS, RegisterSpec, type RegisterField, type RegisterInput } from '../../protocol/index.js';
 import { UserError } from '../client/index.js';
 
 /** What `herve register` collects from its arguments, before validation. */
@@ -17,9 +17,6 @@ export interface RegisterArgs {
   opt?: string[];
   start?: boolean;
 }
-
-/** Options of built-in types that name a directory, sent as absolute paths. */
-const PATH_OPTIONS = new Set(['root']);
 
 export function usageError(message: string, hint?: string): UserError {
   return new UserError(message, hint, 2);
@@ -71,9 +68,31 @@ function workingDirectory(args: RegisterArgs): string | undefined {
 function resolvedOptions(pairs: string[] | undefined): Record<string, string> {
   const options = parsePairs(pairs, '--opt');
   for (const key of Object.keys(options)) {
-    if (PATH_OPTIONS.has(key)) options[key] = existingDirectory(options[key], `--opt ${key}:`);
+    if (PATH_OPTIONS.includes(key)) options[key] = existingDirectory(options[key], `--opt ${key}:`);
   }
   return options;
+}
+
+/** The commander option a field's flag fills: `--no-start` → start, `--opt <K=V>` → opt. */
+export function optionName(field: RegisterField): string | undefined {
+  const flag = field.flag?.split(' ')[0].replace(/^--(no-)?/, '');
+  return flag?.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/** The flagged fields' values at their spec paths, as the table says. */
+function flaggedFields(args: RegisterArgs): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  for (const field of REGISTER_FIELDS) {
+    const option = optionName(field);
+    const value = option === undefined ? undefined : (args as unknown as Record<string, unknown>)[option];
+    if (value === undefined) continue;
+    let target = input;
+    for (const step of field.path.slice(0, -1)) target = (target[step] ??= {}) as Record<string, unknown>;
+    const last = field.path[field.path.length - 1];
+    if (field.kind === 'pairs') target[last] = parsePairs(value as string[], field.flag!.split(' ')[0]);
+    else target[last] = typeof value === 'string' ? fieldValue(field, value) : value;
+  }
+  return input;
 }
 
 /** Turn CLI arguments into a validated RegisterSpec (throws a usage error naming the bad field). */
@@ -82,44 +101,20 @@ export function buildRegisterSpec(args: RegisterArgs): RegisterSpec {
     throw usageError('a command service needs a name', 'for example: herve register command --name api -- node server.js');
   }
   const input: RegisterInput = {
+    ...flaggedFields(args),
     type: args.type,
-    name: args.name,
-    description: args.description,
     ...commandParts(args),
     cwd: workingDirectory(args),
-    env: parsePairs(args.env, '--env'),
     options: resolvedOptions(args.opt),
-    replicas: args.replicas,
-    health: args.health === undefined ? {} : { path: args.health === 'none' ? null : args.health },
-    restart: args.restart === undefined ? {} : { policy: restartPolicy(args.restart) },
     start: args.start ?? true,
   };
   const parsed = RegisterSpec.safeParse(input);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => {
-    const field = issue.path.join('.');
-    return `${FLAG_OF_FIELD[field] ?? field} ${quoteValue(issue.path, input)}${issue.message}`;
-  });
+  const problems = parsed.error.issues.map((issue) => `${flagForPath(issue.path) ?? issue.path.join('.')} ${quoteValue(issue.path, input)}${issue.message}`);
   throw usageError(`invalid service: ${problems.join('; ')}`, 'see: herve register --help');
 }
-
-/** Name the flag the user typed rather than the protocol field. */
-const FLAG_OF_FIELD: Record<string, string> = {
-  name: '--name',
-  type: '<type>',
-  description: '--description',
-  replicas: '--replicas',
-  'health.path': '--health',
-  cwd: '--cwd',
-};
 
 function quoteValue(path: PropertyKey[], input: RegisterInput): string {
   const value = path.length === 1 ? (input as Record<string, unknown>)[String(path[0])] : undefined;
   return typeof value === 'string' ? `"${value}" ` : '';
-}
-
-function restartPolicy(value: string): RestartPolicy {
-  const parsed = RestartPolicy.safeParse(value);
-  if (!parsed.success) throw usageError(`--restart must be always, on-failure or never (got "${value}")`);
-  return parsed.data;
 }

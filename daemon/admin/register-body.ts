@@ -1,47 +1,37 @@
-import { describeZodError, RegisterSpec } from '../../protocol/index.js';
+import { describeZodError, fieldForKey, fieldValue, formKeysSummary, HealthSpec, parseInteger, RegisterSpec, RestartSpec, SETTING_GROUPS, type SettingGroup } from '../../protocol/index.js';
 import { HerveError } from '../errors.js';
 
-const TEXT_FIELDS = new Set(['name', 'type', 'description', 'command', 'cwd']);
-const NUMBER_FIELDS = new Set(['replicas']);
-const HEALTH_NUMBERS = new Set(['intervalMs', 'timeoutMs', 'healthyThreshold', 'unhealthyThreshold', 'restartAfterMs', 'startTimeoutMs']);
-const RESTART_NUMBERS = new Set(['backoffInitialMs', 'backoffMaxMs', 'crashLoopLimit', 'crashLoopWindowMs', 'stopGraceMs']);
+const SETTINGS: Record<SettingGroup, { shape: Record<string, unknown> }> = { health: HealthSpec, restart: RestartSpec };
 
-// A numeric-looking value becomes a number; anything else stays a string so the schema names the field.
-function numeric(value: string): number | string {
-  return value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+function nested(spec: Record<string, unknown>, path: readonly string[]): Record<string, unknown> {
+  let target = spec;
+  for (const step of path) target = (target[step] ??= {}) as Record<string, unknown>;
+  return target;
 }
 
-function booleanish(value: string): boolean | string {
-  if (value === 'true' || value === '1' || value === 'yes') return true;
-  if (value === 'false' || value === '0' || value === 'no') return false;
-  return value;
+/** `health.intervalMs=500`: a setting of a nested group, if the schema has it. */
+function setSetting(spec: Record<string, unknown>, key: string, value: string): boolean {
+  const [group, setting, ...more] = key.split('.');
+  if (!(SETTING_GROUPS as readonly string[]).includes(group) || setting === undefined || more.length > 0) return false;
+  if (!(setting in SETTINGS[group as SettingGroup].shape)) return false;
+  nested(spec, [group])[setting] = parseInteger(value);
+  return true;
 }
 
 function setField(spec: Record<string, unknown>, key: string, value: string): void {
-  const [head, sub, ...more] = key.split('.');
-  const nested = (field: string): Record<string, unknown> => ((spec[field] ??= {}) as Record<string, unknown>);
-  if (more.length > 0) throw unknownField(key);
-  if (sub === undefined && TEXT_FIELDS.has(head)) spec[head] = value;
-  else if (sub === undefined && NUMBER_FIELDS.has(head)) spec[head] = numeric(value);
-  else if (sub === undefined && (head === 'args' || head === 'arg')) ((spec.args ??= []) as string[]).push(value);
-  else if (sub === undefined && head === 'start') spec.start = booleanish(value);
-  else if (sub === undefined && head === 'health') nested('health').path = value === 'none' ? null : value;
-  else if (sub === undefined && head === 'restart') nested('restart').policy = value;
-  else if (sub !== undefined && head === 'env') nested('env')[sub] = value;
-  else if (sub !== undefined && (head === 'option' || head === 'options')) nested('options')[sub] = value;
-  else if (sub !== undefined && head === 'health' && sub === 'path') nested('health').path = value === 'none' ? null : value;
-  else if (sub !== undefined && head === 'health' && HEALTH_NUMBERS.has(sub)) nested('health')[sub] = numeric(value);
-  else if (sub !== undefined && head === 'restart' && sub === 'policy') nested('restart').policy = value;
-  else if (sub !== undefined && head === 'restart' && RESTART_NUMBERS.has(sub)) nested('restart')[sub] = numeric(value);
-  else throw unknownField(key);
-}
-
-function unknownField(key: string): HerveError {
-  return new HerveError(
-    'bad_request',
-    `unknown field "${key}"`,
-    'fields: name, type, description, command, args, cwd, replicas, start, health, health.<setting>, restart, restart.<setting>, env.<VAR>, option.<name>',
-  );
+  const found = fieldForKey(key);
+  if (found) {
+    const { field, entry } = found;
+    const parent = nested(spec, field.path.slice(0, -1));
+    const last = field.path[field.path.length - 1];
+    if (field.kind === 'pairs' && entry !== undefined) nested(parent, [last])[entry] = value;
+    else if (field.kind === 'list') ((parent[last] ??= []) as unknown[]).push(value);
+    else parent[last] = fieldValue(field, value);
+    return;
+  }
+  if (!setSetting(spec, key, value)) {
+    throw new HerveError('bad_request', `unknown field "${key}"`, `fields: ${formKeysSummary()}`);
+  }
 }
 
 /** The seed's form body (`name=my-service&type=echo`) as a register spec before validation. */

@@ -1,5 +1,6 @@
 import { PROTOCOL_VERSION, type LogLine, type Method, type Params, type Result, type ServiceTypeInfo } from '../../protocol/index.js';
 import type { ServiceControl } from '../contracts.js';
+import type { ProjectApplier } from '../project/project-applier.js';
 import { HerveError } from '../errors.js';
 import type { Connection } from './connection.js';
 
@@ -18,6 +19,7 @@ export interface DaemonFacts {
 /** What the handlers need; the control server supplies it. */
 export interface HandlerDeps {
   control: ServiceControl;
+  project: Pick<ProjectApplier, 'apply' | 'state'>;
   types(): ServiceTypeInfo[];
   facts: DaemonFacts;
   tailLogs(query: { service?: string; lines: number; grep?: RegExp }): Promise<LogLine[]>;
@@ -75,6 +77,8 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     },
     announce: (params) => control.announce(params),
     leave: ({ name, url }) => control.leave(name, url),
+    apply: (params) => deps.project.apply(params),
+    project: () => deps.project.state(),
     shutdown: () => {
       deps.requestShutdown();
       return { stopping: true };

@@ -1,4 +1,4 @@
-import type { AnnounceParams, Event, RegisterInput, ServiceInfo, StatsSnapshot } from '../../protocol/index.js';
+import type { AnnounceParams, Event, RegisterSpec, ServiceInfo, StatsSnapshot } from '../../protocol/index.js';
 import type { EventPublisher, RouteTable, RouteTarget, ServiceControl } from '../contracts.js';
 import { HerveError } from '../errors.js';
 import type { Registry } from '../registry.js';
@@ -84,7 +84,7 @@ export class Orchestrator implements ServiceControl, RouteTable {
     return { name, left: this.joined.leave(name, url) };
   }
 
-  async register(spec: RegisterInput): Promise<ServiceInfo> {
+  async register(spec: RegisterSpec): Promise<ServiceInfo> {
     this.refuseWhileShuttingDown();
     const { record, start } = buildServiceRecord(spec, this.options.types);
     if (this.byName(record.name) || this.joined.has(record.name)) {

@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import { HealthSpec, RegisterSpec, RestartSpec, ServiceName, describeZodError, type RegisterInput } from '../../protocol/index.js';
+import { HealthSpec, RestartSpec, ServiceName, describeZodError, type RegisterSpec } from '../../protocol/index.js';
 import { HerveError } from '../errors.js';
 import type { ServiceRecord } from '../registry.js';
 import type { ServiceTypes } from './service-types.js';
 
-/** The spec validated, and what to store: the name defaults to the type, the type fills in the program. */
-export function buildServiceRecord(input: RegisterInput, types: ServiceTypes, now = Date.now()): { record: ServiceRecord; start: boolean } {
-  const parsed = RegisterSpec.safeParse(input);
-  if (!parsed.success) throw new HerveError('bad_request', `invalid registration: ${describeZodError(parsed.error)}`);
-  const spec = parsed.data;
+/** What to store for a decoded spec: the name defaults to the type, the type fills in the program. */
+export function buildServiceRecord(spec: RegisterSpec, types: ServiceTypes, now = Date.now()): { record: ServiceRecord; start: boolean } {
   const type = types.get(spec.type);
   const name = spec.name ?? spec.type;
   const validName = ServiceName.safeParse(name);
@@ -21,6 +18,7 @@ export function buildServiceRecord(input: RegisterInput, types: ServiceTypes, no
   const program = type.resolve({ command: spec.command, args: spec.args, env: spec.env, options: spec.options, cwd: spec.cwd });
   const health = HealthSpec.parse({ path: program.healthPath, ...spec.health });
   const restart = RestartSpec.parse(spec.restart);
+  checkFixedPort(spec.port, spec.replicas, name);
   const record: ServiceRecord = {
     uuid: randomUUID(),
     name,
@@ -34,6 +32,11 @@ export function buildServiceRecord(input: RegisterInput, types: ServiceTypes, no
     replicas: spec.replicas,
     health,
     restart,
+    port: spec.port ?? null,
+    route: spec.route === false ? false : { path: spec.route.path ?? `/${name}`, hosts: spec.route.hosts },
+    stop: { signal: spec.stop.signal, graceMs: spec.stop.graceMs ?? restart.stopGraceMs },
+    watch: spec.watch ?? null,
+    source: spec.source ?? null,
     desired: spec.start ? 'running' : 'stopped',
     createdAt: now,
     restarts: 0,
@@ -46,4 +49,13 @@ function checkWorkingDirectory(cwd: string): void {
   if (!statSync(cwd, { throwIfNoEntry: false })?.isDirectory()) {
     throw new HerveError('bad_request', `cwd ${cwd} is not a directory`, 'create it or pass another folder with --cwd');
   }
+}
+
+function checkFixedPort(port: number | undefined, replicas: number, name: string): void {
+  if (port === undefined || replicas === 1) return;
+  throw new HerveError(
+    'bad_request',
+    `${name}: a fixed port (${port}) allows only 1 replica, not ${replicas}: every replica would have to listen on it`,
+    'drop the port (Herve then gives each replica a free one in $PORT) or set replicas to 1',
+  );
 }

@@ -27,6 +27,8 @@ export class ServiceRuntime {
   readonly instances: ServiceInstance[];
   /** Being unregistered: no longer found by name or uuid. */
   removing = false;
+  /** Set while a rolling restart runs, for the view clients get. */
+  roll: ServiceInfo['roll'] = null;
   private crashLoop = false;
   private readonly crashes: CrashLoopDetector;
   private readonly waiters = new Set<() => void>();
@@ -55,12 +57,18 @@ export class ServiceRuntime {
       replicas: record.replicas,
       health: record.health,
       restart: record.restart,
+      port: record.port,
+      route: record.route,
+      stop: record.stop,
+      watch: record.watch,
+      source: record.source,
+      roll: this.roll,
       desired: record.desired,
       status: deriveServiceStatus(record.desired, this.crashLoop, this.instances.map((instance) => instance.status)),
       instances: this.instances.map((instance) => instance.info()),
       restarts: record.restarts,
       createdAt: record.createdAt,
-      url: proxyPort === null ? null : `http://localhost:${proxyPort}/${record.name}/`,
+      url: proxyPort === null || record.route === false ? null : `http://localhost:${proxyPort}${record.route.path}/`,
     };
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_COLUMNS, layoutColumns, ROW_MARKER_WIDTH } from '../../cli/tui/model/columns.js';
-import { splitCommandLine } from '../../cli/tui/model/command-line.js';
+import { splitCommandLine } from '../../protocol/command-line.js';
 import { applyEvents, EMPTY_DASHBOARD, RATE_HISTORY_SAMPLES, resync } from '../../cli/tui/model/dashboard-state.js';
 import { fit, formatBytes, formatDuration, formatLatency, formatRatio } from '../../cli/tui/model/format.js';
 import { computeLayout } from '../../cli/tui/model/layout.js';

@@ -1,4 +1,4 @@
-import type { Event, ServiceInfo, ServiceStats, ServiceTypeInfo, StatsSnapshot } from '../../../protocol/index.js';
+import type { Event, ReloadInfo, ServiceInfo, ServiceStats, ServiceTypeInfo, StatsSnapshot } from '../../../protocol/index.js';
 
 /** Stats arrive about once a second, so this many samples cover the last minute. */
 export const RATE_HISTORY_SAMPLES = 60;
@@ -21,6 +21,8 @@ export interface DashboardState {
   rateHistory: ReadonlyMap<string, readonly number[]>;
   types: readonly ServiceTypeInfo[];
   daemon: DaemonFacts | null;
+  /** The last time a project file was applied, and why. */
+  lastReload: ReloadInfo | null;
   /** True once `list` has answered on the current connection. */
   synced: boolean;
   now: number;
@@ -32,6 +34,7 @@ export const EMPTY_DASHBOARD: DashboardState = {
   rateHistory: new Map(),
   types: [],
   daemon: null,
+  lastReload: null,
   synced: false,
   now: 0,
 };
@@ -60,6 +63,7 @@ export function applyEvents(state: DashboardState, events: readonly FeedEvent[],
   for (const event of events) {
     if (event.event === 'service') next = upsertService(next, event.data);
     else if (event.event === 'service.removed') next = removeService(next, event.data.uuid);
+    else if (event.event === 'reload') next = { ...next, lastReload: event.data };
     else next = applyStats(next, event.data, now);
   }
   return next;

@@ -1,5 +1,5 @@
-import { ServiceName, type RegisterInput } from '../../../protocol/index.js';
-import { parseOptions, splitCommandLine } from './command-line.js';
+import { describeZodError, flagForPath, parseInteger, RegisterSpec, type RegisterInput } from '../../../protocol/index.js';
+import { parseOptions, splitCommandLine } from '../../../protocol/command-line.js';
 
 export interface RegisterDraft {
   type: string;
@@ -27,15 +27,8 @@ export function draftFields(type: string, typeHasOptions: boolean): DraftField[]
  */
 export function draftToParams(draft: RegisterDraft, cwd: string): { ok: true; params: RegisterInput } | { ok: false; error: string } {
   if (draft.type.length === 0) return { ok: false, error: 'pick a type' };
-  const params: RegisterInput = { type: draft.type };
-  if (draft.name.length > 0) {
-    const name = ServiceName.safeParse(draft.name);
-    if (!name.success) return { ok: false, error: `name ${name.error.issues[0]?.message ?? 'is invalid'}` };
-    params.name = draft.name;
-  }
-  const replicas = Number(draft.replicas.trim() || '1');
-  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 64) return { ok: false, error: 'replicas must be a whole number from 1 to 64' };
-  params.replicas = replicas;
+  const params: RegisterInput = { type: draft.type, replicas: parseInteger(draft.replicas.trim() || '1') as number };
+  if (draft.name.length > 0) params.name = draft.name;
   if (draft.type === 'command') {
     const [command, ...args] = splitCommandLine(draft.commandLine);
     if (!command) return { ok: false, error: 'a command service needs a command line, e.g. node server.js' };
@@ -48,6 +41,13 @@ export function draftToParams(draft: RegisterDraft, cwd: string): { ok: true; pa
     if (bad.length > 0) return { ok: false, error: `options are key=value words; not understood: ${bad.join(' ')}` };
     params.options = options;
     params.cwd = cwd;
+  }
+  // The protocol's own rules, named as the form names them (the field table's key).
+  const checked = RegisterSpec.safeParse(params);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    const field = flagForPath(issue?.path ?? [])?.replace(/^--/, '') ?? '';
+    return { ok: false, error: field ? `${field} ${issue?.message}` : describeZodError(checked.error) };
   }
   return { ok: true, params };
 }

@@ -1,0 +1,22 @@
+import { withDaemon } from '../support/connect.js';
+import { writeJson, writeOut } from '../support/output.js';
+import { Progress } from '../support/progress.js';
+import { applyProject, loadProject, renderChanges, requireProjectPath, summarize } from '../support/project.js';
+
+/** `herve reload`: apply the project file: changed services rolled, removed ones drained, the rest untouched. */
+export async function run(options: { file?: string; dryRun?: boolean; json?: boolean }): Promise<number> {
+  if (options.dryRun) return (await import('./diff.js')).run(options);
+  const project = loadProject(requireProjectPath(options.file));
+  const progress = new Progress(options.json);
+  const result = await withDaemon(async (client) => {
+    progress.update(`applying ${project.file}…`);
+    try {
+      return await applyProject(client, project, { dryRun: false, reason: 'herve reload' });
+    } finally {
+      progress.stop();
+    }
+  });
+  if (options.json) await writeJson(result);
+  else await writeOut(`${renderChanges(result, 'did')}${summarize(result)}\n`);
+  return 0;
+}

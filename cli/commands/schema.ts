@@ -1,0 +1,8 @@
+import { projectJsonSchema } from '../../protocol/project-file.js';
+import { writeJson } from '../support/output.js';
+
+/** `herve schema`: the JSON Schema of herve.yaml, for editors. */
+export async function run(): Promise<number> {
+  await writeJson(projectJsonSchema());
+  return 0;
+}

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../cli/program.js';
+import { buildRegisterSpec } from '../../cli/support/register-spec.js';
+import { draftToParams, EMPTY_DRAFT } from '../../cli/tui/model/register-form.js';
+import { formToSpec, parseRegisterBody } from '../../daemon/admin/register-body.js';
+import { fieldForKey, flagForPath, parseInteger, REGISTER_FIELDS } from '../../protocol/register-fields.js';
+
+const root = resolve(import.meta.dirname, '../..');
+
+describe('the registration field table', () => {
+  it('parses integers strictly: 0x10, 1e3, 1.5 and " " stay text for the schema to name', () => {
+    expect(parseInteger('16')).toBe(16);
+    expect(parseInteger(' 7 ')).toBe(7);
+    for (const text of ['0x10', '1e3', '1.5', ' ', '', 'lots']) expect(parseInteger(text)).toBe(text);
+    expect(() => parseRegisterBody(Buffer.from('type=echo&replicas=0x10'), 'application/x-www-form-urlencoded')).toThrow(/replicas/);
+    expect(draftToParams({ ...EMPTY_DRAFT, type: 'echo', replicas: '0x10' }, '/srv')).toMatchObject({ ok: false, error: expect.stringContaining('replicas') });
+  });
+
+  it('gives every field a form key the admin API accepts, landing at its schema path', () => {
+    for (const field of REGISTER_FIELDS) {
+      const key = field.kind === 'pairs' ? `${field.key}.X` : field.key;
+      expect(fieldForKey(key)?.field).toBe(field);
+      const spec = formToSpec(`${key}=1`);
+      let value: unknown = spec;
+      for (const step of field.path) value = (value as Record<string, unknown>)[step];
+      expect(value, key).toBeDefined();
+    }
+  });
+
+  it('derives every herve register flag, and the README lists each one', () => {
+    const register = buildProgram({ exitCode: 0 }).commands.find((command) => command.name() === 'register')!;
+    const longFlags = register.options.map((option) => option.long);
+    const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
+    for (const field of REGISTER_FIELDS.filter((candidate) => candidate.flag)) {
+      const flag = field.flag!.split(' ')[0];
+      expect(longFlags).toContain(flag);
+      expect(readme).toContain(`\`${flag}`);
+      expect(flagForPath(field.path)).toBe(flag.replace(/^--no-/, '--'));
+    }
+  });
+
+  it('names the flag in a CLI error and the form key in a dashboard error', () => {
+    expect(() => buildRegisterSpec({ type: 'echo', command: [], replicas: 65 })).toThrow(/--replicas expected a whole number from 1 to 64/);
+    expect(draftToParams({ ...EMPTY_DRAFT, type: 'echo', replicas: '0' }, '/srv')).toEqual({ ok: false, error: 'replicas expected a whole number from 1 to 64' });
+  });
+});
