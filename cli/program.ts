@@ -155,6 +155,7 @@ export function buildProgram(outcome: Outcome): Command {
     .option('--domain <domain>', 'k8s: host routes are <name>.<domain>', 'localhost')
     .option('--base-port <n>', 'compose, systemd: first port handed out, one per replica', port, 8001)
     .option('--out <path>', 'write to this file (a directory for systemd) instead of stdout')
+    .option('-f, --file <herve.yaml>', 'export the services this project file names, with its depends_on (default: ./herve.yaml if there is one, else every registered service)')
     .addHelpText('after', '\nExamples:\n  herve export k8s --image api=ghcr.io/me/api:1.2 > herve.k8s.yaml\n  herve export compose --out compose.yaml\n  herve export systemd --out ~/.config/systemd/user')
     .action(lazy(() => import('./commands/export.js')));
 

@@ -35,9 +35,10 @@ function healthcheck(service: ExportService): Record<string, unknown> | undefine
 function dependsOn(service: ExportService, byName: Map<string, ExportService>): Record<string, { condition: string }> | undefined {
   if (service.dependsOn.length === 0) return undefined;
   const conditions: Record<string, { condition: string }> = {};
-  for (const name of service.dependsOn) {
+  for (const { name, condition } of service.dependsOn) {
+    // Compose has no probe to wait for on a service without a health check: started is all it can say.
     const probed = byName.get(name)?.health.path !== null;
-    conditions[name] = { condition: probed ? 'service_healthy' : 'service_started' };
+    conditions[name] = { condition: condition === 'healthy' && !probed ? 'service_started' : `service_${condition}` };
   }
   return conditions;
 }

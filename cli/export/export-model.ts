@@ -1,12 +1,12 @@
-import type { ServiceInfo } from '../../protocol/index.js';
+import type { DependsCondition, ProjectEntry, ServiceInfo } from '../../protocol/index.js';
 
 /**
  * One service as the exporters see it, whatever it came from: the running registry
  * (`fromServiceInfo`) or, later, a herve.yaml (a second constructor of this same shape).
  */
-export type ExportService = Pick<ServiceInfo, 'name' | 'type' | 'description' | 'command' | 'args' | 'cwd' | 'env' | 'replicas' | 'health' | 'restart'> & {
-  /** Services this one needs running (and healthy, when they have a probe) first. */
-  dependsOn: string[];
+export type ExportService = Pick<ServiceInfo, 'name' | 'type' | 'description' | 'command' | 'args' | 'cwd' | 'env' | 'replicas' | 'health' | 'restart' | 'route'> & {
+  /** Services this one needs first, and in what state (from a herve.yaml; none from the registry). */
+  dependsOn: Array<{ name: string; condition: DependsCondition }>;
   /** Kubernetes-style quantities (`500m`, `256Mi`); none from the registry. */
   resources?: { cpu?: string; memory?: string };
 };
@@ -35,8 +35,24 @@ export function fromServiceInfo(info: ServiceInfo): ExportService {
     replicas: info.replicas,
     health: info.health,
     restart: info.restart,
+    route: info.route,
     dependsOn: [],
   };
+}
+
+/**
+ * The services a herve.yaml names, as the daemon runs them (its registry resolves each program),
+ * with the file's dependencies. Returns the names the daemon does not have.
+ */
+export function selectFromProject(infos: ServiceInfo[], entries: ProjectEntry[]): ExportSelection & { missing: string[] } {
+  const byName = new Map(infos.map((info) => [info.name, info]));
+  const registered = entries.filter((entry) => byName.has(entry.spec.name));
+  const selection = selectExportable(registered.map((entry) => byName.get(entry.spec.name)!));
+  for (const service of selection.services) {
+    const entry = registered.find((candidate) => candidate.spec.name === service.name)!;
+    service.dependsOn = Object.entries(entry.dependsOn).map(([name, condition]) => ({ name, condition }));
+  }
+  return { ...selection, missing: entries.filter((entry) => !byName.has(entry.spec.name)).map((entry) => entry.spec.name) };
 }
 
 export function selectExportable(infos: ServiceInfo[]): ExportSelection {

@@ -106,9 +106,12 @@ function kubeService(service: ExportService): IService {
  * and `<name>.<domain>` with the path untouched.
  */
 function httpRoutes(service: ExportService, options: KubernetesOptions): IHTTPRoute[] {
+  const { route } = service;
+  // A worker with `route: false` serves no HTTP through the front door.
+  if (route === false) return [];
   const backendRefs = [{ name: service.name, port: SERVICE_PORT }];
   const parentRefs = [{ name: options.gateway }];
-  const prefix = `/${service.name}`;
+  const prefix = route.path;
   const byPath: IHTTPRoute = {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',
@@ -133,7 +136,7 @@ function httpRoutes(service: ExportService, options: KubernetesOptions): IHTTPRo
     metadata: { name: `${service.name}-host`, labels: labelsOf(service) },
     spec: {
       parentRefs,
-      hostnames: [`${service.name}.${options.domain}`],
+      hostnames: [`${service.name}.${options.domain}`, ...route.hosts],
       rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs }],
     },
   };

@@ -65,7 +65,7 @@ export function systemdUnits(selection: ExportSelection, options: SystemdOptions
   const header = headerLines('systemd', selection, options, ['systemd does not probe health: Restart= covers crashes only.']);
   return selection.services.map((service) => {
     const firstPort = firstPorts.get(service.name)!;
-    const needs = service.dependsOn.flatMap((name) => {
+    const needs = service.dependsOn.flatMap(({ name }) => {
       const dependency = selection.services.find((candidate) => candidate.name === name);
       return dependency ? unitNames(dependency, firstPorts.get(name)!) : [];
     });

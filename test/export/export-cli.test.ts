@@ -1,8 +1,8 @@
 import { execa } from 'execa';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, herve, makeHome, stopAndProve } from '../cli/harness.js';
+import { ensureBuilt, herve, makeHome, repoRoot, stopAndProve } from '../cli/harness.js';
 import { parseCompose, parseKubernetes, parseUnit, unitWords, type KubeObject } from './parse-exports.js';
 
 const TRICKY = 's3cr%t "quoted" $HOME \\x';
@@ -129,5 +129,51 @@ describe('herve export, from a real daemon\'s registry', () => {
     const image = await herve(home, ['export', 'k8s', '--image', 'nope=x']);
     expect(image.exitCode).toBe(2);
     expect(image.stderr).toContain('nope');
+  });
+});
+
+describe('herve export -f herve.yaml', () => {
+  const home = makeHome();
+  const file = join(repoRoot, 'examples', 'stack', 'herve.yaml');
+
+  beforeAll(async () => {
+    ensureBuilt();
+    const up = await herve(home, ['up', '--port', '0', '-f', file]);
+    expect(up.exitCode, up.stderr).toBe(0);
+  }, 90_000);
+  afterAll(async () => {
+    await stopAndProve(home);
+  });
+
+  it("exports the file's services as the daemon runs them, with its depends_on conditions and routes", async () => {
+    const compose = await herve(home, ['export', 'compose', '-f', file]);
+    expect(compose.exitCode, compose.stderr).toBe(0);
+    const { services } = parseCompose(compose.stdout);
+    expect(Object.keys(services).sort()).toEqual(['api', 'migrate', 'worker']);
+    expect(services.api.depends_on).toEqual({ migrate: { condition: 'service_completed_successfully' }, worker: { condition: 'service_started' } });
+    expect(services.worker.depends_on).toEqual({ migrate: { condition: 'service_completed_successfully' } });
+
+    const k8s = await herve(home, ['export', 'k8s', '-f', file]);
+    expect(k8s.exitCode, k8s.stderr).toBe(0);
+    const routes = parseKubernetes(k8s.stdout).filter((object) => object.kind === 'HTTPRoute').map((object) => object.metadata.name);
+    // worker and migrate have `route: false`.
+    expect(routes.sort()).toEqual(['api-host', 'api-path']);
+
+    const units = await herve(home, ['export', 'systemd', '-f', file]);
+    expect(units.stdout).toMatch(/After=network.target herve-migrate.service herve-worker.service/);
+  });
+
+  it('refuses a file whose services the daemon does not have', async () => {
+    const dir = mkdtempSync('/tmp/hv-project-');
+    try {
+      const other = join(dir, 'herve.yaml');
+      writeFileSync(other, 'services:\n  lonely:\n    type: echo\n');
+      const result = await herve(home, ['export', 'k8s', '-f', other]);
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toContain('lonely');
+      expect(result.stderr).toContain('herve reload');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -18,6 +18,7 @@ function service(name: string, overrides: Partial<ExportService> = {}): ExportSe
     replicas: 1,
     health: HealthSpec.parse({}),
     restart: RestartSpec.parse({}),
+    route: { path: `/${name}`, hosts: [] },
     dependsOn: [],
     ...overrides,
   };
@@ -28,7 +29,8 @@ const selection: ExportSelection = {
   services: [
     service('db', { health: HealthSpec.parse({ path: null }) }),
     service('cache'),
-    service('api', { dependsOn: ['db', 'cache'], resources: { cpu: '500m', memory: '256Mi' } }),
+    service('migrate', { restart: RestartSpec.parse({ policy: 'never' }) }),
+    service('api', { dependsOn: [{ name: 'db', condition: 'healthy' }, { name: 'cache', condition: 'healthy' }, { name: 'migrate', condition: 'completed_successfully' }], resources: { cpu: '500m', memory: '256Mi' } }),
   ],
   skipped: [{ name: 'upstream', reason: 'type proxy: Herve does not run it' }],
 };
@@ -49,7 +51,11 @@ describe('export renderers with dependencies and resources', () => {
 
   it('compose: depends_on waits for healthy dependencies, started ones without a probe; limits in Compose units', () => {
     const compose = parseCompose(renderCompose(selection, { ...options, basePort: 8001 }));
-    expect(compose.services.api.depends_on).toEqual({ db: { condition: 'service_started' }, cache: { condition: 'service_healthy' } });
+    expect(compose.services.api.depends_on).toEqual({
+      db: { condition: 'service_started' },
+      cache: { condition: 'service_healthy' },
+      migrate: { condition: 'service_completed_successfully' },
+    });
     expect(compose.services.api.deploy.resources.limits).toEqual({ cpus: '0.5', memory: '256m' });
     expect(() => parseCompose(renderCompose(selection, { ...options, basePort: 8001 }).replace('target: 8080', 'target: [8080]'))).toThrow(/Compose spec/);
   });
@@ -57,7 +63,7 @@ describe('export renderers with dependencies and resources', () => {
   it('systemd: After= and Requires= name the units of the dependencies', () => {
     const api = systemdUnits(selection, { ...options, basePort: 8001 }).find((unit) => unit.fileName === 'herve-api.service')!;
     const parsed = parseUnit(api.text);
-    expect(parsed.Unit.After).toEqual(['network.target herve-db.service herve-cache.service']);
-    expect(parsed.Unit.Requires).toEqual(['herve-db.service herve-cache.service']);
+    expect(parsed.Unit.After).toEqual(['network.target herve-db.service herve-cache.service herve-migrate.service']);
+    expect(parsed.Unit.Requires).toEqual(['herve-db.service herve-cache.service herve-migrate.service']);
   });
 });
