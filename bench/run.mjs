@@ -10,6 +10,7 @@ const suites = {
   lifecycle: 'Herve vs PM2: CLI, daemon footprint, recovery, logs',
   proxy: 'front door vs direct vs nginx',
   tui: 'dashboard render cost, CPU and memory',
+  membership: 'services that join by heartbeat: join and drop times, failures under kills',
 };
 const wanted = process.argv.slice(2).filter((name) => name in suites);
 let failed = false;
