@@ -161,6 +161,20 @@ export function buildProgram(outcome: Outcome): Command {
     .action(lazy(() => import('./commands/logs.js')));
 
   program
+    .command('export')
+    .description('write the registered services as Kubernetes objects, a compose.yaml or systemd units')
+    .argument('<format>', 'k8s, compose or systemd')
+    .option('--image <NAME=IMAGE>', 'container image of a service (repeatable; default: a placeholder)', collect)
+    .option('--no-env', 'leave the services\' environment values out')
+    .option('--gateway <name>', 'k8s: the Gateway the HTTPRoutes attach to', 'herve')
+    .option('--domain <domain>', 'k8s: host routes are <name>.<domain>', 'localhost')
+    .option('--base-port <n>', 'compose, systemd: first port handed out, one per replica', port, 8001)
+    .option('--out <path>', 'write to this file (a directory for systemd) instead of stdout')
+    .option('-f, --file <herve.yaml>', 'export the services this project file names, with its depends_on (default: ./herve.yaml if there is one, else every registered service)')
+    .addHelpText('after', '\nExamples:\n  herve export k8s --image api=ghcr.io/me/api:1.2 > herve.k8s.yaml\n  herve export compose --out compose.yaml\n  herve export systemd --out ~/.config/systemd/user')
+    .action(lazy(() => import('./commands/export.js')));
+
+  program
     .command('tui')
     .description('open the live dashboard')
     .option('--theme <name>', 'colour theme (default, light, high-contrast, …)')

@@ -4,7 +4,7 @@
  * and listen to its events; the orchestrator alone changes service state.
  */
 import type { RouteIndex } from './proxy/route-match.js';
-import type { Event, LifecycleResult, LogLine, ProcessUsage, RegisterSpec, RequestStats, ServiceInfo, StatsSnapshot, UpdateResult } from '../protocol/index.js';
+import type { AnnounceParams, Event, LifecycleResult, LogLine, ProcessUsage, RegisterSpec, RequestStats, ServiceInfo, StatsSnapshot, UpdateResult } from '../protocol/index.js';
 
 /** What the socket server and the admin HTTP API may ask of the orchestrator. Throws HerveError. */
 export interface ServiceControl {
@@ -20,13 +20,31 @@ export interface ServiceControl {
   /** Replace a service's spec, rolling it when what runs changed (see the `update` method). */
   update(ref: string, spec: RegisterSpec): Promise<UpdateResult>;
   stats(): StatsSnapshot;
+  /** A member joins (or stays in) an external service; throws HerveError('conflict') for a name Herve runs. */
+  announce(params: AnnounceParams): { name: string; url: string; ttl: number; members: number };
+  /** Members leave at once (every member of `name` without `url`). */
+  leave(name: string, url?: string): { name: string; left: number };
 }
 
-/** One upstream the proxy may send a request to. */
+/** An upstream Herve does not run (a `proxy` service, a joined member): where and how to reach it. */
+export interface RemoteUpstream {
+  /** `http(s)://host:port`, no path. */
+  origin: string;
+  /** Prepended to every proxied path ('' for none). */
+  basePath: string;
+  /** Skip the TLS certificate check (only when asked for). */
+  insecure: boolean;
+  /** The Host header to send; null keeps the client's. */
+  host: string | null;
+}
+
+/** One upstream the proxy may send a request to: a local instance's port, or a remote upstream. */
 export interface RouteTarget {
   service: string;
   instance: number;
+  /** The local port; for a remote upstream, its URL's port. */
   port: number;
+  upstream?: RemoteUpstream;
 }
 
 /** The proxy's view of the services: only ready, not-stopping instances are targets. */

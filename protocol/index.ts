@@ -9,3 +9,4 @@ export * from './command-line.js';
 export * from './project-file.js';
 export * from './project-order.js';
 export * from './project-apply.js';
+export * from './membership.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LifecycleResult, RegisterSpec, ServiceInfo, ServiceRef, ServiceTypeInfo } from './service.js';
+import { AnnounceParams, AnnounceResult, LeaveParams, LeaveResult } from './membership.js';
 import { ApplyParams, ApplyResult, ProjectState, ReloadInfo } from './project-apply.js';
 
 export const UpdateResult = z.object({
@@ -81,6 +82,8 @@ export const methods = {
     }),
     result: z.object({ topics: z.array(z.string()) }),
   },
+  announce: { params: AnnounceParams, result: AnnounceResult },
+  leave: { params: LeaveParams, result: LeaveResult },
   shutdown: { params: Empty, result: z.object({ stopping: z.literal(true) }) },
   apply: { params: ApplyParams, result: ApplyResult },
   project: { params: Empty, result: ProjectState },

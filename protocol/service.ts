@@ -27,7 +27,8 @@ export const ServiceRef = z.string().min(1, { message: 'a service name or uuid i
 export const RestartPolicy = z.enum(['always', 'on-failure', 'never']);
 export type RestartPolicy = z.infer<typeof RestartPolicy>;
 
-export const ServiceStatus = z.enum(['stopped', 'starting', 'running', 'unhealthy', 'stopping', 'crashed']);
+/** `joined`/`lost`: an external service whose members announce themselves (in routing / missed their beats). */
+export const ServiceStatus = z.enum(['stopped', 'starting', 'running', 'unhealthy', 'stopping', 'crashed', 'joined', 'lost']);
 export type ServiceStatus = z.infer<typeof ServiceStatus>;
 
 /** `backoff`: exited, waiting for its restart delay. */
@@ -39,6 +40,8 @@ export const InstanceStatus = z.enum([
   'stopping',
   'backoff',
   'crashed',
+  'joined',
+  'lost',
 ]);
 export type InstanceStatus = z.infer<typeof InstanceStatus>;
 

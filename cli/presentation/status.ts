@@ -14,6 +14,8 @@ export const STATUS_LOOK: Record<ServiceStatus, { symbol: string; colour: Status
   stopped: { symbol: '○', colour: 'dim' },
   unhealthy: { symbol: '▲', colour: 'magenta' },
   crashed: { symbol: '✖', colour: 'red' },
+  joined: { symbol: '◆', colour: 'green' },
+  lost: { symbol: '◇', colour: 'yellow' },
 };
 
 export function statusSymbol(status: ServiceStatus): string {

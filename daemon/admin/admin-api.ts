@@ -8,6 +8,7 @@ import { forgeryRefusal, isPreflight, PREFLIGHT_REFUSAL, type Refusal } from './
 import { healthReport, routeListing } from './overview.js';
 import { sendCaught, sendError, sendJson, UNSNIFFED_UNCACHED } from './http-replies.js';
 import { BodyTooLarge, MAX_BODY_BYTES, readBody } from './read-body.js';
+import { parseAnnounceBody, parseLeaveBody } from './membership-body.js';
 import { parseRegisterBody } from './register-body.js';
 
 export interface AdminContext {
@@ -120,6 +121,12 @@ async function serviceEndpoint(req: IncomingMessage, res: ServerResponse, contex
   if (rest.length === 0) {
     if (method !== 'GET' && method !== 'HEAD') return notAllowed(res, 'GET');
     return sendJson(res, 200, { services: control.list() });
+  }
+  if (rest.length === 1 && (rest[0] === 'announce' || rest[0] === 'leave') && method === 'POST') {
+    const body = await readRegisterBody(req, res);
+    if (rest[0] === 'announce') return sendJson(res, 200, control.announce(parseAnnounceBody(body, req.headers['content-type'])));
+    const { name, url } = parseLeaveBody(body, req.headers['content-type']);
+    return sendJson(res, 200, control.leave(name, url));
   }
   if (rest.length === 1 && rest[0] === 'register') {
     if (method !== 'POST') return notAllowed(res, 'POST');

@@ -68,6 +68,8 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
       deps.subscribe(connection, topics);
       return { topics: [...connection.topics] };
     },
+    announce: (params) => control.announce(params),
+    leave: ({ name, url }) => control.leave(name, url),
     apply: (params) => deps.project.apply(params),
     project: () => deps.project.state(),
     shutdown: () => {

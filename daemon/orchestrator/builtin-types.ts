@@ -1,5 +1,6 @@
 import { BUILTIN_TYPES, type BuiltinType } from '../../services/catalog.js';
 import { HerveError } from '../errors.js';
+import { proxyType } from './proxy-type.js';
 import { commandType, type ServiceType } from './service-types.js';
 
 /** A built-in service (services/catalog.ts) as a type the orchestrator registers: node runs its compiled script. */
@@ -21,7 +22,7 @@ function fromBuiltin(builtin: BuiltinType): ServiceType {
   };
 }
 
-/** Every type a daemon registers: the built-ins, then `command`. */
+/** Every type a daemon registers: the built-ins, then `command` and `proxy`. */
 export function allServiceTypes(): ServiceType[] {
-  return [...BUILTIN_TYPES.map(fromBuiltin), commandType];
+  return [...BUILTIN_TYPES.map(fromBuiltin), commandType, proxyType];
 }

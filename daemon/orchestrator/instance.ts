@@ -6,6 +6,7 @@ import { expandCommand } from './expand-vars.js';
 import { fixedPortProblem } from './port-allocator.js';
 import { ReadinessWatch } from './readiness-watch.js';
 import { serviceEnvironment } from './service-env.js';
+import type { InstanceTarget, ServiceInstance } from './remote-instance.js';
 import { BackoffCounter, isStableRun, wantsRestart } from './restart-policy.js';
 import { describeError } from '../errors.js';
 
@@ -24,7 +25,7 @@ function exitFailed(exit: ProcessExit): boolean {
  * One replica of a service: spawns it, probes it, restarts it by policy, stops it.
  * Every state change goes through here and is reported with `context.changed()`.
  */
-export class Instance {
+export class Instance implements ServiceInstance {
   status: InstanceStatus = 'stopped';
   ready = false;
   /** Out of the routing table while its in-flight requests finish (a rolling restart retires it). */
@@ -69,8 +70,13 @@ export class Instance {
   }
 
   /** The port to route to, when ready. */
+  /** The port that takes traffic now, or null (not ready, or draining). */
   targetPort(): number | null {
-    return this.ready && this.status === 'running' && !this.draining ? this.port : null;
+    return this.routeTarget()?.port ?? null;
+  }
+
+  routeTarget(): InstanceTarget | null {
+    return this.ready && this.status === 'running' && !this.draining && this.port !== null ? { port: this.port } : null;
   }
 
   currentPid(): number | null {

@@ -1,10 +1,11 @@
-import type { Event, LifecycleResult, RegisterSpec, ServiceInfo, StatsSnapshot, UpdateResult } from '../../protocol/index.js';
+import type { AnnounceParams, Event, LifecycleResult, RegisterSpec, ServiceInfo, StatsSnapshot, UpdateResult } from '../../protocol/index.js';
 import type { EventPublisher, RouteTable, RouteTarget, ServiceControl } from '../contracts.js';
 import { HerveError } from '../errors.js';
 import { RouteIndex } from '../proxy/route-match.js';
 import type { Registry, ServiceRecord } from '../registry.js';
 import type { Supervisor } from '../supervisor/index.js';
 import type { ServiceLogs } from './context.js';
+import { JoinedServices } from './joined-services.js';
 import { outcomeOf } from './outcome.js';
 import { fixedPortProblem, PortAllocator } from './port-allocator.js';
 import { buildServiceRecord } from './registration.js';
@@ -42,11 +43,18 @@ export class Orchestrator implements ServiceControl, RouteTable {
   private readonly rollDeps: RollDeps;
   /** Source watchers of running services with `watch:`, and whether a change came in during a roll. */
   private readonly watches = new Map<ServiceRuntime, { watch: SourceWatch; spec: ServiceRecord['watch']; again: boolean }>();
+  /** Services whose members announce themselves (type `external`); never in the registry. */
+  private readonly joined: JoinedServices;
 
   constructor(private readonly options: OrchestratorOptions) {
     for (const record of options.registry.listServices()) this.services.set(record.uuid, this.runtimeFor(record));
     this.rollDeps = { logs: options.logs, inFlight: () => 0 };
     this.rebuildRoutes();
+    this.joined = new JoinedServices({
+      logs: options.logs,
+      changed: (service) => this.emit({ event: 'service', data: service.info(this.proxyPort) }),
+      removed: (service) => this.emit({ event: 'service.removed', data: service }),
+    });
   }
 
   /** How many requests the front door has in flight to an instance's port, for draining. */
@@ -74,18 +82,34 @@ export class Orchestrator implements ServiceControl, RouteTable {
   }
 
   list(): ServiceInfo[] {
-    return [...this.services.values()].map((service) => service.info(this.proxyPort));
+    const spawned = [...this.services.values()].map((service) => service.info(this.proxyPort));
+    return [...spawned, ...this.joined.all().map((service) => service.info(this.proxyPort))];
   }
 
   get(ref: string): ServiceInfo {
-    return this.find(ref).info(this.proxyPort);
+    const joined = this.findJoined(ref);
+    return joined ? joined.info(this.proxyPort) : this.find(ref).info(this.proxyPort);
+  }
+
+  /** A process Herve did not spawn joins, or stays in, service `name` (HerveError('conflict') if Herve runs that name). */
+  announce(params: AnnounceParams): { name: string; url: string; ttl: number; members: number } {
+    this.refuseWhileShuttingDown();
+    if (this.byName(params.name)) {
+      throw new HerveError('conflict', `"${params.name}" is a service Herve runs; members can only join external services`, 'announce under another name');
+    }
+    return this.joined.announce(params);
+  }
+
+  leave(name: string, url?: string): { name: string; left: number } {
+    if (!this.joined.has(name)) throw new HerveError('not_found', `no joined service named "${name}"`, 'see the services with: herve ls');
+    return { name, left: this.joined.leave(name, url) };
   }
 
   async register(spec: RegisterSpec): Promise<LifecycleResult> {
     this.refuseWhileShuttingDown();
     const since = Date.now();
     const { record, start } = buildServiceRecord(spec, this.options.types);
-    if (this.byName(record.name)) {
+    if (this.byName(record.name) || this.joined.has(record.name)) {
       throw new HerveError('name_taken', `a service named "${record.name}" already exists`, 'choose another with --name');
     }
     this.refusePortTaken(record, undefined);
@@ -102,6 +126,11 @@ export class Orchestrator implements ServiceControl, RouteTable {
 
   async unregister(ref: string): Promise<{ uuid: string; name: string }> {
     this.refuseWhileShuttingDown();
+    const joined = this.findJoined(ref);
+    if (joined) {
+      this.joined.leave(joined.name);
+      return { uuid: joined.uuid, name: joined.name };
+    }
     const service = this.find(ref);
     // From here on the service is gone for every caller: nothing can start it again while it stops.
     service.removing = true;
@@ -119,6 +148,7 @@ export class Orchestrator implements ServiceControl, RouteTable {
 
   async start(ref: string, wait = true): Promise<LifecycleResult> {
     this.refuseWhileShuttingDown();
+    this.refuseJoined(ref, 'start');
     const since = Date.now();
     const service = this.find(ref);
     if (service.record.port !== null && service.instances.every((instance) => instance.currentPid() === null)) {
@@ -132,6 +162,7 @@ export class Orchestrator implements ServiceControl, RouteTable {
 
   async stop(ref: string, wait = true): Promise<LifecycleResult> {
     this.refuseWhileShuttingDown();
+    this.refuseJoined(ref, 'stop');
     const since = Date.now();
     const service = this.find(ref);
     this.options.logs.system(service.name, null, 'stop requested');
@@ -142,6 +173,7 @@ export class Orchestrator implements ServiceControl, RouteTable {
 
   async restart(ref: string, wait = true, rolling = false): Promise<LifecycleResult> {
     this.refuseWhileShuttingDown();
+    this.refuseJoined(ref, 'restart');
     const since = Date.now();
     const service = this.find(ref);
     if (rolling) {
@@ -193,23 +225,24 @@ export class Orchestrator implements ServiceControl, RouteTable {
   }
 
   stats(): StatsSnapshot {
-    return this.options.stats.snapshot([...this.services.values()]);
+    return this.options.stats.snapshot([...this.services.values(), ...this.joined.all()]);
   }
 
   targets(name: string): RouteTarget[] | undefined {
     const service = this.byName(name);
-    if (!service) return undefined;
-    return service.targetPorts().map(({ instance, port }) => ({ service: name, instance, port }));
+    if (!service) return this.joined.targets(name);
+    return service.routeTargets().map((target) => ({ service: name, ...target }));
   }
 
   names(): string[] {
-    return [...this.services.values()].map((service) => service.name);
+    return [...[...this.services.values()].map((service) => service.name), ...this.joined.all().map((service) => service.name)];
   }
 
   /** Stop every instance for a daemon shutdown; desired states stay, so the next daemon brings them back. */
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
     await Promise.all([...this.watches.keys()].map((service) => this.syncWatch(service)));
+    this.joined.close();
     await Promise.all([...this.services.values()].map((service) => service.stop(true)));
   }
 
@@ -271,6 +304,15 @@ export class Orchestrator implements ServiceControl, RouteTable {
     const service = this.services.get(ref) ?? this.byName(ref);
     if (!service || service.removing) throw new HerveError('not_found', `no service named "${ref}"`, 'see the registered services with: herve ls');
     return service;
+  }
+
+  private findJoined(ref: string) {
+    return this.joined.get(ref) ?? this.joined.all().find((service) => service.uuid === ref);
+  }
+
+  private refuseJoined(ref: string, verb: string): void {
+    if (!this.findJoined(ref)) return;
+    throw new HerveError('conflict', `${ref} is an external service: its members join and leave by themselves, Herve cannot ${verb} it`, `remove it at once with: herve unregister ${ref}`);
   }
 
   private byName(name: string): ServiceRuntime | undefined {

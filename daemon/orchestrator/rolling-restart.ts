@@ -3,7 +3,9 @@ import type { InstanceStatus } from '../../protocol/index.js';
 import { HerveError } from '../errors.js';
 import type { ServiceRecord } from '../registry.js';
 import type { ServiceLogs } from './context.js';
-import type { Instance } from './instance.js';
+import { Instance } from './instance.js';
+import { PROXY_TYPE } from './proxy-type.js';
+import type { ServiceInstance } from './remote-instance.js';
 import type { ServiceRuntime } from './service-runtime.js';
 
 export interface RollDeps {
@@ -26,8 +28,11 @@ const LOG_LINES_IN_ERROR = 10;
  * replaced keep serving, and the error says why with its last log lines.
  */
 export async function rollInstances(service: ServiceRuntime, next: ServiceRecord, deps: RollDeps, reason: string): Promise<void> {
-  const olds = [...service.instances];
   const name = service.name;
+  if (service.record.type === PROXY_TYPE || next.type === PROXY_TYPE) {
+    throw new HerveError('conflict', `${name} is a proxy: it has no process to roll`, `its upstream restarts on its own; herve restart ${name} re-probes it`);
+  }
+  const olds = service.processInstances();
   deps.logs.system(name, null, `rolling restart (${reason}): ${olds.length} instance(s), one at a time`);
   try {
     for (const [step, old] of olds.entries()) {
@@ -39,7 +44,7 @@ export async function rollInstances(service: ServiceRuntime, next: ServiceRecord
     deps.logs.system(name, null, `rolling restart done: ${olds.length} instance(s) replaced`);
   } finally {
     service.roll = null;
-    for (const instance of service.instances) instance.roll = undefined;
+    for (const instance of service.processInstances()) instance.roll = undefined;
     service.notify();
   }
 }
@@ -51,7 +56,7 @@ async function replaceOne(service: ServiceRuntime, old: Instance, next: ServiceR
     if (next.port !== null) deps.logs.system(service.name, old.index, `fixed port ${next.port}: replaced in place, not side by side`);
     await retire(service, old, deps, false);
   }
-  const fresh = service.addInstance(next);
+  const fresh = service.addInstance(next) as Instance;
   fresh.roll = 'new';
   await fresh.start();
   const failure = await waitUntilReady(service, fresh, next);
@@ -121,10 +126,11 @@ function rollFailed(name: string, index: number, why: string, lines: string[], o
 export async function scaleInstances(service: ServiceRuntime, replicas: number, deps: RollDeps): Promise<void> {
   while (service.instances.length > replicas) {
     const last = service.instances[service.instances.length - 1];
-    await retire(service, last, deps, true);
+    if (last instanceof Instance) await retire(service, last, deps, true);
+    else await last.stop();
     service.removeInstance(last);
   }
-  const added: Instance[] = [];
+  const added: ServiceInstance[] = [];
   while (service.instances.length < replicas) added.push(service.addInstance());
   if (service.record.desired === 'running') await Promise.all(added.map((instance) => instance.start()));
 }

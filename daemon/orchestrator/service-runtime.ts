@@ -3,6 +3,9 @@ import type { InstanceRecord, Registry, ServiceRecord } from '../registry.js';
 import type { ProcessHandle, Supervisor } from '../supervisor/index.js';
 import type { ServiceLogs } from './context.js';
 import { Instance } from './instance.js';
+import { RemoteInstance, type InstanceTarget, type ServiceInstance } from './remote-instance.js';
+import { effectivePort, remoteUpstream } from './remote-upstream.js';
+import { PROXY_TYPE } from './proxy-type.js';
 import type { PortAllocator } from './port-allocator.js';
 import { isSettled } from './outcome.js';
 import { CrashLoopDetector } from './restart-policy.js';
@@ -27,7 +30,7 @@ export interface ServiceDeps {
 /** One registered service and its instances: start, stop, and the view clients get. */
 export class ServiceRuntime {
   /** In routing order; a rolling restart or a scale adds and removes instances here. */
-  readonly instances: Instance[];
+  readonly instances: ServiceInstance[];
   /** Being unregistered: no longer found by name or uuid. */
   removing = false;
   /** Set while a rolling restart runs, for the view clients get. */
@@ -88,7 +91,7 @@ export class ServiceRuntime {
     await Promise.all(
       this.instances.map((instance) => {
         const adoption = adopted?.get(instance.index);
-        if (!adoption) return instance.start();
+        if (!adoption || !(instance instanceof Instance)) return instance.start();
         if (adoption.port !== null) this.deps.ports.reserve(adoption.port);
         instance.adopt(adoption.handle, adoption.port, adoption.endedMeanwhile);
         return undefined;
@@ -107,14 +110,22 @@ export class ServiceRuntime {
     return this.instances.map((instance) => instance.status);
   }
 
-  /** Ports of ready instances, for the proxy. */
-  targetPorts(): Array<{ instance: number; port: number }> {
-    const targets: Array<{ instance: number; port: number }> = [];
+  /** Where ready instances are reached, for the proxy. */
+  routeTargets(): Array<InstanceTarget & { instance: number }> {
+    const targets: Array<InstanceTarget & { instance: number }> = [];
     for (const instance of this.instances) {
-      const port = instance.targetPort();
-      if (port !== null) targets.push({ instance: instance.index, port });
+      const target = instance.routeTarget();
+      if (target !== null) targets.push({ instance: instance.index, ...target });
     }
     return targets;
+  }
+
+  /** A child process per instance, except for a `proxy`: an upstream Herve only probes and routes to. */
+  private createInstance(index: number): ServiceInstance {
+    const { record } = this;
+    if (record.type !== PROXY_TYPE) return this.createProcessInstance(index);
+    const upstream = remoteUpstream(record.options.target, { insecure: record.options.insecure === 'true', host: record.options.host });
+    return new RemoteInstance(index, upstream, effectivePort(new URL(record.options.target)), this.contextFor(() => this.record));
   }
 
   private setDesired(desired: 'running' | 'stopped'): void {
@@ -127,22 +138,22 @@ export class ServiceRuntime {
    * A new instance (not started) at the lowest free index, placed after the others (removeInstance
    * moves it into its predecessor's place); `spec` pins it to a spec other than the current record.
    */
-  addInstance(spec?: ServiceRecord): Instance {
+  addInstance(spec?: ServiceRecord): ServiceInstance {
     const used = new Set(this.instances.map((instance) => instance.index));
     let index = 0;
     while (used.has(index)) index++;
-    const instance = this.createInstance(index, spec);
+    const instance = this.record.type === PROXY_TYPE ? this.createInstance(index) : this.createProcessInstance(index, spec);
     this.instances.push(instance);
     this.notify();
     return instance;
   }
 
   /** Take a stopped instance out; `successor` (if any) moves into its place in the routing order. */
-  removeInstance(instance: Instance, successor?: Instance): void {
+  removeInstance(instance: ServiceInstance, successor?: ServiceInstance): void {
     if (!this.instances.includes(instance)) return;
     if (successor) this.instances.splice(this.instances.indexOf(successor), 1);
     this.instances.splice(this.instances.indexOf(instance), 1, ...(successor ? [successor] : []));
-    this.pinned.delete(instance);
+    if (instance instanceof Instance) this.pinned.delete(instance);
     this.notify();
   }
 
@@ -154,6 +165,11 @@ export class ServiceRuntime {
   }
 
   /** Resolves true once `done()` holds, false when the time is up first. */
+  /** The instances that are child processes (all but a `proxy`'s): what a rolling restart replaces. */
+  processInstances(): Instance[] {
+    return this.instances.filter((instance): instance is Instance => instance instanceof Instance);
+  }
+
   waitFor(done: () => boolean, timeoutMs: number): Promise<boolean> {
     return this.waitUntil(done, timeoutMs).then(done);
   }
@@ -163,7 +179,7 @@ export class ServiceRuntime {
     this.deps.changed(this);
   }
 
-  private createInstance(index: number, spec?: ServiceRecord): Instance {
+  private createProcessInstance(index: number, spec?: ServiceRecord): Instance {
     const instance: Instance = new Instance(index, this.contextFor(() => this.pinned.get(instance) ?? this.record));
     if (spec) this.pinned.set(instance, spec);
     return instance;

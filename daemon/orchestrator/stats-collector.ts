@@ -1,6 +1,10 @@
 import type { ProcessUsage, ServiceStats, StatsSnapshot } from '../../protocol/index.js';
 import type { ProcessSampler, RequestStatsSource } from '../contracts.js';
-import type { ServiceRuntime } from './service-runtime.js';
+/** What a snapshot reads of a service: spawned ones and joined ones alike. */
+interface MeasuredService {
+  name: string;
+  instances: ReadonlyArray<{ index: number; currentPid(): number | null }>;
+}
 
 const NO_USAGE: ProcessUsage = { cpuPercent: 0, rssBytes: 0 };
 
@@ -15,7 +19,7 @@ export class StatsCollector {
     this.requests = source;
   }
 
-  snapshot(services: ServiceRuntime[]): StatsSnapshot {
+  snapshot(services: MeasuredService[]): StatsSnapshot {
     const pids = [process.pid];
     for (const service of services) {
       for (const instance of service.instances) {
@@ -32,7 +36,7 @@ export class StatsCollector {
     };
   }
 
-  private serviceStats(service: ServiceRuntime, usage: Map<number, ProcessUsage>): ServiceStats {
+  private serviceStats(service: MeasuredService, usage: Map<number, ProcessUsage>): ServiceStats {
     const instances = service.instances.map((instance) => {
       const pid = instance.currentPid();
       const sample = (pid !== null && usage.get(pid)) || NO_USAGE;

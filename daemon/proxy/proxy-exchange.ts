@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
-import type { RouteTable, RouteTarget } from '../contracts.js';
+import type { RemoteUpstream, RouteTable, RouteTarget } from '../contracts.js';
 import type { RequestStatsRecorder } from '../stats/request-stats.js';
 import { forwardedRequest } from './forwarded-headers.js';
 import { sendProxyError } from './proxy-errors.js';
@@ -15,6 +15,15 @@ export interface ProxyContext {
   roundRobin: RoundRobin;
   stats: RequestStatsRecorder;
   upstreamTimeoutMs: number;
+}
+
+/** The forwarded headers with Host replaced as the remote upstream asks (kept when its host is null). */
+function remoteHeaders(headers: string[], upstream: RemoteUpstream): string[] {
+  if (upstream.host === null) return headers;
+  const rewritten: string[] = [];
+  for (let i = 0; i < headers.length; i += 2) if (headers[i].toLowerCase() !== 'host') rewritten.push(headers[i], headers[i + 1]);
+  rewritten.push('host', upstream.host);
+  return rewritten;
 }
 
 /** Status recorded for a request the client gave up on before a response started (nginx's 499). */
@@ -75,11 +84,14 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
   dispatch(): void {
     const req = this.req;
     const method = req.method ?? 'GET';
-    this.context.pools.get(this.target.port).dispatch(
+    const { upstream } = this.target;
+    this.context.pools.forTarget(this.target).dispatch(
       {
-        path: this.path,
+        path: upstream ? `${upstream.basePath}${this.path}` : this.path,
         method,
-        headers: this.headers,
+        headers: upstream ? remoteHeaders(this.headers, upstream) : this.headers,
+        // TLS names the upstream's host, whatever Host header is sent.
+        ...(upstream ? { servername: new URL(upstream.origin).hostname } : {}),
         body: this.hasBody ? req : null,
         headersTimeout: this.context.upstreamTimeoutMs,
         // Streams (SSE, long downloads) may idle for long; only the wait for headers is bounded.
@@ -172,7 +184,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
 
   private sendError(error: Error): number {
     const code = (error as NodeJS.ErrnoException).code ?? error.name;
-    const where = `${this.service}#${this.target.instance} on port ${this.target.port}`;
+    const where = `${this.service}#${this.target.instance} ${this.target.upstream ? `at ${this.target.upstream.origin}` : `on port ${this.target.port}`}`;
     if (code === 'UND_ERR_HEADERS_TIMEOUT') {
       const seconds = this.context.upstreamTimeoutMs / 1000;
       return sendProxyError(this.res, 'gateway_timeout', `${where} sent no response within ${seconds} s`, this.service);

@@ -14,7 +14,7 @@ export class RoundRobin {
   other(service: string, targets: RouteTarget[], failed: RouteTarget): RouteTarget {
     for (let attempt = 0; attempt < targets.length; attempt++) {
       const candidate = this.next(service, targets);
-      if (candidate.port !== failed.port) return candidate;
+      if (candidate.instance !== failed.instance) return candidate;
     }
     return failed;
   }

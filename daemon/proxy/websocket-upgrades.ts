@@ -50,7 +50,13 @@ export class WebsocketUpgrades {
     if (match.prefix !== null) req.headers['x-forwarded-prefix'] = match.prefix;
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
-    this.proxy.ws(req, socket, head, { target: { host: '127.0.0.1', port: target.port } });
+    const { upstream } = target;
+    if (upstream === undefined) this.proxy.ws(req, socket, head, { target: { host: '127.0.0.1', port: target.port } });
+    else {
+      if (upstream.host !== null) req.headers.host = upstream.host;
+      req.url = `${upstream.basePath}${match.path}`;
+      this.proxy.ws(req, socket, head, { target: upstream.origin, secure: !upstream.insecure });
+    }
   }
 
   close(): void {

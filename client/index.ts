@@ -1,0 +1,1 @@
+export { join, type JoinOptions, type Membership } from './join.js';
