@@ -60,7 +60,7 @@ const INTEGER = /^-?\d+$/;
 
 /** A strict integer, or the text unchanged so the schema reports the field. */
 export function parseInteger(text: string): number | string {
-  return INTEGER.test(text.trim()) ? Number(text.trim()) : text;
+  return INTEGER.test(text) ? Number(text) : text;
 }
 
 export function parseBoolean(text: string): boolean | string {

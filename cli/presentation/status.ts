@@ -15,7 +15,7 @@ export const STATUS_LOOK: Record<ServiceStatus, { symbol: string; colour: Status
   unhealthy: { symbol: '▲', colour: 'magenta' },
   crashed: { symbol: '✖', colour: 'red' },
   joined: { symbol: '◆', colour: 'green' },
-  lost: { symbol: '◇', colour: 'yellow' },
+  lost: { symbol: '◇', colour: 'magenta' },
 };
 
 export function statusSymbol(status: ServiceStatus): string {

@@ -10,7 +10,7 @@ export const SUBSCRIBER_BACKLOG_BYTES = 2 * 1024 * 1024;
 /** A subscriber still reading (its backlog draining) may fall this far behind in a burst. */
 export const READING_SUBSCRIBER_BACKLOG_BYTES = 8 * 1024 * 1024;
 /** Past SUBSCRIBER_BACKLOG_BYTES, a subscriber whose backlog did not drain for this long is not reading. */
-const STALLED_MS = 1000;
+const STALLED_MS = 5000;
 /** Above this, even replies are not buffered: the client is hopelessly behind and is disconnected. */
 export const DISCONNECT_BYTES = 64 * 1024 * 1024;
 /** How long a dropped subscriber has to read its `lagged` notice before its socket is destroyed. */

@@ -80,9 +80,12 @@ export class RouteIndex {
   private readonly byHost = new Map<string, string>();
   private readonly byPrefix: Array<{ prefix: string; name: string }> = [];
   private readonly routed = new Map<string, { path: string; hosts: string[] }>();
+  /** Every registered name; a name outside it (a joined service, an unknown one) routes by default. */
+  private readonly registered = new Set<string>();
 
   constructor(routes: readonly NamedRoute[]) {
     for (const { name, route } of routes) {
+      this.registered.add(name);
       if (route === false) continue;
       this.routed.set(name, route);
       for (const host of route.hosts) this.byHost.set(host, name);
@@ -108,7 +111,7 @@ export class RouteIndex {
 
   match(url: string, host: string | undefined): ServiceMatch | null {
     const byHost = this.matchHost(host);
-    if (byHost !== null) return this.routed.has(byHost) ? { name: byHost, path: url, prefix: null } : { name: byHost, path: url, prefix: null, unrouted: true };
+    if (byHost !== null) return this.routedByDefault(byHost) ? { name: byHost, path: url, prefix: null } : { name: byHost, path: url, prefix: null, unrouted: true };
     for (const { prefix, name } of this.byPrefix) {
       if (!url.startsWith(prefix)) continue;
       const next = url.charCodeAt(prefix.length);
@@ -118,7 +121,12 @@ export class RouteIndex {
       }
     }
     const fallback = matchService(url, undefined);
-    return fallback === null ? null : { ...fallback, unrouted: true };
+    if (fallback === null) return null;
+    return this.registered.has(fallback.name) ? { ...fallback, unrouted: true } : fallback;
+  }
+
+  private routedByDefault(name: string): boolean {
+    return this.routed.has(name) || !this.registered.has(name);
   }
 
   private matchHost(host: string | undefined): string | null {
