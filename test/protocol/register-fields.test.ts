@@ -10,10 +10,10 @@ import { fieldForKey, flagForPath, parseInteger, REGISTER_FIELDS } from '../../p
 const root = resolve(import.meta.dirname, '../..');
 
 describe('the registration field table', () => {
-  it('parses integers strictly: 0x10, 1e3, 1.5 and " " stay text for the schema to name', () => {
+  it('parses integers strictly: 0x10, 1e3, 1.5, " 7 " and " " stay text for the schema to name', () => {
     expect(parseInteger('16')).toBe(16);
-    expect(parseInteger(' 7 ')).toBe(7);
-    for (const text of ['0x10', '1e3', '1.5', ' ', '', 'lots']) expect(parseInteger(text)).toBe(text);
+    expect(parseInteger('-3')).toBe(-3);
+    for (const text of ['0x10', '1e3', '1.5', ' ', ' 7 ', '', 'lots']) expect(parseInteger(text)).toBe(text);
     expect(() => parseRegisterBody(Buffer.from('type=echo&replicas=0x10'), 'application/x-www-form-urlencoded')).toThrow(/replicas/);
     expect(draftToParams({ ...EMPTY_DRAFT, type: 'echo', replicas: '0x10' }, '/srv')).toMatchObject({ ok: false, error: expect.stringContaining('replicas') });
   });
