@@ -24,6 +24,9 @@ describe('herve demo (npm start) off a terminal', () => {
   });
 
   it('run again, it leaves existing services alone', async () => {
+    const first = await herve(home, ['demo', '--port', '0']);
+    expect(first.exitCode, first.stderr).toBe(0);
+    seen.push(...(await knownPids(home)));
     const stop = await herve(home, ['stop', 'echo']);
     expect(stop.exitCode, stop.stderr).toBe(0);
     const again = await herve(home, ['demo', '--port', '0']);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTool } from '../helpers/required-tool.js';
 import { ensureBuilt, herve, knownPids, makeHome, stopAndProve } from './harness.js';
 
 interface Listed {
@@ -14,7 +15,11 @@ describe('herve register with $PORT, and herve restart --rolling', () => {
     return listed.services.find((entry) => entry.name === name)!;
   };
 
+  const registerPythonServer = (name: string) =>
+    herve(home, ['register', 'command', '--name', name, '--replicas', '2', '--health', '/', '--', 'python3', '-m', 'http.server', '--bind', '127.0.0.1', '$PORT']);
+
   beforeAll(async () => {
+    requireTool('python3');
     ensureBuilt();
     const up = await herve(home, ['up', '--port', '0']);
     expect(up.exitCode, up.stderr).toBe(0);
@@ -25,7 +30,7 @@ describe('herve register with $PORT, and herve restart --rolling', () => {
   });
 
   it("runs python3 -m http.server '$PORT': the CLI passes $PORT through, the daemon expands it per instance", async () => {
-    const register = await herve(home, ['register', 'command', '--name', 'py', '--replicas', '2', '--health', '/', '--', 'python3', '-m', 'http.server', '--bind', '127.0.0.1', '$PORT']);
+    const register = await registerPythonServer('py');
     expect(register.exitCode, register.stderr).toBe(0);
     const py = await service('py');
     expect(py.instances.every((instance) => instance.ready)).toBe(true);
@@ -35,12 +40,14 @@ describe('herve register with $PORT, and herve restart --rolling', () => {
   });
 
   it('restart --rolling replaces every instance and says so', async () => {
-    const before = (await service('py')).instances.map((instance) => instance.pid);
-    const rolled = await herve(home, ['restart', '--rolling', 'py']);
+    const register = await registerPythonServer('roll');
+    expect(register.exitCode, register.stderr).toBe(0);
+    const before = (await service('roll')).instances.map((instance) => instance.pid);
+    const rolled = await herve(home, ['restart', '--rolling', 'roll']);
     expect(rolled.exitCode, rolled.stderr).toBe(0);
-    expect(rolled.stderr).toContain('rolling restart of py');
-    expect(rolled.stdout).toContain('py rolled: 2/2 ready');
-    const after = (await service('py')).instances.map((instance) => instance.pid);
+    expect(rolled.stderr).toContain('rolling restart of roll');
+    expect(rolled.stdout).toContain('roll rolled: 2/2 ready');
+    const after = (await service('roll')).instances.map((instance) => instance.pid);
     expect(after.some((pid) => before.includes(pid))).toBe(false);
   });
 });

@@ -50,7 +50,7 @@ describe('herve with services', () => {
   });
 
   it('colours the table on a terminal, and never with NO_COLOR (the positive control for the pipe above)', async () => {
-    requireTool('script', ['--version']);
+    requireTool('script', { debianPackage: 'bsdutils' });
     await register('echo', '--name', 'painted');
     const onTerminal = async (env: Record<string, string>): Promise<string> => {
       // script(1) gives `herve ls` a pseudo-terminal, as a person running it has.

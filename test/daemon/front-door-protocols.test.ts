@@ -94,10 +94,17 @@ describe('the front door of a real daemon', () => {
     expect(text).toMatch(/^data: /m);
   });
 
-  it('drains: once a stopping instance has its SIGTERM, the proxy sends it nothing more though it still answers', async () => {
+  it('drains: a stopping instance leaves routing before its SIGTERM, and the proxy sends it nothing more though it still answers', async () => {
     const info = await register(fixtureService('drain', 'slow-drain.mjs', { restart: { stopGraceMs: 20_000 } }));
     const direct = `http://127.0.0.1:${info.instances[0].port}/x`;
     expect(await (await fetch(`http://127.0.0.1:${port}/drain/x`)).text()).toBe('served');
+    // Requests keep coming through the proxy while the service stops: none may reach the instance
+    // after its SIGTERM, so it must leave routing before the signal is sent.
+    let stopped = false;
+    const proxiedBodies: string[] = [];
+    const loop = (async () => {
+      while (!stopped) proxiedBodies.push(await (await fetch(`http://127.0.0.1:${port}/drain/x`)).text());
+    })();
     const stopping = daemon.client.call('stop', { service: 'drain' });
     await waitFor(async () => (await daemon.client.call('logs', { service: 'drain', lines: 50 })).lines.some((line) => line.line === 'slow-drain: got SIGTERM'), {
       message: 'the SIGTERM to arrive',
@@ -108,5 +115,9 @@ describe('the front door of a real daemon', () => {
     expect(proxied.status).toBe(503);
     expect(await proxied.json()).toMatchObject({ error: 'no_ready_instance', service: 'drain' });
     expect((await stopping).status).toBe('stopped');
+    stopped = true;
+    await loop;
+    expect(proxiedBodies.length).toBeGreaterThan(0);
+    expect(proxiedBodies.filter((body) => body.includes('after SIGTERM'))).toEqual([]);
   });
 });

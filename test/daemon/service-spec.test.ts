@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -62,13 +62,15 @@ describe('service spec fields', () => {
     const dir = mkdtempSync('/tmp/hv-probe-');
     try {
       const flag = join(dir, 'ready');
-      // The probe command gets $PORT expanded and runs without a shell.
+      const runs = join(dir, 'runs');
+      // The probe command gets $PORT expanded and runs without a shell; each run leaves a line in `runs`.
       const exec = await daemon.client.call('register', fixtureService('gated', 'http-ok.mjs', {
-        health: { exec: ['/bin/sh', '-c', `test -f ${flag} && test -n "$1"`, 'probe', '$PORT'], intervalMs: 100 },
+        health: { exec: ['/bin/sh', '-c', `echo run >> ${runs}; test -f ${flag} && test -n "$1"`, 'probe', '$PORT'], intervalMs: 100 },
       }), );
       pidsOf(exec);
       expect(exec.instances[0].ready).toBe(false);
-      await new Promise((done) => setTimeout(done, 500));
+      const probeRuns = () => (existsSync(runs) ? readFileSync(runs, 'utf8').split('\n').filter(Boolean).length : 0);
+      await waitFor(() => probeRuns() >= 3, { message: 'three failing probe runs' });
       expect((await daemon.client.call('get', { service: 'gated' })).instances[0].ready).toBe(false);
       writeFileSync(flag, '');
       await waitFor(async () => (await daemon.client.call('get', { service: 'gated' })).instances[0].ready, { message: 'exec probe passes' });

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join as joinPath } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanUpAfterEach, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { cleanUpAfterEach, holdsFor, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { httpUpstream, type Upstream } from './upstreams.js';
 
 const seenPids = new Set<number>();
@@ -109,13 +109,27 @@ describe('joining and leaving by heartbeat', () => {
     const one = await startMember('one');
     const two = await startMember('two');
     // Beyond several TTLs: the heartbeat keeps both in routing.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await holdsFor(async () => (await get(daemon, 'api')).instances.filter((instance) => instance.status === 'joined').length === 2, {
+      forMs: 2500,
+      message: 'both members joined',
+    });
     const bodies = new Set<string>();
     for (let i = 0; i < 4; i++) bodies.add(await (await fetch(`http://127.0.0.1:${daemon.proxyPort}/api/`)).text());
     expect([...bodies].sort()).toEqual(['member one', 'member two']);
 
     one.kill('SIGTERM');
-    await waitFor(async () => (await get(daemon, 'api')).instances.length === 1, { timeoutMs: 900, intervalMs: 20, message: 'one left before its TTL ran out' });
+    // A member whose TTL ran out would be listed as lost until it is forgotten (10 TTLs): one that
+    // leaves is gone without ever being lost.
+    let seenLost = false;
+    await waitFor(
+      async () => {
+        const { instances } = await get(daemon, 'api');
+        seenLost ||= instances.some((instance) => instance.status === 'lost');
+        return instances.length === 1;
+      },
+      { timeoutMs: 8000, intervalMs: 20, message: 'one left' },
+    );
+    expect(seenLost, 'one was lost by its TTL instead of leaving').toBe(false);
     two.kill('SIGKILL');
     await waitFor(async () => (await get(daemon, 'api')).status === 'lost', { message: 'two lost' });
     expect((await fetch(`http://127.0.0.1:${daemon.proxyPort}/api/`)).status).toBe(503);

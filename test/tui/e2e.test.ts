@@ -56,7 +56,7 @@ describe('herve tui in a real terminal (needs tmux; .ci/run installs it)', () =>
   const servicePids = new Set<number>();
 
   beforeAll(async () => {
-    requireTool('tmux', ['-V']);
+    requireTool('tmux', { versionArgs: ['-V'] });
     tmuxDir = mkdtempSync('/tmp/hv-tmux-');
     tmuxSocket = join(tmuxDir, 'sock');
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing — build first: npx tsc -p .`);
