@@ -88,6 +88,7 @@ export class ServiceRuntime {
     this.setDesired('running');
     this.crashLoop = false;
     this.crashes.reset();
+    if (adopted) this.takeIndicesOf(adopted);
     await Promise.all(
       this.instances.map((instance) => {
         const adoption = adopted?.get(instance.index);
@@ -98,6 +99,19 @@ export class ServiceRuntime {
       }),
     );
     if (waitMs > 0) await this.waitUntil(() => isSettled(this.statuses()), waitMs);
+  }
+
+  /**
+   * Adopted instances keep the indices they had (a roll leaves them at, say, 0 and 2); the other
+   * slots take the lowest free ones. Only before any instance has started.
+   */
+  private takeIndicesOf(adopted: ReadonlyMap<number, Adoption>): void {
+    const current = new Set(this.instances.map((instance) => instance.index));
+    if ([...adopted.keys()].every((index) => current.has(index))) return;
+    const indices = [...adopted.keys()].slice(0, this.record.replicas);
+    for (let index = 0; indices.length < this.record.replicas; index++) if (!indices.includes(index)) indices.push(index);
+    indices.sort((a, b) => a - b);
+    this.instances.splice(0, this.instances.length, ...indices.map((index) => this.createInstance(index)));
   }
 
   /** Stop every instance, gracefully; `keepDesired` for a daemon shutdown, so they come back with it. */

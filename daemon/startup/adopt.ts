@@ -25,7 +25,9 @@ export async function adoptPredecessorInstances(
   const keptMonitors = new Set<number>();
   for (const record of registry.listInstances()) {
     const service = services.get(record.serviceUuid);
-    const wanted = service !== undefined && service.desired === 'running' && record.index < service.replicas;
+    // By count, not by index: after a roll a service's instances sit at other indices than 0…replicas-1.
+    const adoptedSoFar = adoptions.get(record.serviceUuid)?.size ?? 0;
+    const wanted = service !== undefined && service.desired === 'running' && adoptedSoFar < service.replicas;
     const taken = wanted ? supervisor.adopt?.(survivorOf(record)) : null;
     if (!taken) {
       if (isRecordedProcess(record)) unwanted.push(record);

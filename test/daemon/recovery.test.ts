@@ -169,6 +169,27 @@ describe('crash recovery', () => {
     expect(monitorsOf(first.home)).toEqual([]);
   });
 
+  it('re-adopts every instance after a rolling restart left them at other indices than 0…replicas-1', async () => {
+    const first = await started();
+    await first.client.call('register', fixtureService('api', 'http-ok.mjs', { replicas: 2 }));
+    const rolled = await first.client.call('restart', { service: 'api', rolling: true, wait: true });
+    const rolledPids = pidsOf(rolled);
+    rolledPids.forEach((pid) => seenPids.add(pid));
+    monitorsOf(first.home).forEach((pid) => seenPids.add(pid));
+    expect(rolled.instances.map((instance) => instance.index).sort()).not.toEqual([0, 1]);
+    await first.kill9();
+    daemons.splice(daemons.indexOf(first), 1);
+
+    const second = await started(first.home);
+    const back = await waitFor(async () => {
+      const current = await second.client.call('get', { service: 'api' });
+      return current.instances.every((instance) => instance.ready) ? current : null;
+    });
+    expect(pidsOf(back).sort()).toEqual([...rolledPids].sort());
+    expect(back.instances.map((instance) => instance.index).sort()).toEqual(rolled.instances.map((instance) => instance.index).sort());
+    expect(second.output()).not.toContain('not wanted any more');
+  });
+
   it('after a "reboot" (instances and monitors gone, a pid now someone else\'s) herve up starts what was meant to run and touches no stranger', async () => {
     const first = await started();
     const info = await first.client.call('register', fixtureService('api', 'http-ok.mjs', { replicas: 2 }));
