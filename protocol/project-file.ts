@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HealthSpec, RestartPolicy, RouteSpec, ServiceName, StopSignal, wholeNumberIn } from './service.js';
+import { Glob, HealthSpec, RestartPolicy, RouteSpec, ServiceName, StopSignal, wholeNumberIn } from './service.js';
 
 /** The project file's name in a directory, and the largest file Herve reads. */
 export const PROJECT_FILE_NAME = 'herve.yaml';
@@ -41,7 +41,7 @@ const Restart = z
 const Watch = z
   .object({
     paths: Words.max(64),
-    ignore: z.array(z.string().min(1)).max(256).optional(),
+    ignore: z.array(Glob).max(256).optional(),
     debounce: Duration.optional(),
   })
   .strict();

@@ -149,11 +149,23 @@ export const ServiceRoute = z.union([z.literal(false), z.object({ path: z.string
 export type ServiceRoute = z.infer<typeof ServiceRoute>;
 
 /** Restart (rolling) when files change under `paths` (relative to the service's cwd). */
+function bracesBalance(glob: string): boolean {
+  let depth = 0;
+  for (const char of glob) {
+    if (char === '{') depth += 1;
+    else if (char === '}' && --depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+/** A path glob (`*`, `**`, `?`, `{a,b}`) relative to the service's cwd. */
+export const Glob = withoutNul(z.string().min(1).max(256)).refine(bracesBalance, { message: 'unbalanced { } in the glob' });
+
 export const WatchSpec = z
   .object({
     paths: z.array(z.string().min(1)).min(1).max(64),
     /** Glob patterns (relative to the cwd) to ignore besides node_modules and .git. */
-    ignore: z.array(z.string().min(1)).max(256).default([]),
+    ignore: z.array(Glob).max(256).default([]),
     /** Changes within this window make one restart. */
     debounceMs: Millis.default(300),
   })

@@ -1,8 +1,14 @@
+import RE2 from 're2';
+import { HerveError } from '../errors.js';
+import type { LineMatcher } from '../logs/grep-pattern.js';
+
 /**
- * A glob (`*`, `**`, `?`, `{a,b}`) as a RegExp over `/`-separated relative paths. A pattern without
- * a `/` matches a name at any depth (`*.log` ignores `logs/a.log`), as in .gitignore.
+ * A glob (`*`, `**`, `?`, `{a,b}`) as a matcher over `/`-separated relative paths. A pattern without
+ * a `/` matches a name at any depth (`*.log` ignores `logs/a.log`), as in .gitignore. Compiled with
+ * RE2: the watcher tests every path it sees on the daemon's event loop, and a backtracking engine
+ * would let `*a*a*a*a*a*b` hold it for seconds on one long name.
  */
-export function globToRegExp(glob: string): RegExp {
+export function compileGlob(glob: string): LineMatcher {
   const anchored = glob.includes('/') && !glob.startsWith('**/');
   let source = '';
   for (let i = 0; i < glob.length; i++) {
@@ -19,5 +25,9 @@ export function globToRegExp(glob: string): RegExp {
     else source += char.replace(/[.+^$()|[\]\\]/g, '\\$&');
   }
   const prefix = anchored ? '^' : '(?:^|/)';
-  return new RegExp(`${prefix}${source.replace(/^\/+/, '')}(?:/.*)?$`);
+  try {
+    return new RE2(`${prefix}${source.replace(/^\/+/, '')}(?:/.*)?$`);
+  } catch (error) {
+    throw new HerveError('bad_request', `watch.ignore ${JSON.stringify(glob)} is not a glob this can read`, 'use *, **, ? and {a,b} with balanced braces', { cause: error });
+  }
 }

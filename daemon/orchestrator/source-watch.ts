@@ -1,7 +1,7 @@
 import { relative, resolve, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { WatchSpec } from '../../protocol/index.js';
-import { globToRegExp } from './glob.js';
+import { compileGlob } from './glob.js';
 
 /** Never worth a restart, whatever the spec says. */
 const ALWAYS_IGNORED = ['node_modules', '.git'];
@@ -28,7 +28,7 @@ export class SourceWatch {
 
   constructor(private readonly options: SourceWatchOptions) {
     const { spec, cwd } = options;
-    const ignored = spec.ignore.map(globToRegExp);
+    const ignored = spec.ignore.map(compileGlob);
     const isIgnored = (path: string) => {
       const rel = relative(cwd, path).split(sep).join('/');
       if (rel.split('/').some((part) => ALWAYS_IGNORED.includes(part))) return true;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expandVars } from '../../../daemon/orchestrator/expand-vars.js';
-import { globToRegExp } from '../../../daemon/orchestrator/glob.js';
+import { compileGlob } from '../../../daemon/orchestrator/glob.js';
 import { RouteIndex } from '../../../daemon/proxy/route-match.js';
 
 describe('expandVars', () => {
@@ -17,8 +17,8 @@ describe('expandVars', () => {
   });
 });
 
-describe('globToRegExp', () => {
-  const matches = (glob: string, path: string) => globToRegExp(glob).test(path);
+describe('compileGlob', () => {
+  const matches = (glob: string, path: string) => compileGlob(glob).test(path);
   it('matches names at any depth without a slash, anchored paths with one', () => {
     expect(matches('*.log', 'a.log')).toBe(true);
     expect(matches('*.log', 'logs/deep/a.log')).toBe(true);
@@ -29,6 +29,17 @@ describe('globToRegExp', () => {
     expect(matches('src/*.{ts,tsx}', 'src/a.tsx')).toBe(true);
     expect(matches('src/*.{ts,tsx}', 'src/a.js')).toBe(false);
     expect(matches('tmp', 'tmp/x/y')).toBe(true);
+  });
+
+  it('matches in linear time: a glob that makes a backtracking engine explode answers at once', () => {
+    // A backtracking RegExp takes minutes over this one name (each more star multiplies it), far
+    // past the test's timeout; RE2 answers in microseconds.
+    expect(matches('*a*a*a*a*a*a*a*a*b', 'a'.repeat(60))).toBe(false);
+    expect(matches('*a*a*b', 'xaxab')).toBe(true);
+  });
+
+  it('refuses a glob it cannot read with a clear error', () => {
+    expect(() => compileGlob('src/{a,b')).toThrow(/watch.ignore "src\/\{a,b" is not a glob/);
   });
 });
 
