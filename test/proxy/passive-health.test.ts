@@ -27,7 +27,7 @@ async function ask(daemon: TestDaemon): Promise<Answer> {
 }
 
 /** A daemon running `flaky` (2 replicas of fail-on-file.mjs), its events recorded. */
-async function startFlaky(passive: Partial<PassiveHealthSpec>) {
+async function startFlaky(passive: Partial<PassiveHealthSpec>, probeEveryMs?: number) {
   failDir = mkdtempSync('/tmp/hv-fail-');
   const daemon = await startDaemon();
   const events: InstanceHealthChange[] = [];
@@ -36,7 +36,7 @@ async function startFlaky(passive: Partial<PassiveHealthSpec>) {
   listener.onEvent((event) => {
     if (event.event === 'instance.health') events.push(event.data);
   });
-  const registered = await daemon.client.call('register', fixtureService('flaky', 'fail-on-file.mjs', { replicas: 2, env: { FAIL_DIR: failDir }, health: { passive: { count5xx: true, ...passive } } }));
+  const registered = await daemon.client.call('register', fixtureService('flaky', 'fail-on-file.mjs', { replicas: 2, env: { FAIL_DIR: failDir }, health: { passive: { count5xx: true, ...passive }, ...(probeEveryMs ? { intervalMs: probeEveryMs } : {}) } }));
   registered.instances.forEach((instance) => seenPids.add(instance.pid!));
   const fail = (instance: number) => writeFileSync(join(failDir, String(instance)), '');
   const heal = (instance: number) => rmSync(join(failDir, String(instance)), { force: true });
@@ -128,6 +128,17 @@ describe('passive health', () => {
     const logs = await flaky.daemon.client.call('logs', { service: 'flaky', grep: 'restarting' });
     expect(logs.lines.map((line) => line.line)).toContain('ejected 2 times in a row (last after 3 failures: HTTP 500) — restarting');
     await waitFor(async () => (await ask(flaky.daemon)).pid === restarted.instances[1].pid, { timeoutMs: 30_000, message: 'the new instance 1 answering' });
+  });
+
+  it('by default ejects a replica that refuses connections, each refused GET going to the other', async () => {
+    // Probes far apart: only what the proxy sees can take the replica out of rotation in time.
+    const flaky = await startFlaky({ count5xx: false, coolDownMs: 600_000 }, 600_000);
+    process.kill((await flaky.get()).instances[1].pid!, 'SIGUSR1');
+    const answers = await flaky.askUntil(flaky.change('ejected'), 'instance 1 ejected');
+    expect(flaky.events[0]).toMatchObject({ instance: 1, change: 'ejected', ejection: { reason: 'connect ECONNREFUSED', failures: 3 } });
+    expect(answers.every(({ status }) => status === 200)).toBe(true);
+    const after = await Promise.all(Array.from({ length: 10 }, () => ask(flaky.daemon)));
+    expect(after.map(({ status, instance }) => `${status} ${instance}`)).toEqual(Array(10).fill('200 0'));
   });
 
   it('counts only connection failures and timeouts by default: 500s eject nothing', async () => {
