@@ -236,7 +236,7 @@ export class Orchestrator implements ServiceControl, RouteTable {
   }
 
   report(target: RouteTarget, status: number, failure?: string): void {
-    this.byName(target.service)?.reportUpstream(target.instance, status, failure);
+    this.byName(target.service)?.reportUpstream(target, status, failure);
   }
 
   names(): string[] {

@@ -3,12 +3,6 @@ import type { InstanceEjection, PassiveHealthSpec } from '../../protocol/index.j
 /** Each ejection in a row doubles the cool-down, up to this many times the first one. */
 const MAX_COOL_DOWN_GROWTH = 8;
 
-/** What a tripped detector asks for: out of rotation for a cool-down, or a restart (`until` null). */
-export interface Trip {
-  restart: boolean;
-  ejection: InstanceEjection;
-}
-
 /**
  * The passive-health rule for one run of one instance (a new process starts a new detector).
  * Failures are counted within a fail window, and a success starts the count over; reaching
@@ -50,17 +44,20 @@ export class OutlierDetector {
     this.spared = true;
   }
 
-  /** Take it out of rotation after the failures counted, the last one being `reason`. */
-  trip(at: number, reason: string): Trip {
+  /**
+   * Take it out of rotation after the failures counted, the last one being `reason`; `restartable`: it has a
+   * process. The ejection's `until` is null when it is to be restarted instead.
+   */
+  trip(at: number, reason: string, restartable = true): InstanceEjection {
     const spec = this.spec();
     if (this.returnedAt !== null && at - this.returnedAt >= spec.failWindowMs) this.streak = 0;
     this.streak += 1;
-    const restart = spec.restartAfterEjections > 0 && this.streak >= spec.restartAfterEjections;
+    const restart = restartable && spec.restartAfterEjections > 0 && this.streak >= spec.restartAfterEjections;
     const coolDownMs = spec.coolDownMs * Math.min(2 ** (this.streak - 1), MAX_COOL_DOWN_GROWTH);
     this.ejection = { until: restart ? null : at + coolDownMs, failures: this.failures, reason, streak: this.streak };
     this.failures = 0;
     this.spared = false;
-    return { restart, ejection: this.ejection };
+    return this.ejection;
   }
 
   /** The cool-down is over: back in rotation, counting from zero. */

@@ -37,8 +37,8 @@ export class PassiveHealth {
 
   constructor(private readonly deps: PassiveHealthDeps) {}
 
-  /** One answer (`status`) or failure (`status` 0 and why) of the instance at `index`. */
-  report(index: number, status: number, failure?: string): void {
+  /** One answer (`status`) or failure (`status` 0 and why) of the instance at `index`, reached on `port`. */
+  report(index: number, port: number, status: number, failure?: string): void {
     const spec = this.deps.spec();
     const problem = failureOf(status, failure, spec.count5xx);
     if (problem === null) {
@@ -46,7 +46,8 @@ export class PassiveHealth {
       return;
     }
     const instance = this.deps.instances().find((candidate) => candidate.index === index);
-    if (instance === undefined || instance.routeTarget() === null) return;
+    // A failure from a process that has since been replaced (another port) says nothing of the new one.
+    if (instance === undefined || instance.routeTarget()?.port !== port) return;
     const run = this.runOf(instance);
     if (run.detector.failed(Date.now())) this.tripped(instance, run, problem);
   }
@@ -103,16 +104,15 @@ export class PassiveHealth {
       run.detector.spare();
       return;
     }
-    const { restart, ejection } = run.detector.trip(Date.now(), reason);
+    // An instance that cannot be restarted (a remote upstream) keeps being ejected, for longer each time.
+    const ejection = run.detector.trip(Date.now(), reason, instance.restartFor !== undefined);
     const failures = `${ejection.failures} failures: ${reason}`;
-    if (restart && instance.restartFor) {
+    if (ejection.until === null) {
       const why = `ejected ${ejection.streak} times in a row (last after ${failures})`;
       this.announce(instance, 'restarting', ejection, `instance ${instance.index} ${why}`);
-      instance.restartFor(why);
+      instance.restartFor?.(why);
       return;
     }
-    // An instance that cannot be restarted (a remote upstream) keeps being ejected, for longer each time.
-    if (ejection.until === null) ejection.until = Date.now() + this.deps.spec().coolDownMs;
     const coolDownMs = ejection.until - Date.now();
     run.timer = setTimeout(() => this.returned(instance, run, coolDownMs), coolDownMs).unref();
     this.announce(

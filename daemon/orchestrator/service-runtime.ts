@@ -139,8 +139,8 @@ export class ServiceRuntime {
   }
 
   /** What the front door saw of one request to an instance: its answer's status, or 0 and why it failed. */
-  reportUpstream(index: number, status: number, failure?: string): void {
-    this.passive.report(index, status, failure);
+  reportUpstream(target: { instance: number; port: number }, status: number, failure?: string): void {
+    this.passive.report(target.instance, target.port, status, failure);
   }
 
   /** The service is gone (unregistered): no timer of it may fire. */

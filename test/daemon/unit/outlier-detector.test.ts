@@ -25,14 +25,26 @@ describe('the passive-health rule', () => {
       for (let i = 0; i < 3; i++) rule.failed(at);
       return rule.trip(at, 'HTTP 500');
     };
-    expect(tripAt(0)).toEqual({ restart: false, ejection: { until: 10_000, failures: 3, reason: 'HTTP 500', streak: 1 } });
+    expect(tripAt(0)).toEqual({ until: 10_000, failures: 3, reason: 'HTTP 500', streak: 1 });
     expect(rule.failed(5_000)).toBe(false);
     rule.returned(10_000);
-    expect(tripAt(11_000).ejection).toMatchObject({ until: 31_000, streak: 2 });
+    expect(tripAt(11_000)).toMatchObject({ until: 31_000, streak: 2 });
     rule.returned(31_000);
-    expect(tripAt(32_000)).toMatchObject({ restart: true, ejection: { until: null, streak: 3 } });
+    expect(tripAt(32_000)).toMatchObject({ until: null, streak: 3 });
     rule.returned(40_000);
-    expect(tripAt(50_000).ejection).toMatchObject({ until: 60_000, streak: 1 });
+    expect(tripAt(50_000)).toMatchObject({ until: 60_000, streak: 1 });
+  });
+
+  it('keeps ejecting what cannot be restarted, for longer each time up to a cap', () => {
+    const rule = detector();
+    const untils: Array<number | null> = [];
+    for (let round = 0; round < 6; round++) {
+      const at = round * 1000;
+      for (let i = 0; i < 3; i++) rule.failed(at);
+      untils.push(rule.trip(at, 'connect ECONNREFUSED', false).until! - at);
+      rule.returned(at + 1);
+    }
+    expect(untils).toEqual([10_000, 20_000, 40_000, 80_000, 80_000, 80_000]);
   });
 
   it('never trips with maxFails 0', () => {
