@@ -36,25 +36,38 @@ async function startFlaky(passive: Partial<PassiveHealthSpec>, probeEveryMs?: nu
   listener.onEvent((event) => {
     if (event.event === 'instance.health') events.push(event.data);
   });
-  const registered = await daemon.client.call('register', fixtureService('flaky', 'fail-on-file.mjs', { replicas: 2, env: { FAIL_DIR: failDir }, health: { passive: { count5xx: true, ...passive }, ...(probeEveryMs ? { intervalMs: probeEveryMs } : {}) } }));
-  registered.instances.forEach((instance) => seenPids.add(instance.pid!));
+  const registered = await daemon.client.call(
+    'register',
+    fixtureService('flaky', 'fail-on-file.mjs', {
+      replicas: 2,
+      env: { FAIL_DIR: failDir },
+      health: { passive: { count5xx: true, ...passive }, ...(probeEveryMs ? { intervalMs: probeEveryMs } : {}) },
+    }),
+  );
+  for (const instance of registered.instances) seenPids.add(instance.pid!);
   const fail = (instance: number) => writeFileSync(join(failDir, String(instance)), '');
   const heal = (instance: number) => rmSync(join(failDir, String(instance)), { force: true });
   const get = async (): Promise<ServiceInfo> => {
     const info = await daemon.client.call('get', { service: 'flaky' });
-    info.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+    for (const instance of info.instances) if (instance.pid) seenPids.add(instance.pid);
     return info;
   };
   /** Requests until `done()` holds, each answer kept. */
   const askUntil = async (done: (answers: Answer[]) => boolean, message: string): Promise<Answer[]> => {
     const answers: Answer[] = [];
-    await waitFor(async () => {
-      answers.push(await ask(daemon));
-      return done(answers);
-    }, { timeoutMs: 60_000, intervalMs: 5, message });
+    await waitFor(
+      async () => {
+        answers.push(await ask(daemon));
+        return done(answers);
+      },
+      { timeoutMs: 60_000, intervalMs: 5, message },
+    );
     return answers;
   };
-  const change = (kind: InstanceHealthChange['change'], nth = 1) => () => events.filter((event) => event.change === kind).length >= nth;
+  const change =
+    (kind: InstanceHealthChange['change'], nth = 1) =>
+    () =>
+      events.filter((event) => event.change === kind).length >= nth;
   return { daemon, events, fail, heal, get, askUntil, change };
 }
 
@@ -64,7 +77,12 @@ describe('passive health', () => {
     flaky.fail(1);
     await flaky.askUntil(flaky.change('ejected'), 'instance 1 ejected');
     const ejected = flaky.events[0];
-    expect(ejected).toMatchObject({ service: 'flaky', instance: 1, change: 'ejected', ejection: { failures: 3, reason: 'HTTP 500', streak: 1 } });
+    expect(ejected).toMatchObject({
+      service: 'flaky',
+      instance: 1,
+      change: 'ejected',
+      ejection: { failures: 3, reason: 'HTTP 500', streak: 1 },
+    });
     expect(ejected.message).toMatch(/^instance 1 ejected after 3 failures: HTTP 500; back in 600 s$/);
     expect(ejected.ejection.until).toBeGreaterThan(Date.now());
 
@@ -74,7 +92,11 @@ describe('passive health', () => {
     const listed = await herve(flaky.daemon.home, ['ls', '--json']);
     expect(listed.exitCode).toBe(0);
     const service = (JSON.parse(listed.stdout).services as ServiceInfo[]).find(({ name }) => name === 'flaky')!;
-    expect(service.instances[1]).toMatchObject({ status: 'running', ready: true, ejected: { until: ejected.ejection.until, failures: 3, reason: 'HTTP 500' } });
+    expect(service.instances[1]).toMatchObject({
+      status: 'running',
+      ready: true,
+      ejected: { until: ejected.ejection.until, failures: 3, reason: 'HTTP 500' },
+    });
     expect(service.instances[0].ejected).toBeUndefined();
     const table = await herve(flaky.daemon.home, ['ls']);
     expect(table.stdout).toContain('2/2 ⊘1');
@@ -84,12 +106,17 @@ describe('passive health', () => {
 
     // Now the only routable instance fails too: it stays in rotation, its 500s reach the client.
     flaky.fail(0);
-    const kept = await waitFor(async () => {
-      await Promise.all(Array.from({ length: 5 }, () => ask(flaky.daemon)));
-      const lines = await flaky.daemon.client.call('logs', { service: 'flaky', grep: 'last routable' });
-      return lines.lines[0];
-    }, { timeoutMs: 60_000, message: 'instance 0 kept as the last routable instance' });
-    expect(kept.line).toBe('instance 0 failed 3 times (HTTP 500) but is the last routable instance of flaky: kept in rotation');
+    const kept = await waitFor(
+      async () => {
+        await Promise.all(Array.from({ length: 5 }, () => ask(flaky.daemon)));
+        const lines = await flaky.daemon.client.call('logs', { service: 'flaky', grep: 'last routable' });
+        return lines.lines[0];
+      },
+      { timeoutMs: 60_000, message: 'instance 0 kept as the last routable instance' },
+    );
+    expect(kept.line).toBe(
+      'instance 0 failed 3 times (HTTP 500) but is the last routable instance of flaky: kept in rotation',
+    );
     const after = await ask(flaky.daemon);
     expect(after).toMatchObject({ status: 500, instance: 0 });
     expect((await flaky.get()).instances[0].ejected).toBeUndefined();
@@ -102,8 +129,15 @@ describe('passive health', () => {
     await flaky.askUntil(flaky.change('ejected'), 'instance 1 ejected');
     flaky.heal(1);
     await waitFor(flaky.change('returned'), { timeoutMs: 30_000, message: 'instance 1 back in rotation' });
-    expect(flaky.events[1]).toMatchObject({ instance: 1, change: 'returned', message: 'instance 1 back in rotation after a 0.5 s cool-down' });
-    const answers = await flaky.askUntil((answers) => answers.some(({ instance }) => instance === 1), 'instance 1 answering again');
+    expect(flaky.events[1]).toMatchObject({
+      instance: 1,
+      change: 'returned',
+      message: 'instance 1 back in rotation after a 0.5 s cool-down',
+    });
+    const answers = await flaky.askUntil(
+      (answers) => answers.some(({ instance }) => instance === 1),
+      'instance 1 answering again',
+    );
     expect(answers.every(({ status }) => status === 200)).toBe(true);
     expect((await flaky.get()).instances[1].ejected).toBeUndefined();
     expect(flaky.events).toHaveLength(2);
@@ -117,17 +151,29 @@ describe('passive health', () => {
     flaky.heal(1);
     const kinds = flaky.events.map((event) => event.change);
     expect(kinds.slice(0, 3)).toEqual(['ejected', 'returned', 'restarting']);
-    expect(flaky.events[2]).toMatchObject({ instance: 1, ejection: { until: null, streak: 2 }, message: 'instance 1 ejected 2 times in a row (last after 3 failures: HTTP 500)' });
-    const restarted = await waitFor(async () => {
-      const info = await flaky.get();
-      const instance = info.instances[1];
-      return instance.pid !== null && instance.pid !== before && instance.ready ? info : null;
-    }, { timeoutMs: 60_000, message: 'instance 1 running again under a new pid' });
+    expect(flaky.events[2]).toMatchObject({
+      instance: 1,
+      ejection: { until: null, streak: 2 },
+      message: 'instance 1 ejected 2 times in a row (last after 3 failures: HTTP 500)',
+    });
+    const restarted = await waitFor(
+      async () => {
+        const info = await flaky.get();
+        const instance = info.instances[1];
+        return instance.pid !== null && instance.pid !== before && instance.ready ? info : null;
+      },
+      { timeoutMs: 60_000, message: 'instance 1 running again under a new pid' },
+    );
     expect(restarted.instances[1].ejected).toBeUndefined();
     expect(restarted.instances[1].restarts).toBe(1);
     const logs = await flaky.daemon.client.call('logs', { service: 'flaky', grep: 'restarting' });
-    expect(logs.lines.map((line) => line.line)).toContain('ejected 2 times in a row (last after 3 failures: HTTP 500) — restarting');
-    await waitFor(async () => (await ask(flaky.daemon)).pid === restarted.instances[1].pid, { timeoutMs: 30_000, message: 'the new instance 1 answering' });
+    expect(logs.lines.map((line) => line.line)).toContain(
+      'ejected 2 times in a row (last after 3 failures: HTTP 500) — restarting',
+    );
+    await waitFor(async () => (await ask(flaky.daemon)).pid === restarted.instances[1].pid, {
+      timeoutMs: 30_000,
+      message: 'the new instance 1 answering',
+    });
   });
 
   it('by default ejects a replica that refuses connections, each refused GET going to the other', async () => {
@@ -135,7 +181,11 @@ describe('passive health', () => {
     const flaky = await startFlaky({ count5xx: false, coolDownMs: 600_000 }, 600_000);
     process.kill((await flaky.get()).instances[1].pid!, 'SIGUSR1');
     const answers = await flaky.askUntil(flaky.change('ejected'), 'instance 1 ejected');
-    expect(flaky.events[0]).toMatchObject({ instance: 1, change: 'ejected', ejection: { reason: 'connect ECONNREFUSED', failures: 3 } });
+    expect(flaky.events[0]).toMatchObject({
+      instance: 1,
+      change: 'ejected',
+      ejection: { reason: 'connect ECONNREFUSED', failures: 3 },
+    });
     expect(answers.every(({ status }) => status === 200)).toBe(true);
     const after = await Promise.all(Array.from({ length: 10 }, () => ask(flaky.daemon)));
     expect(after.map(({ status, instance }) => `${status} ${instance}`)).toEqual(Array(10).fill('200 0'));

@@ -7,7 +7,13 @@ const detector = () => new OutlierDetector(() => spec);
 
 describe('the passive-health rule', () => {
   it('has nginx-like defaults: 3 failures in 10 s, 10 s out, connection failures and timeouts only', () => {
-    expect(spec).toEqual({ maxFails: 3, failWindowMs: 10_000, coolDownMs: 10_000, restartAfterEjections: 3, count5xx: false });
+    expect(spec).toEqual({
+      maxFails: 3,
+      failWindowMs: 10_000,
+      coolDownMs: 10_000,
+      restartAfterEjections: 3,
+      count5xx: false,
+    });
   });
 
   it('trips at maxFails within the window; a success or a window gone by starts over', () => {
