@@ -36,14 +36,13 @@ async function startFlaky(passive: Partial<PassiveHealthSpec>, probeEveryMs?: nu
   listener.onEvent((event) => {
     if (event.event === 'instance.health') events.push(event.data);
   });
-  const registered = await daemon.client.call(
-    'register',
+  const specWith = (settings: Partial<PassiveHealthSpec>) =>
     fixtureService('flaky', 'fail-on-file.mjs', {
       replicas: 2,
       env: { FAIL_DIR: failDir },
-      health: { passive: { count5xx: true, ...passive }, ...(probeEveryMs ? { intervalMs: probeEveryMs } : {}) },
-    }),
-  );
+      health: { passive: { count5xx: true, ...settings }, ...(probeEveryMs ? { intervalMs: probeEveryMs } : {}) },
+    });
+  const registered = await daemon.client.call('register', specWith(passive));
   for (const instance of registered.instances) seenPids.add(instance.pid!);
   const fail = (instance: number) => writeFileSync(join(failDir, String(instance)), '');
   const heal = (instance: number) => rmSync(join(failDir, String(instance)), { force: true });
@@ -68,7 +67,7 @@ async function startFlaky(passive: Partial<PassiveHealthSpec>, probeEveryMs?: nu
     (kind: InstanceHealthChange['change'], nth = 1) =>
     () =>
       events.filter((event) => event.change === kind).length >= nth;
-  return { daemon, events, fail, heal, get, askUntil, change };
+  return { daemon, events, fail, heal, get, askUntil, change, specWith };
 }
 
 describe('passive health', () => {
@@ -189,6 +188,21 @@ describe('passive health', () => {
     expect(answers.every(({ status }) => status === 200)).toBe(true);
     const after = await Promise.all(Array.from({ length: 10 }, () => ask(flaky.daemon)));
     expect(after.map(({ status, instance }) => `${status} ${instance}`)).toEqual(Array(10).fill('200 0'));
+  });
+
+  it('applies changed thresholds at once, replacing no instance', async () => {
+    const flaky = await startFlaky({ maxFails: 0, coolDownMs: 600_000 });
+    const pids = (await flaky.get()).instances.map((instance) => instance.pid);
+    flaky.fail(1);
+    const failing = await Promise.all(Array.from({ length: 20 }, () => ask(flaky.daemon)));
+    expect(failing.filter(({ status }) => status === 500)).toHaveLength(10);
+    expect(flaky.events).toEqual([]);
+
+    const updated = await flaky.daemon.client.call('update', { service: 'flaky', spec: flaky.specWith({ maxFails: 3, coolDownMs: 600_000 }) });
+    expect(updated).toMatchObject({ changed: ['health.passive'], rolled: false });
+    expect(updated.service.health.passive.maxFails).toBe(3);
+    await flaky.askUntil(flaky.change('ejected'), 'instance 1 ejected under the new threshold');
+    expect((await flaky.get()).instances.map((instance) => instance.pid)).toEqual(pids);
   });
 
   it('counts only connection failures and timeouts by default: 500s eject nothing', async () => {
