@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InstanceHealthChange, PassiveHealthSpec, ServiceInfo } from '../../protocol/index.js';
@@ -24,6 +25,20 @@ async function ask(daemon: TestDaemon): Promise<Answer> {
   const response = await fetch(`http://127.0.0.1:${daemon.proxyPort}/flaky/work`);
   const [instance, pid] = (await response.text()).trim().split(' ').map(Number);
   return { status: response.status, instance, pid, at: Date.now() };
+}
+
+/** A websocket upgrade through the front door, answered or not: resolves when the connection ends. */
+function tryUpgrade(daemon: TestDaemon): Promise<void> {
+  return new Promise((done) => {
+    const socket = createConnection(daemon.proxyPort!, '127.0.0.1', () => {
+      socket.end(
+        'GET /flaky/ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+      );
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => done());
+    socket.resume();
+  });
 }
 
 /** A daemon running `flaky` (2 replicas of fail-on-file.mjs), its events recorded. */
@@ -190,6 +205,19 @@ describe('passive health', () => {
     expect(after.map(({ status, instance }) => `${status} ${instance}`)).toEqual(Array(10).fill('200 0'));
   });
 
+  it('counts a refused websocket upgrade against its instance too', async () => {
+    const flaky = await startFlaky({ count5xx: false, coolDownMs: 600_000 }, 600_000);
+    process.kill((await flaky.get()).instances[1].pid!, 'SIGUSR1');
+    await waitFor(
+      async () => {
+        await tryUpgrade(flaky.daemon);
+        return flaky.change('ejected')();
+      },
+      { timeoutMs: 60_000, message: 'instance 1 ejected by upgrades alone' },
+    );
+    expect(flaky.events[0]).toMatchObject({ instance: 1, ejection: { reason: 'connect ECONNREFUSED' } });
+  });
+
   it('applies changed thresholds at once, replacing no instance', async () => {
     const flaky = await startFlaky({ maxFails: 0, coolDownMs: 600_000 });
     const pids = (await flaky.get()).instances.map((instance) => instance.pid);
@@ -198,7 +226,10 @@ describe('passive health', () => {
     expect(failing.filter(({ status }) => status === 500)).toHaveLength(10);
     expect(flaky.events).toEqual([]);
 
-    const updated = await flaky.daemon.client.call('update', { service: 'flaky', spec: flaky.specWith({ maxFails: 3, coolDownMs: 600_000 }) });
+    const updated = await flaky.daemon.client.call('update', {
+      service: 'flaky',
+      spec: flaky.specWith({ maxFails: 3, coolDownMs: 600_000 }),
+    });
     expect(updated).toMatchObject({ changed: ['health.passive'], rolled: false });
     expect(updated.service.health.passive.maxFails).toBe(3);
     await flaky.askUntil(flaky.change('ejected'), 'instance 1 ejected under the new threshold');
