@@ -42,9 +42,9 @@ function tryUpgrade(daemon: TestDaemon): Promise<void> {
 }
 
 /** A daemon running `flaky` (2 replicas of fail-on-file.mjs), its events recorded. */
-async function startFlaky(passive: Partial<PassiveHealthSpec>, probeEveryMs?: number) {
+async function startFlaky(passive: Partial<PassiveHealthSpec>, probeEveryMs?: number, daemonEnv?: NodeJS.ProcessEnv) {
   failDir = mkdtempSync('/tmp/hv-fail-');
-  const daemon = await startDaemon();
+  const daemon = await startDaemon({ env: daemonEnv });
   const events: InstanceHealthChange[] = [];
   const listener = await daemon.connect();
   await listener.subscribe(['services']);
@@ -203,6 +203,26 @@ describe('passive health', () => {
     expect(answers.every(({ status }) => status === 200)).toBe(true);
     const after = await Promise.all(Array.from({ length: 10 }, () => ask(flaky.daemon)));
     expect(after.map(({ status, instance }) => `${status} ${instance}`)).toEqual(Array(10).fill('200 0'));
+  });
+
+  it('by default ejects a replica that stops answering (timeouts), the others taking the traffic', async () => {
+    const flaky = await startFlaky({ count5xx: false, coolDownMs: 600_000 }, 600_000, {
+      HERVE_UPSTREAM_TIMEOUT_MS: '300',
+    });
+    const stuck = (await flaky.get()).instances[1].pid!;
+    process.kill(stuck, 'SIGSTOP');
+    try {
+      const answers = await flaky.askUntil(flaky.change('ejected'), 'instance 1 ejected after timeouts');
+      expect(flaky.events[0]).toMatchObject({
+        instance: 1,
+        ejection: { reason: 'timeout (no response headers)', failures: 3 },
+      });
+      expect(answers.filter(({ status }) => status === 504)).toHaveLength(3);
+      const after = await Promise.all(Array.from({ length: 10 }, () => ask(flaky.daemon)));
+      expect(after.map(({ status, instance }) => `${status} ${instance}`)).toEqual(Array(10).fill('200 0'));
+    } finally {
+      process.kill(stuck, 'SIGCONT');
+    }
   });
 
   it('counts a refused websocket upgrade against its instance too', async () => {
