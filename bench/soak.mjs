@@ -1,6 +1,8 @@
 // `npm run bench -- soak`: wrk through the front door against echo with 3 replicas (GET), the daemon's RSS and
-// fds at start (after warm-up) and end; then chaos: one replica SIGKILLed every 2 s, failed ratio for GET and POST.
-// Options: --minutes M of soak (default 2; 10 on demand; 0 skips it), --chaos-seconds S per method (default 30).
+// fds at start (after warm-up) and end; then chaos: one replica SIGKILLed every 2 s, failed ratio for GET and POST,
+// with passive health (the default) and again without it (--max-fails 0).
+// Options: --minutes M of soak (default 2; 10 on demand; 0 skips it), --chaos-seconds S per method (default 30),
+// --post-only, --passive-only (skip the run without passive health).
 import { readFileSync } from 'node:fs';
 import { hasCommand, printTable } from './lib.mjs';
 import { fdCount, rssMegabytes, sleep, startHerve, wrk } from './reliability/harness.mjs';
@@ -81,18 +83,16 @@ async function soakFor(daemon, url) {
   ]);
 }
 
-const herve = await startHerve();
-try {
-  await herve.herve('register', 'echo', '--replicas', '3');
+/** Chaos under GET and POST against echo (3 replicas) registered with these extra flags; one table row per method. */
+async function chaosRows(herve, label, flags) {
+  await herve.herve('register', 'echo', '--replicas', '3', ...flags);
   await herve.untilAnswering('/echo/');
-  const daemon = herve.daemonPid();
   const url = herve.url('/echo/');
-
-  if (MINUTES > 0) await soakFor(daemon, url);
-  const rows = [['chaos', 'requests', 'failed', 'failed ratio', 'replicas killed', 'socket errors c/r/w/t', 'non-2xx']];
+  const rows = [];
+  let ejectionsBefore = await countLines(herve, 'ejected after');
   const methods = process.argv.includes('--post-only') ? ['POST'] : ['GET', 'POST'];
   for (const method of methods) {
-    console.log(`chaos: ${CHAOS_SECONDS} s of wrk (${method}), one replica killed every ${KILL_EVERY_MS / 1000} s…`);
+    console.log(`chaos (${label}): ${CHAOS_SECONDS} s of wrk (${method}), one replica killed every ${KILL_EVERY_MS / 1000} s…`);
     await herve.untilAnswering('/echo/');
     const load = wrk(url, { seconds: CHAOS_SECONDS, body: method === 'POST' ? POST_BODY : undefined });
     const kills = await killReplicas(herve, load);
@@ -100,8 +100,33 @@ try {
     const echo = (await herve.services()).find((service) => service.name === 'echo');
     console.log(`  echo after: ${echo.status}, ${echo.restarts} restarts, instances ${echo.instances.map((instance) => instance.status).join(' ')}`);
     const total = result.requests + result.connect + result.read + result.write + result.timeout;
-    rows.push([method, result.requests, result.failed, ratio(result.failed, total), kills, `${result.connect}/${result.read}/${result.write}/${result.timeout}`, result.non2xx]);
+    const ejections = await countLines(herve, 'ejected after') - ejectionsBefore;
+    ejectionsBefore += ejections;
+    rows.push([`${method}, ${label}`, result.requests, result.failed, ratio(result.failed, total), kills, `${result.connect}/${result.read}/${result.write}/${result.timeout}`, result.non2xx, ejections]);
   }
+  await herve.herve('unregister', 'echo');
+  return rows;
+}
+
+/** Lines of echo's log matching `text` (the daemon's own lines about it included). */
+async function countLines(herve, text) {
+  const out = await herve.herve('logs', 'echo', '-n', '1000000', '--grep', text);
+  return out.split('\n').filter((line) => line.includes(text)).length;
+}
+
+const herve = await startHerve();
+try {
+  const daemon = herve.daemonPid();
+  if (MINUTES > 0) {
+    await herve.herve('register', 'echo', '--replicas', '3');
+    await herve.untilAnswering('/echo/');
+    await soakFor(daemon, herve.url('/echo/'));
+    await herve.herve('unregister', 'echo');
+  }
+  const rows = [['chaos', 'requests', 'failed', 'failed ratio', 'replicas killed', 'socket errors c/r/w/t', 'non-2xx', 'ejections']];
+  rows.push(...(await chaosRows(herve, 'passive health', [])));
+  // The same run with passive health off (--max-fails 0), for comparison.
+  if (!process.argv.includes('--passive-only')) rows.push(...(await chaosRows(herve, 'no passive health', ['--max-fails', '0'])));
   printTable(rows);
   console.log(`daemon after all: RSS ${rssMegabytes(daemon).toFixed(1)} MB, ${fdCount(daemon)} fds; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 } finally {

@@ -52,6 +52,8 @@ export interface RouteTable {
   /** undefined: no service of that name; []: it exists but nothing is ready. */
   targets(name: string): RouteTarget[] | undefined;
   names(): string[];
+  /** What the proxy saw of one attempt to a target, for passive health: the answer's status, or 0 and why it failed. */
+  report?(target: RouteTarget, status: number, failure?: string): void;
   /** Where each service is reached (route specs); without it, `/<name>` and `<name>.localhost`. */
   routeIndex?(): RouteIndex;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LifecycleResult, RegisterSpec, ServiceInfo, ServiceRef, ServiceTypeInfo } from './service.js';
+import { InstanceEjection, LifecycleResult, RegisterSpec, ServiceInfo, ServiceRef, ServiceTypeInfo } from './service.js';
 import { AnnounceParams, AnnounceResult, LeaveParams, LeaveResult } from './membership.js';
 import { ApplyParams, ApplyResult, ProjectState, ReloadInfo } from './project-apply.js';
 
@@ -155,6 +155,18 @@ export const Response = z.discriminatedUnion('ok', [
 ]);
 export type Response = z.infer<typeof Response>;
 
+/** Passive health took an instance out of rotation, let it back, or restarts it (also told as a `service` event). */
+export const InstanceHealthChange = z.object({
+  service: z.string(),
+  instance: z.number().int().min(0),
+  change: z.enum(['ejected', 'returned', 'restarting']),
+  /** The ejection (for `returned`: the one that ended). */
+  ejection: InstanceEjection,
+  /** The line written to the service's log, e.g. `instance 1 ejected after 3 failures: HTTP 500; back in 10 s`. */
+  message: z.string(),
+});
+export type InstanceHealthChange = z.infer<typeof InstanceHealthChange>;
+
 export const Event = z.discriminatedUnion('event', [
   z.object({ event: z.literal('service'), data: ServiceInfo }),
   z.object({ event: z.literal('service.removed'), data: z.object({ uuid: z.string(), name: z.string() }) }),
@@ -163,6 +175,7 @@ export const Event = z.discriminatedUnion('event', [
   /** The last event to a subscriber that fell too far behind: the daemon closes its connection next. */
   z.object({ event: z.literal('lagged'), data: z.object({ unsentBytes: z.number().int(), limitBytes: z.number().int(), message: z.string() }) }),
   z.object({ event: z.literal('reload'), data: ReloadInfo }),
+  z.object({ event: z.literal('instance.health'), data: InstanceHealthChange }),
 ]);
 export type Event = z.infer<typeof Event>;
 export type EventName = Event['event'];

@@ -16,6 +16,17 @@ const Words = z.array(z.string().min(1)).min(1);
 export const DependsCondition = z.enum(['started', 'healthy', 'completed_successfully']);
 export type DependsCondition = z.infer<typeof DependsCondition>;
 
+const Passive = z
+  .object({
+    max_fails: wholeNumberIn(0, 1000).optional().describe('failures within fail_window that eject an instance; 0 = never eject'),
+    fail_window: Duration.optional(),
+    cool_down: Duration.optional().describe('how long the first ejection lasts; doubled for each one in a row'),
+    restart_after_ejections: wholeNumberIn(0, 100).optional().describe('restart an instance ejected this many times in a row; 0 = never'),
+    count_5xx: z.boolean().optional().describe('count 5xx answers as failures too, not only connection failures and timeouts'),
+  })
+  .strict()
+  .describe('passive health: what the front door sees of the answers');
+
 const Health = z
   .object({
     http: HealthSpec.shape.path.unwrap().unwrap().optional().describe('HTTP path that answers 2xx when ready'),
@@ -27,6 +38,7 @@ const Health = z
     healthy_threshold: Count.optional(),
     unhealthy_threshold: Count.optional(),
     restart_after: Duration.optional().describe('restart an instance unhealthy this long; 0 = never'),
+    passive: Passive.optional(),
   })
   .strict();
 

@@ -173,6 +173,20 @@ function healthSpec(service: ProjectService): RegisterInput['health'] {
     restartAfterMs: millis(health.restart_after),
     healthyThreshold: health.healthy_threshold,
     unhealthyThreshold: health.unhealthy_threshold,
+    passive: passiveSpec(health.passive),
+  };
+}
+
+type PassiveInput = NonNullable<RegisterInput['health']>['passive'];
+
+function passiveSpec(passive: Exclude<ProjectService['health'], 'none' | undefined>['passive']): PassiveInput {
+  if (passive === undefined) return undefined;
+  return {
+    maxFails: passive.max_fails,
+    failWindowMs: millis(passive.fail_window),
+    coolDownMs: millis(passive.cool_down),
+    restartAfterEjections: passive.restart_after_ejections,
+    count5xx: passive.count_5xx,
   };
 }
 

@@ -42,6 +42,7 @@ export const REGISTER_FIELDS: readonly RegisterField[] = [
   { key: 'replicas', path: ['replicas'], kind: 'integer', flag: '--replicas <n>', help: 'instances to run, load-balanced' },
   { key: 'port', path: ['port'], kind: 'integer', flag: '--port <n>', help: 'a fixed port for a program that must own one (then 1 replica)' },
   { key: 'health', aliases: ['health.path'], path: ['health', 'path'], kind: 'probe-path', flag: '--health <path|none>', help: 'readiness probe path (default /health), or none' },
+  { key: 'maxFails', aliases: ['health.passive.maxFails'], path: ['health', 'passive', 'maxFails'], kind: 'integer', flag: '--max-fails <n>', help: 'passive health: failed requests within 10 s that take an instance out of rotation (default 3; 0 = never)' },
   { key: 'restart', aliases: ['restart.policy'], path: ['restart', 'policy'], kind: 'text', flag: '--restart <policy>', help: 'always, on-failure or never' },
   { key: 'cwd', path: ['cwd'], kind: 'text', flag: '--cwd <dir>', help: 'working directory (relative to here)' },
   { key: 'env', path: ['env'], kind: 'pairs', flag: '--env <KEY=VALUE>', help: 'environment variable (repeatable)' },

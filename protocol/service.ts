@@ -56,6 +56,25 @@ export function wholeNumberIn(min: number, max: number) {
 
 const Millis = z.number().int().min(0).max(24 * 3600 * 1000);
 
+/**
+ * Passive health: what the front door sees of an instance's answers. Failures are connection
+ * failures and timeouts, and 5xx answers when `count5xx`; see the README, "Passive health".
+ */
+export const PassiveHealthSpec = z
+  .object({
+    /** Failures within `failWindowMs` (a success in between starts over) that eject an instance; 0 = never eject. */
+    maxFails: z.number().int().min(0).max(1000).default(3),
+    failWindowMs: Millis.min(100).default(10_000),
+    /** How long the first ejection lasts; each further one in a row doubles it (capped). */
+    coolDownMs: Millis.min(100).default(10_000),
+    /** Ejections in a row (no healthy period between) after which the instance is restarted instead; 0 = never. */
+    restartAfterEjections: z.number().int().min(0).max(100).default(3),
+    /** Count 5xx answers as failures too (default: only connection failures and timeouts, as nginx). */
+    count5xx: z.boolean().default(false),
+  })
+  .strict();
+export type PassiveHealthSpec = z.infer<typeof PassiveHealthSpec>;
+
 export const HealthSpec = z.object({
   /** HTTP path probed on the instance; null = no HTTP probe. Used when neither `exec` nor `tcp` is set. */
   path: withoutNul(z.string().startsWith('/', { message: 'must start with /' })).nullable().default('/health'),
@@ -74,6 +93,7 @@ export const HealthSpec = z.object({
   restartAfterMs: Millis.default(10_000),
   /** An instance that never turns ready within this time is restarted. */
   startTimeoutMs: Millis.min(100).default(30_000),
+  passive: PassiveHealthSpec.prefault({}),
 });
 export type HealthSpec = z.infer<typeof HealthSpec>;
 
@@ -210,6 +230,19 @@ export const ExitInfo = z.object({
 });
 export type ExitInfo = z.infer<typeof ExitInfo>;
 
+/** Why and until when passive health took an instance out of rotation. */
+export const InstanceEjection = z.object({
+  /** Back in rotation at this time (ms since the epoch); null: until it has restarted. */
+  until: z.number().nullable(),
+  /** The failures that ejected it, e.g. 3. */
+  failures: z.number().int().min(1),
+  /** The last failure, e.g. `connect ECONNREFUSED`, `HTTP 500`, `timeout`. */
+  reason: z.string(),
+  /** Ejections in a row, this one included. */
+  streak: z.number().int().min(1),
+});
+export type InstanceEjection = z.infer<typeof InstanceEjection>;
+
 export const InstanceInfo = z.object({
   index: z.number().int().min(0),
   pid: z.number().int().nullable(),
@@ -223,6 +256,8 @@ export const InstanceInfo = z.object({
   roll: z.enum(['old', 'new']).optional(),
   /** Out of the routing table, finishing its in-flight requests before it is stopped. */
   draining: z.boolean().optional(),
+  /** Out of rotation by passive health (see PassiveHealthSpec). */
+  ejected: InstanceEjection.optional(),
 });
 export type InstanceInfo = z.infer<typeof InstanceInfo>;
 

@@ -1,6 +1,7 @@
 import type { InstanceInfo, ServiceInfo, ServiceStats, StatsSnapshot } from '../../protocol/index.js';
 import { ABSENT, formatBytes, formatDuration, formatLatency, formatPercent, formatRate } from '../presentation/format.js';
 import { readyCount, uptimeMs } from '../presentation/service-view.js';
+import { EJECTED_LOOK, ejectedInstances, ejectionDetail } from '../presentation/ejection-view.js';
 import { renderTable, type Column } from './table.js';
 import { paintStatus, type Style } from '../presentation/terminal.js';
 
@@ -39,7 +40,7 @@ function serviceRow(service: ServiceInfo, stats: ServiceStats | undefined, style
     service.name,
     service.type,
     paintStatus(service.status, style),
-    `${readyCount(service)}/${service.replicas}`,
+    instancesCell(service, style),
     shortList(running.map((instance) => instance.pid as number)),
     shortList(running.map((instance) => instance.port).filter((port): port is number => port !== null)),
     formatDuration(uptimeMs(service, now)),
@@ -52,9 +53,22 @@ function serviceRow(service: ServiceInfo, stats: ServiceStats | undefined, style
   ];
 }
 
+/** `2/2`, or `2/2 ⊘1` when passive health took one of them out of rotation. */
+function instancesCell(service: ServiceInfo, style: Style): string {
+  const ejected = ejectedInstances(service).length;
+  const ready = `${readyCount(service)}/${service.replicas}`;
+  return ejected === 0 ? ready : `${ready} ${style[EJECTED_LOOK.colour](`${EJECTED_LOOK.symbol}${ejected}`)}`;
+}
+
+/** One line per ejected instance, under the table: until when and why. */
+function ejectionLines(services: ServiceInfo[], style: Style, now: number): string {
+  const lines = services.flatMap((service) => ejectedInstances(service).map((instance) => `${service.name} #${instance.index} ${style[EJECTED_LOOK.colour](ejectionDetail(instance.ejected, now))}\n`));
+  return lines.length === 0 ? '' : `\n${lines.join('')}`;
+}
+
 /** The `herve ls` table; stats may be missing (older daemon, or it failed). */
 export function renderServiceTable(services: ServiceInfo[], stats: StatsSnapshot | null, style: Style, now = Date.now()): string {
   const byName = new Map((stats?.services ?? []).map((entry) => [entry.name, entry]));
   const rows = services.map((service) => serviceRow(service, byName.get(service.name), style, now));
-  return renderTable(COLUMNS, rows);
+  return renderTable(COLUMNS, rows) + ejectionLines(services, style, now);
 }

@@ -220,7 +220,7 @@ export class Instance implements ServiceInstance {
         this.setStatus('unhealthy', false);
         this.context.logs.system(name, this.index, `unhealthy: ${failures} failed probes (${describeProbe(health)})`);
       },
-      restart: (reason) => this.killForRestart(reason),
+      restart: (reason) => this.restartFor(reason),
     });
     this.readiness.start();
   }
@@ -230,7 +230,8 @@ export class Instance implements ServiceInstance {
     this.readiness = undefined;
   }
 
-  private killForRestart(reason: string): void {
+  /** Stop it as a failure, so its restart policy decides what follows (a probe or passive health asks). */
+  restartFor(reason: string): void {
     const handle = this.handle;
     if (!handle) return;
     this.killReason = reason;

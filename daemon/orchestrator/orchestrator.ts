@@ -136,6 +136,7 @@ export class Orchestrator implements ServiceControl, RouteTable {
     service.removing = true;
     await service.stop();
     this.services.delete(service.record.uuid);
+    service.close();
     this.rebuildRoutes();
     this.syncWatch(service);
     this.options.registry.deleteService(service.record.uuid);
@@ -234,6 +235,10 @@ export class Orchestrator implements ServiceControl, RouteTable {
     return service.routeTargets().map((target) => ({ service: name, ...target }));
   }
 
+  report(target: RouteTarget, status: number, failure?: string): void {
+    this.byName(target.service)?.reportUpstream(target, status, failure);
+  }
+
   names(): string[] {
     return [...[...this.services.values()].map((service) => service.name), ...this.joined.all().map((service) => service.name)];
   }
@@ -327,6 +332,7 @@ export class Orchestrator implements ServiceControl, RouteTable {
       logs: this.options.logs,
       registry: this.options.registry,
       changed: (service) => this.publish(service),
+      healthChanged: (change) => this.emit({ event: 'instance.health', data: change }),
     });
   }
 

@@ -20,6 +20,8 @@ export interface ServiceInstance {
   start(): Promise<void>;
   stop(): Promise<void>;
   kill(): void;
+  /** Restart through its restart policy, for `reason` (absent where there is no process to restart). */
+  restartFor?(reason: string): void;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { InstanceStatus, ServiceInfo } from '../../protocol/index.js';
+import type { InstanceHealthChange, InstanceStatus, ServiceInfo } from '../../protocol/index.js';
 import type { InstanceRecord, Registry, ServiceRecord } from '../registry.js';
 import type { ProcessHandle, Supervisor } from '../supervisor/index.js';
 import type { ServiceLogs } from './context.js';
@@ -8,6 +8,7 @@ import { effectivePort, remoteUpstream } from './remote-upstream.js';
 import { PROXY_TYPE } from './proxy-type.js';
 import type { PortAllocator } from './port-allocator.js';
 import { isSettled } from './outcome.js';
+import { PassiveHealth } from './passive-health.js';
 import { CrashLoopDetector } from './restart-policy.js';
 import { deriveServiceStatus } from './service-status.js';
 
@@ -25,6 +26,8 @@ export interface ServiceDeps {
   registry: Registry;
   /** Called after every change of this service. */
   changed(service: ServiceRuntime): void;
+  /** Passive health ejected an instance, let it back or restarts it (changed() follows). */
+  healthChanged(change: InstanceHealthChange): void;
 }
 
 /** One registered service and its instances: start, stop, and the view clients get. */
@@ -40,9 +43,20 @@ export class ServiceRuntime {
   private readonly waiters = new Set<() => void>();
   /** Instances started from another spec than `record` (the next one, during a roll). */
   private readonly pinned = new Map<Instance, ServiceRecord>();
+  private readonly passive: PassiveHealth;
 
   constructor(public record: ServiceRecord, private readonly deps: ServiceDeps) {
     this.crashes = new CrashLoopDetector(record.restart);
+    this.passive = new PassiveHealth({
+      name: () => this.record.name,
+      spec: () => this.record.health.passive,
+      instances: () => this.instances,
+      logs: deps.logs,
+      changed: (change) => {
+        deps.healthChanged(change);
+        this.notify();
+      },
+    });
     this.instances = Array.from({ length: record.replicas }, (_, index) => this.createInstance(index));
   }
 
@@ -73,7 +87,10 @@ export class ServiceRuntime {
       roll: this.roll,
       desired: record.desired,
       status: deriveServiceStatus(record.desired, this.crashLoop, this.statuses()),
-      instances: this.instances.map((instance) => instance.info()),
+      instances: this.instances.map((instance) => {
+        const ejected = this.passive.ejectionOf(instance);
+        return ejected ? { ...instance.info(), ejected } : instance.info();
+      }),
       restarts: record.restarts,
       createdAt: record.createdAt,
       url: proxyPort === null || record.route === false ? null : `http://localhost:${proxyPort}${record.route.path}/`,
@@ -124,14 +141,25 @@ export class ServiceRuntime {
     return this.instances.map((instance) => instance.status);
   }
 
-  /** Where ready instances are reached, for the proxy. */
+  /** Where ready instances are reached, for the proxy; ejected ones only when no other is left. */
   routeTargets(): Array<InstanceTarget & { instance: number }> {
     const targets: Array<InstanceTarget & { instance: number }> = [];
+    const ejected: Array<InstanceTarget & { instance: number }> = [];
     for (const instance of this.instances) {
       const target = instance.routeTarget();
-      if (target !== null) targets.push({ instance: instance.index, ...target });
+      if (target !== null) (this.passive.isEjected(instance) ? ejected : targets).push({ instance: instance.index, ...target });
     }
-    return targets;
+    return targets.length > 0 ? targets : ejected;
+  }
+
+  /** What the front door saw of one request to an instance: its answer's status, or 0 and why it failed. */
+  reportUpstream(target: { instance: number; port: number }, status: number, failure?: string): void {
+    this.passive.report(target.instance, target.port, status, failure);
+  }
+
+  /** The service is gone (unregistered): no timer of it may fire. */
+  close(): void {
+    this.passive.close();
   }
 
   /** A child process per instance, except for a `proxy`: an upstream Herve only probes and routes to. */

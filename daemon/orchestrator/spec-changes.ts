@@ -4,12 +4,26 @@ import type { ServiceRecord } from '../registry.js';
 export const SPEC_FIELDS = ['type', 'command', 'args', 'cwd', 'env', 'options', 'health', 'port', 'replicas', 'route', 'restart', 'stop', 'watch', 'description'] as const;
 export type SpecField = (typeof SPEC_FIELDS)[number];
 
-/** A change to one of these means the running instances run the wrong thing: they must be replaced. */
-const NEEDS_NEW_INSTANCES: ReadonlySet<SpecField> = new Set(['type', 'command', 'args', 'cwd', 'env', 'options', 'health', 'port']);
+/** A spec field, or `health.passive`: the passive-health thresholds, read live, so they replace no instance. */
+export type SpecChange = SpecField | 'health.passive';
 
-/** The spec fields that differ between two records. */
-export function changedFields(current: ServiceRecord, next: ServiceRecord): SpecField[] {
-  return SPEC_FIELDS.filter((field) => stableJson(current[field]) !== stableJson(next[field]));
+/** A change to one of these means the running instances run the wrong thing: they must be replaced. */
+const NEEDS_NEW_INSTANCES: ReadonlySet<SpecChange> = new Set(['type', 'command', 'args', 'cwd', 'env', 'options', 'health', 'port']);
+
+/** The spec fields that differ between two records (`health` for its probe, `health.passive` apart). */
+export function changedFields(current: ServiceRecord, next: ServiceRecord): SpecChange[] {
+  const changed: SpecChange[] = [];
+  for (const field of SPEC_FIELDS) {
+    if (field !== 'health') {
+      if (stableJson(current[field]) !== stableJson(next[field])) changed.push(field);
+      continue;
+    }
+    const { passive: passiveBefore, ...probeBefore } = current.health;
+    const { passive: passiveAfter, ...probeAfter } = next.health;
+    if (stableJson(probeBefore) !== stableJson(probeAfter)) changed.push('health');
+    if (stableJson(passiveBefore) !== stableJson(passiveAfter)) changed.push('health.passive');
+  }
+  return changed;
 }
 
 /** JSON with object keys sorted, so `{a, b}` and `{b, a}` compare equal. */
@@ -21,6 +35,6 @@ function stableJson(value: unknown): string {
   );
 }
 
-export function needsRoll(changed: readonly SpecField[]): boolean {
+export function needsRoll(changed: readonly SpecChange[]): boolean {
   return changed.some((field) => NEEDS_NEW_INSTANCES.has(field));
 }

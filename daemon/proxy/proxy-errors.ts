@@ -18,3 +18,18 @@ export function sendProxyError(res: ServerResponse, code: ProxyErrorCode, messag
   sendJson(res, status, { error: code, message, service }, headers);
   return status;
 }
+
+/** Upstream errors that say the instance failed (not the client): what passive health counts, in its words. */
+const UPSTREAM_FAILURES: Record<string, string> = {
+  ECONNREFUSED: 'connect ECONNREFUSED',
+  ECONNRESET: 'connection reset (ECONNRESET)',
+  EPIPE: 'connection closed while sending (EPIPE)',
+  UND_ERR_SOCKET: 'connection closed (UND_ERR_SOCKET)',
+  UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
+  UND_ERR_HEADERS_TIMEOUT: 'timeout (no response headers)',
+};
+
+/** How an upstream failure is told in the service's log, or undefined when the error is not the instance's. */
+export function upstreamFailure(error: Error): string | undefined {
+  return UPSTREAM_FAILURES[(error as NodeJS.ErrnoException).code ?? ''];
+}

@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici';
 import type { RemoteUpstream, RouteTable, RouteTarget } from '../contracts.js';
 import type { RequestStatsRecorder } from '../stats/request-stats.js';
 import { forwardedRequest } from './forwarded-headers.js';
-import { sendProxyError } from './proxy-errors.js';
+import { sendProxyError, upstreamFailure } from './proxy-errors.js';
 import type { RoundRobin } from './round-robin.js';
 import type { UpstreamPools } from './upstream-pools.js';
 
@@ -109,6 +109,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     this.responseStarted = true;
     this.status = statusCode;
+    this.report(statusCode);
     for (const name of RESPONSE_HOP_HEADERS) if (headers[name] !== undefined) delete headers[name];
     if (headers['x-request-id'] === undefined) headers['x-request-id'] = this.requestId;
     const res = this.res;
@@ -139,6 +140,8 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
       this.finish(this.status);
       return;
     }
+    const failure = upstreamFailure(error);
+    if (failure !== undefined) this.report(0, failure);
     if (this.shouldRetry(error)) {
       this.retryOnAnotherInstance();
       return;
@@ -168,6 +171,11 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     if (this.retried || !CONNECT_FAILURES.has(code)) return false;
     if (this.retryable || code === 'ECONNREFUSED') return true;
     return this.hasBody && !this.req.readableDidRead && !this.req.destroyed;
+  }
+
+  /** The one place passive health hears how an attempt went: the answer's status, or 0 and why it failed. */
+  private report(status: number, failure?: string): void {
+    this.context.routes.report?.(this.target, status, failure);
   }
 
   private retryOnAnotherInstance(): void {

@@ -2,8 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import httpProxy from 'http-proxy';
 import { crossOriginRefusal } from '../admin/browser-guard.js';
-import type { RouteTable } from '../contracts.js';
+import type { RouteTable, RouteTarget } from '../contracts.js';
 import { misdirectedBody, type HostAllowList } from './host-allow-list.js';
+import { upstreamFailure } from './proxy-errors.js';
 import type { RoundRobin } from './round-robin.js';
 import { rawHost, routeRequest, unroutedMessage } from './route-match.js';
 
@@ -15,12 +16,23 @@ import { rawHost, routeRequest, unroutedMessage } from './route-match.js';
 export class WebsocketUpgrades {
   private readonly proxy = httpProxy.createProxyServer({ xfwd: true, ws: true });
   private readonly sockets = new Set<Duplex>();
+  /** Where each upgrade went, so a refused connection counts against that instance (passive health). */
+  private readonly targets = new WeakMap<IncomingMessage, RouteTarget>();
 
   constructor(private readonly routes: RouteTable, private readonly roundRobin: RoundRobin, private readonly hosts: HostAllowList) {
     // The error may come after the sockets were joined, when an HTTP reply would corrupt the stream.
-    this.proxy.on('error', (_error, _req, socket) => {
+    this.proxy.on('error', (error, req, socket) => {
+      this.reportConnectFailure(error, req);
       if (socket && 'destroy' in socket) (socket as Duplex).destroy();
     });
+  }
+
+  /** Only a failed connect is the instance's fault here: a reset after the upgrade may be either side's. */
+  private reportConnectFailure(error: Error, req: IncomingMessage): void {
+    const target = this.targets.get(req);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (target === undefined || (code !== 'ECONNREFUSED' && code !== 'UND_ERR_CONNECT_TIMEOUT')) return;
+    this.routes.report?.(target, 0, upstreamFailure(error));
   }
 
   handle(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -46,6 +58,7 @@ export class WebsocketUpgrades {
       return;
     }
     const target = this.roundRobin.next(match.name, targets);
+    this.targets.set(req, target);
     req.url = match.path;
     if (match.prefix !== null) req.headers['x-forwarded-prefix'] = match.prefix;
     this.sockets.add(socket);

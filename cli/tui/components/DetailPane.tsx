@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { describeProbe, probeKind, type ServiceInfo, type ServiceStats } from '../../../protocol/index.js';
 import { describeRoll, instanceRollState } from '../../presentation/roll-view.js';
+import { EJECTED_LOOK, ejectedInstances, ejectionDetail, ejectionLabel } from '../../presentation/ejection-view.js';
 import { ABSENT, formatDuration, formatRate } from '../../presentation/format.js';
 import { commandLine, lastExit } from '../../presentation/service-view.js';
 import { sparkline } from '../model/sparkline.js';
@@ -17,6 +18,7 @@ export interface DetailPaneProps {
 }
 
 const LABEL_WIDTH = 9;
+const EJECTED = 'ejected';
 
 function healthText(service: ServiceInfo): string {
   const { health } = service;
@@ -30,11 +32,12 @@ function restartText(service: ServiceInfo): string {
   return `${restart.policy}, ${backoff}, crash loop ${restart.crashLoopLimit} in ${formatDuration(restart.crashLoopWindowMs)}`;
 }
 
-function instanceText(service: ServiceInfo): string {
+function instanceText(service: ServiceInfo, now: number): string {
   if (service.instances.length === 0) return ABSENT;
   return service.instances
     .map((instance) => {
-      const role = instance.roll ? `${instance.roll} ${instanceRollState(instance)}` : `${instance.status}${instance.ready ? ' ✓' : ''}`;
+      const state = instance.ejected ? ejectionLabel(instance.ejected, now) : `${instance.status}${instance.ready ? ' ✓' : ''}`;
+      const role = instance.roll ? `${instance.roll} ${instanceRollState(instance)}` : state;
       return `#${instance.index} ${role}${instance.port ? ` :${instance.port}` : ''}`;
     })
     .join('  ');
@@ -58,7 +61,8 @@ export const DetailPane = memo(function DetailPane({ service, stats, rateHistory
     ['url', service.url ?? `${ABSENT} (no proxy)`],
     ['health', healthText(service)],
     ['restart', restartText(service)],
-    ['instances', instanceText(service)],
+    ['instances', instanceText(service, Date.now())],
+    ...ejectedInstances(service).map((instance) => [EJECTED, `#${instance.index} ${ejectionDetail(instance.ejected, Date.now())}`] as [string, string]),
     ...(service.roll ? [['rolling', `${describeRoll(service)} (${service.roll.reason})`] as [string, string]] : []),
     ['last exit', lastExit(service) ?? ABSENT],
     ['req/s', `${sparkline(rateHistory ?? [], sparkWidth)} ${formatRate(rate)}`],
@@ -75,7 +79,7 @@ export const DetailPane = memo(function DetailPane({ service, stats, rateHistory
       {shown.map(([label, value]) => (
         <Text key={label} wrap="truncate-end">
           <Text color={theme.dim} dimColor={!theme.colour}>{label.padEnd(LABEL_WIDTH)} </Text>
-          <Text color={label === 'req/s' ? theme.accent : theme.text}>{value}</Text>
+          <Text color={label === 'req/s' ? theme.accent : label === EJECTED ? theme.status[EJECTED_LOOK.themeStatus] : theme.text}>{value}</Text>
         </Text>
       ))}
     </Box>
