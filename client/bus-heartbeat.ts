@@ -15,24 +15,38 @@ export async function joinOverBus(member: MemberIdentity, bus: string): Promise<
   if (!identity.success) throw new Error(`cannot join: ${describeZodError(identity.error)}`);
   const body = JSON.stringify(identity.data);
 
-  const common = { retryStrategy: (times: number) => Math.min(times * 100, RECONNECT_CAP_MS), connectionName: `herve-member-${member.name}`, lazyConnect: true };
+  const common = {
+    retryStrategy: (times: number) => Math.min(times * 100, RECONNECT_CAP_MS),
+    connectionName: `herve-member-${member.name}`,
+    lazyConnect: true,
+  };
   // An ack that cannot go now is dropped, never queued: the next heartbeat asks again.
   const publisher = new Redis(bus, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
   const subscriber = new Redis(bus, { ...common, maxRetriesPerRequest: null });
   const connections = [publisher, subscriber];
-  for (const connection of connections) connection.on('error', (error: Error) => member.onError(error));
-  const closeAll = () => connections.forEach((connection) => connection.disconnect());
+  // ioredis rejects a failed connect with "Connection is closed"; the reason came as an error event.
+  let firstError: Error | undefined;
+  for (const connection of connections) {
+    connection.on('error', (error: Error) => {
+      firstError ??= error;
+      member.onError(error);
+    });
+  }
+  const closeAll = () => {
+    for (const connection of connections) connection.disconnect();
+  };
 
   try {
     await Promise.all(connections.map((connection) => connection.connect()));
     subscriber.on('message', (channel: string) => {
-      if (channel === BUS_CHANNELS.heartbeat) publisher.publish(BUS_CHANNELS.ack, body).catch((error: Error) => member.onError(error));
+      if (channel === BUS_CHANNELS.heartbeat)
+        publisher.publish(BUS_CHANNELS.ack, body).catch((error: Error) => member.onError(error));
     });
     await subscriber.subscribe(BUS_CHANNELS.heartbeat);
     await publisher.publish(BUS_CHANNELS.ack, body);
   } catch (error) {
     closeAll();
-    throw new Error(`cannot join over the bus ${maskBusUrl(bus)}: ${(error as Error).message}`);
+    throw new Error(`cannot join over the bus ${maskBusUrl(bus)}: ${(firstError ?? (error as Error)).message}`);
   }
 
   return {

@@ -10,7 +10,9 @@ export async function joinOverSocket(member: MemberIdentity, socket: string, ttl
 
   const connected = async (): Promise<SocketDaemonClient> => {
     if (client) return client;
-    const fresh = await SocketDaemonClient.connect(socket, `herve-join ${member.name}`, { helloTimeoutMs: HELLO_TIMEOUT_MS });
+    const fresh = await SocketDaemonClient.connect(socket, `herve-join ${member.name}`, {
+      helloTimeoutMs: HELLO_TIMEOUT_MS,
+    });
     fresh.onClose(() => {
       if (client === fresh) client = undefined;
     });
@@ -20,13 +22,16 @@ export async function joinOverSocket(member: MemberIdentity, socket: string, ttl
   const announce = async () => (await connected()).call('announce', params);
 
   await announce();
-  const beat = setInterval(() => {
-    announce().catch((error: Error) => {
-      client?.close();
-      client = undefined;
-      member.onError(error);
-    });
-  }, (ttl * 1000) / 3);
+  const beat = setInterval(
+    () => {
+      announce().catch((error: Error) => {
+        client?.close();
+        client = undefined;
+        member.onError(error);
+      });
+    },
+    (ttl * 1000) / 3,
+  );
   // The service's own server keeps the process alive; the heartbeat alone must not.
   beat.unref();
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeZodError } from './codec.js';
 import { MemberUrl } from './membership.js';
 import { ServiceName } from './service.js';
 
@@ -28,7 +29,8 @@ export function busUrlProblem(value: string): string | null {
   } catch {
     return `is not a URL; give it as ${EXAMPLE}`;
   }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') return `must be redis:// or rediss:// (got ${url.protocol}//)`;
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+    return `must be redis:// or rediss:// (got ${url.protocol}//)`;
   if (url.hostname === '') return `names no host; give it as ${EXAMPLE}`;
   if (!/^(\/\d{0,2})?$/.test(url.pathname)) return `path must be a database number like /0 (got ${url.pathname})`;
   if (url.search || url.hash) return 'must not have a query or a fragment';
@@ -65,3 +67,16 @@ export type BusHeartbeat = z.infer<typeof BusHeartbeat>;
 /** On `herve:ack` (a member answers a heartbeat: it is here) and `herve:leave` (it goes at once). */
 export const BusMember = z.object({ name: ServiceName, url: MemberUrl });
 export type BusMember = z.infer<typeof BusMember>;
+
+/** One message of `herve:ack` or `herve:leave`, or what is wrong with it. */
+export function parseBusMember(message: string): BusMember | string {
+  if (Buffer.byteLength(message) > BUS_MAX_MESSAGE_BYTES) return `longer than ${BUS_MAX_MESSAGE_BYTES} bytes`;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(message);
+  } catch {
+    return 'not JSON';
+  }
+  const parsed = BusMember.safeParse(raw);
+  return parsed.success ? parsed.data : describeZodError(parsed.error);
+}

@@ -1,6 +1,12 @@
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
-import { BUS_CHANNELS, BUS_MAX_MESSAGE_BYTES, BusMember, describeZodError, maskBusUrl, type AnnounceParams, type BusHeartbeat } from '../../protocol/index.js';
+import {
+  BUS_CHANNELS,
+  maskBusUrl,
+  parseBusMember,
+  type AnnounceParams,
+  type BusHeartbeat,
+} from '../../protocol/index.js';
 import { describeError } from '../errors.js';
 import type { BusSettings } from '../startup/bus-settings.js';
 
@@ -30,9 +36,16 @@ export class RedisBus {
   private connected = false;
   private lastError: string | null = null;
 
-  constructor(private readonly settings: BusSettings, private readonly members: BusMembership, private readonly log: (message: string) => void) {
+  constructor(
+    private readonly settings: BusSettings,
+    private readonly members: BusMembership,
+    private readonly log: (message: string) => void,
+  ) {
     this.shownUrl = maskBusUrl(settings.url);
-    const common = { retryStrategy: (times: number) => Math.min(times * 100, RECONNECT_CAP_MS), connectionName: 'herve-daemon' };
+    const common = {
+      retryStrategy: (times: number) => Math.min(times * 100, RECONNECT_CAP_MS),
+      connectionName: 'herve-daemon',
+    };
     // A heartbeat that cannot go now is skipped, never queued for a burst on reconnect.
     this.publisher = new Redis(settings.url, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
     this.subscriber = new Redis(settings.url, { ...common, maxRetriesPerRequest: null });
@@ -44,7 +57,9 @@ export class RedisBus {
     this.subscriber.on('message', (channel: string, message: string) => this.received(channel, message));
     this.subscriber.subscribe(BUS_CHANNELS.ack, BUS_CHANNELS.leave).catch((error: Error) => this.failed(error));
     this.beatTimer = setInterval(() => this.publishBeat(), settings.beatMs);
-    log(`bus: ${this.shownUrl}, a heartbeat every ${settings.beatMs} ms, members out of routing after ${settings.missedBeats} missed`);
+    log(
+      `bus: ${this.shownUrl}, a heartbeat every ${settings.beatMs} ms, members out of routing after ${settings.missedBeats} missed`,
+    );
   }
 
   /** The URL as it may be shown. */
@@ -63,7 +78,9 @@ export class RedisBus {
     if (connected === this.connected) return;
     this.connected = connected;
     this.lastError = null;
-    this.log(connected ? `bus: connected to ${this.shownUrl}` : `bus: lost the connection to ${this.shownUrl}, reconnecting`);
+    this.log(
+      connected ? `bus: connected to ${this.shownUrl}` : `bus: lost the connection to ${this.shownUrl}, reconnecting`,
+    );
     // Members answer at once, rather than a beat later.
     if (connected) this.publishBeat();
   }
@@ -77,32 +94,29 @@ export class RedisBus {
 
   private publishBeat(): void {
     if (this.publisher.status !== 'ready') return;
-    const heartbeat: BusHeartbeat = { daemon: this.daemonId, beat: this.beat++, beatMs: this.settings.beatMs, missedBeats: this.settings.missedBeats };
-    this.publisher.publish(BUS_CHANNELS.heartbeat, JSON.stringify(heartbeat)).catch((error: Error) => this.failed(error));
+    const heartbeat: BusHeartbeat = {
+      daemon: this.daemonId,
+      beat: this.beat++,
+      beatMs: this.settings.beatMs,
+      missedBeats: this.settings.missedBeats,
+    };
+    this.publisher
+      .publish(BUS_CHANNELS.heartbeat, JSON.stringify(heartbeat))
+      .catch((error: Error) => this.failed(error));
   }
 
   private received(channel: string, message: string): void {
-    if (Buffer.byteLength(message) > BUS_MAX_MESSAGE_BYTES) return this.complain(channel, `longer than ${BUS_MAX_MESSAGE_BYTES} bytes`);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(message);
-    } catch {
-      return this.complain(channel, 'not JSON');
-    }
-    const parsed = BusMember.safeParse(raw);
-    if (!parsed.success) return this.complain(channel, describeZodError(parsed.error));
-    const { name, url } = parsed.data;
-    if (channel === BUS_CHANNELS.leave) {
-      // Leaving a service this daemon never saw is nothing to report.
-      try {
-        this.members.leave(name, url);
-      } catch {}
+    const member = parseBusMember(message);
+    if (typeof member === 'string') {
+      this.complain(channel, member);
       return;
     }
     try {
-      this.members.announce({ name, url, ttl: (this.settings.beatMs * this.settings.missedBeats) / 1000 });
+      if (channel === BUS_CHANNELS.leave) this.members.leave(member.name, member.url);
+      else this.members.announce({ ...member, ttl: (this.settings.beatMs * this.settings.missedBeats) / 1000 });
     } catch (error) {
-      this.complain(channel, describeError(error));
+      // Leaving a service this daemon never saw is nothing to report.
+      if (channel === BUS_CHANNELS.ack) this.complain(channel, describeError(error));
     }
   }
 

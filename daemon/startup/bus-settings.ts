@@ -14,7 +14,11 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) < minimum || Number(raw) > 3_600_000) {
-    throw new HerveError('bad_request', `${name} must be a whole number from ${minimum} (got "${raw}")`, `for example: ${name}=${fallback} herve up --bus …`);
+    throw new HerveError(
+      'bad_request',
+      `${name} must be a whole number from ${minimum} (got "${raw}")`,
+      `for example: ${name}=${fallback} herve up --bus …`,
+    );
   }
   return Number(raw);
 }
@@ -24,7 +28,8 @@ export function parseBusSettings(env: NodeJS.ProcessEnv): BusSettings | null {
   const url = env.HERVE_BUS;
   if (url === undefined || url === '') return null;
   const problem = busUrlProblem(url);
-  if (problem) throw new HerveError('bad_request', `HERVE_BUS ${problem}`, 'for example: herve up --bus redis://127.0.0.1:6379');
+  if (problem)
+    throw new HerveError('bad_request', `HERVE_BUS ${problem}`, 'for example: herve up --bus redis://127.0.0.1:6379');
   return {
     url,
     beatMs: wholeNumber(env, 'HERVE_BUS_BEAT_MS', BUS_DEFAULT_BEAT_MS, 50),

@@ -36,7 +36,19 @@ function freePort(): Promise<number> {
 }
 
 function launch(port: number, password: string | undefined): Promise<ChildProcess> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...(password ? ['--requirepass', password] : [])];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--daemonize',
+    'no',
+    ...(password ? ['--requirepass', password] : []),
+  ];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   return new Promise((resolve, reject) => {
@@ -58,7 +70,8 @@ function launch(port: number, password: string | undefined): Promise<ChildProces
   });
 }
 
-export async function startRedis(options: { password?: string } = {}): Promise<TestRedis> {
+/** `running: false` only reserves the port: start() it later. */
+export async function startRedis(options: { password?: string; running?: boolean } = {}): Promise<TestRedis> {
   requireTool('redis-server');
   const port = await freePort();
   let child: ChildProcess | undefined;
@@ -78,7 +91,7 @@ export async function startRedis(options: { password?: string } = {}): Promise<T
     },
   };
   started.push(redis);
-  await redis.start();
+  if (options.running ?? true) await redis.start();
   return redis;
 }
 

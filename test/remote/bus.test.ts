@@ -40,7 +40,9 @@ function startMember(id: string, env: Record<string, string>): Promise<Member> {
     });
     seenPids.add(child.pid!);
     members.push(child);
-    child.stdout!.once('data', (chunk: Buffer) => resolve({ child, port: Number(/joined (\d+)/.exec(String(chunk))?.[1]) }));
+    child.stdout!.once('data', (chunk: Buffer) =>
+      resolve({ child, port: Number(/joined (\d+)/.exec(String(chunk))?.[1]) }),
+    );
     child.once('exit', (code) => reject(new Error(`member ${id} exited with ${code}`)));
   });
 }
@@ -52,7 +54,8 @@ async function answering(daemon: TestDaemon, tries = 8): Promise<string[]> {
   return [...seen].sort();
 }
 
-const readyMembers = async (daemon: TestDaemon) => (await get(daemon, 'api')).instances.filter((instance) => instance.status === 'joined').length;
+const readyMembers = async (daemon: TestDaemon) =>
+  (await get(daemon, 'api')).instances.filter((instance) => instance.status === 'joined').length;
 
 describe('services that join over a Redis bus (herve up --bus)', () => {
   it('members on the bus get traffic from every daemon on it; one that leaves is gone from both at once', async () => {
@@ -64,7 +67,10 @@ describe('services that join over a Redis bus (herve up --bus)', () => {
     await startMember('two', { HERVE_BUS: redis.url });
 
     for (const daemon of [first, second]) {
-      await waitFor(async () => (await readyMembers(daemon)) === 2, { timeoutMs: 20_000, message: 'both members joined' });
+      await waitFor(async () => (await readyMembers(daemon)) === 2, {
+        timeoutMs: 20_000,
+        message: 'both members joined',
+      });
       expect(await get(daemon, 'api')).toMatchObject({ type: 'external', status: 'joined' });
       expect(await answering(daemon)).toEqual(['200 member one', '200 member two']);
     }
@@ -72,7 +78,10 @@ describe('services that join over a Redis bus (herve up --bus)', () => {
     one.child.kill('SIGTERM');
     for (const daemon of [first, second]) {
       // Gone from the list, not merely lost (a lost member stays listed for ten TTLs).
-      await waitFor(async () => (await get(daemon, 'api')).instances.length === 1, { timeoutMs: 20_000, message: 'one left' });
+      await waitFor(async () => (await get(daemon, 'api')).instances.length === 1, {
+        timeoutMs: 20_000,
+        message: 'one left',
+      });
       expect(await answering(daemon)).toEqual(['200 member two']);
     }
     const { lines } = await first.client.call('logs', { service: 'api', lines: 50 });
@@ -87,7 +96,11 @@ describe('services that join over a Redis bus (herve up --bus)', () => {
     await waitFor(async () => (await readyMembers(daemon)) === 2, { timeoutMs: 20_000, message: 'both joined' });
 
     victim.child.kill('SIGKILL');
-    await waitFor(async () => (await get(daemon, 'api')).instances.find((instance) => instance.port === victim.port)?.status === 'lost', { timeoutMs: 20_000, message: 'victim lost' });
+    await waitFor(
+      async () =>
+        (await get(daemon, 'api')).instances.find((instance) => instance.port === victim.port)?.status === 'lost',
+      { timeoutMs: 20_000, message: 'victim lost' },
+    );
     // Its port answered again by a listener that counts connections: the front door must not come.
     let connections = 0;
     const sentinel = createServer((socket) => {
@@ -99,7 +112,9 @@ describe('services that join over a Redis bus (herve up --bus)', () => {
     expect(await answering(daemon, 12)).toEqual(['200 member survivor']);
     expect(connections).toBe(0);
     const { lines } = await daemon.client.call('logs', { service: 'api', lines: 50 });
-    expect(lines.map((line) => line.line).join('\n')).toContain(`http://127.0.0.1:${victim.port} lost: no announcement for 1 s`);
+    expect(lines.map((line) => line.line).join('\n')).toContain(
+      `http://127.0.0.1:${victim.port} lost: no announcement for 1 s`,
+    );
   }, 60_000);
 
   it('survives Redis going down and restarting: members go out of routing, then come back', async () => {
@@ -109,14 +124,49 @@ describe('services that join over a Redis bus (herve up --bus)', () => {
     await waitFor(async () => (await readyMembers(daemon)) === 1, { timeoutMs: 20_000, message: 'joined' });
 
     await redis.kill();
-    await waitFor(() => daemon.output().includes(`bus: lost the connection to ${redis.url}, reconnecting`), { timeoutMs: 20_000, message: 'the daemon logs the lost link' });
-    await waitFor(async () => (await get(daemon, 'api')).status === 'lost', { timeoutMs: 20_000, message: 'no acks without Redis: lost' });
+    await waitFor(() => daemon.output().includes(`bus: lost the connection to ${redis.url}, reconnecting`), {
+      timeoutMs: 20_000,
+      message: 'the daemon logs the lost link',
+    });
+    await waitFor(async () => (await get(daemon, 'api')).status === 'lost', {
+      timeoutMs: 20_000,
+      message: 'no acks without Redis: lost',
+    });
     expect(await body(daemon, '/api/')).toMatch(/^503 /);
     expect((await daemon.client.call('ping')).pong).toBe(true);
 
     await redis.start();
-    await waitFor(async () => (await readyMembers(daemon)) === 1, { timeoutMs: 30_000, message: 'back after Redis restarted' });
+    await waitFor(async () => (await readyMembers(daemon)) === 1, {
+      timeoutMs: 30_000,
+      message: 'back after Redis restarted',
+    });
     expect(await answering(daemon)).toEqual(['200 member one']);
     expect(daemon.output().split(`bus: connected to ${redis.url}`).length - 1).toBe(2);
   }, 90_000);
+
+  it('a daemon loads ioredis only with a bus, starts while Redis is down, and connects once it is up', async () => {
+    const loaded = (daemon: TestDaemon) => daemon.output().includes('node_modules/ioredis/');
+    const plain = await startDaemon({ env: { NODE_DEBUG: 'module' } });
+    expect(plain.client.hello.bus).toBeNull();
+    expect(plain.output()).toContain('node_modules/better-sqlite3/');
+    expect(loaded(plain)).toBe(false);
+
+    const redis = await startRedis({ running: false });
+    const daemon = await startDaemon({ env: { HERVE_BUS: redis.url, NODE_DEBUG: 'module', ...BEATS } });
+    expect(loaded(daemon)).toBe(true);
+    await waitFor(() => daemon.output().includes(`bus: ${redis.url}: connect ECONNREFUSED`), {
+      timeoutMs: 20_000,
+      message: 'the refused connection is logged',
+    });
+    await redis.start();
+    await waitFor(() => daemon.output().includes(`bus: connected to ${redis.url}`), {
+      timeoutMs: 20_000,
+      message: 'connected once Redis is up',
+    });
+    await startMember('late', { MEMBER_BUS: redis.url });
+    await waitFor(async () => (await body(daemon, '/api/')) === '200 member late', {
+      timeoutMs: 20_000,
+      message: 'the member is reached',
+    });
+  }, 60_000);
 });
