@@ -153,7 +153,8 @@ describe('services that join over a Redis bus (herve up --bus)', () => {
 
     const redis = await startRedis({ running: false });
     const daemon = await startDaemon({ env: { HERVE_BUS: redis.url, NODE_DEBUG: 'module', ...BEATS } });
-    expect(loaded(daemon)).toBe(true);
+    // The bus starts just after the control socket answers.
+    await waitFor(() => loaded(daemon), { timeoutMs: 20_000, message: 'ioredis loaded' });
     await waitFor(() => daemon.output().includes(`bus: ${redis.url}: connect ECONNREFUSED`), {
       timeoutMs: 20_000,
       message: 'the refused connection is logged',
