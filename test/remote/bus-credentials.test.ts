@@ -84,6 +84,17 @@ describe('the bus password', () => {
 });
 
 describe('a bad bus URL', () => {
+  it('herve up --help and the README name --bus', async () => {
+    const helpHome = makeHome();
+    const help = await herve(helpHome, ['up', '--help']);
+    rmSync(helpHome, { recursive: true, force: true });
+    expect(help.stdout).toContain('--bus <url>');
+    const cliBlock = readFileSync(joinPath(import.meta.dirname, '../../README.md'), 'utf8')
+      .split('## The CLI')[1]
+      .split('```')[1];
+    expect(cliBlock).toContain('[--bus redis://');
+  });
+
   it('herve up --bus refuses it before starting anything', async () => {
     const badHome = makeHome();
     try {
