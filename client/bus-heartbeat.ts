@@ -36,10 +36,12 @@ export async function joinOverBus(member: MemberIdentity, bus: string): Promise<
     for (const connection of connections) connection.disconnect();
   };
 
+  let left = false;
   try {
     await Promise.all(connections.map((connection) => connection.connect()));
     subscriber.on('message', (channel: string) => {
-      if (channel === BUS_CHANNELS.heartbeat)
+      // A heartbeat read before the leave must not be answered after it.
+      if (channel === BUS_CHANNELS.heartbeat && !left)
         publisher.publish(BUS_CHANNELS.ack, body).catch((error: Error) => member.onError(error));
     });
     await subscriber.subscribe(BUS_CHANNELS.heartbeat);
@@ -51,6 +53,7 @@ export async function joinOverBus(member: MemberIdentity, bus: string): Promise<
 
   return {
     async leave() {
+      left = true;
       subscriber.disconnect();
       try {
         await publisher.publish(BUS_CHANNELS.leave, body);

@@ -114,6 +114,11 @@ describe('a bad bus URL', () => {
     expect(up.stderr).toContain('HERVE_BUS path must be a database number like /0 (got /not-a-db)');
     expect(up.stderr).not.toContain(SECRET);
     expect((await herve(home, ['ls'])).exitCode).toBe(3);
+    const fast = await herve(home, ['up', '--port', '0', '--bus', 'redis://127.0.0.1:6379'], {
+      HERVE_BUS_BEAT_MS: '10',
+    });
+    expect(fast.exitCode).toBe(1);
+    expect(fast.stderr).toContain('HERVE_BUS_BEAT_MS must be a whole number from 50 (got "10")');
     rmSync(home, { recursive: true, force: true });
     home = '';
   });
