@@ -62,11 +62,6 @@ export class RedisBus {
     );
   }
 
-  /** The URL as it may be shown. */
-  get url(): string {
-    return this.shownUrl;
-  }
-
   close(): void {
     clearInterval(this.beatTimer);
     this.publisher.disconnect();
