@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hervePaths, maskBusUrl, socketPathProblem, type HervePaths } from '../protocol/index.js';
 import type { BusMembership, RedisBus } from './bus/redis-bus.js';
@@ -143,7 +143,9 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
     requestShutdown: () => setImmediate(() => void shutdown('shutdown requested')),
     onServiceEvent: (listener) => {
       const unsubscribes = [orchestrator.onEvent(listener), project.onEvent(listener)];
-      return () => unsubscribes.forEach((unsubscribe) => unsubscribe());
+      return () => {
+        for (const unsubscribe of unsubscribes) unsubscribe();
+      };
     },
     onLogLine: (listener) => logStore.onLine(listener),
     log,

@@ -37,5 +37,5 @@ export function describeDaemon(hello: DaemonHello, paths: HervePaths): string {
     ...(hello.bus === null ? [] : [['bus', hello.bus] as [string, string]]),
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
-  return rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n') + '\n';
+  return `${rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n')}\n`;
 }
