@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { join as joinPath } from 'node:path';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BUS_CHANNELS } from '../../protocol/index.js';
 import { cleanUpAfterEach, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { startRedis, stopAllRedis, type TestRedis } from '../helpers/redis-server.js';
 
@@ -169,5 +171,37 @@ describe('services that join over a Redis bus (herve up --bus)', () => {
       timeoutMs: 20_000,
       message: 'the member is reached',
     });
+  }, 60_000);
+
+  it('ignores bad messages on the bus, each reason logged once, and refuses a name Herve runs', async () => {
+    const redis = await startRedis();
+    const daemon = await busDaemon(redis);
+    await daemon.client.call('register', { type: 'echo', start: false });
+    await waitFor(() => daemon.output().includes('bus: connected'), { timeoutMs: 20_000, message: 'connected' });
+    const publisher = new Redis(redis.url);
+    try {
+      for (let i = 0; i < 3; i++) {
+        await publisher.publish(BUS_CHANNELS.ack, 'not json');
+        await publisher.publish(BUS_CHANNELS.ack, JSON.stringify({ name: 'echo', url: 'http://127.0.0.1:9' }));
+        await publisher.publish(BUS_CHANNELS.leave, JSON.stringify({ name: 'ok', url: 'ftp://127.0.0.1:9' }));
+      }
+      // Messages are handled in order: once this last one is logged, the nine before it were handled.
+      await publisher.publish(BUS_CHANNELS.ack, JSON.stringify({ name: 'last', url: 'http://127.0.0.1:9?last' }));
+      const complaints = [
+        'bus: ignored a message on herve:ack: not JSON',
+        'bus: ignored a message on herve:ack: "echo" is a service Herve runs',
+        'bus: ignored a message on herve:leave: url: url must be http:// or https:// (got ftp://)',
+      ];
+      await waitFor(() => daemon.output().includes('url: url must not have a query or a fragment'), {
+        timeoutMs: 20_000,
+        message: 'the last message handled',
+      });
+      for (const line of complaints) expect(daemon.output().split(line).length - 1, line).toBe(1);
+    } finally {
+      publisher.disconnect();
+    }
+    expect((await daemon.client.call('list')).services.map((service) => `${service.name} ${service.type}`)).toEqual([
+      'echo echo',
+    ]);
   }, 60_000);
 });
