@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { readFileSync, rmSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, herve, makeHome, stopAndProve, waitFor } from '../cli/harness.js';
+import { assertProcessGone, ensureBuilt, herve, isAlive, makeHome, stopAndProve, waitFor } from '../cli/harness.js';
 import { startRedis, stopAllRedis } from '../helpers/redis-server.js';
 
 const SECRET = 'bus-secret-never-shown';
@@ -12,8 +12,10 @@ let home = '';
 
 beforeAll(() => ensureBuilt());
 afterEach(async () => {
-  for (const pid of memberPids) process.kill(pid, 'SIGKILL');
-  if (home) await stopAndProve(home, memberPids.splice(0));
+  const members = memberPids.splice(0);
+  for (const pid of members) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  if (home) await stopAndProve(home, members);
+  else for (const pid of members) await assertProcessGone(pid);
   home = '';
   await stopAllRedis();
 });
