@@ -16,7 +16,7 @@ const suites = {
   resources: 'daemon RSS and fds after register cycles, half-open connections, silent subscribers',
   reload: 'herve reload of an unchanged 20-service herve.yaml: restarts and wall time',
   roll: 'zero-downtime rolling restart and watch restart under wrk',
-  membership: 'services that join by heartbeat: join and drop times, failures under kills',
+  membership: 'services that join by heartbeat, over the socket and a Redis bus: join and drop times, failures under kills',
 };
 const wanted = process.argv.slice(2).filter((name) => name in suites);
 let failed = false;

@@ -65,6 +65,7 @@ export function buildProgram(outcome: Outcome): Command {
     .option('--foreground', 'run the daemon attached to this terminal; Ctrl-C stops it')
     .option('--port <n>', 'proxy port (default: PORT env or 5000; 0 picks a free one)', port)
     .option('--allow-host <host>', 'a Host the proxy answers for besides localhost, 127.0.0.1, [::1] and *.localhost (repeatable; also HERVE_ALLOWED_HOSTS)', collect)
+    .option('--bus <url>', 'a Redis bus services on other machines join over: redis://[:PASSWORD@]HOST:PORT (also HERVE_BUS)')
     .option('-f, --file <file>', 'the project file to apply (default: herve.yaml here, if there is one)')
     .option('--watch', 'stay and apply the project file again whenever it changes')
     .action(lazy(() => import('./commands/up.js')));

@@ -1,6 +1,7 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hervePaths, socketPathProblem, type HervePaths } from '../protocol/index.js';
+import { hervePaths, maskBusUrl, socketPathProblem, type HervePaths } from '../protocol/index.js';
+import type { BusMembership, RedisBus } from './bus/redis-bus.js';
 import { ControlServer } from './control-server.js';
 import { buildServiceRecord } from './orchestrator/registration.js';
 import { ProjectApplier } from './project/project-applier.js';
@@ -11,6 +12,7 @@ import { Orchestrator, ServiceTypes, StatsCollector } from './orchestrator/index
 import { Registry } from './registry.js';
 import { serviceLogsFrom } from './service-logs.js';
 import { adoptPredecessorInstances } from './startup/adopt.js';
+import type { BusSettings } from './startup/bus-settings.js';
 import { secureHome } from './startup/home-permissions.js';
 import { refuseLiveDaemonWithoutSocket } from './startup/pid-file.js';
 import { acquireStartLock, readPid } from './startup/start-lock.js';
@@ -27,6 +29,8 @@ export interface DaemonOptions {
   upstreamTimeoutMs?: number;
   /** Hosts the proxy answers for besides localhost, 127.0.0.1, [::1] and *.localhost. */
   allowedHosts?: readonly string[];
+  /** The Redis bus members join over; ioredis is loaded only when one is given. */
+  bus?: BusSettings | null;
   log(message: string): void;
 }
 
@@ -106,12 +110,14 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
   });
   const startedAt = Date.now();
   let shutdownStarted: Promise<void> | undefined;
+  let bus: RedisBus | undefined;
   let markStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (markStopped = resolve));
 
   const shutdown = (reason: string): Promise<void> => {
     shutdownStarted ??= (async () => {
       log(`shutting down (${reason}): stopping services`);
+      await step('close the bus', () => bus?.close(), log);
       // Every service has its SIGKILL fallback; this bound only guards against a process stuck in the kernel.
       const servicesDeadline = orchestrator.longestStopGraceMs() + SHUTDOWN_SLACK_MS;
       await step('stop services', () => withDeadline(orchestrator.shutdown(), servicesDeadline), log);
@@ -132,18 +138,21 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
     control: orchestrator,
     project,
     types: () => types.list(),
-    facts: { pid: process.pid, startedAt, home: paths.home, socket: paths.socket, proxyPort: () => frontDoor.port },
+    facts: { pid: process.pid, startedAt, home: paths.home, socket: paths.socket, proxyPort: () => frontDoor.port, bus: options.bus ? maskBusUrl(options.bus.url) : null },
     tailLogs: (query) => logStore.tail(query),
     requestShutdown: () => setImmediate(() => void shutdown('shutdown requested')),
     onServiceEvent: (listener) => {
       const unsubscribes = [orchestrator.onEvent(listener), project.onEvent(listener)];
-      return () => unsubscribes.forEach((unsubscribe) => unsubscribe());
+      return () => {
+        for (const unsubscribe of unsubscribes) unsubscribe();
+      };
     },
     onLogLine: (listener) => logStore.onLine(listener),
     log,
   });
   await control.listen();
   log(`control socket listening: ${paths.socket}`);
+  bus = await startBus(options.bus, orchestrator, log);
   const wanted = orchestrator.list().filter((service) => service.desired === 'running').length;
   if (wanted > 0) log(`starting ${wanted} service(s) that were meant to run`);
   await orchestrator.restoreDesired(adoptions);
@@ -151,6 +160,13 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
 }
 
 const SHUTDOWN_SLACK_MS = 5000;
+
+/** Only a daemon with a bus loads ioredis. */
+async function startBus(settings: BusSettings | null | undefined, members: BusMembership, log: (message: string) => void): Promise<RedisBus | undefined> {
+  if (!settings) return undefined;
+  const { RedisBus } = await import('./bus/redis-bus.js');
+  return new RedisBus(settings, members, log);
+}
 
 /** One shutdown step: a failure is logged and the shutdown goes on, so the daemon always exits. */
 async function step(what: string, action: () => unknown, log: (message: string) => void): Promise<void> {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The daemon's entry: `node dist/daemon/main.js [--port N] [--allow-host HOST]…`.
+ * The daemon's entry: `node dist/daemon/main.js [--port N] [--allow-host HOST]…` (the bus comes in
+ * HERVE_BUS, never in the arguments: `ps` would show its password).
  * `herve up` runs it detached with its output sent to daemon.log; `herve up --foreground` attached.
  * Its one V8 setting is in heap-flags.ts (why no other: README, Performance).
  */
@@ -8,6 +9,7 @@ import './heap-flags.js';
 import { startDaemon } from './daemon.js';
 import { HerveError } from './errors.js';
 import { parseAllowedHosts } from './startup/allowed-hosts.js';
+import { parseBusSettings } from './startup/bus-settings.js';
 
 const DEFAULT_PROXY_PORT = 5000;
 
@@ -42,8 +44,9 @@ async function main(): Promise<void> {
   const port = parsePort(process.argv.slice(2), process.env);
   const upstreamTimeoutMs = parseUpstreamTimeout(process.env);
   const allowedHosts = parseAllowedHosts(process.argv.slice(2), process.env);
+  const bus = parseBusSettings(process.env);
   log(`starting (pid ${process.pid}, node ${process.version})`);
-  const daemon = await startDaemon({ port, upstreamTimeoutMs, allowedHosts, log });
+  const daemon = await startDaemon({ port, upstreamTimeoutMs, allowedHosts, bus, log });
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;

@@ -10,3 +10,4 @@ export * from './project-file.js';
 export * from './project-order.js';
 export * from './project-apply.js';
 export * from './membership.js';
+export * from './bus.js';

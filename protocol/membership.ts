@@ -16,7 +16,8 @@ export function upstreamUrlProblem(value: string | undefined, what: string): str
   return null;
 }
 
-const MemberUrl = z.string().superRefine((value, context) => {
+/** Where a member is reached: http(s)://host[:port][/path], no credentials, query or fragment. */
+export const MemberUrl = z.string().superRefine((value, context) => {
   const problem = upstreamUrlProblem(value, 'url');
   if (problem) context.addIssue({ code: 'custom', message: problem });
 });

@@ -39,6 +39,8 @@ export const methods = {
       home: z.string(),
       socket: z.string(),
       proxyPort: z.number().int().nullable(),
+      /** The Redis bus members join over (`herve up --bus`), its password masked; null: none. */
+      bus: z.string().nullable().default(null),
     }),
   },
   ping: { params: Empty, result: z.object({ pong: z.literal(true), pid: z.number().int(), uptimeMs: z.number() }) },

@@ -1,4 +1,4 @@
-import { AllowedHost, describeZodError } from '../../protocol/index.js';
+import { AllowedHost, BusUrl, describeZodError } from '../../protocol/index.js';
 import { UserError } from '../client/index.js';
 import { cliPaths, withDaemon } from '../support/connect.js';
 import { probeDaemon, runForegroundDaemon, type DaemonSettings } from '../support/daemon-launch.js';
@@ -11,13 +11,14 @@ export interface UpOptions {
   foreground?: boolean;
   port?: number;
   allowHost?: string[];
+  bus?: string;
   file?: string;
   watch?: boolean;
 }
 
 export async function run(options: UpOptions): Promise<number> {
   const paths = cliPaths();
-  const settings: DaemonSettings = { port: options.port, allowHosts: (options.allowHost ?? []).map(allowedHost) };
+  const settings: DaemonSettings = { port: options.port, allowHosts: (options.allowHost ?? []).map(allowedHost), bus: options.bus === undefined ? undefined : busUrl(options.bus) };
   if (options.foreground) {
     if (options.file !== undefined || options.watch) throw new UserError('--foreground does not apply a project file', 'run herve up -f FILE (in the background), or herve reload once it runs', 2);
     const running = await probeDaemon(paths);
@@ -31,7 +32,8 @@ export async function run(options: UpOptions): Promise<number> {
   const progress = new Progress();
   const { hello, alreadyRunning } = await ensureDaemonUp(paths, settings, progress);
   if (alreadyRunning) {
-    const settingsNote = options.allowHost?.length ? '; --allow-host takes effect when it starts: herve down, then herve up again' : '';
+    const given = [options.allowHost?.length ? '--allow-host' : '', options.bus === undefined ? '' : '--bus'].filter(Boolean);
+    const settingsNote = given.length > 0 ? `; ${given.join(' and ')} apply when it starts: herve down, then herve up again` : '';
     await writeOut(`herve is already running (pid ${hello.pid})${settingsNote}\n`);
   } else {
     progress.succeed(`herve daemon started`);
@@ -50,4 +52,10 @@ function allowedHost(raw: string): string {
   const parsed = AllowedHost.safeParse(raw);
   if (parsed.success) return parsed.data;
   throw new UserError(`--allow-host: ${describeZodError(parsed.error)}`, 'for example: herve up --allow-host dev.test --allow-host "*.dev.test"', 2);
+}
+
+function busUrl(raw: string): string {
+  const parsed = BusUrl.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new UserError(`--bus ${describeZodError(parsed.error)}`, 'for example: herve up --bus redis://127.0.0.1:6379 (or redis://:PASSWORD@HOST:PORT)', 2);
 }

@@ -21,6 +21,8 @@ export interface DaemonSettings {
   port?: number;
   /** Validated by AllowedHost. */
   allowHosts?: readonly string[];
+  /** The Redis bus (validated by BusUrl); handed over in HERVE_BUS, never as an argument `ps` shows. */
+  bus?: string;
 }
 
 export function daemonArgs(settings: DaemonSettings): string[] {
@@ -28,8 +30,8 @@ export function daemonArgs(settings: DaemonSettings): string[] {
   return [...port, ...(settings.allowHosts ?? []).flatMap((host) => ['--allow-host', host])];
 }
 
-function daemonEnv(paths: HervePaths): NodeJS.ProcessEnv {
-  return { ...process.env, HERVE_HOME: paths.home };
+function daemonEnv(paths: HervePaths, settings: DaemonSettings): NodeJS.ProcessEnv {
+  return { ...process.env, HERVE_HOME: paths.home, ...(settings.bus === undefined ? {} : { HERVE_BUS: settings.bus }) };
 }
 
 /** The daemon's hello, or null when nothing answers on the socket. */
@@ -64,7 +66,7 @@ export function spawnDetachedDaemon(paths: HervePaths, settings: DaemonSettings)
       // A daemon that outlives this shell must not pin the directory herve up was run from.
       cwd: paths.home,
       stdio: ['ignore', logFd, logFd],
-      env: daemonEnv(paths),
+      env: daemonEnv(paths, settings),
     });
     child.unref();
     return { child, logOffset };
@@ -85,7 +87,7 @@ export function runForegroundDaemon(paths: HervePaths, settings: DaemonSettings)
   const child = spawn(process.execPath, [entry, ...daemonArgs(settings)], {
     detached: true,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: daemonEnv(paths),
+    env: daemonEnv(paths, settings),
   });
   const forwarded: [NodeJS.Signals, NodeJS.Signals][] = [
     ['SIGINT', 'SIGINT'],

@@ -34,7 +34,8 @@ export function describeDaemon(hello: DaemonHello, paths: HervePaths): string {
     ['logs', paths.logsDir],
     ['daemon log', paths.daemonLog],
     ['proxy', proxyUrl(hello) ?? 'off'],
+    ...(hello.bus === null ? [] : [['bus', hello.bus] as [string, string]]),
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
-  return rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n') + '\n';
+  return `${rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n')}\n`;
 }

@@ -15,6 +15,8 @@ export interface DaemonFacts {
   home: string;
   socket: string;
   proxyPort(): number | null;
+  /** The bus URL as shown (masked), or null. */
+  bus: string | null;
 }
 
 /** What the handlers need; the control server supplies it. */
@@ -47,6 +49,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
         home: facts.home,
         socket: facts.socket,
         proxyPort: facts.proxyPort(),
+        bus: facts.bus,
       };
     },
     ping: () => ({ pong: true, pid: facts.pid, uptimeMs: Date.now() - facts.startedAt }),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { HerveError } from '../errors.js';
+import { wholeNumberFromEnv } from '../startup/env-number.js';
 
 /** The front door's bounds on its clients; each can be set with the env var beside it. */
 export interface FrontDoorLimits {
@@ -54,12 +54,7 @@ export function defaultLimits(): FrontDoorLimits {
 export function limitsFromEnv(env: NodeJS.ProcessEnv): FrontDoorLimits {
   const limits = defaultLimits();
   for (const key of Object.keys(ENV_NAMES) as (keyof FrontDoorLimits)[]) {
-    const raw = env[ENV_NAMES[key]];
-    if (raw === undefined || raw === '') continue;
-    if (!/^\d+$/.test(raw) || Number(raw) < MINIMUM[key] || Number(raw) > 2 ** 31 - 1) {
-      throw new HerveError('bad_request', `${ENV_NAMES[key]} must be a whole number from ${MINIMUM[key]} (got "${raw}")`, `for example: ${ENV_NAMES[key]}=${limits[key]} herve up`);
-    }
-    limits[key] = Number(raw);
+    limits[key] = wholeNumberFromEnv(env, ENV_NAMES[key], limits[key], MINIMUM[key]);
   }
   return limits;
 }
