@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
-import { PROJECT_FILE_NAME, probeKind, type ProjectService, type ServiceInfo } from '../../protocol/index.js';
+import { EXTERNAL_TYPE, PROJECT_FILE_NAME, probeKind, type ProjectService, type ServiceInfo } from '../../protocol/index.js';
 import { UserError } from '../client/index.js';
 import { withDaemon } from '../support/connect.js';
 import { writeOut } from '../support/output.js';
@@ -44,7 +44,11 @@ export function toProjectService(service: ServiceInfo, base: string): ProjectSer
 export async function run(options: { force?: boolean; stdout?: boolean }): Promise<number> {
   const path = join(process.cwd(), PROJECT_FILE_NAME);
   if (!options.stdout && !options.force && existsSync(path)) throw new UserError(`${path} already exists`, 'keep it, or overwrite it with: herve init --force');
-  const { services } = await withDaemon((client) => client.call('list'));
+  const { services: listed } = await withDaemon((client) => client.call('list'));
+  // Joined services are not run by Herve: they come back by announcing themselves, not from a file.
+  const joined = listed.filter((service) => service.type === EXTERNAL_TYPE);
+  const services = listed.filter((service) => service.type !== EXTERNAL_TYPE);
+  if (joined.length > 0) process.stderr.write(`left out ${joined.map((service) => service.name).join(', ')}: joined by heartbeat, not run by Herve\n`);
   if (services.length === 0) throw new UserError('no services are registered', 'register some first (herve register …), or write herve.yaml by hand');
   const text = `# Written by herve init. Editors check it with the JSON Schema from: herve schema > herve.schema.json\n${stringify({ services: Object.fromEntries(services.map((service) => [service.name, toProjectService(service, process.cwd())])) })}`;
   if (options.stdout) return writeOut(text).then(() => 0);

@@ -1,4 +1,4 @@
-import type { DependsCondition, ProjectEntry, ServiceInfo } from '../../protocol/index.js';
+import { EXTERNAL_TYPE, type DependsCondition, type ProjectEntry, type ServiceInfo } from '../../protocol/index.js';
 
 /**
  * One service as the exporters see it, whatever it came from: the running registry
@@ -15,7 +15,7 @@ export type ExportService = Pick<ServiceInfo, 'name' | 'type' | 'description' | 
 export const CONTAINER_PORT = 8080;
 
 /** Types with no process of their own: nothing to export as a container or a unit. */
-const NOT_RUN_BY_HERVE = new Set(['proxy', 'external']);
+const NOT_RUN_BY_HERVE = new Set(['proxy', EXTERNAL_TYPE]);
 
 export interface ExportSelection {
   services: ExportService[];

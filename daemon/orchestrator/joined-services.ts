@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { HealthSpec, RestartSpec, type AnnounceParams, type InstanceInfo, type ServiceInfo } from '../../protocol/index.js';
+import { EXTERNAL_TYPE, HealthSpec, RestartSpec, type AnnounceParams, type InstanceInfo, type ServiceInfo } from '../../protocol/index.js';
 import type { RouteTarget } from '../contracts.js';
 import type { ServiceLogs } from './context.js';
 import { effectivePort, remoteUpstream } from './remote-upstream.js';
 
-export const EXTERNAL_TYPE = 'external';
 /** A member silent for this many of its TTLs is forgotten (it left routing after one). */
 export const FORGET_AFTER_TTLS = 10;
 

@@ -145,10 +145,10 @@ describe('fuzzing the admin HTTP API', () => {
       }),
       { seed, numRuns },
     );
-    reportFuzz('admin API', tried, seed);
     expect(isAlive(daemon.pid)).toBe(true);
     expect((await daemon.client.call('ping')).pong).toBe(true);
     expect(await waitFor(async () => (await fetch(`${base}/${SENTINEL}/after-fuzz`)).status === 200)).toBe(true);
+    reportFuzz('admin API', tried, seed);
     for (const service of (await daemon.client.call('list')).services)
       service.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
   });

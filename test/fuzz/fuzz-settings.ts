@@ -9,7 +9,7 @@ export function fuzzSettings(defaultRuns: number): { seed: number; numRuns: numb
   return { seed, numRuns };
 }
 
-/** Printed after a run, so a report can quote it. */
+/** Printed once a run's checks have passed (the daemon alive, answering, still serving), so a report can quote it. */
 export function reportFuzz(what: string, tried: number, seed: number): void {
-  process.stdout.write(`fuzz ${what}: ${tried} messages tried, seed ${seed}, 0 crashes\n`);
+  process.stdout.write(`fuzz ${what}: ${tried} messages tried, seed ${seed}; the daemon stayed up and kept serving\n`);
 }

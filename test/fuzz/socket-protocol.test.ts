@@ -64,11 +64,11 @@ describe('fuzzing the control socket', () => {
     } finally {
       socket.close();
     }
-    reportFuzz('control socket', tried, seed);
     expect(isAlive(daemon.pid)).toBe(true);
     expect((await daemon.client.call('ping')).pong).toBe(true);
     const served = await waitFor(async () => (await fetch(`http://127.0.0.1:${daemon!.proxyPort}/${SENTINEL}/after-fuzz`)).status === 200);
     expect(served).toBe(true);
+    reportFuzz('control socket', tried, seed);
     // Whatever the fuzz registered is cleaned up with the daemon; remember its pids for the proof.
     for (const service of (await daemon.client.call('list')).services) service.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
   });

@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../protocol/index.js';
 import { loadProjectFile } from '../../protocol/project-load.js';
+import { RawSocket } from '../helpers/raw-socket.js';
 import { ensureBuilt, fixture as cliFixture, herve, herveLive, knownPids, makeHome, stopAndProve, waitFor } from '../cli/harness.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
@@ -68,13 +70,33 @@ describe('herve up -f / diff / reload / init (real daemon)', () => {
     expect(bad.stderr).toContain('herve.yaml:4 services.api.replicas: expected a whole number from 1 to 64');
     writeFileSync(file, 'services: [not, a, map');
     expect((await herve(home, ['diff', '-f', file])).stderr).toContain('not valid YAML');
+    writeFileSync(file, `services:\n  api:\n    command: [node, ${http}]\n    replica: 2\n`);
+    expect((await herve(home, ['reload', '-f', file])).stderr).toMatch(/herve\.yaml:4 services\.api.*replica/);
+    writeFileSync(file, `services:\n  api:\n    command: [node, ${http}]\n    replicas: two\n`);
+    expect((await herve(home, ['reload', '-f', file])).stderr).toContain('herve.yaml:4 services.api.replicas');
+    writeFileSync(file, `services:\n  api:\n    command: [node, ${http}]\n# ${'x'.repeat(10 * 1024 * 1024)}\n`);
+    const huge = await herve(home, ['reload', '-f', file]);
+    expect(huge.exitCode).toBe(1);
+    expect(huge.stderr).toMatch(/larger than|too large/);
     expect(await knownPids(home)).toEqual(before);
+    writeFileSync(file, 'services: [not, a, map');
+
 
     const ls = JSON.parse((await herve(home, ['ls', '--json'])).stdout) as { services: { name: string; source: string | null }[] };
     expect(ls.services).toEqual([expect.objectContaining({ name: 'api', source: file })]);
 
+    // A joined service is not run by Herve: init leaves it out, and says so.
+    const member = await RawSocket.connect(join(home, 'herve.sock'));
+    member.send(`${JSON.stringify({ id: 1, method: 'hello', params: { version: PROTOCOL_VERSION } })}\n`);
+    member.send(`${JSON.stringify({ id: 2, method: 'announce', params: { name: 'joined', url: 'http://127.0.0.1:9', ttl: 60 } })}\n`);
+    await member.nextMessage();
+    expect(await member.nextMessage()).toMatchObject({ id: 2, ok: true });
     const init = await herve(home, ['init', '--stdout']);
     expect(parse(init.stdout)).toEqual({ services: { api: expect.objectContaining({ command: ['node', http], env: { TOKEN: 'secret-one' } }) } });
+    expect(init.stderr).toContain('left out joined: joined by heartbeat');
+    member.send(`${JSON.stringify({ id: 3, method: 'leave', params: { name: 'joined' } })}\n`);
+    expect(await member.nextMessage()).toMatchObject({ id: 3, ok: true });
+    member.close();
     expect(readFileSync(file, 'utf8')).toBe('services: [not, a, map');
   });
 
