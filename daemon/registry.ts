@@ -23,6 +23,8 @@ export interface ServiceRecord {
   watch: WatchSpec | null;
   /** The project file it came from; null when registered by hand. */
   source: string | null;
+  /** The services it starts after and stops before (a project file's depends_on). */
+  dependsOn: string[];
   desired: DesiredState;
   createdAt: number;
   restarts: number;
@@ -114,6 +116,7 @@ const Extra = z.object({
   stop: z.object({ signal: StopSignal, graceMs: z.number().int().min(0) }).optional(),
   watch: WatchSpec.nullable().default(null),
   source: z.string().nullable().default(null),
+  dependsOn: z.array(z.string()).default([]),
 });
 
 function parseJson<T>(schema: z.ZodType<T>, text: string): T {
@@ -141,6 +144,7 @@ function toServiceRecord(row: ServiceRow): ServiceRecord {
     stop: extra.stop ?? { signal: 'SIGTERM', graceMs: restart.stopGraceMs },
     watch: extra.watch,
     source: extra.source,
+    dependsOn: extra.dependsOn,
     desired: DesiredState.parse(row.desired),
     createdAt: row.created_at,
     restarts: row.restarts,
@@ -177,7 +181,7 @@ function toServiceRow(record: ServiceRecord): ServiceRow {
     desired: record.desired,
     created_at: record.createdAt,
     restarts: record.restarts,
-    extra: JSON.stringify({ port: record.port, route: record.route, stop: record.stop, watch: record.watch, source: record.source }),
+    extra: JSON.stringify({ port: record.port, route: record.route, stop: record.stop, watch: record.watch, source: record.source, dependsOn: record.dependsOn }),
   };
 }
 

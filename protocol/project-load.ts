@@ -230,5 +230,6 @@ function toEntry(name: string, service: ProjectService, base: string): ProjectEn
   };
   const parsed = RegisterSpec.safeParse(input);
   if (!parsed.success) throw new Error(describeZodError(parsed.error));
-  return { spec: { ...parsed.data, name }, dependsOn: dependsOn(service) };
+  const needs = dependsOn(service);
+  return { spec: { ...parsed.data, name, dependsOn: Object.keys(needs) }, dependsOn: needs };
 }

@@ -219,6 +219,8 @@ export const RegisterSpec = z.object({
   start: z.boolean().default(true),
   /** The project file it came from (set by herve up/reload); none when registered by hand. */
   source: z.string().max(4096).optional(),
+  /** Services it needs (a project file's depends_on): it starts after them and stops before them. */
+  dependsOn: z.array(ServiceName).max(64).default([]),
 });
 export type RegisterSpec = z.output<typeof RegisterSpec>;
 export type RegisterInput = z.input<typeof RegisterSpec>;
@@ -281,6 +283,8 @@ export const ServiceInfo = z.object({
   watch: WatchSpec.nullable().default(null),
   /** The project file it came from; null when registered by hand (the CLI, the dashboard, the admin API). */
   source: z.string().nullable().default(null),
+  /** The services it starts after and stops before. */
+  dependsOn: z.array(z.string()).default([]),
   /** A rolling restart in progress: which replica of how many. */
   roll: z.object({ step: z.number().int(), of: z.number().int(), reason: z.string() }).nullable().default(null),
   desired: DesiredState,

@@ -69,6 +69,7 @@ class JoinedService {
       stop: { signal: 'SIGTERM', graceMs: NO_RESTART.stopGraceMs },
       watch: null,
       source: null,
+      dependsOn: [],
       roll: null,
       desired: 'running',
       status: members.some((member) => !member.lost) ? 'joined' : 'lost',

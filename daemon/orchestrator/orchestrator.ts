@@ -6,6 +6,7 @@ import type { Registry, ServiceRecord } from '../registry.js';
 import type { Supervisor } from '../supervisor/index.js';
 import type { ServiceLogs } from './context.js';
 import { JoinedServices } from './joined-services.js';
+import { runInDependencyOrder } from './dependency-order.js';
 import { outcomeOf } from './outcome.js';
 import { fixedPortProblem, PortAllocator } from './port-allocator.js';
 import { buildServiceRecord } from './registration.js';
@@ -26,6 +27,8 @@ export interface OrchestratorOptions {
 
 /** Longest a `wait: true` start answers after; the client then sees whatever state it is in. */
 const MAX_START_WAIT_MS = 15_000;
+/** How long a restored service waits for its dependencies to come to rest before it starts anyway. */
+const DEPENDENCY_SETTLE_MS = 60_000;
 
 /**
  * The one place that changes service state. The control server, the admin API and the proxy
@@ -78,7 +81,24 @@ export class Orchestrator implements ServiceControl, RouteTable {
    */
   async restoreDesired(adopted: ReadonlyMap<string, ReadonlyMap<number, Adoption>> = new Map()): Promise<void> {
     const wanted = [...this.services.values()].filter((service) => service.record.desired === 'running');
-    await Promise.all(wanted.map((service) => service.start(0, adopted.get(service.record.uuid))));
+    // Adopted instances are already running: they are taken over at once, whatever they depend on.
+    const entries = wanted.map((service) => ({
+      name: service.name,
+      dependsOn: adopted.has(service.record.uuid) ? [] : service.record.dependsOn,
+      service,
+    }));
+    const byName = new Map(entries.map((entry) => [entry.name, entry.service]));
+    const runs = runInDependencyOrder(entries, 'dependenciesFirst', async ({ service, dependsOn }) => {
+      await Promise.all(dependsOn.flatMap((name) => byName.get(name)?.settled(DEPENDENCY_SETTLE_MS) ?? []));
+      if (this.shuttingDown) return;
+      await service.start(0, adopted.get(service.record.uuid));
+    });
+    // The daemon is up once what depends on nothing has started; the rest follows its dependencies.
+    const independent = entries.filter((entry) => !entry.dependsOn.some((name) => byName.has(name)));
+    for (const entry of entries) {
+      if (!independent.includes(entry)) runs.get(entry.name)?.catch((error: unknown) => this.options.logs.system(entry.name, null, `could not start: ${(error as Error).message}`));
+    }
+    await Promise.all(independent.map((entry) => runs.get(entry.name)));
   }
 
   list(): ServiceInfo[] {
@@ -248,7 +268,9 @@ export class Orchestrator implements ServiceControl, RouteTable {
     this.shuttingDown = true;
     await Promise.all([...this.watches.keys()].map((service) => this.syncWatch(service)));
     this.joined.close();
-    await Promise.all([...this.services.values()].map((service) => service.stop(true)));
+    // Dependents first: a service stops before what it depends on.
+    const entries = [...this.services.values()].map((service) => ({ name: service.name, dependsOn: service.record.dependsOn, service }));
+    await Promise.all(runInDependencyOrder(entries, 'dependentsFirst', ({ service }) => service.stop(true)).values());
   }
 
   longestStopGraceMs(): number {

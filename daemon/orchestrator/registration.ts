@@ -37,6 +37,7 @@ export function buildServiceRecord(spec: RegisterSpec, types: ServiceTypes, now 
     stop: { signal: spec.stop.signal, graceMs: spec.stop.graceMs ?? restart.stopGraceMs },
     watch: spec.watch ?? null,
     source: spec.source ?? null,
+    dependsOn: spec.dependsOn,
     desired: spec.start ? 'running' : 'stopped',
     createdAt: now,
     restarts: 0,

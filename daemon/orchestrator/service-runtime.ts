@@ -84,6 +84,7 @@ export class ServiceRuntime {
       stop: record.stop,
       watch: record.watch,
       source: record.source,
+      dependsOn: record.dependsOn,
       roll: this.roll,
       desired: record.desired,
       status: deriveServiceStatus(record.desired, this.crashLoop, this.statuses()),
@@ -135,6 +136,11 @@ export class ServiceRuntime {
   async stop(keepDesired = false): Promise<void> {
     if (!keepDesired) this.setDesired('stopped');
     await Promise.all(this.instances.map((instance) => instance.stop()));
+  }
+
+  /** Resolves once every instance has come to rest (ready, crashed, stopped…) or `timeoutMs` has passed. */
+  settled(timeoutMs: number): Promise<void> {
+    return this.waitUntil(() => isSettled(this.statuses()), timeoutMs);
   }
 
   statuses(): InstanceStatus[] {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ApplyResult, ServiceInfo } from '../../protocol/index.js';
@@ -106,5 +106,48 @@ describe('apply a project file (real daemon)', () => {
     expect(after.get('hand')?.source).toBeNull();
     expect(pidsOf(after.get('api'))).toEqual(pidsOf(listed.get('api')));
     await waitFor(async () => (await daemon.client.call('project')).lastReload?.reason === 'test');
+  });
+
+  it('stops a service before what it depends on, and a restarted daemon starts them in depends_on order', async () => {
+    const first = await startDaemon();
+    const order = join(dir, 'stop-order');
+    const ready = join(dir, 'db-ready');
+    rmSync(order, { force: true });
+    // db is ready half a second after it starts; api, once stopping, takes a second to finish.
+    const db = `trap "echo db >> ${order}; exit 0" TERM; rm -f ${ready}; sleep 0.5; touch ${ready}; while :; do sleep 0.1; done`;
+    const apiUp = join(dir, 'api-up');
+    rmSync(apiUp, { force: true });
+    const api = `trap "echo api-begin >> ${order}; sleep 1; echo api-end >> ${order}; exit 0" TERM; sleep 0.2; test -f ${ready} || exit 1; touch ${apiUp}; while :; do sleep 0.1; done`;
+    await apply(
+      first,
+      `services:
+  api:
+    command: [sh, -c, ${JSON.stringify(api)}]
+    health: none
+    route: false
+    depends_on: { db: healthy }
+  db:
+    command: [sh, -c, ${JSON.stringify(db)}]
+    health: { exec: [test, -f, ${ready}], interval: 100ms }
+    route: false
+`,
+    );
+    const applied = await services(first);
+    expect(applied.get('api')).toMatchObject({ status: 'running', restarts: 0, dependsOn: ['db'] });
+
+    await waitFor(() => existsSync(apiUp), { message: 'api past its check' });
+    expect(await first.stop()).toBe(0);
+    const stopped = readFileSync(order, 'utf8').split('\n').filter(Boolean);
+    expect(stopped).toContain('api-end');
+    expect(stopped.indexOf('db'), stopped.join(' ')).toBeGreaterThan(stopped.lastIndexOf('api-end'));
+
+    // api exits 1 if it starts before db is ready again (db removes its marker as it starts).
+    const second = await startDaemon({ home: first.home });
+    const restored = await waitFor(async () => {
+      const listed = await services(second);
+      return listed.get('api')?.status === 'running' && listed.get('db')?.instances[0]?.ready ? listed : null;
+    });
+    expect(restored.get('api')).toMatchObject({ restarts: 0 });
+    expect(second.output()).not.toContain('api: could not start');
   });
 });

@@ -41,6 +41,7 @@ export function makeService(name: string, overrides: Partial<ServiceInfo> = {}):
     stop: { signal: 'SIGTERM', graceMs: 5000 },
     watch: null,
     source: null,
+    dependsOn: [],
     roll: null,
     desired: live ? 'running' : 'stopped',
     status,

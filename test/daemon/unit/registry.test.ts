@@ -42,6 +42,7 @@ function record(name: string, createdAt = 1): ServiceRecord {
     stop: { signal: 'SIGTERM', graceMs: 5000 },
     watch: null,
     source: null,
+    dependsOn: [],
     desired: 'running',
     createdAt,
     restarts: 0,
