@@ -39,6 +39,8 @@ export const methods = {
       home: z.string(),
       socket: z.string(),
       proxyPort: z.number().int().nullable(),
+      /** The front door's HTTPS port (`herve up --https`); absent from a daemon older than it, hence the default. */
+      httpsPort: z.number().int().nullable().default(null),
     }),
   },
   ping: { params: Empty, result: z.object({ pong: z.literal(true), pid: z.number().int(), uptimeMs: z.number() }) },

@@ -15,6 +15,7 @@ export interface DaemonFacts {
   home: string;
   socket: string;
   proxyPort(): number | null;
+  httpsPort(): number | null;
 }
 
 /** What the handlers need; the control server supplies it. */
@@ -47,6 +48,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
         home: facts.home,
         socket: facts.socket,
         proxyPort: facts.proxyPort(),
+        httpsPort: facts.httpsPort(),
       };
     },
     ping: () => ({ pong: true, pid: facts.pid, uptimeMs: Date.now() - facts.startedAt }),

@@ -29,11 +29,17 @@ export interface ServingCertificate {
   ca: string;
 }
 
-/** What `ensureLocalCa` did, for the daemon's log. */
+/** The front door's certificate, what `ensureLocalCa` did (for the daemon's log), and more certificates on demand. */
 export interface LocalCaOutcome extends ServingCertificate {
   createdCa: boolean;
   issuedLeaf: boolean;
   names: CertificateName[];
+  /**
+   * A certificate for one host name that the served one covers only by a wildcard (`api.localhost`),
+   * or not at all (a route's host): TLS clients such as OpenSSL and Node refuse `*.localhost`, a
+   * wildcard directly under a top-level name. Kept in memory only; null when the served one names it.
+   */
+  certificateFor(host: string): Promise<Omit<ServingCertificate, 'ca'>> | null;
 }
 
 interface Authority {
@@ -52,10 +58,15 @@ export async function ensureLocalCa(paths: HervePaths, allowedHosts: readonly st
   const names = certificateNames(allowedHosts);
   const existing = await readAuthority(paths, now);
   const authority = existing ?? (await createAuthority(paths, now));
-  const leaf = existing === null ? null : await readLeaf(paths, authority, names, now);
-  if (leaf !== null) return { ...leaf, ca: authority.cert.toString('pem'), createdCa: false, issuedLeaf: false, names };
-  const issued = await issueLeaf(paths, authority, names, now);
-  return { ...issued, ca: authority.cert.toString('pem'), createdCa: existing === null, issuedLeaf: true, names };
+  const stored = existing === null ? null : await readLeaf(paths, authority, names, now);
+  const leaf = stored ?? (await signLeaf(authority, names, now));
+  if (stored === null) {
+    writePrivateFile(paths.tlsKey, leaf.key);
+    writePrivateFile(paths.tlsCert, leaf.cert);
+  }
+  const exact = new Set(names.filter((name) => !name.value.startsWith('*.')).map((name) => name.value));
+  const certificateFor = (host: string) => (exact.has(host) ? null : signLeaf(authority, [{ type: 'dns', value: host }], new Date()));
+  return { ...leaf, ca: authority.cert.toString('pem'), createdCa: existing === null, issuedLeaf: stored === null, names, certificateFor };
 }
 
 async function readAuthority(paths: HervePaths, now: Date): Promise<Authority | null> {
@@ -107,7 +118,7 @@ async function readLeaf(paths: HervePaths, authority: Authority, names: readonly
   }
 }
 
-async function issueLeaf(paths: HervePaths, authority: Authority, names: readonly CertificateName[], now: Date): Promise<Omit<ServingCertificate, 'ca'>> {
+async function signLeaf(authority: Authority, names: readonly CertificateName[], now: Date): Promise<Omit<ServingCertificate, 'ca'>> {
   const keys = await webcrypto.subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify']);
   const cert = await x509.X509CertificateGenerator.create({
     subject: [{ CN: ['localhost'] }, { O: ['Herve (development only)'] }],
@@ -126,11 +137,7 @@ async function issueLeaf(paths: HervePaths, authority: Authority, names: readonl
       await x509.AuthorityKeyIdentifierExtension.create(authority.cert.publicKey),
     ],
   });
-  const key = await exportKey(keys.privateKey);
-  const certPem = cert.toString('pem');
-  writePrivateFile(paths.tlsKey, key);
-  writePrivateFile(paths.tlsCert, certPem);
-  return { key, cert: certPem };
+  return { key: await exportKey(keys.privateKey), cert: cert.toString('pem') };
 }
 
 async function importKey(pem: string): Promise<CryptoKey> {
