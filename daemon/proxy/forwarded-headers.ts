@@ -72,7 +72,10 @@ export function forwardedRequest(req: IncomingMessage, prefix: string | null): F
     else if (name === 'content-length' && value !== '0') hasBody = true;
     headers.push(raw[i], value);
   }
-  if (host === '' && authority !== undefined) headers.push('host', (host = authority));
+  if (host === '' && authority !== undefined) {
+    host = authority;
+    headers.push('host', host);
+  }
   // HTTP/2 needs no length or chunking to send a body: there is one unless the headers ended the stream.
   if (http2 && !(req as unknown as Http2ServerRequest).stream.endAfterHeaders) hasBody = true;
   if (cookie !== undefined) headers.push('cookie', cookie);

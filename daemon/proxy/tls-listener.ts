@@ -1,9 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createSecureServer, type Http2SecureServer, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
+import {
+  createSecureServer,
+  type Http2SecureServer,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+  type ServerHttp2Session,
+} from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createSecureContext, type SecureContext } from 'node:tls';
-import { applyTimeouts, checkingIntervalMs, type ConnectionLimiter, type FrontDoorLimits, type Http1Timeouts } from './connection-limits.js';
+import {
+  applyTimeouts,
+  checkingIntervalMs,
+  type ConnectionLimiter,
+  type FrontDoorLimits,
+  type Http1Timeouts,
+} from './connection-limits.js';
 import { closeServer, listenAll } from './listen-loopback.js';
 
 /** The front door's key and certificate chain, in PEM. */
@@ -47,11 +59,18 @@ export async function listenTls(options: TlsListenerOptions): Promise<TlsListene
   const SNICallback = options.certificateFor && namedContexts(options.certificateFor);
   const makeServer = (): Http2SecureServer => {
     const server = createSecureServer(
-      { ...options.credentials, SNICallback, allowHTTP1: true, handshakeTimeout: limits.headerTimeoutMs, settings: { maxConcurrentStreams: MAX_CONCURRENT_STREAMS } },
+      {
+        ...options.credentials,
+        SNICallback,
+        allowHTTP1: true,
+        handshakeTimeout: limits.headerTimeoutMs,
+        settings: { maxConcurrentStreams: MAX_CONCURRENT_STREAMS },
+      },
       onRequest,
     );
     // Read by Node's HTTP/1.1 side of the server when it starts listening.
-    (server as unknown as { connectionsCheckingInterval: number }).connectionsCheckingInterval = checkingIntervalMs(limits);
+    (server as unknown as { connectionsCheckingInterval: number }).connectionsCheckingInterval =
+      checkingIntervalMs(limits);
     applyTimeouts(server as unknown as Http1Timeouts, limits);
     options.limiter.watch(server, (socket) => socket.destroy());
     server.on('connection', (socket: Socket) => {
@@ -91,7 +110,10 @@ function namedContexts(certificateFor: (servername: string) => Promise<TlsCreden
       if (contexts.size > NAMED_CONTEXTS) contexts.delete(contexts.keys().next().value as string);
       context.catch(() => contexts.delete(name));
     }
-    context.then((ready) => callback(null, ready), (error: Error) => callback(error));
+    context.then(
+      (ready) => callback(null, ready),
+      (error: Error) => callback(error),
+    );
   };
 }
 

@@ -25,11 +25,14 @@ describe('the HTTPS front door of a real daemon (herve up --https)', () => {
 
   const register = async (spec: RegisterInput): Promise<void> => {
     const info = await daemon.client.call('register', spec);
-    const running = await waitFor(async () => {
-      const current = await daemon.client.call('get', { service: info.name });
-      return current.instances.every((instance) => instance.ready) ? current : null;
-    }, { timeoutMs: 20_000, message: `${info.name} ready` });
-    running.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+    const running = await waitFor(
+      async () => {
+        const current = await daemon.client.call('get', { service: info.name });
+        return current.instances.every((instance) => instance.ready) ? current : null;
+      },
+      { timeoutMs: 20_000, message: `${info.name} ready` },
+    );
+    for (const instance of running.instances) if (instance.pid) seenPids.add(instance.pid);
   };
 
   beforeAll(async () => {
@@ -78,12 +81,23 @@ describe('the HTTPS front door of a real daemon (herve up --https)', () => {
   });
 
   it('proxies HTTP/2 to the service as HTTP/1.1: Host from :authority, no pseudo-headers, cookies joined, body without a length', async () => {
-    const reply = await http2Request(port, ca, { ':method': 'POST', ':path': '/echo/hello?x=1', cookie: ['a=1', 'b=2'] }, 'streamed body');
+    const reply = await http2Request(
+      port,
+      ca,
+      { ':method': 'POST', ':path': '/echo/hello?x=1', cookie: ['a=1', 'b=2'] },
+      'streamed body',
+    );
     expect(reply.alpn).toBe('h2');
     expect(reply.status).toBe(200);
     const echoed = JSON.parse(reply.body) as Echoed;
     expect(echoed).toMatchObject({ method: 'POST', path: '/hello', body: 'streamed body' });
-    expect(echoed.headers).toMatchObject({ host: `localhost:${port}`, cookie: 'a=1; b=2', 'x-forwarded-proto': 'https', 'x-forwarded-host': `localhost:${port}`, 'x-forwarded-prefix': '/echo' });
+    expect(echoed.headers).toMatchObject({
+      host: `localhost:${port}`,
+      cookie: 'a=1; b=2',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': `localhost:${port}`,
+      'x-forwarded-prefix': '/echo',
+    });
     expect(Object.keys(echoed.headers).filter((name) => name.startsWith(':'))).toEqual([]);
     expect(reply.headers['x-request-id']).toBe(echoed.headers['x-request-id']);
   });
@@ -104,7 +118,11 @@ describe('the HTTPS front door of a real daemon (herve up --https)', () => {
       expect([h2.status, h1.status], path).toEqual([421, 421]);
       expect(JSON.parse(h2.body)).toMatchObject({ error: 'misdirected_request' });
     }
-    const ambiguous = await http2Request(port, ca, { ':path': '/health', ':authority': `localhost:${port}`, host: 'evil.example.com' });
+    const ambiguous = await http2Request(port, ca, {
+      ':path': '/health',
+      ':authority': `localhost:${port}`,
+      host: 'evil.example.com',
+    });
     expect(ambiguous.status).toBe(400);
   });
 
@@ -113,9 +131,24 @@ describe('the HTTPS front door of a real daemon (herve up --https)', () => {
     expect([health.status, JSON.parse(health.body).status]).toEqual([200, 'ok']);
     const metrics = await http2Request(port, ca, { ':path': '/metrics' });
     expect(metrics.body).toContain('herve_http_requests_total');
-    const foreign = await http2Request(port, ca, { ':method': 'POST', ':path': '/services/register', origin: 'https://evil.example.com' }, '{}');
+    const foreign = await http2Request(
+      port,
+      ca,
+      { ':method': 'POST', ':path': '/services/register', origin: 'https://evil.example.com' },
+      '{}',
+    );
     expect(JSON.parse(foreign.body)).toMatchObject({ error: 'cross_origin' });
-    const own = await http2Request(port, ca, { ':method': 'POST', ':path': '/services/register', origin: `https://localhost:${port}`, 'content-type': 'application/json' }, '{}');
+    const own = await http2Request(
+      port,
+      ca,
+      {
+        ':method': 'POST',
+        ':path': '/services/register',
+        origin: `https://localhost:${port}`,
+        'content-type': 'application/json',
+      },
+      '{}',
+    );
     // Its own origin passes the browser guard and reaches the API, which is off without credentials.
     expect(JSON.parse(own.body)).toMatchObject({ error: 'admin_disabled' });
   });
@@ -150,7 +183,11 @@ describe('a second start with HTTPS', () => {
     const before = files.map((file) => readFileSync(file, 'utf8'));
     await first.stop();
     await assertProcessGone(first.pid);
-    const env = { HERVE_MAX_CONNECTIONS_PER_CLIENT: '2', HERVE_HEADER_TIMEOUT_MS: '400', HERVE_KEEPALIVE_TIMEOUT_MS: '300' };
+    const env = {
+      HERVE_MAX_CONNECTIONS_PER_CLIENT: '2',
+      HERVE_HEADER_TIMEOUT_MS: '400',
+      HERVE_KEEPALIVE_TIMEOUT_MS: '300',
+    };
     const second = await startDaemon({ home: first.home, args: HTTPS_ARGS, env });
     try {
       expect(files.map((file) => readFileSync(file, 'utf8'))).toEqual(before);
@@ -158,12 +195,18 @@ describe('a second start with HTTPS', () => {
       const port = second.httpsPort!;
       const held = [await handshake(port, { ca }), await handshake(port, { ca })];
       const third = await handshake(port, { ca }).then(
-        (socket) => new Promise<string>((resolve) => socket.once('close', () => resolve('closed')).once('data', () => resolve('answered'))),
+        (socket) =>
+          new Promise<string>((resolve) =>
+            socket.once('close', () => resolve('closed')).once('data', () => resolve('answered')),
+          ),
         () => 'refused',
       );
       expect(third).toBe('refused');
-      held.forEach((socket) => socket.destroy());
-      await waitFor(async () => (await https1Request(port, ca, '/health').catch(() => null))?.status === 200, { timeoutMs: 10_000, message: 'served again once the connections closed' });
+      for (const socket of held) socket.destroy();
+      await waitFor(async () => (await https1Request(port, ca, '/health').catch(() => null))?.status === 200, {
+        timeoutMs: 10_000,
+        message: 'served again once the connections closed',
+      });
 
       const halfOpen = await handshake(port, { ca, alpn: ['http/1.1'] });
       let answer = '';
