@@ -66,18 +66,15 @@ export function https1Request(
   // A client that offers only HTTP/1.1, on a connection of its own.
   const agent = new Agent({ ALPNProtocols: ['http/1.1'], maxCachedSessions: 0 });
   return new Promise<Reply & { alpn: string | false | null }>((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, path, ca, servername, headers: { host }, agent },
-      (res) => {
-        const { alpnProtocol } = res.socket as TLSSocket;
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, alpn: alpnProtocol }),
-        );
-      },
-    );
+    const req = request({ host: '127.0.0.1', port, path, ca, servername, headers: { host }, agent }, (res) => {
+      const { alpnProtocol } = res.socket as TLSSocket;
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, alpn: alpnProtocol }),
+      );
+    });
     req.once('error', reject);
     req.end();
   }).finally(() => agent.destroy());

@@ -6,7 +6,9 @@ import { hervePaths, type HervePaths } from '../../../protocol/index.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const homes: string[] = [];
-afterEach(() => homes.splice(0).forEach((home) => rmSync(home, { recursive: true, force: true })));
+afterEach(() => {
+  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
+});
 
 function freshPaths(): HervePaths {
   const home = mkdtempSync('/tmp/hv-');
