@@ -89,7 +89,9 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     if (limiter.isRefused(req.socket)) return;
     if (hasDuplicateHost(req.rawHeaders)) {
-      sendJson(res, 400, { error: 'bad_request', message: 'more than one Host header; send exactly one' }, { connection: 'close' });
+      // HTTP/2 has no Connection header: the stream ends, the connection may carry others.
+      const closing: Record<string, string> = req.httpVersionMajor === 2 ? {} : { connection: 'close' };
+      sendJson(res, 400, { error: 'bad_request', message: 'more than one Host header; send exactly one' }, closing);
       return;
     }
     const host = rawHost(req.rawHeaders);
