@@ -16,6 +16,7 @@ import {
   type FrontDoorLimits,
   type Http1Timeouts,
 } from './connection-limits.js';
+import { applyHttp2Timeouts } from './http2-timeouts.js';
 import { closeServer, listenAll } from './listen-loopback.js';
 
 /** The front door's key and certificate chain, in PEM. */
@@ -78,7 +79,7 @@ export async function listenTls(options: TlsListenerOptions): Promise<TlsListene
       socket.once('close', () => sockets.delete(socket));
     });
     server.on('upgrade', options.onUpgrade);
-    server.on('session', (session: ServerHttp2Session) => closeWhenIdle(session, limits));
+    server.on('session', (session: ServerHttp2Session) => applyHttp2Timeouts(session, limits));
     // A client's protocol error ends its own session; Node needs a listener to leave the server alone.
     server.on('sessionError', () => undefined);
     return server;
@@ -115,28 +116,4 @@ function namedContexts(certificateFor: (servername: string) => Promise<TlsCreden
       (error: Error) => callback(error),
     );
   };
-}
-
-/**
- * HTTP/2's counterpart of the HTTP/1.1 timeouts: a connection must open its first stream within
- * the header timeout, and one with no stream open is closed after the keep-alive timeout. A
- * stream in progress (an SSE response, a long download) is never cut for being quiet.
- */
-function closeWhenIdle(session: ServerHttp2Session, limits: FrontDoorLimits): void {
-  let open = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const arm = (ms: number): void => {
-    timer = setTimeout(() => session.close(), ms);
-    timer.unref();
-  };
-  arm(limits.headerTimeoutMs);
-  session.on('stream', (stream) => {
-    open += 1;
-    clearTimeout(timer);
-    stream.once('close', () => {
-      open -= 1;
-      if (open === 0 && !session.closed) arm(limits.keepAliveTimeoutMs);
-    });
-  });
-  session.once('close', () => clearTimeout(timer));
 }

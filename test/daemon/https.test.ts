@@ -1,5 +1,7 @@
 import { X509Certificate } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { connect as connectHttp2, constants } from 'node:http2';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -16,6 +18,17 @@ interface Echoed {
 }
 
 const HTTPS_ARGS = ['--port', '0', '--https-port', '0'];
+
+/** Resolves when `emitter` closes; fails (so the test's cleanup runs) if it has not within a generous deadline. */
+function closedWithin(emitter: EventEmitter, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} was not closed within 15 s`)), 15_000);
+    emitter.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
 
 describe('the HTTPS front door of a real daemon (herve up --https)', () => {
   let daemon: TestDaemon;
@@ -189,8 +202,10 @@ describe('a second start with HTTPS', () => {
       HERVE_MAX_CONNECTIONS_PER_CLIENT: '2',
       HERVE_HEADER_TIMEOUT_MS: '400',
       HERVE_KEEPALIVE_TIMEOUT_MS: '300',
+      HERVE_REQUEST_TIMEOUT_MS: '1000',
     };
     const second = await startDaemon({ home: first.home, args: HTTPS_ARGS, env });
+    const servicePids: number[] = [];
     try {
       expect(files.map((file) => readFileSync(file, 'utf8'))).toEqual(before);
       const ca = before[0];
@@ -214,18 +229,37 @@ describe('a second start with HTTPS', () => {
       let answer = '';
       halfOpen.on('data', (chunk: Buffer) => (answer += chunk.toString()));
       halfOpen.write('GET /health HTTP/1.1\r\nHost: localhost\r\n');
-      await new Promise((closed) => halfOpen.once('close', closed));
+      await closedWithin(halfOpen, 'a half-open HTTP/1.1 connection');
       expect(answer).toMatch(/^HTTP\/1\.1 408/);
 
       // An HTTP/2 connection that never opens a stream: closed after the header timeout (read, so its end is seen).
       const idle = await handshake(port, { ca, alpn: ['h2'] });
       idle.resume();
-      await new Promise((closed) => idle.once('close', closed));
+      await closedWithin(idle, 'an HTTP/2 connection without a stream');
       expect(idle.alpnProtocol).toBe('h2');
+
+      // A request body that never ends is reset after the request timeout; the idle connection then closes.
+      const echo = await second.client.call('register', { type: 'echo' });
+      const ready = await waitFor(
+        async () => {
+          const current = await second.client.call('get', { service: echo.name });
+          return current.instances.every((instance) => instance.ready) ? current : null;
+        },
+        { timeoutMs: 20_000, message: 'echo ready' },
+      );
+      for (const instance of ready.instances) if (instance.pid) servicePids.push(instance.pid);
+      const session = connectHttp2(`https://localhost:${port}`, { ca });
+      const sessionClosed = closedWithin(session, 'an HTTP/2 connection idle after its stream');
+      const stream = session.request({ ':method': 'POST', ':path': '/echo/slow' }, { endStream: false });
+      stream.write('part of a body');
+      stream.resume();
+      await closedWithin(stream, 'a stream whose body never ends');
+      expect(stream.rstCode).toBe(constants.NGHTTP2_CANCEL);
+      await sessionClosed;
     } finally {
       await second.stop();
       second.removeHome();
     }
-    await assertProcessGone(second.pid);
+    for (const pid of [second.pid, ...servicePids]) await assertProcessGone(pid);
   });
 });
