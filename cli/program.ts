@@ -66,9 +66,17 @@ export function buildProgram(outcome: Outcome): Command {
     .option('--port <n>', 'proxy port (default: PORT env or 5000; 0 picks a free one)', port)
     .option('--allow-host <host>', 'a Host the proxy answers for besides localhost, 127.0.0.1, [::1] and *.localhost (repeatable; also HERVE_ALLOWED_HOSTS)', collect)
     .option('--bus <url>', 'a Redis bus services on other machines join over: redis://[:PASSWORD@]HOST:PORT (also HERVE_BUS)')
+    .option('--https', 'serve the proxy over HTTPS too (HTTP/2 and HTTP/1.1), with a certificate from a local CA in HERVE_HOME/ca (see herve ca)')
+    .option('--https-port <n>', 'HTTPS port (default: HERVE_HTTPS_PORT env or 5443; 0 picks a free one); implies --https', port)
     .option('-f, --file <file>', 'the project file to apply (default: herve.yaml here, if there is one)')
     .option('--watch', 'stay and apply the project file again whenever it changes')
     .action(lazy(() => import('./commands/up.js')));
+
+  program
+    .command('ca')
+    .description("the local certificate authority of herve up --https: where its certificate is, and how to trust it")
+    .option('--json', 'print the paths and the trust commands as JSON')
+    .action(lazy(() => import('./commands/ca.js')));
 
   program
     .command('diff')

@@ -31,6 +31,8 @@ export interface DaemonOptions {
   allowedHosts?: readonly string[];
   /** The Redis bus members join over; ioredis is loaded only when one is given. */
   bus?: BusSettings | null;
+  /** Serve the front door over TLS too (HTTP/2 and HTTP/1.1), with a certificate from the local CA; 0 = any free port. */
+  https?: { port: number };
   log(message: string): void;
 }
 
@@ -94,12 +96,13 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
     allowedHosts: options.allowedHosts,
     routes: orchestrator,
     control: orchestrator,
+    https: options.https && { port: options.https.port, ...(await localCertificates(paths, options.allowedHosts ?? [], log)) },
     log,
   });
   orchestrator.setProxyPort(frontDoor.port);
   orchestrator.setInFlight((port) => frontDoor.inFlight(port));
   stats.setRequestStats(frontDoor.requestStats);
-  log(`proxy listening on http://localhost:${frontDoor.port}/`);
+  log(`proxy listening on http://localhost:${frontDoor.port}/${frontDoor.httpsPort === null ? '' : ` and https://localhost:${frontDoor.httpsPort}/`}`);
   // After the proxy port is ours: a daemon that cannot start must not touch what its predecessor left.
   const adoptions = await adoptPredecessorInstances(registry, supervisor, runDir, {
     log,
@@ -138,7 +141,15 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
     control: orchestrator,
     project,
     types: () => types.list(),
-    facts: { pid: process.pid, startedAt, home: paths.home, socket: paths.socket, proxyPort: () => frontDoor.port, bus: options.bus ? maskBusUrl(options.bus.url) : null },
+    facts: {
+      pid: process.pid,
+      startedAt,
+      home: paths.home,
+      socket: paths.socket,
+      proxyPort: () => frontDoor.port,
+      httpsPort: () => frontDoor.httpsPort,
+      bus: options.bus ? maskBusUrl(options.bus.url) : null,
+    },
     tailLogs: (query) => logStore.tail(query),
     requestShutdown: () => setImmediate(() => void shutdown('shutdown requested')),
     onServiceEvent: (listener) => {
@@ -166,6 +177,15 @@ async function startBus(settings: BusSettings | null | undefined, members: BusMe
   if (!settings) return undefined;
   const { RedisBus } = await import('./bus/redis-bus.js');
   return new RedisBus(settings, members, log);
+}
+
+/** The front door's certificates from the local CA in HERVE_HOME/ca (made on first use); the X.509 code loads only here. */
+async function localCertificates(paths: HervePaths, allowedHosts: readonly string[], log: (message: string) => void) {
+  const { ensureLocalCa } = await import('./tls/local-ca.js');
+  const ca = await ensureLocalCa(paths, allowedHosts);
+  if (ca.createdCa) log(`created a local certificate authority: ${paths.caCert} (to trust it: herve ca)`);
+  if (ca.issuedLeaf) log(`issued the front door's certificate for ${ca.names.map((name) => name.value).join(', ')}: ${paths.tlsCert}`);
+  return { credentials: { key: ca.key, cert: ca.cert }, certificateFor: ca.certificateFor };
 }
 
 /** One shutdown step: a failure is logged and the shutdown goes on, so the daemon always exits. */

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * The daemon's entry: `node dist/daemon/main.js [--port N] [--allow-host HOST]…` (the bus comes in
- * HERVE_BUS, never in the arguments: `ps` would show its password).
+ * The daemon's entry: `node dist/daemon/main.js [--port N] [--allow-host HOST]… [--https] [--https-port N]`
+ * (the bus comes in HERVE_BUS, never in the arguments: `ps` would show its password).
  * `herve up` runs it detached with its output sent to daemon.log; `herve up --foreground` attached.
  * Its one V8 setting is in heap-flags.ts (why no other: README, Performance).
  */
@@ -12,21 +12,29 @@ import { parseAllowedHosts } from './startup/allowed-hosts.js';
 import { parseBusSettings } from './startup/bus-settings.js';
 
 const DEFAULT_PROXY_PORT = 5000;
+const DEFAULT_HTTPS_PORT = 5443;
 
 function log(message: string): void {
   process.stdout.write(`${new Date().toISOString()} herve: ${message}\n`);
 }
 
-function parsePort(argv: string[], env: NodeJS.ProcessEnv): number {
-  const flag = argv.indexOf('--port');
-  const inline = argv.find((arg) => arg.startsWith('--port='));
-  const raw = flag !== -1 ? argv[flag + 1] : inline ? inline.slice('--port='.length) : env.PORT;
-  if (raw === undefined || raw === '') return DEFAULT_PROXY_PORT;
+/** A port from `--FLAG N`, `--FLAG=N` or the environment; `fallback` when none is given. */
+function parsePort(argv: string[], flag: string, fromEnv: string | undefined, fallback: number): number {
+  const at = argv.indexOf(flag);
+  const inline = argv.find((arg) => arg.startsWith(`${flag}=`));
+  const raw = at !== -1 ? argv[at + 1] : inline ? inline.slice(flag.length + 1) : fromEnv;
+  if (raw === undefined || raw === '') return fallback;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new HerveError('bad_request', `--port must be a number from 0 to 65535 (got "${raw}")`, 'for example: --port 5000, or --port 0 for any free port');
+  if (!/^\d+$/.test(raw) || port > 65535) {
+    throw new HerveError('bad_request', `${flag} must be a number from 0 to 65535 (got "${raw}")`, `for example: ${flag} ${fallback}, or ${flag} 0 for any free port`);
   }
   return port;
+}
+
+/** HTTPS is on with `--https` or `--https-port N`; its port from the flag, else HERVE_HTTPS_PORT, else 5443. */
+function parseHttps(argv: string[], env: NodeJS.ProcessEnv): { port: number } | undefined {
+  const asked = argv.includes('--https') || argv.some((arg) => arg === '--https-port' || arg.startsWith('--https-port='));
+  return asked ? { port: parsePort(argv, '--https-port', env.HERVE_HTTPS_PORT, DEFAULT_HTTPS_PORT) } : undefined;
 }
 
 /** How long the proxy waits for a service's response headers before answering 504. */
@@ -41,12 +49,13 @@ function parseUpstreamTimeout(env: NodeJS.ProcessEnv): number | undefined {
 }
 
 async function main(): Promise<void> {
-  const port = parsePort(process.argv.slice(2), process.env);
+  const port = parsePort(process.argv.slice(2), '--port', process.env.PORT, DEFAULT_PROXY_PORT);
+  const https = parseHttps(process.argv.slice(2), process.env);
   const upstreamTimeoutMs = parseUpstreamTimeout(process.env);
   const allowedHosts = parseAllowedHosts(process.argv.slice(2), process.env);
   const bus = parseBusSettings(process.env);
   log(`starting (pid ${process.pid}, node ${process.version})`);
-  const daemon = await startDaemon({ port, upstreamTimeoutMs, allowedHosts, bus, log });
+  const daemon = await startDaemon({ port, upstreamTimeoutMs, allowedHosts, https, bus, log });
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;

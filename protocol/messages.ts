@@ -41,6 +41,8 @@ export const methods = {
       proxyPort: z.number().int().nullable(),
       /** The Redis bus members join over (`herve up --bus`), its password masked; null: none. */
       bus: z.string().nullable().default(null),
+      /** The front door's HTTPS port (`herve up --https`); absent from a daemon older than it, hence the default. */
+      httpsPort: z.number().int().nullable().default(null),
     }),
   },
   ping: { params: Empty, result: z.object({ pong: z.literal(true), pid: z.number().int(), uptimeMs: z.number() }) },

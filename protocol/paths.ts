@@ -12,6 +12,12 @@ export interface HervePaths {
   database: string;
   logsDir: string;
   daemonLog: string;
+  /** The local certificate authority of `herve up --https` and the front door's certificate, signed by it. */
+  caDir: string;
+  caCert: string;
+  caKey: string;
+  tlsCert: string;
+  tlsKey: string;
 }
 
 /** Every file Herve keeps, under `HERVE_HOME` (default `~/.herve`). */
@@ -25,6 +31,11 @@ export function hervePaths(env: NodeJS.ProcessEnv = process.env): HervePaths {
     database: join(home, 'state.db'),
     logsDir: join(home, 'logs'),
     daemonLog: join(home, 'daemon.log'),
+    caDir: join(home, 'ca'),
+    caCert: join(home, 'ca', 'ca.crt'),
+    caKey: join(home, 'ca', 'ca.key'),
+    tlsCert: join(home, 'ca', 'localhost.crt'),
+    tlsKey: join(home, 'ca', 'localhost.key'),
   };
 }
 

@@ -84,9 +84,18 @@ export const ProjectService = z
   .strict();
 export type ProjectService = z.infer<typeof ProjectService>;
 
-/** `herve.yaml`: the services of a project. */
+/** `https:` at the top of herve.yaml: what `herve up --https [--https-port N]` asks for, when the daemon starts. */
+export const ProjectHttps = z
+  .union([z.boolean(), z.object({ port: z.number().int().min(0).max(65_535).optional().describe('default 5443; 0 picks a free one') }).strict()], {
+    error: 'expected true, false or { port: N }',
+  })
+  .describe('serve the front door over HTTPS too, with a certificate from a local CA (as herve up --https)');
+export type ProjectHttps = z.infer<typeof ProjectHttps>;
+
+/** `herve.yaml`: the services of a project, and whether the front door also speaks HTTPS. */
 export const ProjectFile = z
   .object({
+    https: ProjectHttps.optional(),
     services: z.record(ServiceName, ProjectService),
   })
   .strict();

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { splitCommandLine } from './command-line.js';
 import { describeZodError } from './codec.js';
 import { dependencyOrder, type ProjectEntry } from './project-order.js';
-import { MAX_PROJECT_FILE_BYTES, ProjectFile, type DependsCondition, type ProjectService } from './project-file.js';
+import { MAX_PROJECT_FILE_BYTES, ProjectFile, type DependsCondition, type ProjectHttps, type ProjectService } from './project-file.js';
 import { PATH_OPTIONS } from './register-fields.js';
 import { RegisterSpec, type RegisterInput } from './service.js';
 
@@ -24,6 +24,8 @@ export interface LoadedProject {
   file: string;
   /** In dependency order. */
   services: ProjectEntry[];
+  /** `https:` as written (undefined when the file does not say). */
+  https?: ProjectHttps;
 }
 
 /** Read, check and resolve a herve.yaml: paths against its directory, env files read, dependencies ordered. */
@@ -50,7 +52,7 @@ export function loadProjectFile(path: string): LoadedProject {
   );
   if (unknown.length > 0) throw new ProjectFileError(unknown);
   try {
-    return { file, services: dependencyOrder(entries) };
+    return { file, services: dependencyOrder(entries), https: project.data.https };
   } catch (error) {
     throw new ProjectFileError([`${label}: ${(error as Error).message}`]);
   }

@@ -1,5 +1,6 @@
 // Herve's front door alone, over a static route table (`bench` -> the backend).
-// Usage: herve-harness.mjs BACKEND_PORT [LISTEN_PORT]; prints "PORT <n>".
+// Usage: herve-harness.mjs BACKEND_PORT [LISTEN_PORT] [--https HERVE_HOME]; prints "PORT <n>"
+// (and "HTTPS_PORT <n>", serving HTTPS with the local CA of that HERVE_HOME).
 // Run with --expose-gc: on SIGUSR2 it collects garbage and prints "MEM <rss MiB> <heap used MiB>".
 import { existsSync } from 'node:fs';
 
@@ -23,8 +24,19 @@ const control = {
   restart: async () => { throw new Error('bench harness has no services'); },
   stats: () => ({ at: Date.now(), daemon: { pid: process.pid, uptimeMs: 0, cpuPercent: 0, rssBytes: 0 }, services: [] }),
 };
-const door = await startFrontDoor({ port: Number(process.argv[3] ?? 0), host: '127.0.0.1', routes, control, env: {} });
+const httpsHome = process.argv.indexOf('--https') === -1 ? undefined : process.argv[process.argv.indexOf('--https') + 1];
+const https = httpsHome === undefined ? undefined : await localCertificates(httpsHome);
+const listenPort = process.argv[3] === undefined || process.argv[3] === '--https' ? 0 : Number(process.argv[3]);
+const door = await startFrontDoor({ port: listenPort, host: '127.0.0.1', routes, control, env: {}, https });
 console.log(`PORT ${door.port}`);
+if (door.httpsPort !== null) console.log(`HTTPS_PORT ${door.httpsPort}`);
+
+async function localCertificates(home) {
+  const { ensureLocalCa } = await import(new URL('../../dist/daemon/tls/local-ca.js', import.meta.url).href);
+  const { hervePaths } = await import(new URL('../../dist/protocol/index.js', import.meta.url).href);
+  const ca = await ensureLocalCa(hervePaths({ HERVE_HOME: home }), []);
+  return { port: 0, credentials: { key: ca.key, cert: ca.cert }, certificateFor: ca.certificateFor };
+}
 process.on('SIGUSR2', () => {
   globalThis.gc?.();
   const { rss, heapUsed } = process.memoryUsage();

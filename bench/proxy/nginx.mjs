@@ -2,9 +2,27 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A one-worker nginx reverse proxy with upstream keep-alive, in a temp dir. Returns its config path. */
-export function writeNginxConfig(backendPort, listenPort) {
+/**
+ * A one-worker nginx reverse proxy with upstream keep-alive, in a temp dir. Returns its config path.
+ * With `tls` ({ port, cert, key }: PEM file paths), the same proxy also listens with TLS, HTTP/2 and HTTP/1.1.
+ */
+export function writeNginxConfig(backendPort, listenPort, tls) {
   const dir = mkdtempSync(join(tmpdir(), 'hv-nginx-'));
+  const location = `
+    location /bench/ {
+      proxy_pass http://backend/;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }`;
+  const tlsServer = tls
+    ? `
+  server {
+    listen 127.0.0.1:${tls.port} ssl http2;
+    ssl_certificate ${tls.cert};
+    ssl_certificate_key ${tls.key};
+    ${location}
+  }`
+    : '';
   const config = `
 worker_processes 1;
 daemon off;
@@ -21,12 +39,8 @@ http {
   upstream backend { server 127.0.0.1:${backendPort}; keepalive 128; }
   server {
     listen 127.0.0.1:${listenPort};
-    location /bench/ {
-      proxy_pass http://backend/;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-    }
-  }
+    ${location}
+  }${tlsServer}
 }
 `;
   const path = join(dir, 'nginx.conf');

@@ -1,4 +1,4 @@
-import { AllowedHost, BusUrl, describeZodError } from '../../protocol/index.js';
+import { AllowedHost, BusUrl, describeZodError, type ProjectHttps } from '../../protocol/index.js';
 import { UserError } from '../client/index.js';
 import { cliPaths, withDaemon } from '../support/connect.js';
 import { probeDaemon, runForegroundDaemon, type DaemonSettings } from '../support/daemon-launch.js';
@@ -14,26 +14,37 @@ export interface UpOptions {
   bus?: string;
   file?: string;
   watch?: boolean;
+  https?: boolean;
+  httpsPort?: number;
 }
 
 export async function run(options: UpOptions): Promise<number> {
   const paths = cliPaths();
-  const settings: DaemonSettings = { port: options.port, allowHosts: (options.allowHost ?? []).map(allowedHost), bus: options.bus === undefined ? undefined : busUrl(options.bus) };
+  const base: DaemonSettings = {
+    port: options.port,
+    allowHosts: (options.allowHost ?? []).map(allowedHost),
+    bus: options.bus === undefined ? undefined : busUrl(options.bus),
+  };
   if (options.foreground) {
     if (options.file !== undefined || options.watch) throw new UserError('--foreground does not apply a project file', 'run herve up -f FILE (in the background), or herve reload once it runs', 2);
     const running = await probeDaemon(paths);
     if (running) throw new UserError(`herve is already running (pid ${running.pid})`, 'stop it first with: herve down');
-    return runForegroundDaemon(paths, settings);
+    return runForegroundDaemon(paths, { ...base, https: httpsSetting(options, undefined) });
   }
   const path = projectPath(options.file);
   if (options.watch && path === undefined) throw new UserError('--watch needs a project file: no herve.yaml here', 'point at one with -f FILE', 2);
   // Checked before anything starts: a bad file changes nothing.
   const project = path === undefined ? undefined : loadProject(path);
+  const settings: DaemonSettings = { ...base, https: httpsSetting(options, project?.https) };
   const progress = new Progress();
   const { hello, alreadyRunning } = await ensureDaemonUp(paths, settings, progress);
   if (alreadyRunning) {
-    const given = [options.allowHost?.length ? '--allow-host' : '', options.bus === undefined ? '' : '--bus'].filter(Boolean);
-    const settingsNote = given.length > 0 ? `; ${given.join(' and ')} apply when it starts: herve down, then herve up again` : '';
+    const unapplied = [
+      ...(options.allowHost?.length ? ['--allow-host'] : []),
+      ...(options.bus === undefined ? [] : ['--bus']),
+      ...(settings.https && hello.httpsPort === null ? ['HTTPS'] : []),
+    ];
+    const settingsNote = unapplied.length > 0 ? `; ${unapplied.join(' and ')} take${unapplied.length === 1 ? 's' : ''} effect when it starts: herve down, then herve up again` : '';
     await writeOut(`herve is already running (pid ${hello.pid})${settingsNote}\n`);
   } else {
     progress.succeed(`herve daemon started`);
@@ -46,6 +57,13 @@ export async function run(options: UpOptions): Promise<number> {
   if (!options.watch) return 0;
   const { watchProject } = await import('../support/project-watch.js');
   return watchProject(path);
+}
+
+/** HTTPS from the flags, else from the project file's `https:`; the flags win. */
+function httpsSetting(options: UpOptions, fromFile: ProjectHttps | undefined): DaemonSettings['https'] {
+  if (options.https || options.httpsPort !== undefined) return { port: options.httpsPort };
+  if (fromFile === undefined || fromFile === false) return undefined;
+  return fromFile === true ? {} : { port: fromFile.port };
 }
 
 function allowedHost(raw: string): string {

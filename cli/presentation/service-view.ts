@@ -48,7 +48,8 @@ export function commandLine(service: ServiceInfo): string {
   return [service.command, ...service.args.map(quoteIfNeeded)].join(' ');
 }
 
-function quoteIfNeeded(arg: string): string {
+/** A word as a POSIX shell reads it: quoted only when it has to be. */
+export function quoteIfNeeded(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 

@@ -23,11 +23,14 @@ export interface DaemonSettings {
   allowHosts?: readonly string[];
   /** The Redis bus (validated by BusUrl); handed over in HERVE_BUS, never as an argument `ps` shows. */
   bus?: string;
+  /** Serve HTTPS too, on `port` (the daemon's default when absent). */
+  https?: { port?: number };
 }
 
 export function daemonArgs(settings: DaemonSettings): string[] {
   const port = settings.port === undefined ? [] : ['--port', String(settings.port)];
-  return [...port, ...(settings.allowHosts ?? []).flatMap((host) => ['--allow-host', host])];
+  const https = settings.https === undefined ? [] : settings.https.port === undefined ? ['--https'] : ['--https-port', String(settings.https.port)];
+  return [...port, ...(settings.allowHosts ?? []).flatMap((host) => ['--allow-host', host]), ...https];
 }
 
 function daemonEnv(paths: HervePaths, settings: DaemonSettings): NodeJS.ProcessEnv {

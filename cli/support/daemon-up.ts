@@ -25,6 +25,10 @@ export function proxyUrl(hello: DaemonHello): string | null {
   return hello.proxyPort === null ? null : `http://localhost:${hello.proxyPort}/`;
 }
 
+export function httpsUrl(hello: DaemonHello): string | null {
+  return hello.httpsPort === null ? null : `https://localhost:${hello.httpsPort}/`;
+}
+
 /** Where everything is, shown after `herve up`. */
 export function describeDaemon(hello: DaemonHello, paths: HervePaths): string {
   const rows: [string, string][] = [
@@ -34,6 +38,7 @@ export function describeDaemon(hello: DaemonHello, paths: HervePaths): string {
     ['logs', paths.logsDir],
     ['daemon log', paths.daemonLog],
     ['proxy', proxyUrl(hello) ?? 'off'],
+    ['https', hello.httpsPort === null ? 'off (herve up --https)' : `${httpsUrl(hello)} (trust its CA once: herve ca)`],
     ...(hello.bus === null ? [] : [['bus', hello.bus] as [string, string]]),
   ];
   const width = Math.max(...rows.map(([label]) => label.length));

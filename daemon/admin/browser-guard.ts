@@ -27,7 +27,9 @@ function fromOwnOrigin(origin: string, host: string | undefined): boolean {
 export function crossOriginRefusal(headers: IncomingHttpHeaders): Refusal | null {
   const { origin } = headers;
   const site = headers['sec-fetch-site'];
-  const foreignOrigin = origin !== undefined && !fromOwnOrigin(origin, headers.host);
+  // Over HTTP/2 the host comes as `:authority`.
+  const host = headers.host ?? (headers[':authority'] as string | undefined);
+  const foreignOrigin = origin !== undefined && !fromOwnOrigin(origin, host);
   if (!foreignOrigin && (site === undefined || !OTHER_SITE.has(site))) return null;
   return {
     error: 'cross_origin',

@@ -17,6 +17,7 @@ export interface DaemonFacts {
   proxyPort(): number | null;
   /** The bus URL as shown (masked), or null. */
   bus: string | null;
+  httpsPort(): number | null;
 }
 
 /** What the handlers need; the control server supplies it. */
@@ -50,6 +51,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
         socket: facts.socket,
         proxyPort: facts.proxyPort(),
         bus: facts.bus,
+        httpsPort: facts.httpsPort(),
       };
     },
     ping: () => ({ pong: true, pid: facts.pid, uptimeMs: Date.now() - facts.startedAt }),

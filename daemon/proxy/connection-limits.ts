@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { Socket } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
+import type { Server, Socket } from 'node:net';
 import { wholeNumberFromEnv } from '../startup/env-number.js';
 
 /** The front door's bounds on its clients; each can be set with the env var beside it. */
@@ -59,8 +59,11 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv): FrontDoorLimits {
   return limits;
 }
 
+/** The HTTP/1.1 timeouts of a server: `node:http`'s, and those of an HTTP/2 server that also speaks HTTP/1.1. */
+export type Http1Timeouts = Pick<HttpServer, 'headersTimeout' | 'requestTimeout' | 'keepAliveTimeout'>;
+
 /** Applies the timeouts to one of the front door's HTTP servers. */
-export function applyTimeouts(server: Server, limits: FrontDoorLimits): void {
+export function applyTimeouts(server: Http1Timeouts, limits: FrontDoorLimits): void {
   server.headersTimeout = limits.headerTimeoutMs;
   // Node requires a request timeout of 0 or at least the headers timeout.
   server.requestTimeout = limits.requestTimeoutMs === 0 ? 0 : Math.max(limits.requestTimeoutMs, limits.headerTimeoutMs);
@@ -83,9 +86,12 @@ export class ConnectionLimiter {
 
   constructor(private readonly limits: FrontDoorLimits) {}
 
-  /** Listen on `server`'s connections (before any data is read from them). */
-  watch(server: Server): void {
-    server.on('connection', (socket: Socket) => this.admit(socket));
+  /**
+   * Listen on `server`'s connections (before any data is read from them). A refused one is told
+   * so in HTTP; a TLS one cannot be before its handshake, so `refuse` closes it instead.
+   */
+  watch(server: Server, refuse: (socket: Socket) => void = refuseInHttp): void {
+    server.on('connection', (socket: Socket) => this.admit(socket, refuse));
   }
 
   /** A request that arrived on a refused connection before it closed: not to be served. */
@@ -93,13 +99,12 @@ export class ConnectionLimiter {
     return this.refused.has(socket);
   }
 
-  private admit(socket: Socket): void {
+  private admit(socket: Socket, refuse: (socket: Socket) => void): void {
     const client = socket.remoteAddress ?? '';
     const fromClient = this.perClient.get(client) ?? 0;
     if (this.total >= this.limits.maxConnections || fromClient >= this.limits.maxConnectionsPerClient) {
       this.refused.add(socket);
-      socket.end(REFUSAL);
-      setTimeout(() => socket.destroy(), 1000).unref();
+      refuse(socket);
       return;
     }
     this.total += 1;
@@ -111,6 +116,11 @@ export class ConnectionLimiter {
       else this.perClient.set(client, left);
     });
   }
+}
+
+function refuseInHttp(socket: Socket): void {
+  socket.end(REFUSAL);
+  setTimeout(() => socket.destroy(), 1000).unref();
 }
 
 function openFileLimit(): number {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
+import type { TLSSocket } from 'node:tls';
 
 /** The request headers to send upstream, and what the proxy learned from them. */
 export interface ForwardedRequest {
@@ -26,7 +28,11 @@ const DROPPED = new Set([
   'x-forwarded-prefix',
 ]);
 
-/** Copies the client's headers, minus hop-by-hop ones, plus X-Forwarded-* and X-Request-Id. */
+/**
+ * Copies the client's headers, minus hop-by-hop ones, plus X-Forwarded-* and X-Request-Id. An
+ * HTTP/2 request goes upstream as HTTP/1.1: no pseudo-headers, `:authority` as `Host`, its
+ * `cookie` fields joined into one (RFC 9113 §8.2.3).
+ */
 export function forwardedRequest(req: IncomingMessage, prefix: string | null): ForwardedRequest {
   const raw = req.rawHeaders;
   const headers: string[] = [];
@@ -34,9 +40,22 @@ export function forwardedRequest(req: IncomingMessage, prefix: string | null): F
   let requestId: string | undefined;
   let host = '';
   let hasBody = false;
+  const http2 = req.httpVersionMajor === 2;
+  let authority: string | undefined;
+  let cookie: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i].toLowerCase();
     const value = raw[i + 1];
+    if (http2) {
+      if (name.charCodeAt(0) === 58 /* : */) {
+        if (name === ':authority') authority = value;
+        continue;
+      }
+      if (name === 'cookie') {
+        cookie = cookie === undefined ? value : `${cookie}; ${value}`;
+        continue;
+      }
+    }
     if (DROPPED.has(name)) {
       if (name === 'transfer-encoding') hasBody = true;
       continue;
@@ -53,13 +72,20 @@ export function forwardedRequest(req: IncomingMessage, prefix: string | null): F
     else if (name === 'content-length' && value !== '0') hasBody = true;
     headers.push(raw[i], value);
   }
+  if (host === '' && authority !== undefined) {
+    host = authority;
+    headers.push('host', host);
+  }
+  // HTTP/2 needs no length or chunking to send a body: there is one unless the headers ended the stream.
+  if (http2 && !(req as unknown as Http2ServerRequest).stream.endAfterHeaders) hasBody = true;
+  if (cookie !== undefined) headers.push('cookie', cookie);
   const client = req.socket.remoteAddress ?? '';
   requestId ??= randomUUID();
   headers.push(
     'x-forwarded-for',
     forwardedFor === undefined ? client : `${forwardedFor}, ${client}`,
     'x-forwarded-proto',
-    'http',
+    (req.socket as TLSSocket).encrypted === true ? 'https' : 'http',
     'x-forwarded-host',
     host,
     'x-request-id',

@@ -13,6 +13,7 @@ import { ProxyExchange, type ProxyContext } from './proxy-exchange.js';
 import { sendProxyError } from './proxy-errors.js';
 import { RoundRobin } from './round-robin.js';
 import { hasDuplicateHost, rawHost, routeRequest, unroutedMessage, type ServiceMatch } from './route-match.js';
+import type { TlsCredentials, TlsListener } from './tls-listener.js';
 import { UpstreamPools } from './upstream-pools.js';
 import { WebsocketUpgrades } from './websocket-upgrades.js';
 
@@ -31,10 +32,14 @@ export interface FrontDoorOptions {
   allowedHosts?: readonly string[];
   /** Hosts named in services' routes, answered too; read live, so it may change as services do. */
   routeHosts?: () => HostNames;
+  /** A second, TLS listener (HTTP/2 and HTTP/1.1) with the same handlers; none without. */
+  https?: { port: number; credentials: TlsCredentials; certificateFor?(host: string): Promise<TlsCredentials> | null };
 }
 
 export interface FrontDoor {
   port: number;
+  /** The HTTPS listener's port; null when HTTPS is off. */
+  httpsPort: number | null;
   requestStats: RequestStatsSource;
   /** Requests in flight to one upstream port, so a retiring instance can drain. */
   inFlight(port: number): number;
@@ -84,7 +89,9 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     if (limiter.isRefused(req.socket)) return;
     if (hasDuplicateHost(req.rawHeaders)) {
-      sendJson(res, 400, { error: 'bad_request', message: 'more than one Host header; send exactly one' }, { connection: 'close' });
+      // HTTP/2 has no Connection header: the stream ends, the connection may carry others.
+      const closing: Record<string, string> = req.httpVersionMajor === 2 ? {} : { connection: 'close' };
+      sendJson(res, 400, { error: 'bad_request', message: 'more than one Host header; send exactly one' }, closing);
       return;
     }
     const host = rawHost(req.rawHeaders);
@@ -106,24 +113,35 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     return server;
   };
 
-  let servers: Server[];
+  let servers: Server[] = [];
+  let tls: TlsListener | null = null;
+  const listenHosts = options.host === undefined ? DEFAULT_HOSTS : [options.host];
   try {
-    const hosts = options.host === undefined ? DEFAULT_HOSTS : [options.host];
-    ({ port, servers } = await listenAll(makeServer, options.port, hosts));
+    ({ port, servers } = await listenAll(makeServer, options.port, listenHosts));
+    if (options.https !== undefined) {
+      // Loaded only when HTTPS is on.
+      const { listenTls } = await import('./tls-listener.js');
+      const { certificateFor } = options.https;
+      // Only for a host the front door answers for: a client cannot have it sign any name it likes.
+      const forAllowedHost = certificateFor && ((name: string) => (hosts.allows(name) ? certificateFor(name) : null));
+      tls = await listenTls({ ...options.https, certificateFor: forAllowedHost, hosts: listenHosts, limits, limiter, onRequest, onUpgrade });
+    }
   } catch (error) {
+    await Promise.all(servers.map(closeServer));
     websockets.close();
     await pools.close();
     throw error;
   }
-  log(`front door listening on port ${port}, answering for ${hosts.list().join(', ')}`);
+  log(`front door listening on port ${port}${tls === null ? '' : ` and ${tls.port} (HTTPS)`}, answering for ${hosts.list().join(', ')}`);
 
   return {
     port,
+    httpsPort: tls?.port ?? null,
     requestStats: stats,
     inFlight: (upstreamPort) => pools.inFlight(upstreamPort),
     async close() {
       websockets.close();
-      await Promise.all(servers.map(closeServer));
+      await Promise.all([...servers.map(closeServer), tls?.close()]);
       await pools.close();
     },
   };

@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import { Server as HttpServer } from 'node:http';
+import type { Server } from 'node:net';
 import { HerveError } from '../errors.js';
 import { findPortHolder } from './port-holder.js';
 
@@ -13,14 +14,13 @@ export const DEFAULT_HOSTS = ['127.0.0.1', '::1'] as const;
 const UNAVAILABLE = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT']);
 const EPHEMERAL_ATTEMPTS = 5;
 
-export function portInUse(port: number): HerveError {
+/** How the user picks the plain front door's port; the HTTPS port names its own. */
+export const PORT_SETTING = 'herve up --port N / PORT=N';
+
+export function portInUse(port: number, setting = PORT_SETTING): HerveError {
   const holder = findPortHolder(port);
   const by = holder === null ? '' : ` by pid ${holder.pid} (${holder.command})`;
-  return new HerveError(
-    'port_in_use',
-    `port ${port} is already in use${by}`,
-    `stop what uses it or pick another: herve up --port N / PORT=N`,
-  );
+  return new HerveError('port_in_use', `port ${port} is already in use${by}`, `stop what uses it or pick another: ${setting}`);
 }
 
 function listenOnce(server: Server, port: number, host: string): Promise<number> {
@@ -47,7 +47,7 @@ export function closeServer(server: Server): Promise<void> {
       return;
     }
     server.close(() => resolve());
-    server.closeAllConnections();
+    if (server instanceof HttpServer) server.closeAllConnections();
   });
 }
 
@@ -55,9 +55,9 @@ export function closeServer(server: Server): Promise<void> {
  * Listens with one server per host, all on the same port (the first resolves
  * port 0). On failure closes whatever it opened and throws HerveError('port_in_use').
  */
-export async function listenAll(makeServer: () => Server, port: number, hosts: readonly string[]): Promise<{ port: number; servers: Server[] }> {
+export async function listenAll<S extends Server>(makeServer: () => S, port: number, hosts: readonly string[], setting = PORT_SETTING): Promise<{ port: number; servers: S[] }> {
   for (let attempt = 0; ; attempt++) {
-    const servers: Server[] = [];
+    const servers: S[] = [];
     let resolvedPort = port;
     try {
       for (const [index, host] of hosts.entries()) {
@@ -78,7 +78,7 @@ export async function listenAll(makeServer: () => Server, port: number, hosts: r
       if (code !== 'EADDRINUSE') throw error;
       // Port 0 picked a port free on one family but taken on the other: try another.
       if (port === 0 && attempt < EPHEMERAL_ATTEMPTS) continue;
-      throw portInUse(port === 0 ? resolvedPort : port);
+      throw portInUse(port === 0 ? resolvedPort : port, setting);
     }
   }
 }

@@ -47,21 +47,33 @@ export function matchService(url: string, host: string | undefined): ServiceMatc
   return { name, path, prefix: `/${name}` };
 }
 
-/** The `Host` header from raw headers, without building `req.headers` (lazy and costly). */
+/** HTTP/2's `Host`: a request carries it as this pseudo-header (raw headers keep the name as sent, lower case). */
+const AUTHORITY = ':authority';
+
+function isHostName(key: string): boolean {
+  return key.length === 4 && key.toLowerCase() === 'host';
+}
+
+/** The `Host` header (HTTP/2: `:authority`, which comes first) from raw headers, without building `req.headers` (lazy and costly). */
 export function rawHost(rawHeaders: string[]): string | undefined {
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const key = rawHeaders[i];
-    if (key.length === 4 && key.toLowerCase() === 'host') return rawHeaders[i + 1];
+    if (isHostName(key) || key === AUTHORITY) return rawHeaders[i + 1];
   }
   return undefined;
 }
 
-/** True when a request carries more than one `Host` header: ambiguous, so refused (RFC 9112 §3.2). */
+/**
+ * True when a request names its host more than once: two `Host` headers, or an HTTP/2
+ * `:authority` and a `Host` that differ. Ambiguous, so refused (RFC 9112 §3.2, RFC 9113 §8.3.1).
+ */
 export function hasDuplicateHost(rawHeaders: string[]): boolean {
   let seen = 0;
+  let authority: string | undefined;
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const key = rawHeaders[i];
-    if (key.length === 4 && key.toLowerCase() === 'host' && ++seen > 1) return true;
+    if (key === AUTHORITY) authority = rawHeaders[i + 1];
+    else if (isHostName(key) && (++seen > 1 || (authority !== undefined && rawHeaders[i + 1] !== authority))) return true;
   }
   return false;
 }

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, lstatSync, openSync, mkdirSync, readdirSync, statSync, type Stats } from 'node:fs';
+import { chmodSync, closeSync, existsSync, lstatSync, openSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { HervePaths } from '../../protocol/index.js';
 import { HerveError } from '../errors.js';
@@ -24,9 +24,21 @@ export function secureHome(paths: HervePaths): void {
   chmodSync(paths.logsDir, PRIVATE_DIR);
   const files = [paths.database, `${paths.database}-wal`, `${paths.database}-shm`, paths.pidFile, paths.lockFile, paths.daemonLog, paths.socket];
   for (const name of readdirSync(paths.logsDir)) files.push(join(paths.logsDir, name));
+  if (existsSync(paths.caDir)) {
+    refuseForeign(paths.caDir, statSync(paths.caDir), 'directory');
+    chmodSync(paths.caDir, PRIVATE_DIR);
+    for (const name of readdirSync(paths.caDir)) files.push(join(paths.caDir, name));
+  }
   for (const file of files) tightenFile(file);
   // SQLite gives its -wal and -shm files the database file's mode: create that one private.
   closeSync(openSync(paths.database, 'a', PRIVATE_FILE));
+}
+
+/** Writes a file only its owner can read, whole or not at all (a reader never sees half a key). */
+export function writePrivateFile(path: string, text: string): void {
+  const partial = `${path}.${process.pid}.partial`;
+  writeFileSync(partial, text, { mode: PRIVATE_FILE });
+  renameSync(partial, path);
 }
 
 function refuseForeign(path: string, stats: Stats, what: string): void {

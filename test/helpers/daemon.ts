@@ -43,6 +43,8 @@ export interface TestDaemon {
   paths: HervePaths;
   pid: number;
   proxyPort: number | null;
+  /** The HTTPS port of a daemon started with --https / --https-port. */
+  httpsPort: number | null;
   /** Connected (hello done) to this daemon. Closed by stop()/kill9(). */
   client: SocketDaemonClient;
   /** Another connection; closed by stop()/kill9() too. */
@@ -113,6 +115,7 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
     paths,
     pid: child.pid!,
     proxyPort: hello.proxyPort,
+    httpsPort: hello.httpsPort,
     client,
     connect,
     output: () => output,

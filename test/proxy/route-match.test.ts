@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchService, rawHost, serviceFromHost } from '../../daemon/proxy/route-match.js';
+import { hasDuplicateHost, matchService, rawHost, serviceFromHost } from '../../daemon/proxy/route-match.js';
 
 describe('route matching', () => {
   it('takes the first path segment as the service and strips it', () => {
@@ -32,5 +32,13 @@ describe('route matching', () => {
   it('finds Host in raw headers whatever its case', () => {
     expect(rawHost(['Accept', '*/*', 'HOST', 'a.localhost'])).toBe('a.localhost');
     expect(rawHost(['Accept', '*/*'])).toBeUndefined();
+  });
+
+  it("takes HTTP/2's :authority as the Host, and refuses a request that names two hosts", () => {
+    expect(rawHost([':method', 'GET', ':authority', 'echo.localhost:5443', ':path', '/'])).toBe('echo.localhost:5443');
+    expect(hasDuplicateHost([':authority', 'localhost:5443', 'host', 'localhost:5443'])).toBe(false);
+    expect(hasDuplicateHost([':authority', 'localhost:5443', 'host', 'evil.test'])).toBe(true);
+    expect(hasDuplicateHost(['Host', 'a', 'host', 'a'])).toBe(true);
+    expect(hasDuplicateHost(['Host', 'a'])).toBe(false);
   });
 });
