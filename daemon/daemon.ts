@@ -16,6 +16,8 @@ import { refuseLiveDaemonWithoutSocket } from './startup/pid-file.js';
 import { acquireStartLock, readPid } from './startup/start-lock.js';
 import { clearStaleSocket } from './startup/stale-socket.js';
 import { startFrontDoor } from './proxy/front-door.js';
+import { RequestJournal } from './requests/request-journal.js';
+import { loadRequestTracer } from './tracing/request-tracer.js';
 import { createProcessSampler } from './stats/process-sampler.js';
 import { createMonitoredSupervisor } from './supervisor/index.js';
 
@@ -84,7 +86,11 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
     (spec) => buildServiceRecord(spec, types).record,
     log,
   );
+  const tracer = await loadRequestTracer(process.env);
+  if (tracer) log('tracing: one span per proxied request to the OTLP endpoint in OTEL_EXPORTER_OTLP_ENDPOINT');
+  const journal = new RequestJournal({ dir: paths.accessLogsDir, tracer });
   const frontDoor = await startFrontDoor({
+    journal,
     port: options.port,
     upstreamTimeoutMs: options.upstreamTimeoutMs,
     allowedHosts: options.allowedHosts,
@@ -119,6 +125,7 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
       await step('close the front door', () => frontDoor.close(), log);
       await step('close the control socket', () => control.close(), log);
       await step('flush logs', () => logStore.close(), log);
+      await step('flush the access log and spans', () => journal.close(), log);
       await step('close the registry', () => registry.close(), log);
       rmSync(paths.pidFile, { force: true });
       log('daemon stopped');
@@ -134,12 +141,14 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
     types: () => types.list(),
     facts: { pid: process.pid, startedAt, home: paths.home, socket: paths.socket, proxyPort: () => frontDoor.port },
     tailLogs: (query) => logStore.tail(query),
+    requests: journal,
     requestShutdown: () => setImmediate(() => void shutdown('shutdown requested')),
     onServiceEvent: (listener) => {
       const unsubscribes = [orchestrator.onEvent(listener), project.onEvent(listener)];
       return () => unsubscribes.forEach((unsubscribe) => unsubscribe());
     },
     onLogLine: (listener) => logStore.onLine(listener),
+    onRequest: (listener) => journal.onRequest(listener),
     log,
   });
   await control.listen();

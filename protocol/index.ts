@@ -10,3 +10,5 @@ export * from './project-file.js';
 export * from './project-order.js';
 export * from './project-apply.js';
 export * from './membership.js';
+export * from './duration.js';
+export * from './requests.js';

@@ -1,11 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { formatTraceparent, requestIdFor, traceContextFor, type TraceContext } from './trace-context.js';
 
 /** The request headers to send upstream, and what the proxy learned from them. */
 export interface ForwardedRequest {
   /** Flat `[name, value, name, value…]`, as undici takes them. */
   headers: string[];
   requestId: string;
+  trace: TraceContext;
   /** Whether the client sends a body (content-length > 0 or chunked). */
   hasBody: boolean;
 }
@@ -26,12 +27,17 @@ const DROPPED = new Set([
   'x-forwarded-prefix',
 ]);
 
-/** Copies the client's headers, minus hop-by-hop ones, plus X-Forwarded-* and X-Request-Id. */
-export function forwardedRequest(req: IncomingMessage, prefix: string | null): ForwardedRequest {
+/**
+ * Copies the client's headers, minus hop-by-hop ones, plus X-Forwarded-*, X-Request-Id and
+ * traceparent (`ownSpan`: the front door's span becomes the service's parent).
+ */
+export function forwardedRequest(req: IncomingMessage, prefix: string | null, ownSpan: boolean): ForwardedRequest {
   const raw = req.rawHeaders;
   const headers: string[] = [];
   let forwardedFor: string | undefined;
   let requestId: string | undefined;
+  let traceparent: string | undefined;
+  let tracestate: string | undefined;
   let host = '';
   let hasBody = false;
   for (let i = 0; i < raw.length; i += 2) {
@@ -49,12 +55,18 @@ export function forwardedRequest(req: IncomingMessage, prefix: string | null): F
       requestId = value;
       continue;
     }
+    if (name === 'traceparent' || name === 'tracestate') {
+      if (name === 'traceparent') traceparent = value;
+      else tracestate = value;
+      continue;
+    }
     if (name === 'host') host = value;
     else if (name === 'content-length' && value !== '0') hasBody = true;
     headers.push(raw[i], value);
   }
   const client = req.socket.remoteAddress ?? '';
-  requestId ??= randomUUID();
+  const trace = traceContextFor(traceparent, ownSpan);
+  const id = requestIdFor(requestId);
   headers.push(
     'x-forwarded-for',
     forwardedFor === undefined ? client : `${forwardedFor}, ${client}`,
@@ -63,8 +75,12 @@ export function forwardedRequest(req: IncomingMessage, prefix: string | null): F
     'x-forwarded-host',
     host,
     'x-request-id',
-    requestId,
+    id,
+    'traceparent',
+    formatTraceparent(trace),
   );
+  // A tracestate belongs to the trace its traceparent named: dropped with a replaced one.
+  if (tracestate !== undefined && trace.parentSpanId !== null) headers.push('tracestate', tracestate);
   if (prefix !== null) headers.push('x-forwarded-prefix', prefix);
-  return { headers, requestId, hasBody };
+  return { headers, requestId: id, trace, hasBody };
 }

@@ -5,6 +5,7 @@ import { AuthThrottle } from '../admin/auth-throttle.js';
 import { sendJson } from '../admin/http-replies.js';
 import type { RequestStatsSource, RouteTable, ServiceControl } from '../contracts.js';
 import { createMetrics } from '../metrics/metrics-registry.js';
+import type { RequestJournal } from '../requests/request-journal.js';
 import { RequestStatsRecorder } from '../stats/request-stats.js';
 import { applyTimeouts, checkingIntervalMs, ConnectionLimiter, limitsFromEnv } from './connection-limits.js';
 import { HostAllowList, listenHostNames, misdirectedBody, type HostNames } from './host-allow-list.js';
@@ -31,6 +32,8 @@ export interface FrontDoorOptions {
   allowedHosts?: readonly string[];
   /** Hosts named in services' routes, answered too; read live, so it may change as services do. */
   routeHosts?: () => HostNames;
+  /** Where each proxied request is recorded (access log, inspector, tracing). */
+  journal?: RequestJournal;
 }
 
 export interface FrontDoor {
@@ -63,6 +66,7 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     pools,
     roundRobin,
     stats,
+    journal: options.journal,
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
   };
   const hosts = new HostAllowList({ hosts: [...(options.allowedHosts ?? []), ...listenHostNames(options.host)], routeHosts: options.routeHosts ?? routeHostsOf(options.routes) });
