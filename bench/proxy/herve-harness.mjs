@@ -1,6 +1,8 @@
 // Herve's front door alone, over a static route table (`bench` -> the backend).
 // Usage: herve-harness.mjs BACKEND_PORT [LISTEN_PORT]; prints "PORT <n>".
 // Run with --expose-gc: on SIGUSR2 it collects garbage and prints "MEM <rss MiB> <heap used MiB>".
+// BENCH_ACCESS_LOG_DIR records every request there (access log, as the daemon does); with it,
+// OTEL_EXPORTER_OTLP_ENDPOINT also exports a span per request. Without it: the bare front door.
 import { existsSync } from 'node:fs';
 
 const frontDoorPath = new URL('../../dist/daemon/proxy/front-door.js', import.meta.url);
@@ -23,11 +25,19 @@ const control = {
   restart: async () => { throw new Error('bench harness has no services'); },
   stats: () => ({ at: Date.now(), daemon: { pid: process.pid, uptimeMs: 0, cpuPercent: 0, rssBytes: 0 }, services: [] }),
 };
-const door = await startFrontDoor({ port: Number(process.argv[3] ?? 0), host: '127.0.0.1', routes, control, env: {} });
+const journal = await journalFromEnv(process.env);
+const door = await startFrontDoor({ port: Number(process.argv[3] ?? 0), host: '127.0.0.1', routes, control, env: {}, journal });
 console.log(`PORT ${door.port}`);
 process.on('SIGUSR2', () => {
   globalThis.gc?.();
   const { rss, heapUsed } = process.memoryUsage();
   console.log(`MEM ${(rss / 1024 ** 2).toFixed(1)} ${(heapUsed / 1024 ** 2).toFixed(1)}`);
 });
-process.on('SIGTERM', () => door.close().then(() => process.exit(0)));
+process.on('SIGTERM', () => door.close().then(() => journal?.close()).then(() => process.exit(0)));
+
+async function journalFromEnv(env) {
+  if (!env.BENCH_ACCESS_LOG_DIR) return undefined;
+  const { RequestJournal } = await import(new URL('../../dist/daemon/requests/request-journal.js', import.meta.url).href);
+  const { loadRequestTracer } = await import(new URL('../../dist/daemon/tracing/request-tracer.js', import.meta.url).href);
+  return new RequestJournal({ dir: env.BENCH_ACCESS_LOG_DIR, tracer: await loadRequestTracer(env) });
+}
