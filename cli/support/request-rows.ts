@@ -15,7 +15,12 @@ function row(cells: string[], paintStatus: (text: string) => string): string {
 
 /** Fixed-width columns, so rows printed as they come (with -f) line up under one header. */
 export function requestHeader(style: Style): string {
-  return `${style.dim(row(REQUEST_COLUMNS.map((column) => column.header), (text) => text))}\n`;
+  return `${style.dim(
+    row(
+      REQUEST_COLUMNS.map((column) => column.header),
+      (text) => text,
+    ),
+  )}\n`;
 }
 
 export function requestRows(records: RequestRecord[], style: Style): string {

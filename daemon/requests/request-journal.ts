@@ -119,8 +119,8 @@ export class RequestJournal {
     for (const request of batch) {
       const { record } = request;
       this.keep(request);
-      let serviceLines = lines.get(record.service);
-      if (serviceLines === undefined) lines.set(record.service, (serviceLines = []));
+      const serviceLines = lines.get(record.service) ?? [];
+      if (serviceLines.length === 0) lines.set(record.service, serviceLines);
       serviceLines.push(`${JSON.stringify(record)}\n`);
       this.tracer?.export(record, request.trace, request.prefix ?? rawHost(request.rawHeaders) ?? '');
       this.notify(record);
@@ -142,7 +142,11 @@ export class RequestJournal {
     const { service } = record;
     listFor(this.recent, service, this.options.recentPerService ?? 1000).push(record);
     const headers = maskedHeaders(rawHeaders);
-    listFor(this.headers, service, this.options.headersPerService ?? 100).push({ service, requestId: record.requestId, headers });
+    listFor(this.headers, service, this.options.headersPerService ?? 100).push({
+      service,
+      requestId: record.requestId,
+      headers,
+    });
   }
 
   private async recentOf(service: string, query: RecentQuery): Promise<RequestRecord[]> {
@@ -163,7 +167,10 @@ export class RequestJournal {
     if (!SAFE_NAME.test(service)) return null;
     let writer = this.writers.get(service);
     if (writer === undefined) {
-      writer = new LogFileWriter(this.pathOf(service), { maxFileBytes: this.options.maxFileBytes ?? 10 * 1024 * 1024, keepFiles: this.keepFiles });
+      writer = new LogFileWriter(this.pathOf(service), {
+        maxFileBytes: this.options.maxFileBytes ?? 10 * 1024 * 1024,
+        keepFiles: this.keepFiles,
+      });
       this.writers.set(service, writer);
     }
     return writer;
@@ -175,8 +182,10 @@ export class RequestJournal {
 }
 
 function listFor<T>(lists: Map<string, BoundedList<T>>, service: string, capacity: number): BoundedList<T> {
-  let list = lists.get(service);
-  if (list === undefined) lists.set(service, (list = new BoundedList<T>(capacity)));
+  const found = lists.get(service);
+  if (found !== undefined) return found;
+  const list = new BoundedList<T>(capacity);
+  lists.set(service, list);
   return list;
 }
 

@@ -17,9 +17,19 @@ describe('herve requests', () => {
   };
 
   it('shows a table by default, filters by --status and --slow, -n and --json', async () => {
-    const registered = await herve(home, ['register', 'command', '--name', 'web', '--json', '--', process.execPath, `${FIXTURES_DIR}/echo-headers.mjs`]);
+    const registered = await herve(home, [
+      'register',
+      'command',
+      '--name',
+      'web',
+      '--json',
+      '--',
+      process.execPath,
+      `${FIXTURES_DIR}/echo-headers.mjs`,
+    ]);
     expect(registered.exitCode, registered.stderr).toBe(0);
-    for (const instance of (JSON.parse(registered.stdout) as { instances: { pid: number }[] }).instances) seen.add(instance.pid);
+    for (const instance of (JSON.parse(registered.stdout) as { instances: { pid: number }[] }).instances)
+      seen.add(instance.pid);
     const client = await SocketDaemonClient.connect(hervePaths({ HERVE_HOME: home }).socket, 'herve-test');
     proxyPort = client.hello.proxyPort!;
     client.close();
@@ -36,12 +46,18 @@ describe('herve requests', () => {
     expect(lines.slice(1)).toHaveLength(4);
     expect(lines[1]).toMatch(new RegExp(`^${CLOCK}\\s+web\\[0\\]\\s+GET\\s+200\\s+\\S+ms\\s+\\S+\\s+/web/ok$`));
     // Fixed columns: each row's status sits under the header's.
-    expect(lines.map((line) => line.indexOf('METHOD') >= 0 ? line.indexOf('METHOD') : line.indexOf('GET'))).toEqual(Array(5).fill(lines[0].indexOf('METHOD')));
+    expect(lines.map((line) => (line.indexOf('METHOD') >= 0 ? line.indexOf('METHOD') : line.indexOf('GET')))).toEqual(
+      Array(5).fill(lines[0].indexOf('METHOD')),
+    );
 
     const paths = async (...args: string[]) => {
       const result = await herve(home, ['requests', 'web', '--json', ...args]);
       expect(result.exitCode, result.stderr).toBe(0);
-      return result.stdout.trimEnd().split('\n').filter(Boolean).map((line) => RequestRecord.parse(JSON.parse(line)).path);
+      return result.stdout
+        .trimEnd()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => RequestRecord.parse(JSON.parse(line)).path);
     };
     expect(await paths('--status', '5xx')).toEqual(['/web/broken?status=502']);
     expect(await paths('--status', '4xx')).toEqual(['/web/gone?status=404']);
@@ -69,11 +85,14 @@ describe('herve requests', () => {
     let output = '';
     follow.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
-      await waitFor(async () => {
-        await get('/fine');
-        await get('/followed?status=503');
-        return output.includes('/web/followed?status=503');
-      }, { timeoutMs: 15_000, message: 'the followed request' });
+      await waitFor(
+        async () => {
+          await get('/fine');
+          await get('/followed?status=503');
+          return output.includes('/web/followed?status=503');
+        },
+        { timeoutMs: 15_000, message: 'the followed request' },
+      );
       expect(output).not.toContain('/web/fine');
       expect(output).toMatch(/^TIME\s+SERVICE/);
       follow.kill('SIGINT');

@@ -16,15 +16,21 @@ async function webDaemon(home?: string): Promise<TestDaemon> {
   const daemon = await startDaemon({ home });
   const existing = (await daemon.client.call('list')).services.some((service) => service.name === 'web');
   if (!existing) await daemon.client.call('register', fixtureService('web', 'echo-headers.mjs', { replicas: 2 }));
-  const info = await daemon.client.call('get', { service: 'web' });
-  await waitFor(async () => (await daemon.client.call('get', { service: 'web' })).instances.every((instance) => instance.status === 'running'), { timeoutMs: 20_000, message: 'web not ready' });
-  info.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
-  (await daemon.client.call('get', { service: 'web' })).instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+  const running = await waitFor(
+    async () => {
+      const info = await daemon.client.call('get', { service: 'web' });
+      return info.instances.every((instance) => instance.status === 'running') ? info : null;
+    },
+    { timeoutMs: 20_000, message: 'web not ready' },
+  );
+  for (const instance of running.instances) if (instance.pid) seenPids.add(instance.pid);
   return daemon;
 }
 
 function accessLines(daemon: TestDaemon): string[] {
-  return readFileSync(join(daemon.paths.accessLogsDir, 'web.log'), 'utf8').split('\n').filter((line) => line.length > 0);
+  return readFileSync(join(daemon.paths.accessLogsDir, 'web.log'), 'utf8')
+    .split('\n')
+    .filter((line) => line.length > 0);
 }
 
 async function get(daemon: TestDaemon, path: string, headers: Record<string, string> = {}): Promise<void> {
@@ -40,19 +46,32 @@ describe('the access log and the requests method', () => {
     const client = async () => {
       while (next < REQUESTS) {
         const index = next++;
-        const response = await request(`http://127.0.0.1:${daemon.proxyPort}/web/item/${index}`, { dispatcher: agent, headers: { 'x-request-id': `load-${index}` } });
+        const response = await request(`http://127.0.0.1:${daemon.proxyPort}/web/item/${index}`, {
+          dispatcher: agent,
+          headers: { 'x-request-id': `load-${index}` },
+        });
         await response.body.dump();
       }
     };
     await Promise.all(Array.from({ length: CLIENTS }, client));
     await agent.close();
 
-    await waitFor(() => accessLines(daemon).length >= REQUESTS, { timeoutMs: 20_000, message: 'access log lines missing' });
+    await waitFor(() => accessLines(daemon).length >= REQUESTS, {
+      timeoutMs: 20_000,
+      message: 'access log lines missing',
+    });
     const records = accessLines(daemon).map((line) => RequestRecord.parse(JSON.parse(line)));
     expect(records).toHaveLength(REQUESTS);
-    expect(new Set(records.map((record) => record.requestId))).toEqual(new Set(Array.from({ length: REQUESTS }, (_, index) => `load-${index}`)));
+    expect(new Set(records.map((record) => record.requestId))).toEqual(
+      new Set(Array.from({ length: REQUESTS }, (_, index) => `load-${index}`)),
+    );
     for (const record of records) {
-      expect(record).toMatchObject({ service: 'web', method: 'GET', status: 200, path: `/web/item/${record.requestId.slice(5)}` });
+      expect(record).toMatchObject({
+        service: 'web',
+        method: 'GET',
+        status: 200,
+        path: `/web/item/${record.requestId.slice(5)}`,
+      });
       expect([0, 1]).toContain(record.instance);
       expect(record.bytes).toBeGreaterThan(0);
       expect(record.traceId).toMatch(/^[0-9a-f]{32}$/);
@@ -73,25 +92,34 @@ describe('the access log and the requests method', () => {
     await get(daemon, '/slow?sleep=400');
     await get(daemon, '/fine');
 
-    const paths = async (params: Parameters<typeof daemon.client.call<'requests'>>[1]) => (await daemon.client.call('requests', params)).requests.map((record) => record.path);
+    const paths = async (params: Parameters<typeof daemon.client.call<'requests'>>[1]) =>
+      (await daemon.client.call('requests', params)).requests.map((record) => record.path);
     expect(await paths({ service: 'web', status: '5xx' })).toEqual(Array(3).fill('/web/boom?status=503'));
     expect(await paths({ service: 'web', status: '404' })).toEqual(Array(2).fill('/web/missing?status=404'));
     expect(await paths({ service: 'web', status: '4xx', lines: 1 })).toEqual(['/web/missing?status=404']);
     expect(await paths({ service: 'web', slowMs: 300 })).toEqual(['/web/slow?sleep=400']);
     expect(await paths({ lines: 2 })).toEqual(['/web/slow?sleep=400', '/web/fine']);
-    await expect(daemon.client.call('requests', { service: 'web', status: '6xx' })).rejects.toMatchObject({ code: 'bad_request' });
+    await expect(daemon.client.call('requests', { service: 'web', status: '6xx' })).rejects.toMatchObject({
+      code: 'bad_request',
+    });
     await expect(daemon.client.call('requests', { service: 'nope' })).rejects.toMatchObject({ code: 'not_found' });
 
-    await waitFor(() => events.filter((event) => event.event === 'request').length === 7, { message: 'request events missing' });
-    expect(events.map((event) => (event.event === 'request' ? event.data.status : null))).toEqual([503, 503, 503, 404, 404, 200, 200]);
+    await waitFor(() => events.filter((event) => event.event === 'request').length === 7, {
+      message: 'request events missing',
+    });
+    expect(events.map((event) => (event.event === 'request' ? event.data.status : null))).toEqual([
+      503, 503, 503, 404, 404, 200, 200,
+    ]);
 
     await daemon.stop();
     const again = await webDaemon(daemon.home);
-    const fromFile = (await again.client.call('requests', { service: 'web', lines: 3 })).requests.map((record) => record.path);
+    const fromFile = (await again.client.call('requests', { service: 'web', lines: 3 })).requests.map(
+      (record) => record.path,
+    );
     expect(fromFile).toEqual(['/web/missing?status=404', '/web/slow?sleep=400', '/web/fine']);
   });
 
-  it('keeps the last requests\' headers with secrets masked at capture, and never writes headers to the log', async () => {
+  it("keeps the last requests' headers with secrets masked at capture, and never writes headers to the log", async () => {
     const daemon = await webDaemon();
     const secrets = {
       authorization: 'Bearer sk-live-123',
@@ -109,6 +137,8 @@ describe('the access log and the requests method', () => {
     expect(byName['x-request-id']).toBe('inspect-me');
     const log = readFileSync(join(daemon.paths.accessLogsDir, 'web.log'), 'utf8');
     for (const value of Object.values(secrets)) expect(log).not.toContain(value);
-    await expect(daemon.client.call('requestHeaders', { service: 'web', requestId: 'never-sent' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      daemon.client.call('requestHeaders', { service: 'web', requestId: 'never-sent' }),
+    ).rejects.toMatchObject({ code: 'not_found' });
   });
 });

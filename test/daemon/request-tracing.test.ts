@@ -26,7 +26,10 @@ interface Echoed {
   otlpEndpoint: string | null;
 }
 
-async function echo(daemon: TestDaemon, headers: Record<string, string> = {}): Promise<{ echoed: Echoed; requestId: string | null }> {
+async function echo(
+  daemon: TestDaemon,
+  headers: Record<string, string> = {},
+): Promise<{ echoed: Echoed; requestId: string | null }> {
   const response = await fetch(`http://127.0.0.1:${daemon.proxyPort}/web/`, { headers });
   return { echoed: (await response.json()) as Echoed, requestId: response.headers.get('x-request-id') };
 }
@@ -35,10 +38,14 @@ async function echo(daemon: TestDaemon, headers: Record<string, string> = {}): P
 async function recordedDaemon(env: NodeJS.ProcessEnv = {}): Promise<TestDaemon> {
   recordDir = mkdtempSync('/tmp/hv-modules-');
   const daemon = await startDaemon({
-    env: { ...env, NODE_OPTIONS: `--import ${join(FIXTURES_DIR, 'module-record', 'register.mjs')}`, MODULE_RECORD_DIR: recordDir },
+    env: {
+      ...env,
+      NODE_OPTIONS: `--import ${join(FIXTURES_DIR, 'module-record', 'register.mjs')}`,
+      MODULE_RECORD_DIR: recordDir,
+    },
   });
   const info = await daemon.client.call('register', fixtureService('web', 'echo-headers.mjs'));
-  info.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+  for (const instance of info.instances) if (instance.pid) seenPids.add(instance.pid);
   return daemon;
 }
 
@@ -49,7 +56,11 @@ function loadedModules(daemon: TestDaemon): string[] {
 describe('tracing at the front door', () => {
   it('keeps a valid traceparent, creates one otherwise, replaces an invalid one, and sets X-Request-Id; no tracing code loaded', async () => {
     const daemon = await recordedDaemon();
-    const kept = await echo(daemon, { traceparent: `00-${CLIENT_TRACE}-${CLIENT_SPAN}-01`, tracestate: 'vendor=1', 'x-request-id': 'client-id-42' });
+    const kept = await echo(daemon, {
+      traceparent: `00-${CLIENT_TRACE}-${CLIENT_SPAN}-01`,
+      tracestate: 'vendor=1',
+      'x-request-id': 'client-id-42',
+    });
     expect(kept.echoed.headers.traceparent).toBe(`00-${CLIENT_TRACE}-${CLIENT_SPAN}-01`);
     expect(kept.echoed.headers.tracestate).toBe('vendor=1');
     expect(kept.echoed.headers['x-request-id']).toBe('client-id-42');
@@ -63,7 +74,11 @@ describe('tracing at the front door', () => {
     expect(created.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(created.echoed.headers['x-request-id']).toBe(created.requestId);
 
-    const invalid = await echo(daemon, { traceparent: `00-${'0'.repeat(32)}-${CLIENT_SPAN}-01`, tracestate: 'vendor=1', 'x-request-id': 'has spaces and ; semicolons' });
+    const invalid = await echo(daemon, {
+      traceparent: `00-${'0'.repeat(32)}-${CLIENT_SPAN}-01`,
+      tracestate: 'vendor=1',
+      'x-request-id': 'has spaces and ; semicolons',
+    });
     expect(invalid.echoed.headers.traceparent).toMatch(TRACEPARENT);
     expect(invalid.echoed.headers.traceparent).not.toContain('0'.repeat(32));
     expect(invalid.echoed.headers.tracestate).toBeUndefined();
@@ -71,7 +86,11 @@ describe('tracing at the front door', () => {
 
     // Each request's record names the trace the service was given.
     const { requests } = await daemon.client.call('requests', { service: 'web', lines: 3 });
-    expect(requests.map((record) => record.traceId)).toEqual([CLIENT_TRACE, traceId, TRACEPARENT.exec(invalid.echoed.headers.traceparent)![1]]);
+    expect(requests.map((record) => record.traceId)).toEqual([
+      CLIENT_TRACE,
+      traceId,
+      TRACEPARENT.exec(invalid.echoed.headers.traceparent)![1],
+    ]);
 
     const modules = loadedModules(daemon);
     expect(modules.some((url) => url.endsWith('/dist/daemon/proxy/front-door.js'))).toBe(true);
@@ -80,7 +99,10 @@ describe('tracing at the front door', () => {
 
   it('exports one span per request to a real OTLP/HTTP receiver, child of the client span, parent of the service', async () => {
     receiver = await startOtlpReceiver();
-    const daemon = await recordedDaemon({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: '100' });
+    const daemon = await recordedDaemon({
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+    });
     const traced = await echo(daemon, { traceparent: `00-${CLIENT_TRACE}-${CLIENT_SPAN}-01` });
     const [, traceId, frontDoorSpan] = TRACEPARENT.exec(traced.echoed.headers.traceparent) ?? [];
     expect(traceId).toBe(CLIENT_TRACE);
@@ -91,7 +113,10 @@ describe('tracing at the front door', () => {
     const rootRequest = await echo(daemon);
     const [, rootTrace, rootSpan] = TRACEPARENT.exec(rootRequest.echoed.headers.traceparent) ?? [];
 
-    const spans = await waitFor(() => (receiver!.spans.length >= 2 ? receiver!.spans : null), { timeoutMs: 20_000, message: 'the receiver got no spans' });
+    const spans = await waitFor(() => (receiver!.spans.length >= 2 ? receiver!.spans : null), {
+      timeoutMs: 20_000,
+      message: 'the receiver got no spans',
+    });
     expect(receiver.refused).toEqual([]);
     const child = spans.find((span) => span.traceId === CLIENT_TRACE);
     expect(child).toMatchObject({
@@ -117,4 +142,3 @@ describe('tracing at the front door', () => {
     expect(loadedModules(daemon).some((url) => url.includes('/@opentelemetry/exporter-trace-otlp-http/'))).toBe(true);
   });
 });
-

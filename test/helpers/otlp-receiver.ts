@@ -28,7 +28,9 @@ type KeyValue = { key: string; value: AnyValue };
 function flatten(attributes: KeyValue[] = []): Record<string, string | number | boolean> {
   const flat: Record<string, string | number | boolean> = {};
   for (const { key, value } of attributes) {
-    flat[key] = value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : (value.doubleValue ?? value.boolValue ?? ''));
+    flat[key] =
+      value.stringValue ??
+      (value.intValue !== undefined ? Number(value.intValue) : (value.doubleValue ?? value.boolValue ?? ''));
   }
   return flat;
 }
@@ -43,7 +45,11 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
       const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
-      if (req.method !== 'POST' || req.url !== '/v1/traces' || !String(req.headers['content-type']).startsWith('application/json')) {
+      if (
+        req.method !== 'POST' ||
+        req.url !== '/v1/traces' ||
+        !String(req.headers['content-type']).startsWith('application/json')
+      ) {
         refused.push(`${req.method} ${req.url} ${req.headers['content-type']}`);
         res.writeHead(415).end();
         return;
@@ -53,7 +59,15 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         const resource = flatten(resourceSpans.resource?.attributes);
         for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
           for (const span of scopeSpans.spans ?? []) {
-            spans.push({ traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId ?? '', name: span.name, kind: span.kind, attributes: flatten(span.attributes), resource });
+            spans.push({
+              traceId: span.traceId,
+              spanId: span.spanId,
+              parentSpanId: span.parentSpanId ?? '',
+              name: span.name,
+              kind: span.kind,
+              attributes: flatten(span.attributes),
+              resource,
+            });
           }
         }
       }

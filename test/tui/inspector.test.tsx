@@ -9,19 +9,28 @@ import { KEYS, waitForFrame } from './frame.js';
 
 const seenPids = new Set<number>();
 const mounted: Array<ReturnType<typeof render>> = [];
-afterEach(() => mounted.splice(0).forEach((app) => app.unmount()));
+afterEach(() => {
+  for (const app of mounted.splice(0)) app.unmount();
+});
 cleanUpAfterEach(seenPids);
 
 async function webDaemon(): Promise<TestDaemon> {
   const daemon = await startDaemon();
   const info = await daemon.client.call('register', fixtureService('web', 'echo-headers.mjs'));
-  info.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+  for (const instance of info.instances) if (instance.pid) seenPids.add(instance.pid);
   return daemon;
 }
 
 function showDashboard(daemon: TestDaemon) {
   const app = render(
-    <Dashboard connect={(timeoutMs) => SocketDaemonClient.connect(daemon.paths.socket, 'herve-tui-test', { helloTimeoutMs: timeoutMs })} socketPath={daemon.paths.socket} retryMs={50} flushMs={20} />,
+    <Dashboard
+      connect={(timeoutMs) =>
+        SocketDaemonClient.connect(daemon.paths.socket, 'herve-tui-test', { helloTimeoutMs: timeoutMs })
+      }
+      socketPath={daemon.paths.socket}
+      retryMs={50}
+      flushMs={20}
+    />,
   );
   mounted.push(app);
   return app;
@@ -33,7 +42,7 @@ async function send(daemon: TestDaemon, path: string, headers: Record<string, st
 }
 
 describe('the request inspector', () => {
-  it('lists the selected service\'s requests live, opens one with its headers masked and its log lines', async () => {
+  it("lists the selected service's requests live, opens one with its headers masked and its log lines", async () => {
     const daemon = await webDaemon();
     await send(daemon, '/before-open');
     const app = showDashboard(daemon);
@@ -44,12 +53,22 @@ describe('the request inspector', () => {
     expect(frame).toContain('Enter headers & log lines');
 
     // Live: a request made now shows up without reopening.
-    await send(daemon, '/private?status=503', { authorization: 'Bearer sk-live-123', cookie: 'session=abc', 'x-api-key': 'k-1', accept: 'text/plain', 'x-request-id': 'inspect-1' });
+    await send(daemon, '/private?status=503', {
+      authorization: 'Bearer sk-live-123',
+      cookie: 'session=abc',
+      'x-api-key': 'k-1',
+      accept: 'text/plain',
+      'x-request-id': 'inspect-1',
+    });
     frame = await waitForFrame(app, (text) => text.includes('/web/private?status=503'));
     expect(frame).toMatch(/› \d{2}:\d{2}:\d{2}\.\d{3} GET\s+503\s+\S+ms\s+web\[0\]\s+\/web\/private\?status=503/);
 
     app.stdin.write(KEYS.enter);
-    frame = await waitForFrame(app, (text) => text.includes('accept: text/plain') && text.includes('handled GET /private?status=503 request inspect-1'));
+    frame = await waitForFrame(
+      app,
+      (text) =>
+        text.includes('accept: text/plain') && text.includes('handled GET /private?status=503 request inspect-1'),
+    );
     expect(frame).toContain('request inspect-1');
     expect(frame).toMatch(/authorization: \*\*\*/i);
     expect(frame).toMatch(/cookie: \*\*\*/i);

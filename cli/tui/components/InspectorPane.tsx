@@ -39,21 +39,32 @@ function RequestRow({ record, selected }: { record: RequestRecord; selected: boo
 function DetailView({ record, detail, rows }: { record: RequestRecord; detail: RequestDetail; rows: number }) {
   const theme = useTheme();
   const headers = detail.headers ?? [];
-  const headerRows = Math.max(1, Math.min(headers.length, rows - Math.min(detail.lines.length, Math.floor(rows / 2)) - 2));
+  const headerRows = Math.max(
+    1,
+    Math.min(headers.length, rows - Math.min(detail.lines.length, Math.floor(rows / 2)) - 2),
+  );
   const logRows = Math.max(0, rows - headerRows - 2);
   return (
     <>
-      <Text wrap="truncate-end" bold>{`${record.method} ${printable(record.path)} → ${record.status} in ${formatLatency(record.durationMs)} · request ${record.requestId}`}</Text>
+      <Text
+        wrap="truncate-end"
+        bold
+      >{`${record.method} ${printable(record.path)} → ${record.status} in ${formatLatency(record.durationMs)} · request ${record.requestId}`}</Text>
       {detail.error ? <Text color={theme.error} wrap="truncate-end">{`✖ ${detail.error}`}</Text> : null}
       {headers.slice(0, headerRows).map(([name, value], index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a header's position is what tells repeated names apart
         <Text key={index} wrap="truncate-end">
           <Text color={theme.accent}>{`${name}: `}</Text>
           <Text color={value === MASKED_VALUE ? theme.warning : theme.text}>{printable(value)}</Text>
         </Text>
       ))}
-      <Text color={theme.dim} wrap="truncate-end">{`log lines with ${record.requestId}:${detail.lines.length === 0 ? ' none' : ''}`}</Text>
+      <Text
+        color={theme.dim}
+        wrap="truncate-end"
+      >{`log lines with ${record.requestId}:${detail.lines.length === 0 ? ' none' : ''}`}</Text>
       {detail.lines.slice(-logRows).map((line, index) => (
-        <Text key={`l${index}`} wrap="truncate-end">
+        // biome-ignore lint/suspicious/noArrayIndexKey: the lines are fetched once and never reordered
+        <Text key={index} wrap="truncate-end">
           <Text color={theme.dim}>{`${formatClock(line.at)} `}</Text>
           {printable(line.line)}
         </Text>
@@ -70,7 +81,14 @@ export const InspectorPane = memo(function InspectorPane(props: InspectorPanePro
   const selected = selectedRequest(requests, selectedKey);
   const following = selectedKey === null ? '▶ following' : '❚❚ holding';
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor={theme.accent} width={width} height={height} paddingX={1}>
+    <Box
+      flexDirection="column"
+      borderStyle="round"
+      borderColor={theme.accent}
+      width={width}
+      height={height}
+      paddingX={1}
+    >
       <Text wrap="truncate-end">
         <Text bold color={theme.accent}>{`requests · ${service ?? 'no service'}`}</Text>
         <Text color={theme.dim}>{`  ${requests.length} shown  ${following}`}</Text>
@@ -81,7 +99,9 @@ export const InspectorPane = memo(function InspectorPane(props: InspectorPanePro
       ) : requests.length === 0 ? (
         <Text color={theme.dim}>{`no requests to ${service ?? 'it'} yet — they show here as they come`}</Text>
       ) : (
-        visibleRequests(requests, selected, rows).map((record) => <RequestRow key={`${record.at}|${record.requestId}`} record={record} selected={record === selected} />)
+        visibleRequests(requests, selected, rows).map((record) => (
+          <RequestRow key={`${record.at}|${record.requestId}`} record={record} selected={record === selected} />
+        ))
       )}
     </Box>
   );

@@ -13,13 +13,16 @@ export interface InspectorCommands {
 export function useInspectorKeys(commands: InspectorCommands, isActive: boolean): void {
   const latest = useRef(commands);
   latest.current = commands;
-  useInput((input, key) => {
-    const current = latest.current;
-    if (key.upArrow || input === 'k') current.move(-1);
-    else if (key.downArrow || input === 'j') current.move(1);
-    else if (key.return) current.open();
-    else if (key.escape) current.back();
-    else if (input === 'i') current.close();
-    else if (input === 'q' || (key.ctrl && input === 'c')) current.quit();
-  }, { isActive });
+  useInput(
+    (input, key) => {
+      const current = latest.current;
+      if (key.upArrow || input === 'k') current.move(-1);
+      else if (key.downArrow || input === 'j') current.move(1);
+      else if (key.return) current.open();
+      else if (key.escape) current.back();
+      else if (input === 'i') current.close();
+      else if (input === 'q' || (key.ctrl && input === 'c')) current.quit();
+    },
+    { isActive },
+  );
 }

@@ -38,10 +38,14 @@ export function useRequestStream(options: RequestStreamOptions): RequestStream {
     let client: DaemonClient | null = null;
     let backlogRead = false;
     const early: RequestRecord[] = [];
-    const batcher = new EventBatcher<RequestRecord>(flushMs, (batch) => {
-      if (!backlogRead) early.push(...batch);
-      else setRequests((shown) => [...shown, ...batch].slice(-capacity));
-    }, capacity);
+    const batcher = new EventBatcher<RequestRecord>(
+      flushMs,
+      (batch) => {
+        if (!backlogRead) early.push(...batch);
+        else setRequests((shown) => [...shown, ...batch].slice(-capacity));
+      },
+      capacity,
+    );
     void (async () => {
       try {
         client = await connect(answerWithinMs);

@@ -5,14 +5,33 @@ import { RequestJournal } from '../../../daemon/requests/request-journal.js';
 import type { RequestRecord } from '../../../protocol/index.js';
 
 const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 function record(index: number): RequestRecord {
-  return { at: 1_700_000_000_000 + index, service: 'api', instance: 0, method: 'GET', path: `/api/${index}`, status: 200, bytes: 10, durationMs: 1.5, upstreamMs: 1, requestId: `r-${index}`, traceId: 'a'.repeat(32) };
+  return {
+    at: 1_700_000_000_000 + index,
+    service: 'api',
+    instance: 0,
+    method: 'GET',
+    path: `/api/${index}`,
+    status: 200,
+    bytes: 10,
+    durationMs: 1.5,
+    upstreamMs: 1,
+    requestId: `r-${index}`,
+    traceId: 'a'.repeat(32),
+  };
 }
 
 function finished(index: number) {
-  return { record: record(index), trace: { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), parentSpanId: null, flags: '01' }, prefix: '/api', rawHeaders: ['Host', 'localhost'] };
+  return {
+    record: record(index),
+    trace: { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), parentSpanId: null, flags: '01' },
+    prefix: '/api',
+    rawHeaders: ['Host', 'localhost'],
+  };
 }
 
 describe('RequestJournal', () => {
@@ -31,10 +50,15 @@ describe('RequestJournal', () => {
     const reopened = new RequestJournal({ dir, maxFileBytes: 4096, keepFiles: 3 });
     const all = await reopened.recentRequests({ service: 'api', lines: 1000, accept: () => true });
     const files = ['api.log', 'api.log.1', 'api.log.2', 'api.log.3'].filter((name) => existsSync(join(dir, name)));
-    const kept = files.reduce((sum, name) => sum + readFileSync(join(dir, name), 'utf8').split('\n').filter(Boolean).length, 0);
+    const kept = files.reduce(
+      (sum, name) => sum + readFileSync(join(dir, name), 'utf8').split('\n').filter(Boolean).length,
+      0,
+    );
     expect(all).toHaveLength(kept);
     expect(all.at(-1)?.requestId).toBe('r-59');
-    expect(all.map((entry) => entry.requestId)).toEqual(all.map((entry) => entry.requestId).sort((a, b) => Number(a.slice(2)) - Number(b.slice(2))));
+    expect(all.map((entry) => entry.requestId)).toEqual(
+      all.map((entry) => entry.requestId).sort((a, b) => Number(a.slice(2)) - Number(b.slice(2))),
+    );
     await reopened.close();
   });
 
