@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { hasCommand, median } from './lib.mjs';
+import { hasCommand, median, portFrom } from './lib.mjs';
 import { runWrk } from './proxy/wrk.mjs';
 
 const { values: args } = parseArgs({
@@ -29,16 +29,6 @@ function startPinned(cpu, script, scriptArgs = [], env = {}) {
   });
   children.push(child);
   return child;
-}
-
-function portFrom(child) {
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`exited with ${code} before printing its port`)));
-    child.stdout.on('data', (data) => {
-      const match = /PORT (\d+)/.exec(data.toString());
-      if (match) resolve(Number(match[1]));
-    });
-  });
 }
 
 function spansSeen(sink) {
