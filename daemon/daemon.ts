@@ -98,6 +98,9 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
     control: orchestrator,
     log,
   });
+  orchestrator.onEvent((event) => {
+    if (event.event === 'service.removed') void journal.release(event.data.name);
+  });
   orchestrator.setProxyPort(frontDoor.port);
   orchestrator.setInFlight((port) => frontDoor.inFlight(port));
   stats.setRequestStats(frontDoor.requestStats);

@@ -10,6 +10,7 @@ import { RequestStatsRecorder } from '../stats/request-stats.js';
 import { applyTimeouts, checkingIntervalMs, ConnectionLimiter, limitsFromEnv } from './connection-limits.js';
 import { HostAllowList, listenHostNames, misdirectedBody, type HostNames } from './host-allow-list.js';
 import { closeServer, DEFAULT_HOSTS, listenAll } from './listen-loopback.js';
+import { forwardedRequest } from './forwarded-headers.js';
 import { ProxyExchange, type ProxyContext } from './proxy-exchange.js';
 import { sendProxyError } from './proxy-errors.js';
 import { RoundRobin } from './round-robin.js';
@@ -142,10 +143,20 @@ function proxyRequest(context: ProxyContext, req: IncomingMessage, res: ServerRe
   if (targets.length === 0) {
     const status = sendProxyError(res, 'no_ready_instance', `no ready instance of ${match.name}; try again shortly`, match.name);
     context.stats.record(match.name, null, status, 0, 0);
+    recordUnanswered(context, req, match, status);
     return;
   }
   const target = context.roundRobin.next(match.name, targets);
   new ProxyExchange(context, req, res, match.name, match.path, match.prefix, target).dispatch();
+}
+
+/** A request no instance could take is still one the access log, the inspector and tracing show. */
+function recordUnanswered(context: ProxyContext, req: IncomingMessage, match: ServiceMatch, status: number): void {
+  const journal = context.journal;
+  if (journal === undefined) return;
+  const { requestId, trace } = forwardedRequest(req, match.prefix, journal.tracing);
+  const record = { at: Date.now(), service: match.name, instance: null, method: req.method ?? 'GET', path: req.url ?? '/', status, bytes: 0, durationMs: 0, upstreamMs: null, requestId, traceId: trace.traceId };
+  journal.record({ record, trace, prefix: match.prefix, rawHeaders: req.rawHeaders });
 }
 
 /** The hosts services are routed by (`route.hosts`) are answered for too. */

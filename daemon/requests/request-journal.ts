@@ -103,6 +103,16 @@ export class RequestJournal {
     await Promise.all([...this.writers.values()].map((writer) => writer.flushed()));
   }
 
+  /** Closes an unregistered service's access log and forgets its requests; the file stays on disk. */
+  async release(service: string): Promise<void> {
+    this.drain();
+    const writer = this.writers.get(service);
+    this.writers.delete(service);
+    this.recent.delete(service);
+    this.headers.delete(service);
+    await writer?.close();
+  }
+
   async close(): Promise<void> {
     this.drain();
     await Promise.all([...this.writers.values()].map((writer) => writer.close()));

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { describe, expect, it } from 'vitest';
@@ -140,5 +140,33 @@ describe('the access log and the requests method', () => {
     await expect(
       daemon.client.call('requestHeaders', { service: 'web', requestId: 'never-sent' }),
     ).rejects.toMatchObject({ code: 'not_found' });
+  });
+});
+
+describe('requests no instance could take, and unregistered services', () => {
+  it('records a 503 with no instance, and closes the access log of an unregistered service', async () => {
+    const daemon = await webDaemon();
+    await get(daemon, '/served');
+    await daemon.client.call('stop', { service: 'web' });
+    await get(daemon, '/refused', { 'x-request-id': 'refused-1' });
+    const { requests } = await daemon.client.call('requests', { service: 'web', status: '503' });
+    expect(requests).toMatchObject([
+      { path: '/web/refused', status: 503, instance: null, requestId: 'refused-1', bytes: 0 },
+    ]);
+
+    const openAccessLogs = () =>
+      readdirSync(`/proc/${daemon.pid}/fd`)
+        .flatMap((fd) => {
+          try {
+            return [readlinkSync(`/proc/${daemon.pid}/fd/${fd}`)];
+          } catch {
+            return [];
+          }
+        })
+        .filter((target) => target.startsWith(daemon.paths.accessLogsDir));
+    await waitFor(() => openAccessLogs().length === 1, { message: 'the access log open while web is registered' });
+    await daemon.client.call('unregister', { service: 'web' });
+    await waitFor(() => openAccessLogs().length === 0, { message: 'the access log closed after unregister' });
+    expect(accessLines(daemon)).toHaveLength(2);
   });
 });
