@@ -134,7 +134,7 @@ export function Dashboard(props: DashboardProps) {
       move: (step) => dispatch({ type: 'inspectMove', step, keys: trafficRef.current.map(requestKey) }),
       open: () => {
         const record = selectedRequest(trafficRef.current, inspector.selectedKey);
-        if (record) dispatch({ type: 'inspectOpen', service: record.service, requestId: record.requestId });
+        if (record) dispatch({ type: 'inspectOpen', service: record.service, requestId: record.requestId, key: requestKey(record) });
       },
       back: () => dispatch({ type: 'inspectBack' }),
       close: () => dispatch({ type: 'inspectClose' }),

@@ -100,8 +100,8 @@ describe('herve tui in a real terminal (needs tmux; .ci/run installs it)', () =>
     press('x');
     await waitForScreen((t) => t.includes('Stop echo? (y/n)'), 'the stop confirmation');
     press('y');
-    text = await waitForScreen((t) => rowShows(t, 'echo', '○', 'stopped'), 'echo shown stopped');
-    expect(text).toContain('✔ echo is stopped');
+    // The row follows the daemon's event, the status line the stop's answer: either may come first.
+    await waitForScreen((t) => rowShows(t, 'echo', '○', 'stopped') && t.includes('✔ echo is stopped'), 'echo shown stopped, and the stop reported');
     expect((await daemon!.client.call('get', { service: 'echo' })).status).toBe('stopped');
 
     press('s');
@@ -188,7 +188,7 @@ describe('herve tui in a real terminal (needs tmux; .ci/run installs it)', () =>
     expect(text).toMatch(/authorization: \*\*\*/i);
     expect(text).not.toContain('tmux-secret');
     press('Escape');
-    await waitForScreen((t) => t.includes('▶ following') && t.includes('/web/tmux-inspected'), 'back to the request list');
+    await waitForScreen((t) => t.includes('❚❚ holding') && t.includes('/web/tmux-inspected'), 'back to the request list, the request held');
     press('i');
     await waitForScreen((t) => !t.includes('requests · web') && t.includes('logs · web'), 'the log pane again');
     press('q');

@@ -77,12 +77,18 @@ describe('the request inspector', () => {
     expect(frame).not.toContain('session=abc');
     expect(frame).toContain('Esc back to the requests');
 
-    // Esc: back to the list; ↑ holds the older request; Enter opens that one.
+    // Esc: back to the list, the opened request still held while newer ones arrive; ↑ the older one, ↓ follows again.
     app.stdin.write(KEYS.escape);
-    await waitForFrame(app, (text) => text.includes('▶ following') && text.includes('/web/before-open'));
+    await waitForFrame(app, (text) => text.includes('❚❚ holding') && /› \S+ GET\s+503/.test(text));
+    await send(daemon, '/newer');
+    frame = await waitForFrame(app, (text) => text.includes('/web/newer'));
+    expect(frame).toMatch(/› \S+ GET\s+503\s+\S+\s+web\[0\]\s+\/web\/private/);
     app.stdin.write(KEYS.up);
-    frame = await waitForFrame(app, (text) => text.includes('❚❚ holding'));
-    expect(frame).toMatch(/› \S+ GET\s+200\s+\S+\s+web\[0\]\s+\/web\/before-open/);
+    frame = await waitForFrame(app, (text) => /› \S+ GET\s+200\s+\S+\s+web\[0\]\s+\/web\/before-open/.test(text));
+    app.stdin.write(KEYS.down);
+    app.stdin.write(KEYS.down);
+    frame = await waitForFrame(app, (text) => text.includes('▶ following'));
+    expect(frame).toMatch(/› \S+ GET\s+200\s+\S+\s+web\[0\]\s+\/web\/newer/);
     app.stdin.write('i');
     await waitForFrame(app, (text) => !text.includes('requests · web') && text.includes('logs · web'));
   });

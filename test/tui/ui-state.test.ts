@@ -63,10 +63,10 @@ describe('the request inspector state', () => {
   });
 
   it('Esc goes back from a request to the list, then to the main view; close goes straight back', () => {
-    const inRequest = run([{ type: 'mode', mode: 'inspect' }, { type: 'inspectOpen', service: 'api', requestId: 'abc' }]);
-    expect(inRequest.inspector.opened).toEqual({ service: 'api', requestId: 'abc' });
+    const inRequest = run([{ type: 'mode', mode: 'inspect' }, { type: 'inspectOpen', service: 'api', requestId: 'abc', key: 'r3' }]);
+    expect(inRequest.inspector).toEqual({ selectedKey: 'r3', opened: { service: 'api', requestId: 'abc' } });
     const list = uiReducer(inRequest, { type: 'inspectBack' });
-    expect(list).toMatchObject({ mode: 'inspect', inspector: { opened: null } });
+    expect(list).toMatchObject({ mode: 'inspect', inspector: { selectedKey: 'r3', opened: null } });
     expect(uiReducer(list, { type: 'inspectBack' })).toMatchObject({ mode: 'normal', inspector: { selectedKey: null, opened: null } });
     expect(uiReducer(inRequest, { type: 'inspectClose' })).toMatchObject({ mode: 'normal', inspector: { selectedKey: null, opened: null } });
   });

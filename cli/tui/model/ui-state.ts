@@ -53,7 +53,8 @@ export type UiAction =
   | { type: 'theme'; name: string }
   /** `keys`: the inspector's requests, oldest first; moving onto the newest follows it again. */
   | { type: 'inspectMove'; step: number; keys: readonly string[] }
-  | { type: 'inspectOpen'; service: string; requestId: string }
+  /** Opening a request also holds it highlighted, so newer requests do not take its place. */
+  | { type: 'inspectOpen'; service: string; requestId: string; key: string }
   /** Back from a request to the list, or from the list to the main view. */
   | { type: 'inspectBack' }
   | { type: 'inspectClose' };
@@ -105,7 +106,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     case 'inspectMove':
       return { ...state, inspector: { ...state.inspector, selectedKey: movedKey(state.inspector.selectedKey, action.step, action.keys) } };
     case 'inspectOpen':
-      return { ...state, inspector: { ...state.inspector, opened: { service: action.service, requestId: action.requestId } } };
+      return { ...state, inspector: { selectedKey: action.key, opened: { service: action.service, requestId: action.requestId } } };
     case 'inspectBack':
       return state.inspector.opened !== null
         ? { ...state, inspector: { ...state.inspector, opened: null } }
