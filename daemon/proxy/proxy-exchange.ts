@@ -38,6 +38,11 @@ const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ER
 const RESPONSE_HOP_HEADERS = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'trailer', 'upgrade'];
 
 const kExchange = Symbol('herve.exchange');
+
+/** Milliseconds kept to the microsecond: what the access log and spans carry. */
+function toMicros(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
 type TrackedResponse = ServerResponse & { [kExchange]?: ProxyExchange };
 
 // Module-level listeners (not per-request closures): `this` is the response.
@@ -211,15 +216,15 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     const req = this.req;
     journal.record({
       record: {
-        at: performance.timeOrigin + this.startedAt,
+        at: Math.round(performance.timeOrigin + this.startedAt),
         service: this.service,
         instance: this.target.instance,
         method: req.method ?? 'GET',
         path: req.url ?? '/',
         status,
         bytes: this.bytesOut,
-        durationMs: latencyMs,
-        upstreamMs: this.upstreamMs,
+        durationMs: toMicros(latencyMs),
+        upstreamMs: this.upstreamMs === null ? null : toMicros(this.upstreamMs),
         requestId: this.requestId,
         traceId: this.trace.traceId,
       },
