@@ -110,13 +110,20 @@ describe('tracing at the front door', () => {
     // Herve's exporter settings are its own: the service does not inherit them.
     expect(traced.echoed.otlpEndpoint).toBeNull();
 
+    // A client that chose not to sample its trace gets its choice respected: no span.
+    const unsampledTrace = 'abcdefabcdefabcdefabcdefabcdef01';
+    const unsampled = await echo(daemon, { traceparent: `00-${unsampledTrace}-${CLIENT_SPAN}-00` });
+    expect(unsampled.echoed.headers.traceparent).toMatch(new RegExp(`^00-${unsampledTrace}-[0-9a-f]{16}-00$`));
     const rootRequest = await echo(daemon);
     const [, rootTrace, rootSpan] = TRACEPARENT.exec(rootRequest.echoed.headers.traceparent) ?? [];
 
-    const spans = await waitFor(() => (receiver!.spans.length >= 2 ? receiver!.spans : null), {
-      timeoutMs: 20_000,
-      message: 'the receiver got no spans',
-    });
+    const spans = await waitFor(
+      () => (receiver!.spans.some((span) => span.traceId === rootTrace) ? receiver!.spans : null),
+      {
+        timeoutMs: 20_000,
+        message: 'the receiver got no spans',
+      },
+    );
     expect(receiver.refused).toEqual([]);
     const child = spans.find((span) => span.traceId === CLIENT_TRACE);
     expect(child).toMatchObject({
@@ -137,6 +144,10 @@ describe('tracing at the front door', () => {
     });
     expect(child!.attributes['http.response.body.size']).toBeGreaterThan(0);
     expect(child!.attributes['herve.upstream_ms']).toBeGreaterThanOrEqual(0);
+    // Spans leave in the order their requests ended: the unsampled one would be here by now.
+    expect(spans.some((span) => span.traceId === unsampledTrace)).toBe(false);
+    // One span per sampled request: the client's and the one Herve started.
+    expect(spans).toHaveLength(2);
     const root = spans.find((span) => span.traceId === rootTrace);
     expect(root).toMatchObject({ spanId: rootSpan, parentSpanId: '' });
     expect(loadedModules(daemon).some((url) => url.includes('/@opentelemetry/exporter-trace-otlp-http/'))).toBe(true);
