@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SocketDaemonClient } from '../../cli/client/index.js';
 import { hervePaths, RequestRecord } from '../../protocol/index.js';
 import { FIXTURES_DIR } from '../helpers/fixtures.js';
-import { daemonForFile, herve, herveLive, makeHome, waitFor } from './harness.js';
+import { daemonForFile, herve, herveLive, interruptCleanly, makeHome, waitFor } from './harness.js';
 
 const CLOCK = '\\d{2}:\\d{2}:\\d{2}\\.\\d{3}';
 
@@ -95,10 +95,7 @@ describe('herve requests', () => {
       );
       expect(output).not.toContain('/web/fine');
       expect(output).toMatch(/^TIME\s+SERVICE/);
-      follow.kill('SIGINT');
-      const result = await follow;
-      expect(result.exitCode).toBe(0);
-      expect(result.stderr).toBe('');
+      await interruptCleanly(follow);
     } finally {
       follow.kill('SIGKILL');
     }
