@@ -87,3 +87,14 @@ export function printTable(rows) {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => String(row[column]).length)));
   for (const row of rows) console.log(row.map((cell, column) => String(cell).padEnd(widths[column])).join('  '));
 }
+
+/** Resolves the port a child prints as "PORT <n>" on its stdout; rejects if it exits first. */
+export function portFrom(child) {
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before printing its port`)));
+    child.stdout.on('data', (data) => {
+      const match = /PORT (\d+)/.exec(data.toString());
+      if (match) resolve(Number(match[1]));
+    });
+  });
+}

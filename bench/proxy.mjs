@@ -6,6 +6,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
+import { portFrom } from './lib.mjs';
 import { writeNginxConfig } from './proxy/nginx.mjs';
 import { runWrk } from './proxy/wrk.mjs';
 
@@ -31,16 +32,6 @@ function startPinned(command, commandArgs) {
   const child = spawn('taskset', ['-c', '0', command, ...commandArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return child;
-}
-
-function portFrom(child) {
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`exited with ${code} before printing its port`)));
-    child.stdout.on('data', (data) => {
-      const match = /PORT (\d+)/.exec(data.toString());
-      if (match) resolve(Number(match[1]));
-    });
-  });
 }
 
 async function freePort() {

@@ -10,6 +10,7 @@ const suites = {
   lifecycle: 'Herve vs PM2: CLI, daemon footprint, recovery, logs',
   proxy: 'front door vs direct vs nginx',
   https: 'the front door over HTTPS (HTTP/1.1, HTTP/2) vs plain and vs nginx with TLS',
+  observability: 'what the access log and tracing cost the front door',
   tui: 'dashboard render cost, CPU and memory',
   'host-check': 'the front door’s Host allow-list, ns per request',
   adopt: 'kill -9 of the daemon under load, then herve up: pids kept, lines lost, failed requests',

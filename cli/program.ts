@@ -170,6 +170,18 @@ export function buildProgram(outcome: Outcome): Command {
     .action(lazy(() => import('./commands/logs.js')));
 
   program
+    .command('requests')
+    .description('show the last requests the proxy forwarded (access log), and follow them with -f')
+    .argument('[service]', 'name or uuid (default: every service)')
+    .option('-n, --lines <n>', 'how many past requests', wholeNumber(0), 20)
+    .option('-f, --follow', 'keep printing new requests until Ctrl-C')
+    .option('--status <filter>', 'only these statuses: a class (5xx, 4xx…) or one status (404)')
+    .option('--slow <duration>', 'only requests that took at least this long (200ms, 1.5s)')
+    .option('--json', 'one JSON object per request')
+    .addHelpText('after', `\nEach request's full record, with its request id and trace id, is in HERVE_HOME/logs/access/<service>.log.`)
+    .action(lazy(() => import('./commands/requests.js')));
+
+  program
     .command('export')
     .description('write the registered services as Kubernetes objects, a compose.yaml or systemd units')
     .argument('<format>', 'k8s, compose or systemd')

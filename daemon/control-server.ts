@@ -1,6 +1,6 @@
 import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { decodeRequest, type Event, type LogLine, type Method } from '../protocol/index.js';
+import { decodeRequest, type Event, type LogLine, type Method, type RequestRecord } from '../protocol/index.js';
 import { Connection, serialize } from './control/connection.js';
 import { createHandlers, type Handler, type HandlerDeps, type HandlerMap } from './control/handlers.js';
 import { describeError, HerveError } from './errors.js';
@@ -13,6 +13,8 @@ export interface ControlServerOptions extends Omit<HandlerDeps, 'subscribe'> {
   onServiceEvent(listener: (event: Event) => void): () => void;
   /** Every captured or system log line. */
   onLogLine(listener: (line: LogLine) => void): () => void;
+  /** Every proxied request, once recorded. */
+  onRequest(listener: (record: RequestRecord) => void): () => void;
   log(message: string): void;
 }
 
@@ -31,7 +33,8 @@ export class ControlServer {
     this.handlers = createHandlers({ ...options, subscribe: (connection, topics) => this.subscribe(connection, topics) });
     this.server = createServer((socket) => this.accept(socket));
     this.unsubscribes.push(options.onServiceEvent((event) => this.broadcast(event, 'services')));
-    this.unsubscribes.push(options.onLogLine((line) => this.broadcastLog(line)));
+    this.unsubscribes.push(options.onLogLine((line) => this.broadcastPerService('logs', line.service, { event: 'log', data: line })));
+    this.unsubscribes.push(options.onRequest((record) => this.broadcastPerService('requests', record.service, { event: 'request', data: record })));
   }
 
   /** Listen on the socket, readable and writable by this user only. */
@@ -94,13 +97,12 @@ export class ControlServer {
     for (const connection of this.connections) if (connection.follows(topic)) connection.push(event, (line ??= serialize(event)));
   }
 
-  private broadcastLog(line: LogLine): void {
-    const serviceTopic = `logs:${line.service}`;
-    let event: Event | undefined;
+  /** To those following `topic` (every service) or `topic:<service>`; serialized once, only if someone follows. */
+  private broadcastPerService(topic: 'logs' | 'requests', service: string, event: Event): void {
+    const serviceTopic = `${topic}:${service}`;
     let text: string | undefined;
     for (const connection of this.connections) {
-      if (!connection.follows('logs') && !connection.follows(serviceTopic)) continue;
-      event ??= { event: 'log', data: line };
+      if (!connection.follows(topic) && !connection.follows(serviceTopic)) continue;
       connection.push(event, (text ??= serialize(event)));
     }
   }

@@ -18,6 +18,8 @@ import { refuseLiveDaemonWithoutSocket } from './startup/pid-file.js';
 import { acquireStartLock, readPid } from './startup/start-lock.js';
 import { clearStaleSocket } from './startup/stale-socket.js';
 import { startFrontDoor } from './proxy/front-door.js';
+import { RequestJournal } from './requests/request-journal.js';
+import { loadRequestTracer } from './tracing/request-tracer.js';
 import { createProcessSampler } from './stats/process-sampler.js';
 import { createMonitoredSupervisor } from './supervisor/index.js';
 
@@ -90,7 +92,11 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
     (spec) => buildServiceRecord(spec, types).record,
     log,
   );
+  const tracer = await loadRequestTracer(process.env);
+  if (tracer) log('tracing: one span per proxied request to the OTLP endpoint in OTEL_EXPORTER_OTLP_ENDPOINT');
+  const journal = new RequestJournal({ dir: paths.accessLogsDir, tracer });
   const frontDoor = await startFrontDoor({
+    journal,
     port: options.port,
     upstreamTimeoutMs: options.upstreamTimeoutMs,
     allowedHosts: options.allowedHosts,
@@ -98,6 +104,9 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
     control: orchestrator,
     https: options.https && { port: options.https.port, ...(await localCertificates(paths, options.allowedHosts ?? [], log)) },
     log,
+  });
+  orchestrator.onEvent((event) => {
+    if (event.event === 'service.removed') void journal.release(event.data.name);
   });
   orchestrator.setProxyPort(frontDoor.port);
   orchestrator.setInFlight((port) => frontDoor.inFlight(port));
@@ -128,6 +137,7 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
       await step('close the front door', () => frontDoor.close(), log);
       await step('close the control socket', () => control.close(), log);
       await step('flush logs', () => logStore.close(), log);
+      await step('flush the access log and spans', () => journal.close(), log);
       await step('close the registry', () => registry.close(), log);
       rmSync(paths.pidFile, { force: true });
       log('daemon stopped');
@@ -151,6 +161,7 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
       bus: options.bus ? maskBusUrl(options.bus.url) : null,
     },
     tailLogs: (query) => logStore.tail(query),
+    requests: journal,
     requestShutdown: () => setImmediate(() => void shutdown('shutdown requested')),
     onServiceEvent: (listener) => {
       const unsubscribes = [orchestrator.onEvent(listener), project.onEvent(listener)];
@@ -159,6 +170,7 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
       };
     },
     onLogLine: (listener) => logStore.onLine(listener),
+    onRequest: (listener) => journal.onRequest(listener),
     log,
   });
   await control.listen();

@@ -11,3 +11,5 @@ export * from './project-order.js';
 export * from './project-apply.js';
 export * from './membership.js';
 export * from './bus.js';
+export * from './duration.js';
+export * from './requests.js';

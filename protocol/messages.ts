@@ -12,6 +12,7 @@ export const UpdateResult = z.object({
 });
 export type UpdateResult = z.infer<typeof UpdateResult>;
 import { LogLine, StatsSnapshot } from './telemetry.js';
+import { RequestHeaders, RequestRecord, RequestsParams } from './requests.js';
 
 /** 2: register, start, restart and stop answer with their outcome. */
 export const PROTOCOL_VERSION = 2;
@@ -76,12 +77,16 @@ export const methods = {
     }),
     result: z.object({ lines: z.array(LogLine) }),
   },
+  /** The last proxied requests (newest last), from memory or the access log. */
+  requests: { params: RequestsParams, result: z.object({ requests: z.array(RequestRecord) }) },
+  /** The request headers of one of a service's last requests (the front door keeps the last few). */
+  requestHeaders: { params: z.object({ service: ServiceRef, requestId: z.string().max(200) }), result: RequestHeaders },
   stats: { params: Empty, result: StatsSnapshot },
   subscribe: {
     params: z.object({
-      /** `services`, `stats`, `logs` (every service) or `logs:<name>`. */
-      topics: z.array(z.string().regex(/^(services|stats|logs|logs:[a-z0-9][a-z0-9-]{0,62})$/, {
-        message: 'topics are services, stats, logs or logs:<name>',
+      /** `services`, `stats`, `logs` or `requests` (every service), `logs:<name>` or `requests:<name>`. */
+      topics: z.array(z.string().regex(/^(services|stats|logs|requests|(logs|requests):[a-z0-9][a-z0-9-]{0,62})$/, {
+        message: 'topics are services, stats, logs, requests, logs:<name> or requests:<name>',
       })).min(1),
     }),
     result: z.object({ topics: z.array(z.string()) }),
@@ -176,6 +181,7 @@ export const Event = z.discriminatedUnion('event', [
   z.object({ event: z.literal('service.removed'), data: z.object({ uuid: z.string(), name: z.string() }) }),
   z.object({ event: z.literal('stats'), data: StatsSnapshot }),
   z.object({ event: z.literal('log'), data: LogLine }),
+  z.object({ event: z.literal('request'), data: RequestRecord }),
   /** The last event to a subscriber that fell too far behind: the daemon closes its connection next. */
   z.object({ event: z.literal('lagged'), data: z.object({ unsentBytes: z.number().int(), limitBytes: z.number().int(), message: z.string() }) }),
   z.object({ event: z.literal('reload'), data: ReloadInfo }),

@@ -11,6 +11,8 @@ export interface HervePaths {
   lockFile: string;
   database: string;
   logsDir: string;
+  /** One `<service>.log` of JSON lines per service: its proxied requests. */
+  accessLogsDir: string;
   daemonLog: string;
   /** The local certificate authority of `herve up --https` and the front door's certificate, signed by it. */
   caDir: string;
@@ -30,6 +32,7 @@ export function hervePaths(env: NodeJS.ProcessEnv = process.env): HervePaths {
     lockFile: join(home, 'herve.lock'),
     database: join(home, 'state.db'),
     logsDir: join(home, 'logs'),
+    accessLogsDir: join(home, 'logs', 'access'),
     daemonLog: join(home, 'daemon.log'),
     caDir: join(home, 'ca'),
     caCert: join(home, 'ca', 'ca.crt'),

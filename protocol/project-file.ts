@@ -1,13 +1,13 @@
 import { z } from 'zod';
+import { DURATION_ERROR, DURATION_PATTERN } from './duration.js';
 import { Glob, HealthSpec, RestartPolicy, RouteSpec, ServiceName, StopSignal, wholeNumberIn } from './service.js';
 
 /** The project file's name in a directory, and the largest file Herve reads. */
 export const PROJECT_FILE_NAME = 'herve.yaml';
 export const MAX_PROJECT_FILE_BYTES = 1024 * 1024;
 
-const DURATION_ERROR = 'expected milliseconds or a duration like 500ms, 2s, 1m';
 /** Milliseconds as a number, or `500ms`, `2s`, `1.5s`, `1m`. */
-const Duration = z.union([z.number().int().min(0), z.string().regex(/^\d+(\.\d+)?(ms|s|m)$/, { error: DURATION_ERROR })], { error: DURATION_ERROR });
+const Duration = z.union([z.number().int().min(0), z.string().regex(DURATION_PATTERN, { error: DURATION_ERROR })], { error: DURATION_ERROR });
 const Count = wholeNumberIn(1, 100);
 const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be an environment variable name (letters, digits, _)' });
 const Scalar = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' });

@@ -4,6 +4,7 @@ import { parse as parseDotenv } from 'dotenv';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { splitCommandLine } from './command-line.js';
+import { durationMillis } from './duration.js';
 import { describeZodError } from './codec.js';
 import { dependencyOrder, type ProjectEntry } from './project-order.js';
 import { MAX_PROJECT_FILE_BYTES, ProjectFile, type DependsCondition, type ProjectHttps, type ProjectService } from './project-file.js';
@@ -114,12 +115,9 @@ function keyNodeOf(document: Document, path: PropertyKey[]): { range?: [number, 
   return pair && isScalar(pair.key) ? pair.key : undefined;
 }
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
-
 function millis(value: number | string | undefined): number | undefined {
   if (value === undefined || typeof value === 'number') return value;
-  const [, amount, unit] = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(value)!;
-  return Math.round(Number(amount) * DURATION_UNITS[unit]);
+  return durationMillis(value) ?? undefined;
 }
 
 function stringRecord(record: Record<string, string | number | boolean> | undefined): Record<string, string> {

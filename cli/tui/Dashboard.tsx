@@ -8,6 +8,7 @@ import { DetailPane } from './components/DetailPane.js';
 import { Footer } from './components/Footer.js';
 import { Header } from './components/Header.js';
 import { HelpOverlay } from './components/HelpOverlay.js';
+import { InspectorPane } from './components/InspectorPane.js';
 import { LogPane } from './components/LogPane.js';
 import { RegisterForm } from './components/RegisterForm.js';
 import { ServicesTable } from './components/ServicesTable.js';
@@ -17,10 +18,14 @@ import { useActions } from './hooks/use-actions.js';
 import { useDaemonConnection, type ConnectDaemon } from './hooks/use-daemon-connection.js';
 import { useDashboardData } from './hooks/use-dashboard-data.js';
 import { useDashboardKeys, type DashboardCommands } from './hooks/use-dashboard-keys.js';
+import { useInspectorKeys } from './hooks/use-inspector-keys.js';
 import { useLogStream } from './hooks/use-log-stream.js';
+import { useRequestDetail } from './hooks/use-request-detail.js';
+import { useRequestStream } from './hooks/use-request-stream.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { layoutColumns } from './model/columns.js';
 import { computeLayout } from './model/layout.js';
+import { requestKey, selectedRequest } from './model/request-list.js';
 import { focusedFilter, initialUiState, uiReducer, type PendingAction } from './model/ui-state.js';
 import { matchesFilter, startProblem } from '../presentation/service-view.js';
 import { ThemeContext } from './theme-context.js';
@@ -58,7 +63,7 @@ export function Dashboard(props: DashboardProps) {
   const actions = useActions(connection.client);
 
   const [ui, dispatch] = useReducer(uiReducer, props.themeName ?? DEFAULT_THEME, initialUiState);
-  const { mode, confirmation, focus, tableFilter, logFilter, followAll, paused, scrollBack, selectedName, themeName } = ui;
+  const { mode, confirmation, focus, tableFilter, logFilter, followAll, paused, scrollBack, selectedName, themeName, inspector } = ui;
   const theme = useMemo(() => loadTheme(themeName, { colour }), [themeName, colour]);
 
   const visible = useMemo(() => state.services.filter((service) => matchesFilter(service, tableFilter)), [state.services, tableFilter]);
@@ -78,6 +83,12 @@ export function Dashboard(props: DashboardProps) {
     flushMs,
     answerWithinMs,
   });
+
+  const inspected = mode === 'inspect' ? (selected?.name ?? null) : null;
+  const traffic = useRequestStream({ connect, connection: connection.client, service: inspected, flushMs, answerWithinMs });
+  const requestDetail = useRequestDetail(connection.client, inspector.opened);
+  const trafficRef = useRef(traffic.requests);
+  trafficRef.current = traffic.requests;
 
   const onSelected = (verb: string, action: (name: string) => void) => {
     if (selected) action(selected.name);
@@ -114,9 +125,23 @@ export function Dashboard(props: DashboardProps) {
       actions.say({ kind: 'info', text: `theme ${next}` });
     },
     help: () => dispatch({ type: 'mode', mode: 'help' }),
+    inspect: () => onSelected('inspect', () => dispatch({ type: 'mode', mode: 'inspect' })),
     quit,
   };
   useDashboardKeys(commands, focus, mode === 'normal');
+  useInspectorKeys(
+    {
+      move: (step) => dispatch({ type: 'inspectMove', step, keys: trafficRef.current.map(requestKey) }),
+      open: () => {
+        const record = selectedRequest(trafficRef.current, inspector.selectedKey);
+        if (record) dispatch({ type: 'inspectOpen', service: record.service, requestId: record.requestId, key: requestKey(record) });
+      },
+      back: () => dispatch({ type: 'inspectBack' }),
+      close: () => dispatch({ type: 'inspectClose' }),
+      quit,
+    },
+    mode === 'inspect',
+  );
   useInput(() => dispatch({ type: 'mode', mode: 'normal' }), { isActive: mode === 'help' });
 
   const backToNormal = useCallback(() => dispatch({ type: 'mode', mode: 'normal' }), []);
@@ -166,6 +191,16 @@ export function Dashboard(props: DashboardProps) {
             />
             {mode === 'register' ? (
               <RegisterForm types={state.types} width={layout.width} height={layout.bottomHeight} onSubmit={submitRegistration} onCancel={backToNormal} />
+            ) : mode === 'inspect' ? (
+              <InspectorPane
+                service={inspected}
+                requests={traffic.requests}
+                selectedKey={inspector.selectedKey}
+                detail={inspector.opened === null ? null : requestDetail}
+                error={traffic.error}
+                width={layout.width}
+                height={layout.bottomHeight}
+              />
             ) : (
               <Box height={layout.bottomHeight}>
                 {layout.detailWidth > 0 ? (
@@ -205,7 +240,7 @@ export function Dashboard(props: DashboardProps) {
           )}
         </Box>
         <Footer
-          keys={keyHints(mode, focus)}
+          keys={keyHints(mode, focus, inspector.opened !== null)}
           connection={connection}
           daemon={state.daemon}
           lastReload={state.lastReload}

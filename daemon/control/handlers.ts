@@ -1,6 +1,7 @@
-import { PROTOCOL_VERSION, type LogLine, type Method, type Params, type Result, type ServiceTypeInfo } from '../../protocol/index.js';
+import { PROTOCOL_VERSION, requestFilter, type LogLine, type Method, type Params, type Result, type ServiceTypeInfo } from '../../protocol/index.js';
 import type { ServiceControl } from '../contracts.js';
 import type { ProjectApplier } from '../project/project-applier.js';
+import type { RequestJournal } from '../requests/request-journal.js';
 import { HerveError } from '../errors.js';
 import { compileGrep, type LineMatcher } from '../logs/grep-pattern.js';
 import type { Connection } from './connection.js';
@@ -27,6 +28,7 @@ export interface HandlerDeps {
   types(): ServiceTypeInfo[];
   facts: DaemonFacts;
   tailLogs(query: { service?: string; lines: number; grep?: LineMatcher }): Promise<LogLine[]>;
+  requests: Pick<RequestJournal, 'recentRequests' | 'headersOf'>;
   subscribe(connection: Connection, topics: string[]): void;
   /** Begins the daemon's shutdown after the reply is written. */
   requestShutdown(): void;
@@ -67,6 +69,16 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     logs: async ({ service, lines, grep }) => {
       const name = service === undefined ? undefined : control.get(service).name;
       return { lines: await deps.tailLogs({ service: name, lines, grep: compileGrep(grep) }) };
+    },
+    requests: async ({ service, lines, status, slowMs }) => {
+      const name = service === undefined ? undefined : control.get(service).name;
+      return { requests: await deps.requests.recentRequests({ service: name, lines, accept: requestFilter(status, slowMs) }) };
+    },
+    requestHeaders: ({ service, requestId }) => {
+      const { name } = control.get(service);
+      const headers = deps.requests.headersOf(name, requestId);
+      if (headers !== null) return headers;
+      throw new HerveError('not_found', `no headers kept for request ${requestId} of ${name}`, `the front door keeps the headers of each service's last requests only; recent ones: herve requests ${name}`);
     },
     stats: () => control.stats(),
     subscribe: ({ topics }, connection) => {

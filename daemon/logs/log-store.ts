@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { LogLine } from '../../protocol/index.js';
 import type { LogSink } from '../contracts.js';
 import type { LineMatcher } from './grep-pattern.js';
-import { formatLogLine } from './log-format.js';
+import { formatLogLine, parseLogLine } from './log-format.js';
 import { LogFileWriter } from './log-file-writer.js';
 import { LogRing } from './log-ring.js';
 import { createLineSplitter, type LineSplitter } from './line-splitter.js';
@@ -31,8 +31,19 @@ export interface TailQuery {
 
 type LineListener = (line: LogLine) => void;
 
-const SAFE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+/** A service name that can be a file name (every registered one can). */
+export const SAFE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 const LOG_FILE = /^(.+)\.log(?:\.\d+)?$/;
+
+/** The services that have a `<name>.log` (or a rotated one) in `dir`. */
+export async function loggedServiceNames(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  for (const file of await readdir(dir)) {
+    const match = LOG_FILE.exec(file);
+    if (match && SAFE_NAME.test(match[1])) names.push(match[1]);
+  }
+  return names;
+}
 
 /**
  * Every service's output: appended to `<dir>/<service>.log` (rotated by size),
@@ -127,19 +138,14 @@ export class LogStore implements LogSink {
     await writer?.flushed();
     const release = writer?.holdRotation();
     try {
-      return await tailFiles(this.pathOf(service), this.keepFiles, service, count, accept);
+      return await tailFiles(this.pathOf(service), this.keepFiles, count, (text) => parseLogLine(service, text), accept);
     } finally {
       release?.();
     }
   }
 
   private async knownServices(): Promise<string[]> {
-    const names = new Set(this.writers.keys());
-    for (const file of await readdir(this.options.dir)) {
-      const match = LOG_FILE.exec(file);
-      if (match && SAFE_NAME.test(match[1])) names.add(match[1]);
-    }
-    return [...names];
+    return [...new Set([...this.writers.keys(), ...(await loggedServiceNames(this.options.dir))])];
   }
 
   private writerFor(service: string): LogFileWriter {

@@ -1,13 +1,15 @@
 /**
  * Herve's own credentials and settings: read by the daemon, never handed to a service.
  * Every `HERVE_*` variable is Herve's; the ones a service gets on purpose are set by
- * `serviceEnvironment` after the filter.
+ * `serviceEnvironment` after the filter. `OTEL_EXPORTER_OTLP_*` tells where the front door's
+ * spans go (its headers may hold a collector's token); a service that exports its own spans
+ * declares them in its env.
  */
 const DAEMON_ONLY = new Set(['AUTH_ADMIN_ID', 'AUTH_ADMIN_SECRET']);
-const DAEMON_PREFIX = 'HERVE_';
+const DAEMON_PREFIXES = ['HERVE_', 'OTEL_EXPORTER_OTLP_'];
 
 export function isDaemonOnlyVariable(name: string): boolean {
-  return DAEMON_ONLY.has(name) || name.startsWith(DAEMON_PREFIX);
+  return DAEMON_ONLY.has(name) || DAEMON_PREFIXES.some((prefix) => name.startsWith(prefix));
 }
 
 /** What Herve tells every instance about itself. */

@@ -1,13 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
 import type { TLSSocket } from 'node:tls';
+import { formatTraceparent, requestIdFor, traceContextFor, type TraceContext } from './trace-context.js';
 
 /** The request headers to send upstream, and what the proxy learned from them. */
 export interface ForwardedRequest {
   /** Flat `[name, value, name, value…]`, as undici takes them. */
   headers: string[];
   requestId: string;
+  trace: TraceContext;
   /** Whether the client sends a body (content-length > 0 or chunked). */
   hasBody: boolean;
 }
@@ -29,15 +30,18 @@ const DROPPED = new Set([
 ]);
 
 /**
- * Copies the client's headers, minus hop-by-hop ones, plus X-Forwarded-* and X-Request-Id. An
- * HTTP/2 request goes upstream as HTTP/1.1: no pseudo-headers, `:authority` as `Host`, its
- * `cookie` fields joined into one (RFC 9113 §8.2.3).
+ * Copies the client's headers, minus hop-by-hop ones, plus X-Forwarded-*, X-Request-Id and
+ * traceparent (`ownSpan`: the front door's span becomes the service's parent). An HTTP/2 request
+ * goes upstream as HTTP/1.1: no pseudo-headers, `:authority` as `Host`, its `cookie` fields joined
+ * into one (RFC 9113 §8.2.3).
  */
-export function forwardedRequest(req: IncomingMessage, prefix: string | null): ForwardedRequest {
+export function forwardedRequest(req: IncomingMessage, prefix: string | null, ownSpan: boolean): ForwardedRequest {
   const raw = req.rawHeaders;
   const headers: string[] = [];
   let forwardedFor: string | undefined;
   let requestId: string | undefined;
+  let traceparent: string | undefined;
+  let tracestate: string | undefined;
   let host = '';
   let hasBody = false;
   const http2 = req.httpVersionMajor === 2;
@@ -68,6 +72,11 @@ export function forwardedRequest(req: IncomingMessage, prefix: string | null): F
       requestId = value;
       continue;
     }
+    if (name === 'traceparent' || name === 'tracestate') {
+      if (name === 'traceparent') traceparent = value;
+      else tracestate = value;
+      continue;
+    }
     if (name === 'host') host = value;
     else if (name === 'content-length' && value !== '0') hasBody = true;
     headers.push(raw[i], value);
@@ -80,7 +89,8 @@ export function forwardedRequest(req: IncomingMessage, prefix: string | null): F
   if (http2 && !(req as unknown as Http2ServerRequest).stream.endAfterHeaders) hasBody = true;
   if (cookie !== undefined) headers.push('cookie', cookie);
   const client = req.socket.remoteAddress ?? '';
-  requestId ??= randomUUID();
+  const trace = traceContextFor(traceparent, ownSpan);
+  const id = requestIdFor(requestId);
   headers.push(
     'x-forwarded-for',
     forwardedFor === undefined ? client : `${forwardedFor}, ${client}`,
@@ -89,8 +99,12 @@ export function forwardedRequest(req: IncomingMessage, prefix: string | null): F
     'x-forwarded-host',
     host,
     'x-request-id',
-    requestId,
+    id,
+    'traceparent',
+    formatTraceparent(trace),
   );
+  // A tracestate belongs to the trace its traceparent named: dropped with a replaced one.
+  if (tracestate !== undefined && trace.parentSpanId !== null) headers.push('tracestate', tracestate);
   if (prefix !== null) headers.push('x-forwarded-prefix', prefix);
-  return { headers, requestId, hasBody };
+  return { headers, requestId: id, trace, hasBody };
 }

@@ -5,10 +5,12 @@ import { AuthThrottle } from '../admin/auth-throttle.js';
 import { sendJson } from '../admin/http-replies.js';
 import type { RequestStatsSource, RouteTable, ServiceControl } from '../contracts.js';
 import { createMetrics } from '../metrics/metrics-registry.js';
+import type { RequestJournal } from '../requests/request-journal.js';
 import { RequestStatsRecorder } from '../stats/request-stats.js';
 import { applyTimeouts, checkingIntervalMs, ConnectionLimiter, limitsFromEnv } from './connection-limits.js';
 import { HostAllowList, listenHostNames, misdirectedBody, type HostNames } from './host-allow-list.js';
 import { closeServer, DEFAULT_HOSTS, listenAll } from './listen-loopback.js';
+import { forwardedRequest } from './forwarded-headers.js';
 import { ProxyExchange, type ProxyContext } from './proxy-exchange.js';
 import { sendProxyError } from './proxy-errors.js';
 import { RoundRobin } from './round-robin.js';
@@ -34,6 +36,8 @@ export interface FrontDoorOptions {
   routeHosts?: () => HostNames;
   /** A second, TLS listener (HTTP/2 and HTTP/1.1) with the same handlers; none without. */
   https?: { port: number; credentials: TlsCredentials; certificateFor?(host: string): Promise<TlsCredentials> | null };
+  /** Where each proxied request is recorded (access log, inspector, tracing). */
+  journal?: RequestJournal;
 }
 
 export interface FrontDoor {
@@ -68,6 +72,7 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     pools,
     roundRobin,
     stats,
+    journal: options.journal,
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
   };
   const hosts = new HostAllowList({ hosts: [...(options.allowedHosts ?? []), ...listenHostNames(options.host)], routeHosts: options.routeHosts ?? routeHostsOf(options.routes) });
@@ -156,10 +161,20 @@ function proxyRequest(context: ProxyContext, req: IncomingMessage, res: ServerRe
   if (targets.length === 0) {
     const status = sendProxyError(res, 'no_ready_instance', `no ready instance of ${match.name}; try again shortly`, match.name);
     context.stats.record(match.name, null, status, 0, 0);
+    recordUnanswered(context, req, match, status);
     return;
   }
   const target = context.roundRobin.next(match.name, targets);
   new ProxyExchange(context, req, res, match.name, match.path, match.prefix, target).dispatch();
+}
+
+/** A request no instance could take is still one the access log, the inspector and tracing show. */
+function recordUnanswered(context: ProxyContext, req: IncomingMessage, match: ServiceMatch, status: number): void {
+  const journal = context.journal;
+  if (journal === undefined) return;
+  const { requestId, trace } = forwardedRequest(req, match.prefix, journal.tracing);
+  const record = { at: Date.now(), service: match.name, instance: null, method: req.method ?? 'GET', path: req.url ?? '/', status, bytes: 0, durationMs: 0, upstreamMs: null, requestId, traceId: trace.traceId };
+  journal.record({ record, trace, prefix: match.prefix, rawHeaders: req.rawHeaders });
 }
 
 /** The hosts services are routed by (`route.hosts`) are answered for too. */

@@ -2,8 +2,10 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import type { RemoteUpstream, RouteTable, RouteTarget } from '../contracts.js';
+import type { RequestJournal } from '../requests/request-journal.js';
 import type { RequestStatsRecorder } from '../stats/request-stats.js';
 import { forwardedRequest } from './forwarded-headers.js';
+import type { TraceContext } from './trace-context.js';
 import { sendProxyError, upstreamFailure } from './proxy-errors.js';
 import type { RoundRobin } from './round-robin.js';
 import type { UpstreamPools } from './upstream-pools.js';
@@ -14,6 +16,8 @@ export interface ProxyContext {
   pools: UpstreamPools;
   roundRobin: RoundRobin;
   stats: RequestStatsRecorder;
+  /** Absent: no access log, no inspector, no tracing (the bench's plain front door). */
+  journal?: RequestJournal;
   upstreamTimeoutMs: number;
 }
 
@@ -34,6 +38,11 @@ const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ER
 const RESPONSE_HOP_HEADERS = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'trailer', 'upgrade'];
 
 const kExchange = Symbol('herve.exchange');
+
+/** Milliseconds kept to the microsecond: what the access log and spans carry. */
+function toMicros(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
 type TrackedResponse = ServerResponse & { [kExchange]?: ProxyExchange };
 
 // Module-level listeners (not per-request closures): `this` is the response.
@@ -53,6 +62,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
   private readonly startedAt = performance.now();
   private readonly headers: string[];
   private readonly requestId: string;
+  private readonly trace: TraceContext;
   private readonly hasBody: boolean;
   private readonly retryable: boolean;
   private controller: Dispatcher.DispatchController | null = null;
@@ -62,6 +72,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
   private retried = false;
   private status = 0;
   private bytesOut = 0;
+  private upstreamMs: number | null = null;
 
   constructor(
     private readonly context: ProxyContext,
@@ -69,12 +80,13 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     private readonly res: ServerResponse,
     private readonly service: string,
     private readonly path: string,
-    prefix: string | null,
+    private readonly prefix: string | null,
     private target: RouteTarget,
   ) {
-    const forwarded = forwardedRequest(req, prefix);
+    const forwarded = forwardedRequest(req, prefix, context.journal?.tracing === true);
     this.headers = forwarded.headers;
     this.requestId = forwarded.requestId;
+    this.trace = forwarded.trace;
     this.hasBody = forwarded.hasBody;
     this.retryable = !forwarded.hasBody && IDEMPOTENT.has(req.method ?? '');
     (res as TrackedResponse)[kExchange] = this;
@@ -109,6 +121,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     this.responseStarted = true;
     this.status = statusCode;
+    this.upstreamMs = performance.now() - this.startedAt;
     this.report(statusCode);
     for (const name of RESPONSE_HOP_HEADERS) if (headers[name] !== undefined) delete headers[name];
     if (headers['x-request-id'] === undefined) headers['x-request-id'] = this.requestId;
@@ -206,5 +219,26 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     res[kExchange] = undefined;
     const latencyMs = performance.now() - this.startedAt;
     this.context.stats.record(this.service, this.target.instance, status, this.bytesOut, latencyMs);
+    const journal = this.context.journal;
+    if (journal === undefined) return;
+    const req = this.req;
+    journal.record({
+      record: {
+        at: Math.round(performance.timeOrigin + this.startedAt),
+        service: this.service,
+        instance: this.target.instance,
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        status,
+        bytes: this.bytesOut,
+        durationMs: toMicros(latencyMs),
+        upstreamMs: this.upstreamMs === null ? null : toMicros(this.upstreamMs),
+        requestId: this.requestId,
+        traceId: this.trace.traceId,
+      },
+      trace: this.trace,
+      prefix: this.prefix,
+      rawHeaders: req.rawHeaders,
+    });
   }
 }

@@ -19,11 +19,13 @@ export function secureHome(paths: HervePaths): void {
   const socket = statOrNull(paths.socket);
   if (socket) refuseForeign(paths.socket, socket, 'socket');
   chmodSync(paths.home, PRIVATE_DIR);
-  mkdirSync(paths.logsDir, { recursive: true, mode: PRIVATE_DIR });
-  refuseForeign(paths.logsDir, statSync(paths.logsDir), 'directory');
-  chmodSync(paths.logsDir, PRIVATE_DIR);
   const files = [paths.database, `${paths.database}-wal`, `${paths.database}-shm`, paths.pidFile, paths.lockFile, paths.daemonLog, paths.socket];
-  for (const name of readdirSync(paths.logsDir)) files.push(join(paths.logsDir, name));
+  for (const dir of [paths.logsDir, paths.accessLogsDir]) {
+    mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
+    refuseForeign(dir, statSync(dir), 'directory');
+    chmodSync(dir, PRIVATE_DIR);
+    for (const name of readdirSync(dir)) if (join(dir, name) !== paths.accessLogsDir) files.push(join(dir, name));
+  }
   if (existsSync(paths.caDir)) {
     refuseForeign(paths.caDir, statSync(paths.caDir), 'directory');
     chmodSync(paths.caDir, PRIVATE_DIR);

@@ -100,6 +100,14 @@ export function herveLive(
   return execa(process.execPath, [herveBin, ...args], { env: herveEnv(home), reject: false, cwd: repoRoot, detached: options.detached ?? false });
 }
 
+/** Ctrl-C a following `herve` (`logs -f`, `requests -f`) and prove it ended cleanly: exit 0, nothing on stderr. */
+export async function interruptCleanly(follow: ReturnType<typeof herveLive>): Promise<void> {
+  follow.kill('SIGINT');
+  const result = await follow;
+  expect(result.exitCode).toBe(0);
+  expect(result.stderr).toBe('');
+}
+
 interface ListedService {
   name: string;
   instances: { pid: number | null }[];

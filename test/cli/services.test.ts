@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { requireTool } from '../helpers/required-tool.js';
-import { assertProcessGone, daemonForFile, fixture, herve, herveBin, herveLive, isAlive, makeHome, waitFor } from './harness.js';
+import { assertProcessGone, daemonForFile, fixture, herve, herveBin, herveLive, interruptCleanly, isAlive, makeHome, waitFor } from './harness.js';
 
 interface Listed {
   services: { name: string; uuid: string; status: string; instances: { pid: number | null; port: number | null }[] }[];
@@ -159,10 +159,7 @@ describe('herve with services', () => {
         return output.includes('greeting GET /followed');
       }, { timeoutMs: 10_000, message: 'the followed line' });
       expect(output).toMatch(new RegExp(`^${CLOCK} follower\\[0\\]   greeting GET /followed$`, 'm'));
-      follow.kill('SIGINT');
-      const result = await follow;
-      expect(result.exitCode).toBe(0);
-      expect(result.stderr).toBe('');
+      await interruptCleanly(follow);
     } finally {
       follow.kill('SIGKILL');
     }

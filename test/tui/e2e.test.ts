@@ -100,8 +100,8 @@ describe('herve tui in a real terminal (needs tmux; .ci/run installs it)', () =>
     press('x');
     await waitForScreen((t) => t.includes('Stop echo? (y/n)'), 'the stop confirmation');
     press('y');
-    text = await waitForScreen((t) => rowShows(t, 'echo', '○', 'stopped'), 'echo shown stopped');
-    expect(text).toContain('✔ echo is stopped');
+    // The row follows the daemon's event, the status line the stop's answer: either may come first.
+    await waitForScreen((t) => rowShows(t, 'echo', '○', 'stopped') && t.includes('✔ echo is stopped'), 'echo shown stopped, and the stop reported');
     expect((await daemon!.client.call('get', { service: 'echo' })).status).toBe('stopped');
 
     press('s');
@@ -166,6 +166,31 @@ describe('herve tui in a real terminal (needs tmux; .ci/run installs it)', () =>
     await waitForScreen((t) => t.includes('theme light') && rowShows(t, 'echo', '●', 'running'), 'the dashboard in the light theme');
     const withEscapes = tmux('capture-pane', '-p', '-e', '-t', SESSION);
     expect(withEscapes).not.toMatch(/\u001B\[[0-9;]*(3[0-7]|38|9[0-7]|4[0-7]|48)[;m]/);
+    press('q');
+    await waitForScreen((t) => t.includes('tui exited with 0'), 'the shell back after q');
+  }, 60_000);
+
+  it('inspects a service\'s requests live (i), opens one with its headers masked and its log lines (Enter)', async () => {
+    const web = await daemon!.client.call('register', { type: 'command', name: 'web', command: process.execPath, args: [join(PROJECT_ROOT, 'test', 'fixtures', 'echo-headers.mjs')] });
+    rememberPids(web);
+    press('-l', `clear; node ${CLI} tui; echo "tui exited with $?"`);
+    press('Enter');
+    await waitForScreen((t) => t.includes('● connected') && rowShows(t, 'web', '●', 'running'), 'the dashboard with web running');
+    await pressUntil('j', (t) => /│› (\S+)/.exec(t)?.[1] ?? '', 'web');
+    press('i');
+    await waitForScreen((t) => t.includes('requests · web'), 'the inspector');
+    const response = await fetch(`http://127.0.0.1:${daemon!.proxyPort}/web/tmux-inspected`, { headers: { authorization: 'Bearer tmux-secret', 'x-request-id': 'tmux-req-1' } });
+    await response.arrayBuffer();
+    let text = await waitForScreen((t) => /› \S+ GET\s+200\s+\S+\s+web\[0\]\s+\/web\/tmux-inspected/.test(t), 'the request in the inspector');
+    expect(text).toContain('Enter headers & log lines');
+    press('Enter');
+    text = await waitForScreen((t) => t.includes('handled GET /tmux-inspected request tmux-req-1'), 'the request\'s headers and log lines');
+    expect(text).toMatch(/authorization: \*\*\*/i);
+    expect(text).not.toContain('tmux-secret');
+    press('Escape');
+    await waitForScreen((t) => t.includes('❚❚ holding') && t.includes('/web/tmux-inspected'), 'back to the request list, the request held');
+    press('i');
+    await waitForScreen((t) => !t.includes('requests · web') && t.includes('logs · web'), 'the log pane again');
     press('q');
     await waitForScreen((t) => t.includes('tui exited with 0'), 'the shell back after q');
   }, 60_000);

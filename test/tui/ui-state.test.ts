@@ -49,3 +49,25 @@ describe('the dashboard UI state, without rendering', () => {
     expect(run([{ type: 'theme', name: 'light' }]).themeName).toBe('light');
   });
 });
+
+describe('the request inspector state', () => {
+  const keys = ['r1', 'r2', 'r3'];
+  it('follows the newest until moved, holds a request when moved up, follows again at the bottom', () => {
+    const opened = run([{ type: 'mode', mode: 'inspect' }]);
+    expect(opened.inspector).toEqual({ selectedKey: null, opened: null });
+    const up = run([{ type: 'inspectMove', step: -1, keys }], opened);
+    expect(up.inspector.selectedKey).toBe('r2');
+    expect(run([{ type: 'inspectMove', step: -5, keys }], opened).inspector.selectedKey).toBe('r1');
+    expect(run([{ type: 'inspectMove', step: 1, keys }], up).inspector.selectedKey).toBeNull();
+    expect(run([{ type: 'inspectMove', step: -1, keys: [] }], opened).inspector.selectedKey).toBeNull();
+  });
+
+  it('Esc goes back from a request to the list, then to the main view; close goes straight back', () => {
+    const inRequest = run([{ type: 'mode', mode: 'inspect' }, { type: 'inspectOpen', service: 'api', requestId: 'abc', key: 'r3' }]);
+    expect(inRequest.inspector).toEqual({ selectedKey: 'r3', opened: { service: 'api', requestId: 'abc' } });
+    const list = uiReducer(inRequest, { type: 'inspectBack' });
+    expect(list).toMatchObject({ mode: 'inspect', inspector: { selectedKey: 'r3', opened: null } });
+    expect(uiReducer(list, { type: 'inspectBack' })).toMatchObject({ mode: 'normal', inspector: { selectedKey: null, opened: null } });
+    expect(uiReducer(inRequest, { type: 'inspectClose' })).toMatchObject({ mode: 'normal', inspector: { selectedKey: null, opened: null } });
+  });
+});

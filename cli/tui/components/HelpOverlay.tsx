@@ -12,6 +12,7 @@ export const HELP: ReadonlyArray<readonly [string, string]> = [
   ['space  p', 'pause / resume the logs'],
   ['PgUp/PgDn  [ ]', 'scroll the logs back / forward (pauses them)'],
   ['Tab', 'move focus between the table and the logs'],
+  ['i', 'requests: the selected service\'s last requests, live (↑↓ pick, Enter: headers and log lines, Esc back)'],
   ['/  f', 'filter the focused pane (Enter keeps, Esc clears)'],
   ['t', 'next colour theme'],
   ['?', 'this help (any key closes it)'],

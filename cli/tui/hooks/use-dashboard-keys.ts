@@ -18,6 +18,7 @@ export interface DashboardCommands {
   clearFilter: () => void;
   nextTheme: () => void;
   help: () => void;
+  inspect: () => void;
   quit: () => void;
 }
 
@@ -70,6 +71,7 @@ function handleKey(commands: DashboardCommands, focus: Focus, input: string, key
     '/': commands.editFilter,
     f: commands.editFilter,
     t: commands.nextTheme,
+    i: commands.inspect,
     '?': commands.help,
     q: commands.quit,
   };

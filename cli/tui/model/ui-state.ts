@@ -1,6 +1,6 @@
 /** What the dashboard's keys change, beside the daemon's data (dashboard-state.ts); pure, tested without rendering. */
 
-export type Mode = 'normal' | 'filter' | 'confirm' | 'register' | 'help';
+export type Mode = 'normal' | 'filter' | 'confirm' | 'register' | 'help' | 'inspect';
 export type Focus = 'table' | 'logs';
 
 /** An action that waits for a yes. */
@@ -9,6 +9,14 @@ export type PendingAction = { kind: 'stop' | 'unregister'; name: string };
 export interface Confirmation {
   question: string;
   action: PendingAction;
+}
+
+/** The request inspector (key `i`): which request is highlighted, and which one is opened. */
+export interface InspectorState {
+  /** The highlighted request's key; null follows the newest. */
+  selectedKey: string | null;
+  /** The request whose headers and log lines are shown. */
+  opened: { service: string; requestId: string } | null;
 }
 
 export interface UiState {
@@ -25,6 +33,7 @@ export interface UiState {
   /** null: the first visible service. */
   selectedName: string | null;
   themeName: string;
+  inspector: InspectorState;
 }
 
 export type UiAction =
@@ -41,7 +50,14 @@ export type UiAction =
   | { type: 'toggleFocus' }
   /** Changes the filter of what has the focus; an update, so keys faster than renders are not lost. */
   | { type: 'filter'; update: (current: string) => string }
-  | { type: 'theme'; name: string };
+  | { type: 'theme'; name: string }
+  /** `keys`: the inspector's requests, oldest first; moving onto the newest follows it again. */
+  | { type: 'inspectMove'; step: number; keys: readonly string[] }
+  /** Opening a request also holds it highlighted, so newer requests do not take its place. */
+  | { type: 'inspectOpen'; service: string; requestId: string; key: string }
+  /** Back from a request to the list, or from the list to the main view. */
+  | { type: 'inspectBack' }
+  | { type: 'inspectClose' };
 
 export function initialUiState(themeName: string): UiState {
   return {
@@ -55,6 +71,7 @@ export function initialUiState(themeName: string): UiState {
     scrollBack: 0,
     selectedName: null,
     themeName,
+    inspector: { selectedKey: null, opened: null },
   };
 }
 
@@ -86,7 +103,24 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
         : { ...state, logFilter: action.update(state.logFilter) };
     case 'theme':
       return { ...state, themeName: action.name };
+    case 'inspectMove':
+      return { ...state, inspector: { ...state.inspector, selectedKey: movedKey(state.inspector.selectedKey, action.step, action.keys) } };
+    case 'inspectOpen':
+      return { ...state, inspector: { selectedKey: action.key, opened: { service: action.service, requestId: action.requestId } } };
+    case 'inspectBack':
+      return state.inspector.opened !== null
+        ? { ...state, inspector: { ...state.inspector, opened: null } }
+        : { ...state, mode: 'normal', inspector: { selectedKey: null, opened: null } };
+    case 'inspectClose':
+      return { ...state, mode: 'normal', inspector: { selectedKey: null, opened: null } };
   }
+}
+
+function movedKey(current: string | null, step: number, keys: readonly string[]): string | null {
+  if (keys.length === 0) return null;
+  const index = current === null ? keys.length - 1 : Math.max(0, keys.indexOf(current));
+  const next = Math.max(0, Math.min(keys.length - 1, index + step));
+  return next === keys.length - 1 ? null : keys[next];
 }
 
 /** The name `step` rows away from the current one, kept within the list; unchanged when it is empty. */
