@@ -1,5 +1,4 @@
-import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, closeSync, fstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 
 export interface RotationPolicy {
   maxFileBytes: number;
@@ -13,18 +12,16 @@ export function rotatedPath(path: string, index: number): string {
 }
 
 /**
- * Appends text to one log file without blocking the event loop per line:
- * text is buffered and written in batches, one write in flight at a time,
- * and the file is rotated by size at line boundaries.
+ * Appends text to one log file, rotated by size at line boundaries. Text is gathered and written
+ * once per tick (one write for a burst of lines), or at once with `flushNow()`: a service's output
+ * is written as soon as it is read, so a daemon killed with -9 leaves nothing read and unwritten.
+ * Writes are synchronous: they go to the kernel's page cache, and ordering stays trivial.
  */
 export class LogFileWriter {
   private pending: string[] = [];
-  private handle: FileHandle | null = null;
+  private fd: number | null = null;
   private size = 0;
-  private draining: Promise<void> | null = null;
-  private queued = 0;
-  private written = 0;
-  private waiters: { target: number; resolve: () => void }[] = [];
+  private scheduled = false;
   private closed = false;
   private failure: unknown = null;
   private rotationHolds = 0;
@@ -37,22 +34,35 @@ export class LogFileWriter {
       return;
     }
     this.pending.push(text);
-    this.queued++;
-    if (!this.draining) this.draining = new Promise((resolve) => setImmediate(resolve)).then(() => this.drain());
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flushNow());
+  }
+
+  /** Writes what is pending now. */
+  flushNow(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    const batch = Buffer.from(this.pending.join(''));
+    this.pending = [];
+    try {
+      this.writeBatch(batch);
+    } catch (error) {
+      this.failure = error;
+      this.closeFile();
+    }
   }
 
   /** Resolves once everything written before the call is on disk (in the kernel's hands). */
   flushed(): Promise<void> {
-    if (this.written >= this.queued) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ target: this.queued, resolve }));
+    this.flushNow();
+    return Promise.resolve();
   }
 
   async close(): Promise<void> {
-    await this.flushed();
+    this.flushNow();
     this.closed = true;
-    await this.draining;
-    await this.handle?.close();
-    this.handle = null;
+    this.closeFile();
   }
 
   /**
@@ -74,74 +84,69 @@ export class LogFileWriter {
     return this.failure;
   }
 
-  private async drain(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending;
-      const count = batch.length;
-      this.pending = [];
-      try {
-        await this.writeBatch(Buffer.from(batch.join('')));
-      } catch (error) {
-        this.failure = error;
-        await this.handle?.close().catch(() => undefined);
-        this.handle = null;
-      }
-      this.written += count;
-      this.wakeWaiters();
-    }
-    this.draining = null;
-  }
-
-  private wakeWaiters(): void {
-    const ready = this.waiters.filter((waiter) => waiter.target <= this.written);
-    if (ready.length === 0) return;
-    this.waiters = this.waiters.filter((waiter) => waiter.target > this.written);
-    for (const waiter of ready) waiter.resolve();
-  }
-
-  private async writeBatch(data: Buffer): Promise<void> {
+  private writeBatch(data: Buffer): void {
     let rest = data;
     while (rest.length > 0) {
-      const handle = await this.openHandle();
+      const fd = this.openFile();
       const room = this.policy.maxFileBytes - this.size;
       let cut = rest.length <= room ? rest.length : room > 0 ? rest.lastIndexOf(0x0a, room - 1) + 1 : 0;
       if (cut === 0) {
         if (this.size > 0 && this.rotationHolds === 0) {
-          await this.rotate();
+          this.rotate();
           continue;
         }
         // A line longer than a whole file is kept whole rather than cut; while a reader
         // holds rotation off, the file grows past its limit for that moment instead.
         cut = this.rotationHolds > 0 ? rest.length : rest.indexOf(0x0a) + 1 || rest.length;
       }
-      await handle.write(rest.subarray(0, cut));
+      let done = 0;
+      while (done < cut) done += writeSync(fd, rest, done, cut - done);
       this.size += cut;
       rest = rest.subarray(cut);
     }
   }
 
-  private async openHandle(): Promise<FileHandle> {
-    if (this.handle) return this.handle;
-    const handle = await open(this.path, 'a', 0o600);
-    this.size = (await handle.stat()).size;
-    this.handle = handle;
-    return handle;
+  private openFile(): number {
+    if (this.fd !== null) return this.fd;
+    const fd = openSync(this.path, 'a', 0o600);
+    this.size = fstatSync(fd).size;
+    this.fd = fd;
+    return fd;
   }
 
-  private async rotate(): Promise<void> {
-    await this.handle?.close();
-    this.handle = null;
+  private closeFile(): void {
+    if (this.fd === null) return;
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already gone with the disk that failed
+    }
+    this.fd = null;
+  }
+
+  private rotate(): void {
+    this.closeFile();
     const keep = this.policy.keepFiles;
     if (keep <= 0) {
-      await unlink(this.path).catch(ignoreMissing);
+      unlinkIfThere(this.path);
       return;
     }
-    for (let index = keep - 1; index >= 0; index--) {
-      await rename(rotatedPath(this.path, index), rotatedPath(this.path, index + 1)).catch(ignoreMissing);
-    }
+    for (let index = keep - 1; index >= 0; index--) renameIfThere(rotatedPath(this.path, index), rotatedPath(this.path, index + 1));
   }
 }
 
-function ignoreMissing(error: NodeJS.ErrnoException): void {
-  if (error.code !== 'ENOENT') throw error;
+function renameIfThere(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
+function unlinkIfThere(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }

@@ -158,9 +158,11 @@ describe('herve tui in a real terminal (needs tmux; .ci/run installs it)', () =>
   }, 90_000);
 
   it('takes --theme, and under NO_COLOR draws no colours but keeps the status symbols', async () => {
-    // Start from the shell prompt even if the test before left a dashboard running.
-    press('C-c');
-    await waitFor(() => tmux('display-message', '-p', '-t', SESSION, '#{pane_current_command}').trim() === 'sh', { message: 'the shell prompt' });
+    // Start from the shell prompt even if the test before left a dashboard running. Not at the prompt
+    // itself: a C-c there makes the shell drop the line typed next if it reads it before the signal.
+    const atPrompt = () => tmux('display-message', '-p', '-t', SESSION, '#{pane_current_command}').trim() === 'sh';
+    if (!atPrompt()) press('C-c');
+    await waitFor(atPrompt, { message: 'the shell prompt' });
     press('-l', `clear; NO_COLOR=1 node ${CLI} tui --theme light; echo "tui exited with $?"`);
     press('Enter');
     await waitForScreen((t) => t.includes('theme light') && rowShows(t, 'echo', '●', 'running'), 'the dashboard in the light theme');
