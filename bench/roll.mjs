@@ -47,8 +47,28 @@ async function main() {
       rows.push(['rolling restart: wall time of the command', round, `${rollMs} ms`]);
     }
 
-    // watch: a source change rolls the service; time until every answer is the new version.
+    // herve reload of a project file whose only change is an env value: the service is rolled.
     herve('unregister', 'web');
+    const project = join(tmp, 'herve.yaml');
+    const projectWith = (mode) =>
+      writeFileSync(project, `services:\n  cfg:\n    command: [${process.execPath}, server.mjs]\n    cwd: ${app}\n    replicas: 2\n    health: { http: / }\n    env: { MODE: ${mode} }\n`);
+    projectWith('m0');
+    herve('reload', '-f', project);
+    const cfgUrl = `http://127.0.0.1:${proxyPort}/cfg/`;
+    for (let round = 1; round <= ROUNDS; round++) {
+      const load = runWrk(cfgUrl, { seconds: WRK_SECONDS, connections: 20, cpu: 1 });
+      await sleep(1000);
+      projectWith(`m${round}`);
+      const started = Date.now();
+      await execFileAsync(process.execPath, [herveBin, 'reload', '-f', project], { env });
+      const reloadMs = Date.now() - started;
+      const result = await load;
+      rows.push(['reload changing env, 2 replicas: failed requests (wrk errors + non-2xx)', round, `${result.errors} of ${Math.round(result.rps * WRK_SECONDS)}`]);
+      rows.push(['reload changing env: wall time of the command', round, `${reloadMs} ms`]);
+    }
+    herve('unregister', 'cfg');
+
+    // watch: a source change rolls the service; time until every answer is the new version.
     const watched = join(tmp, 'watched');
     run('mkdir', ['-p', watched]);
     writeFileSync(join(watched, 'server.mjs'), serverSource('w0'));

@@ -1,4 +1,4 @@
-import type { InstanceInfo, ServiceInfo, ServiceStats, StatsSnapshot } from '../../protocol/index.js';
+import { EXTERNAL_TYPE, type InstanceInfo, type ServiceInfo, type ServiceStats, type StatsSnapshot } from '../../protocol/index.js';
 import { ABSENT, formatBytes, formatDuration, formatLatency, formatPercent, formatRate } from '../presentation/format.js';
 import { readyCount, uptimeMs } from '../presentation/service-view.js';
 import { EJECTED_LOOK, ejectedInstances, ejectionDetail } from '../presentation/ejection-view.js';
@@ -66,9 +66,21 @@ function ejectionLines(services: ServiceInfo[], style: Style, now: number): stri
   return lines.length === 0 ? '' : `\n${lines.join('')}`;
 }
 
+/** Once a project file is in play: which services it brought, and which were registered by hand. */
+function sourceLines(services: ServiceInfo[], style: Style): string {
+  if (!services.some((service) => service.source !== null)) return '';
+  const groups = new Map<string, string[]>();
+  for (const service of services) {
+    if (service.type === EXTERNAL_TYPE) continue;
+    const label = service.source === null ? 'registered by hand' : `from ${service.source}`;
+    groups.set(label, [...(groups.get(label) ?? []), service.name]);
+  }
+  return `\n${[...groups].map(([label, names]) => `${style.dim(label)}: ${names.join(', ')}\n`).join('')}`;
+}
+
 /** The `herve ls` table; stats may be missing (older daemon, or it failed). */
 export function renderServiceTable(services: ServiceInfo[], stats: StatsSnapshot | null, style: Style, now = Date.now()): string {
   const byName = new Map((stats?.services ?? []).map((entry) => [entry.name, entry]));
   const rows = services.map((service) => serviceRow(service, byName.get(service.name), style, now));
-  return renderTable(COLUMNS, rows) + ejectionLines(services, style, now);
+  return renderTable(COLUMNS, rows) + ejectionLines(services, style, now) + sourceLines(services, style);
 }

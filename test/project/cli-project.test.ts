@@ -84,6 +84,13 @@ describe('herve up -f / diff / reload / init (real daemon)', () => {
 
     const ls = JSON.parse((await herve(home, ['ls', '--json'])).stdout) as { services: { name: string; source: string | null }[] };
     expect(ls.services).toEqual([expect.objectContaining({ name: 'api', source: file })]);
+    // The table says which services the file brought and which were registered by hand.
+    expect((await herve(home, ['register', 'echo', '--name', 'hand'])).exitCode).toBe(0);
+    seen.push(...(await knownPids(home)));
+    const table = (await herve(home, ['ls'])).stdout;
+    expect(table).toMatch(new RegExp(`^from ${file}: api$`, 'm'));
+    expect(table).toMatch(/^registered by hand: hand$/m);
+    expect((await herve(home, ['unregister', 'hand'])).exitCode).toBe(0);
 
     // A joined service is not run by Herve: init leaves it out, and says so.
     const member = await RawSocket.connect(join(home, 'herve.sock'));
