@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark in turn, each printing its own figures.
-// `npm run bench -- lifecycle` (or proxy, tui, adopt, soak) runs one.
+// `npm run bench -- lifecycle` (or proxy, tui, adopt, soak, scale, …) runs one.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,6 +17,7 @@ const suites = {
   reload: 'herve reload of an unchanged 20-service herve.yaml: restarts and wall time',
   roll: 'zero-downtime rolling restart and watch restart under wrk',
   membership: 'services that join by heartbeat: join and drop times, failures under kills',
+  scale: 'cost with 1, 10, 100 and 500 services: RSS, idle CPU, ls, up, dashboard render',
 };
 const wanted = process.argv.slice(2).filter((name) => name in suites);
 let failed = false;

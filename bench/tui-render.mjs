@@ -64,6 +64,19 @@ async function updateCost(label, daemon, stdout, produce, updates) {
   return { label, medianMs: median(times), p95Ms: times.sort((a, b) => a - b)[Math.floor(times.length * 0.95)] };
 }
 
+/** Render time of a stats event alone (every row's figures change), with `count` services. */
+export async function statsRenderCost(count, updates = 50) {
+  const daemon = new FakeDaemon(makeServices(count));
+  const { app, stdout } = mount(daemon, { flushMs: 0, maxFps: 1000 });
+  try {
+    await waitUntil(() => daemon.connections.size >= 2 && stdout.writes > 2, 10_000, 'the dashboard to connect');
+    await sleep(300);
+    return await updateCost(`stats event, ${count} services`, daemon, stdout, (tick) => daemon.stats(tick), updates);
+  } finally {
+    app.unmount();
+  }
+}
+
 export async function renderBenchmark() {
   const daemon = new FakeDaemon(makeServices(50));
   // Unthrottled, so each update is timed alone.

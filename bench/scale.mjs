@@ -1,0 +1,126 @@
+// `npm run bench -- scale`: how Herve's cost grows with 1, 10, 100 and 500 registered services
+// (`sleep 3600` each, no probe, no route): daemon RSS and fds, idle CPU, the size of one stats
+// event, `herve ls` wall time, `herve up` with everything registered until all run again, and the
+// dashboard's render time per stats event (in-process, as `bench -- tui` measures it).
+// BENCH_SCALE_SIZES=1,10,100,500  BENCH_IDLE_SECONDS=10  BENCH_LS_ROUNDS=5 change the run.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cpuPercentOver, freePort, median, printTable, rssMegabytes, run, sleep, socketClient, waitUntil } from './lib.mjs';
+
+// As `herve tui` does: React's production build, set before the render benchmark loads it.
+process.env.NODE_ENV ??= 'production';
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const herveBin = join(root, 'dist/cli/main.js');
+const SIZES = (process.env.BENCH_SCALE_SIZES ?? '1,10,100,500').split(',').map(Number);
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 10);
+const LS_ROUNDS = Number(process.env.BENCH_LS_ROUNDS ?? 5);
+const REGISTER_BATCH = 25;
+const LS_LIMIT_MS = 300;
+const RENDER_LIMIT_MS = 50;
+
+const fds = (pid) => readdirSync(`/proc/${pid}/fd`).length;
+
+async function registerAll(client, count) {
+  for (let first = 0; first < count; first += REGISTER_BATCH) {
+    const batch = Array.from({ length: Math.min(REGISTER_BATCH, count - first) }, (_, i) =>
+      client.call('register', { type: 'command', name: `s${first + i}`, command: 'sleep', args: ['3600'], health: { path: null }, route: false }),
+    );
+    await Promise.all(batch);
+  }
+}
+
+async function allRunning(client, count) {
+  const { services } = await client.call('list');
+  return services.length === count && services.every((service) => service.status === 'running');
+}
+
+function timeCommand(env, args) {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, [herveBin, ...args], { env, stdio: 'ignore' });
+  if (result.status !== 0) throw new Error(`herve ${args.join(' ')} exited ${result.status}`);
+  return performance.now() - started;
+}
+
+async function measureSize(count) {
+  const home = mkdtempSync('/tmp/hv-scale-');
+  const env = { ...process.env, HERVE_HOME: home, NO_COLOR: '1' };
+  const socket = join(home, 'herve.sock');
+  const port = String(await freePort());
+  try {
+    run(process.execPath, [herveBin, 'up', '--port', port], env);
+    const statsLines = [];
+    let client = await socketClient(socket, (message, bytes) => message.event === 'stats' && statsLines.push(bytes));
+    await registerAll(client, count);
+    await waitUntil(() => allRunning(client, count), 180_000, `${count} services running`);
+    await client.call('subscribe', { topics: ['stats'] });
+    await sleep(3000);
+    const pid = Number(readFileSync(join(home, 'herve.pid'), 'utf8'));
+    const rss = rssMegabytes(pid);
+    const openFds = fds(pid);
+    const [idleCpu] = await cpuPercentOver([pid], IDLE_SECONDS);
+    const ls = median(Array.from({ length: LS_ROUNDS }, () => timeCommand(env, ['ls'])));
+    client.close();
+
+    run(process.execPath, [herveBin, 'down'], env);
+    const upStarted = performance.now();
+    run(process.execPath, [herveBin, 'up', '--port', port], env);
+    client = await socketClient(socket);
+    await waitUntil(() => allRunning(client, count), 180_000, `${count} services running after herve up`);
+    const upMs = performance.now() - upStarted;
+    client.close();
+    return { count, rss, openFds, idleCpu, statsBytes: median(statsLines), ls, upMs };
+  } finally {
+    spawnSync(process.execPath, [herveBin, 'down'], { env, stdio: 'ignore' });
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+/** Each step up in size costs at most proportionally more: value(b)/value(a) ≤ b/a. */
+function growsAtMostLinearly(rows, field) {
+  const steps = rows.slice(1).map((row, i) => ({ from: rows[i], to: row }));
+  const worst = steps.map(({ from, to }) => to[field] / Math.max(from[field], 1e-9) / (to.count / from.count));
+  const met = worst.every((factor) => factor <= 1);
+  const detail = steps.map(({ from, to }, i) => `${from.count}→${to.count}: ×${(to[field] / Math.max(from[field], 1e-9)).toFixed(2)} (limit ×${to.count / from.count}, ${worst[i] <= 1 ? 'ok' : 'over'})`);
+  return `${met ? 'met' : 'MISSED'} — ${detail.join(', ')}`;
+}
+
+async function main() {
+  const rows = [];
+  for (const count of SIZES) {
+    console.log(`${count} services: registering, idle ${IDLE_SECONDS} s, ls ×${LS_ROUNDS}, down and up…`);
+    rows.push(await measureSize(count));
+  }
+  console.log('dashboard render cost per stats event at each size…');
+  const { statsRenderCost } = await import('./tui-render.mjs');
+  for (const row of rows) row.render = await statsRenderCost(row.count);
+
+  console.log('');
+  printTable([
+    ['services', 'daemon RSS', 'fds', `idle CPU (${IDLE_SECONDS} s)`, 'stats event', '`herve ls`', '`herve up` → all running', 'dashboard per stats event (p95)'],
+    ...rows.map((row) => [
+      row.count,
+      `${row.rss.toFixed(1)} MB`,
+      row.openFds,
+      `${row.idleCpu.toFixed(2)} %`,
+      `${(row.statsBytes / 1024).toFixed(1)} KiB`,
+      `${row.ls.toFixed(0)} ms`,
+      `${row.upMs.toFixed(0)} ms`,
+      `${row.render.medianMs.toFixed(1)} ms (${row.render.p95Ms.toFixed(1)})`,
+    ]),
+  ]);
+  const largest = rows.at(-1);
+  console.log(`\nidle CPU grows at most linearly: ${growsAtMostLinearly(rows, 'idleCpu')}`);
+  console.log(`\`herve ls\` grows at most linearly: ${growsAtMostLinearly(rows, 'ls')}`);
+  console.log(`${largest.count} services, \`herve ls\` < ${LS_LIMIT_MS} ms: ${largest.ls < LS_LIMIT_MS ? 'met' : 'MISSED'} (${largest.ls.toFixed(0)} ms)`);
+  console.log(`${largest.count} services, dashboard < ${RENDER_LIMIT_MS} ms per stats event: ${largest.render.medianMs < RENDER_LIMIT_MS ? 'met' : 'MISSED'} (${largest.render.medianMs.toFixed(1)} ms median)`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(`bench failed: ${error.message}`);
+    process.exit(1);
+  },
+);
