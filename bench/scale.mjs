@@ -7,7 +7,17 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuPercentOver, freePort, median, printTable, rssMegabytes, run, sleep, socketClient, waitUntil } from './lib.mjs';
+import {
+  cpuPercentOver,
+  freePort,
+  median,
+  printTable,
+  rssMegabytes,
+  run,
+  sleep,
+  socketClient,
+  waitUntil,
+} from './lib.mjs';
 
 // As `herve tui` does: React's production build, set before the render benchmark loads it.
 process.env.NODE_ENV ??= 'production';
@@ -25,7 +35,14 @@ const fds = (pid) => readdirSync(`/proc/${pid}/fd`).length;
 async function registerAll(client, count) {
   for (let first = 0; first < count; first += REGISTER_BATCH) {
     const batch = Array.from({ length: Math.min(REGISTER_BATCH, count - first) }, (_, i) =>
-      client.call('register', { type: 'command', name: `s${first + i}`, command: 'sleep', args: ['3600'], health: { path: null }, route: false }),
+      client.call('register', {
+        type: 'command',
+        name: `s${first + i}`,
+        command: 'sleep',
+        args: ['3600'],
+        health: { path: null },
+        route: false,
+      }),
     );
     await Promise.all(batch);
   }
@@ -82,7 +99,10 @@ function growsAtMostLinearly(rows, field) {
   const steps = rows.slice(1).map((row, i) => ({ from: rows[i], to: row }));
   const worst = steps.map(({ from, to }) => to[field] / Math.max(from[field], 1e-9) / (to.count / from.count));
   const met = worst.every((factor) => factor <= 1);
-  const detail = steps.map(({ from, to }, i) => `${from.count}→${to.count}: ×${(to[field] / Math.max(from[field], 1e-9)).toFixed(2)} (limit ×${to.count / from.count}, ${worst[i] <= 1 ? 'ok' : 'over'})`);
+  const detail = steps.map(
+    ({ from, to }, i) =>
+      `${from.count}→${to.count}: ×${(to[field] / Math.max(from[field], 1e-9)).toFixed(2)} (limit ×${to.count / from.count}, ${worst[i] <= 1 ? 'ok' : 'over'})`,
+  );
   return `${met ? 'met' : 'MISSED'} — ${detail.join(', ')}`;
 }
 
@@ -98,7 +118,16 @@ async function main() {
 
   console.log('');
   printTable([
-    ['services', 'daemon RSS', 'fds', `idle CPU (${IDLE_SECONDS} s)`, 'stats event', '`herve ls`', '`herve up` → all running', 'dashboard per stats event (p95)'],
+    [
+      'services',
+      'daemon RSS',
+      'fds',
+      `idle CPU (${IDLE_SECONDS} s)`,
+      'stats event',
+      '`herve ls`',
+      '`herve up` → all running',
+      'dashboard per stats event (p95)',
+    ],
     ...rows.map((row) => [
       row.count,
       `${row.rss.toFixed(1)} MB`,
@@ -113,8 +142,12 @@ async function main() {
   const largest = rows.at(-1);
   console.log(`\nidle CPU grows at most linearly: ${growsAtMostLinearly(rows, 'idleCpu')}`);
   console.log(`\`herve ls\` grows at most linearly: ${growsAtMostLinearly(rows, 'ls')}`);
-  console.log(`${largest.count} services, \`herve ls\` < ${LS_LIMIT_MS} ms: ${largest.ls < LS_LIMIT_MS ? 'met' : 'MISSED'} (${largest.ls.toFixed(0)} ms)`);
-  console.log(`${largest.count} services, dashboard < ${RENDER_LIMIT_MS} ms per stats event: ${largest.render.medianMs < RENDER_LIMIT_MS ? 'met' : 'MISSED'} (${largest.render.medianMs.toFixed(1)} ms median)`);
+  console.log(
+    `${largest.count} services, \`herve ls\` < ${LS_LIMIT_MS} ms: ${largest.ls < LS_LIMIT_MS ? 'met' : 'MISSED'} (${largest.ls.toFixed(0)} ms)`,
+  );
+  console.log(
+    `${largest.count} services, dashboard < ${RENDER_LIMIT_MS} ms per stats event: ${largest.render.medianMs < RENDER_LIMIT_MS ? 'met' : 'MISSED'} (${largest.render.medianMs.toFixed(1)} ms median)`,
+  );
 }
 
 main().then(

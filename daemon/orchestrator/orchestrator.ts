@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { AnnounceParams, Event, LifecycleResult, RegisterSpec, ServiceInfo, StatsSnapshot, UpdateResult } from '../../protocol/index.js';
 import type { EventPublisher, RouteTable, RouteTarget, ServiceControl } from '../contracts.js';
 import { HerveError } from '../errors.js';
@@ -78,7 +79,16 @@ export class Orchestrator implements ServiceControl, RouteTable {
    */
   async restoreDesired(adopted: ReadonlyMap<string, ReadonlyMap<number, Adoption>> = new Map()): Promise<void> {
     const wanted = [...this.services.values()].filter((service) => service.record.desired === 'running');
-    await Promise.all(wanted.map((service) => service.start(0, adopted.get(service.record.uuid))));
+    // Adopting spawns nothing and must not wait (their output waits in FIFOs). A spawn blocks the event
+    // loop: one per turn, so that clients (herve up's hello) get their answers meanwhile.
+    let turn = Promise.resolve();
+    const starts = wanted.map((service) => {
+      const adoptions = adopted.get(service.record.uuid);
+      if (adoptions !== undefined) return service.start(0, adoptions);
+      turn = turn.then(() => nextTurn());
+      return turn.then(() => service.start(0));
+    });
+    await Promise.all(starts);
   }
 
   list(): ServiceInfo[] {
