@@ -1,6 +1,6 @@
 // `npm run bench -- scale`: how Herve's cost grows with 1, 10, 100 and 500 registered services
 // (`sleep 3600` each, no probe, no route): daemon RSS and fds, idle CPU, the size of one stats
-// event, `herve ls` wall time, `herve up` with everything registered until all run again, and the
+// event, `herve ls` wall and CPU time beside `node -e 0`, `herve up` with everything registered until all run again, and the
 // dashboard's render time per stats event (in-process, as `bench -- tui` measures it).
 // BENCH_SCALE_SIZES=1,10,100,500  BENCH_IDLE_SECONDS=10  BENCH_LS_ROUNDS=5 change the run.
 import { spawnSync } from 'node:child_process';
@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   cpuPercentOver,
+  ensureDebianTools,
   freePort,
   median,
   printTable,
@@ -53,11 +54,19 @@ async function allRunning(client, count) {
   return services.length === count && services.every((service) => service.status === 'running');
 }
 
-function timeCommand(env, args) {
-  const started = performance.now();
-  const result = spawnSync(process.execPath, [herveBin, ...args], { env, stdio: 'ignore' });
-  if (result.status !== 0) throw new Error(`herve ${args.join(' ')} exited ${result.status}`);
-  return performance.now() - started;
+/**
+ * `herve ls` and a bare `node -e 0` (the anchor: Node's own start) in one hyperfine run: median wall
+ * time and mean CPU (user + sys) of each. CPU is the steadier figure on a loaded machine.
+ */
+function timeLs(env, home) {
+  const exportFile = join(home, 'ls.json');
+  const commands = [`${process.execPath} ${herveBin} ls`, `${process.execPath} -e 0`];
+  const args = ['-N', '--warmup', '1', '--runs', String(LS_ROUNDS), '--export-json', exportFile, ...commands];
+  const result = spawnSync('hyperfine', args, { env, stdio: 'ignore' });
+  if (result.status !== 0) throw new Error('hyperfine failed on herve ls');
+  const [ls, node] = JSON.parse(readFileSync(exportFile, 'utf8')).results;
+  const cpu = (entry) => (entry.user + entry.system) * 1000;
+  return { ls: ls.median * 1000, lsCpu: cpu(ls), node: node.median * 1000, nodeCpu: cpu(node) };
 }
 
 async function measureSize(count) {
@@ -77,7 +86,7 @@ async function measureSize(count) {
     const rss = rssMegabytes(pid);
     const openFds = fds(pid);
     const [idleCpu] = await cpuPercentOver([pid], IDLE_SECONDS);
-    const ls = median(Array.from({ length: LS_ROUNDS }, () => timeCommand(env, ['ls'])));
+    const ls = timeLs(env, home);
     client.close();
 
     run(process.execPath, [herveBin, 'down'], env);
@@ -87,7 +96,7 @@ async function measureSize(count) {
     await waitUntil(() => allRunning(client, count), 180_000, `${count} services running after herve up`);
     const upMs = performance.now() - upStarted;
     client.close();
-    return { count, rss, openFds, idleCpu, statsBytes: median(statsLines), ls, upMs };
+    return { count, rss, openFds, idleCpu, statsBytes: median(statsLines), ...ls, upMs };
   } finally {
     spawnSync(process.execPath, [herveBin, 'down'], { env, stdio: 'ignore' });
     rmSync(home, { recursive: true, force: true });
@@ -107,6 +116,7 @@ function growsAtMostLinearly(rows, field) {
 }
 
 async function main() {
+  if (!ensureDebianTools(['hyperfine'], ['hyperfine'])) throw new Error('hyperfine is needed to time herve ls');
   const rows = [];
   for (const count of SIZES) {
     console.log(`${count} services: registering, idle ${IDLE_SECONDS} s, ls ×${LS_ROUNDS}, down and up…`);
@@ -124,9 +134,10 @@ async function main() {
       'fds',
       `idle CPU (${IDLE_SECONDS} s)`,
       'stats event',
-      '`herve ls`',
+      '`herve ls` wall (CPU)',
+      '`node -e 0` wall (CPU)',
       '`herve up` → all running',
-      'dashboard per stats event (p95)',
+      'dashboard per stats event: wall (p95), CPU',
     ],
     ...rows.map((row) => [
       row.count,
@@ -134,19 +145,21 @@ async function main() {
       row.openFds,
       `${row.idleCpu.toFixed(2)} %`,
       `${(row.statsBytes / 1024).toFixed(1)} KiB`,
-      `${row.ls.toFixed(0)} ms`,
+      `${row.ls.toFixed(0)} ms (${row.lsCpu.toFixed(0)})`,
+      `${row.node.toFixed(0)} ms (${row.nodeCpu.toFixed(0)})`,
       `${row.upMs.toFixed(0)} ms`,
-      `${row.render.medianMs.toFixed(1)} ms (${row.render.p95Ms.toFixed(1)})`,
+      `${row.render.medianMs.toFixed(1)} ms (${row.render.p95Ms.toFixed(1)}), ${row.render.cpuMs.toFixed(1)} ms`,
     ]),
   ]);
   const largest = rows.at(-1);
   console.log(`\nidle CPU grows at most linearly: ${growsAtMostLinearly(rows, 'idleCpu')}`);
   console.log(`\`herve ls\` grows at most linearly: ${growsAtMostLinearly(rows, 'ls')}`);
+  console.log(`\`herve ls\` CPU grows at most linearly: ${growsAtMostLinearly(rows, 'lsCpu')}`);
   console.log(
     `${largest.count} services, \`herve ls\` < ${LS_LIMIT_MS} ms: ${largest.ls < LS_LIMIT_MS ? 'met' : 'MISSED'} (${largest.ls.toFixed(0)} ms)`,
   );
   console.log(
-    `${largest.count} services, dashboard < ${RENDER_LIMIT_MS} ms per stats event: ${largest.render.medianMs < RENDER_LIMIT_MS ? 'met' : 'MISSED'} (${largest.render.medianMs.toFixed(1)} ms median)`,
+    `${largest.count} services, dashboard < ${RENDER_LIMIT_MS} ms per stats event: ${largest.render.medianMs < RENDER_LIMIT_MS ? 'met' : 'MISSED'} (${largest.render.medianMs.toFixed(1)} ms median, ${largest.render.cpuMs.toFixed(1)} ms CPU)`,
   );
 }
 
