@@ -11,8 +11,10 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const dist = (path) => pathToFileURL(join(root, 'dist', path)).href;
 
-/** In the order the daemon's imports reach them. */
-const DAEMON_PACKAGES = ['zod', 'yaml', 'dotenv', 'better-sqlite3', 'execa', 'chokidar', 're2', 'undici', 'http-proxy'];
+/** The packages the daemon's start loads, in the order its imports reach them. */
+const DAEMON_PACKAGES = ['zod', 'better-sqlite3', 'chokidar', 'undici', 'http-proxy'];
+/** Packages the daemon no longer loads at start (execa: node:child_process instead; re2: on the first --grep). */
+const FORMER_PACKAGES = ['execa', 're2'];
 const WHOLE = [
   ['the daemon’s module graph (dist/daemon/daemon.js)', [dist('daemon/daemon.js')]],
   ['the dashboard’s packages (ink, react)', ['ink', 'react']],
@@ -27,7 +29,10 @@ console.log(JSON.stringify({ rss, heapUsed }));
 `;
 
 function footprint(specifiers) {
-  const out = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', PROBE, ...specifiers], { cwd: root, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', PROBE, ...specifiers], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   return JSON.parse(out);
 }
 
@@ -35,12 +40,19 @@ const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);
 
 function main() {
   const cases = [['bare node', []]];
-  DAEMON_PACKAGES.forEach((name) => cases.push([`${name} alone`, [name]]));
+  [...DAEMON_PACKAGES, ...FORMER_PACKAGES].forEach((name) => cases.push([`${name} alone`, [name]]));
   DAEMON_PACKAGES.forEach((name, i) => cases.push([`+ ${name}`, DAEMON_PACKAGES.slice(0, i + 1)]));
+  FORMER_PACKAGES.forEach((name, i) =>
+    cases.push([`+ ${name} (before)`, [...DAEMON_PACKAGES, ...FORMER_PACKAGES.slice(0, i + 1)]]),
+  );
   cases.push(...WHOLE);
   const samples = cases.map(() => []);
-  for (let round = 0; round < ROUNDS; round++) cases.forEach(([, specifiers], i) => samples[i].push(footprint(specifiers)));
-  const figures = samples.map((runs) => ({ rss: median(runs.map((run) => run.rss)), heap: median(runs.map((run) => run.heapUsed)) }));
+  for (let round = 0; round < ROUNDS; round++)
+    cases.forEach(([, specifiers], i) => samples[i].push(footprint(specifiers)));
+  const figures = samples.map((runs) => ({
+    rss: median(runs.map((run) => run.rss)),
+    heap: median(runs.map((run) => run.heapUsed)),
+  }));
   const bare = figures[0];
   const rows = [['loaded', 'RSS', 'over bare node', 'heap used']];
   let previous = bare.rss;
@@ -49,7 +61,12 @@ function main() {
     const cumulative = label.startsWith('+ ');
     const delta = cumulative ? rss - previous : rss - bare.rss;
     if (cumulative) previous = rss;
-    rows.push([label, `${mb(rss)} MB`, i === 0 ? '' : `${delta >= 0 ? '+' : ''}${mb(delta)} MB${cumulative ? ' (step)' : ''}`, `${mb(heap)} MB`]);
+    rows.push([
+      label,
+      `${mb(rss)} MB`,
+      i === 0 ? '' : `${delta >= 0 ? '+' : ''}${mb(delta)} MB${cumulative ? ' (step)' : ''}`,
+      `${mb(heap)} MB`,
+    ]);
   });
   console.log(`RSS after import and a full GC, medians of ${ROUNDS} interleaved rounds:`);
   printTable(rows);
