@@ -104,8 +104,7 @@ export async function socketClient(path, onEvent = () => undefined) {
   socket.setEncoding('utf8');
   socket.on('data', (chunk) => {
     buffer += chunk;
-    let newline;
-    while ((newline = buffer.indexOf('\n')) !== -1) {
+    for (let newline = buffer.indexOf('\n'); newline !== -1; newline = buffer.indexOf('\n')) {
       const message = JSON.parse(buffer.slice(0, newline));
       if (message.event !== undefined) onEvent(message, newline);
       buffer = buffer.slice(newline + 1);

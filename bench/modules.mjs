@@ -40,15 +40,20 @@ const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);
 
 function main() {
   const cases = [['bare node', []]];
-  [...DAEMON_PACKAGES, ...FORMER_PACKAGES].forEach((name) => cases.push([`${name} alone`, [name]]));
-  DAEMON_PACKAGES.forEach((name, i) => cases.push([`+ ${name}`, DAEMON_PACKAGES.slice(0, i + 1)]));
-  FORMER_PACKAGES.forEach((name, i) =>
-    cases.push([`+ ${name} (before)`, [...DAEMON_PACKAGES, ...FORMER_PACKAGES.slice(0, i + 1)]]),
-  );
+  for (const name of [...DAEMON_PACKAGES, ...FORMER_PACKAGES]) cases.push([`${name} alone`, [name]]);
+  DAEMON_PACKAGES.forEach((name, i) => {
+    cases.push([`+ ${name}`, DAEMON_PACKAGES.slice(0, i + 1)]);
+  });
+  FORMER_PACKAGES.forEach((name, i) => {
+    cases.push([`+ ${name} (before)`, [...DAEMON_PACKAGES, ...FORMER_PACKAGES.slice(0, i + 1)]]);
+  });
   cases.push(...WHOLE);
   const samples = cases.map(() => []);
-  for (let round = 0; round < ROUNDS; round++)
-    cases.forEach(([, specifiers], i) => samples[i].push(footprint(specifiers)));
+  for (let round = 0; round < ROUNDS; round++) {
+    cases.forEach(([, specifiers], i) => {
+      samples[i].push(footprint(specifiers));
+    });
+  }
   const figures = samples.map((runs) => ({
     rss: median(runs.map((run) => run.rss)),
     heap: median(runs.map((run) => run.heapUsed)),

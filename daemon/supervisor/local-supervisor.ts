@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isProcessRunning } from '../../platform/proc.js';
 import { isGroupAlive, signalGroup } from '../proc.js';
 import { findMarkedProcesses, INSTANCE_MARK_VARIABLE, isSameProcess, newInstanceMark, signalMarked, type MarkedProcess } from './descendants.js';
 import type { OutputListener, OutputStream, ProcessExit, ProcessHandle, SpawnRequest, Supervisor } from './types.js';
