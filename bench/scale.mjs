@@ -1,7 +1,8 @@
 // `npm run bench -- scale`: how Herve's cost grows with 1, 10, 100 and 500 registered services
-// (`sleep 3600` each, no probe, no route): daemon RSS and fds, idle CPU, the size of one stats
-// event, `herve ls` wall and CPU time beside `node -e 0`, `herve up` with everything registered until all run again, and the
-// dashboard's render time per stats event (in-process, as `bench -- tui` measures it).
+// (`sleep 3600` each, no probe, no route): daemon RSS and fds, idle CPU (and again once a new
+// daemon has adopted every instance after a kill -9), the size of one stats event, `herve ls` wall
+// and CPU time beside `node -e 0`, `herve up` with everything registered until all run again, and
+// the dashboard's render time per stats event (in-process, as `bench -- tui` measures it).
 // BENCH_SCALE_SIZES=1,10,100,500  BENCH_IDLE_SECONDS=10  BENCH_LS_ROUNDS=5 change the run.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -32,6 +33,15 @@ const LS_LIMIT_MS = 300;
 const RENDER_LIMIT_MS = 50;
 
 const fds = (pid) => readdirSync(`/proc/${pid}/fd`).length;
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 async function registerAll(client, count) {
   for (let first = 0; first < count; first += REGISTER_BATCH) {
@@ -69,6 +79,20 @@ function timeLs(env, home) {
   return { ls: ls.median * 1000, lsCpu: cpu(ls), node: node.median * 1000, nodeCpu: cpu(node) };
 }
 
+/** kill -9 of the daemon, then `herve up`: the new one adopts every instance; its idle CPU then. */
+async function idleAfterAdoption(env, socket, port, count) {
+  const killed = Number(readFileSync(join(env.HERVE_HOME, 'herve.pid'), 'utf8'));
+  process.kill(killed, 'SIGKILL');
+  await waitUntil(() => !isAlive(killed), 10_000, 'the killed daemon to be gone');
+  run(process.execPath, [herveBin, 'up', '--port', port], env);
+  const client = await socketClient(socket);
+  await waitUntil(() => allRunning(client, count), 180_000, `${count} services adopted`);
+  client.close();
+  await sleep(3000);
+  const [cpu] = await cpuPercentOver([Number(readFileSync(join(env.HERVE_HOME, 'herve.pid'), 'utf8'))], IDLE_SECONDS);
+  return cpu;
+}
+
 async function measureSize(count) {
   const home = mkdtempSync('/tmp/hv-scale-');
   const env = { ...process.env, HERVE_HOME: home, NO_COLOR: '1' };
@@ -96,23 +120,30 @@ async function measureSize(count) {
     await waitUntil(() => allRunning(client, count), 180_000, `${count} services running after herve up`);
     const upMs = performance.now() - upStarted;
     client.close();
-    return { count, rss, openFds, idleCpu, statsBytes: median(statsLines), ...ls, upMs };
+    const adoptedIdleCpu = await idleAfterAdoption(env, socket, port, count);
+    return { count, rss, openFds, idleCpu, statsBytes: median(statsLines), ...ls, upMs, adoptedIdleCpu };
   } finally {
     spawnSync(process.execPath, [herveBin, 'down'], { env, stdio: 'ignore' });
     rmSync(home, { recursive: true, force: true });
   }
 }
 
-/** Each step up in size costs at most proportionally more: value(b)/value(a) ≤ b/a. */
-function growsAtMostLinearly(rows, field) {
-  const steps = rows.slice(1).map((row, i) => ({ from: rows[i], to: row }));
-  const worst = steps.map(({ from, to }) => to[field] / Math.max(from[field], 1e-9) / (to.count / from.count));
-  const met = worst.every((factor) => factor <= 1);
+/** One clock tick of CPU over the idle window, in %: readings below it are all "about nothing". */
+const CPU_RESOLUTION = 1 / IDLE_SECONDS;
+
+/**
+ * Each step up in size costs at most proportionally more: value(b)/value(a) ≤ b/a, both read as at
+ * least `resolution` (so that 0.0 → 0.1 % is not an infinite growth).
+ */
+function growsAtMostLinearly(rows, field, resolution = 0) {
+  const value = (row) => Math.max(row[field], resolution, 1e-9);
+  const steps = rows.slice(1).map((row, i) => ({ from: rows[i], to: row, growth: value(row) / value(rows[i]) }));
+  const within = steps.map(({ from, to, growth }) => growth <= to.count / from.count);
   const detail = steps.map(
-    ({ from, to }, i) =>
-      `${from.count}→${to.count}: ×${(to[field] / Math.max(from[field], 1e-9)).toFixed(2)} (limit ×${to.count / from.count}, ${worst[i] <= 1 ? 'ok' : 'over'})`,
+    ({ from, to, growth }, i) =>
+      `${from.count}→${to.count}: ×${growth.toFixed(2)} (limit ×${to.count / from.count}, ${within[i] ? 'ok' : 'over'})`,
   );
-  return `${met ? 'met' : 'MISSED'} — ${detail.join(', ')}`;
+  return `${within.every(Boolean) ? 'met' : 'MISSED'} — ${detail.join(', ')}`;
 }
 
 async function main() {
@@ -133,6 +164,7 @@ async function main() {
       'daemon RSS',
       'fds',
       `idle CPU (${IDLE_SECONDS} s)`,
+      'idle CPU, all adopted',
       'stats event',
       '`herve ls` wall (CPU)',
       '`node -e 0` wall (CPU)',
@@ -144,6 +176,7 @@ async function main() {
       `${row.rss.toFixed(1)} MB`,
       row.openFds,
       `${row.idleCpu.toFixed(2)} %`,
+      `${row.adoptedIdleCpu.toFixed(2)} %`,
       `${(row.statsBytes / 1024).toFixed(1)} KiB`,
       `${row.ls.toFixed(0)} ms (${row.lsCpu.toFixed(0)})`,
       `${row.node.toFixed(0)} ms (${row.nodeCpu.toFixed(0)})`,
@@ -152,7 +185,10 @@ async function main() {
     ]),
   ]);
   const largest = rows.at(-1);
-  console.log(`\nidle CPU grows at most linearly: ${growsAtMostLinearly(rows, 'idleCpu')}`);
+  console.log(`\nidle CPU grows at most linearly: ${growsAtMostLinearly(rows, 'idleCpu', CPU_RESOLUTION)}`);
+  console.log(
+    `idle CPU with every instance adopted grows at most linearly: ${growsAtMostLinearly(rows, 'adoptedIdleCpu', CPU_RESOLUTION)}`,
+  );
   console.log(`\`herve ls\` grows at most linearly: ${growsAtMostLinearly(rows, 'ls')}`);
   console.log(`\`herve ls\` CPU grows at most linearly: ${growsAtMostLinearly(rows, 'lsCpu')}`);
   console.log(
