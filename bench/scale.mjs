@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isProcessAlive } from '../dist/platform/proc.js';
 import {
   cpuPercentOver,
   ensureDebianTools,
@@ -33,15 +34,6 @@ const LS_LIMIT_MS = 300;
 const RENDER_LIMIT_MS = 50;
 
 const fds = (pid) => readdirSync(`/proc/${pid}/fd`).length;
-
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function registerAll(client, count) {
   for (let first = 0; first < count; first += REGISTER_BATCH) {
@@ -83,7 +75,7 @@ function timeLs(env, home) {
 async function idleAfterAdoption(env, socket, port, count) {
   const killed = Number(readFileSync(join(env.HERVE_HOME, 'herve.pid'), 'utf8'));
   process.kill(killed, 'SIGKILL');
-  await waitUntil(() => !isAlive(killed), 10_000, 'the killed daemon to be gone');
+  await waitUntil(() => !isProcessAlive(killed), 10_000, 'the killed daemon to be gone');
   run(process.execPath, [herveBin, 'up', '--port', port], env);
   const client = await socketClient(socket);
   await waitUntil(() => allRunning(client, count), 180_000, `${count} services adopted`);
