@@ -1,7 +1,7 @@
 // Shared helpers of the benchmark scripts: tools, processes, /proc readings, medians.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 
 export function hasCommand(name) {
   return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
@@ -97,4 +97,38 @@ export function portFrom(child) {
       if (match) resolve(Number(match[1]));
     });
   });
+}
+
+/** The daemon's protocol version, from the build (so a bench speaks what the daemon speaks). */
+export async function protocolVersion() {
+  const { PROTOCOL_VERSION } = await import('../dist/protocol/messages.js');
+  return PROTOCOL_VERSION;
+}
+
+/** A minimal JSON-lines client for the control socket; `onEvent` receives subscribed events and their line length. */
+export async function socketClient(path, onEvent = () => undefined) {
+  const socket = createConnection(path);
+  await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  let buffer = '';
+  let nextId = 1;
+  const waiting = new Map();
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk) => {
+    buffer += chunk;
+    for (let newline = buffer.indexOf('\n'); newline !== -1; newline = buffer.indexOf('\n')) {
+      const message = JSON.parse(buffer.slice(0, newline));
+      if (message.event !== undefined) onEvent(message, newline);
+      buffer = buffer.slice(newline + 1);
+      waiting.get(message.id)?.(message);
+      waiting.delete(message.id);
+    }
+  });
+  const call = (method, params = {}) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      waiting.set(id, (message) => (message.ok ? resolve(message.result) : reject(new Error(message.error.message))));
+      socket.write(`${JSON.stringify({ id, method, params })}\n`);
+    });
+  await call('hello', { version: await protocolVersion(), client: 'bench' });
+  return { call, close: () => socket.destroy() };
 }

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { connect, createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { printTable, rssMegabytes, sleep, waitUntil } from './lib.mjs';
+import { printTable, protocolVersion, rssMegabytes, sleep, socketClient, waitUntil } from './lib.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CYCLES = Number(process.env.BENCH_CYCLES ?? 1000);
@@ -18,40 +18,12 @@ const FLOOD_LINES = Number(process.env.BENCH_FLOOD_LINES ?? 300_000);
 const fds = (pid) => readdirSync(`/proc/${pid}/fd`).length;
 const mb = (value) => `${value.toFixed(1)} MB`;
 
-/** A minimal JSON-lines client for the control socket. */
-async function socketClient(path) {
-  const socket = createConnection(path);
-  await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-  let buffer = '';
-  let nextId = 1;
-  const waiting = new Map();
-  socket.setEncoding('utf8');
-  socket.on('data', (chunk) => {
-    buffer += chunk;
-    let newline;
-    while ((newline = buffer.indexOf('\n')) !== -1) {
-      const message = JSON.parse(buffer.slice(0, newline));
-      buffer = buffer.slice(newline + 1);
-      waiting.get(message.id)?.(message);
-      waiting.delete(message.id);
-    }
-  });
-  const call = (method, params = {}) =>
-    new Promise((resolve, reject) => {
-      const id = nextId++;
-      waiting.set(id, (message) => (message.ok ? resolve(message.result) : reject(new Error(message.error.message))));
-      socket.write(`${JSON.stringify({ id, method, params })}\n`);
-    });
-  await call('hello', { version: 1, client: 'bench' });
-  return { call, close: () => socket.destroy() };
-}
-
 async function startDaemon() {
   const home = mkdtempSync('/tmp/hv-bench-');
   const child = spawn(process.execPath, [join(root, 'dist/daemon/main.js'), '--port', '0'], { env: { ...process.env, HERVE_HOME: home }, stdio: 'ignore' });
   let client;
   await waitUntil(async () => (client = await socketClient(join(home, 'herve.sock')).catch(() => undefined)), 20_000, 'the daemon');
-  const { proxyPort } = await client.call('hello', { version: 1 });
+  const { proxyPort } = await client.call('hello', { version: await protocolVersion() });
   return {
     pid: child.pid,
     home,
@@ -131,10 +103,11 @@ async function halfOpen(daemon) {
 
 async function silentSubscribers(daemon, count = SUBSCRIBERS) {
   const sockets = [];
+  const version = await protocolVersion();
   for (let i = 0; i < count; i++) {
     const socket = createConnection(join(daemon.home, 'herve.sock'));
     await new Promise((resolve) => socket.once('connect', resolve));
-    socket.write('{"id":1,"method":"hello","params":{"version":1}}\n{"id":2,"method":"subscribe","params":{"topics":["logs"]}}\n');
+    socket.write(`{"id":1,"method":"hello","params":{"version":${version}}}\n{"id":2,"method":"subscribe","params":{"topics":["logs"]}}\n`);
     socket.pause();
     socket.on('error', () => undefined);
     sockets.push(socket);

@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark in turn, each printing its own figures.
-// `npm run bench -- lifecycle` (or proxy, tui, adopt, soak) runs one.
+// `npm run bench -- lifecycle` (or proxy, tui, adopt, soak, scale, …) runs one.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,12 +13,14 @@ const suites = {
   observability: 'what the access log and tracing cost the front door',
   tui: 'dashboard render cost, CPU and memory',
   'host-check': 'the front door’s Host allow-list, ns per request',
+  modules: 'RSS each package costs at the daemon’s start, and the dashboard’s',
   adopt: 'kill -9 of the daemon under load, then herve up: pids kept, lines lost, failed requests',
   soak: 'wrk through the front door for minutes, then chaos: a replica killed every 2 s',
   resources: 'daemon RSS and fds after register cycles, half-open connections, silent subscribers',
   reload: 'herve reload of an unchanged 20-service herve.yaml: restarts and wall time',
   roll: 'zero-downtime rolling restart and watch restart under wrk',
   membership: 'services that join by heartbeat, over the socket and a Redis bus: join and drop times, failures under kills',
+  scale: 'cost with 1, 10, 100 and 500 services: RSS, idle CPU, ls, up, dashboard render',
 };
 const wanted = process.argv.slice(2).filter((name) => name in suites);
 let failed = false;

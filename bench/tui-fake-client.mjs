@@ -1,16 +1,19 @@
-// An in-memory DaemonClient for the render benchmark: 50 services, events on demand.
+// An in-memory DaemonClient for the render benchmarks: any number of services, events on demand.
+// Services go through the protocol's own schema, so fields added since get their defaults.
+import { ServiceInfo } from '../dist/protocol/service.js';
+
 const health = { path: '/health', intervalMs: 1000, timeoutMs: 1000, healthyThreshold: 1, unhealthyThreshold: 3, restartAfterMs: 10000, startTimeoutMs: 30000 };
 const restart = { policy: 'always', backoffInitialMs: 100, backoffMaxMs: 30000, crashLoopLimit: 5, crashLoopWindowMs: 60000, stopGraceMs: 5000 };
 
 export function makeServices(count) {
   return Array.from({ length: count }, (_, i) => {
     const name = `svc-${String(i).padStart(2, '0')}`;
-    return {
+    return ServiceInfo.parse({
       uuid: `uuid-${i}`, name, type: 'echo', description: `${name} service`, command: 'node', args: [`${name}.js`],
       cwd: null, env: {}, options: {}, replicas: 1, health, restart, desired: 'running', status: 'running',
       instances: [{ index: 0, pid: 10000 + i, port: 40000 + i, status: 'running', ready: true, startedAt: Date.now() - 60000, restarts: 0, lastExit: null }],
       restarts: 0, createdAt: Date.now(), url: `http://localhost:5000/${name}/`,
-    };
+    });
   });
 }
 
@@ -63,6 +66,7 @@ class FakeConnection {
       case 'types': return { types: [{ name: 'echo', description: 'echo', options: {} }] };
       case 'ping': return { pong: true, pid: 1, uptimeMs: 60000 };
       case 'logs': return { lines: [] };
+      case 'project': return { lastReload: null };
       case 'subscribe': params.topics.forEach((topic) => this.topics.add(topic)); return { topics: params.topics };
       default: throw new Error(`bench fake has no ${method}`);
     }

@@ -51,17 +51,34 @@ function nextWrite(stdout) {
   return new Promise((resolve) => (stdout.onWrite = () => ((stdout.onWrite = null), resolve())));
 }
 
-/** Wall time from events in to frame out, per update, with nothing throttled. */
+/** Wall time from events in to frame out, per update, with nothing throttled; and the CPU time it took. */
 async function updateCost(label, daemon, stdout, produce, updates) {
   const times = [];
+  const cpuTimes = [];
   for (let i = 0; i < updates; i++) {
     const written = nextWrite(stdout);
     const started = process.hrtime.bigint();
+    const cpuBefore = process.cpuUsage();
     produce(i);
     await written;
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    const cpu = process.cpuUsage(cpuBefore);
+    cpuTimes.push((cpu.user + cpu.system) / 1000);
   }
-  return { label, medianMs: median(times), p95Ms: times.sort((a, b) => a - b)[Math.floor(times.length * 0.95)] };
+  return { label, medianMs: median(times), p95Ms: times.sort((a, b) => a - b)[Math.floor(times.length * 0.95)], cpuMs: median(cpuTimes) };
+}
+
+/** Render time of a stats event alone (every row's figures change), with `count` services. */
+export async function statsRenderCost(count, updates = 50) {
+  const daemon = new FakeDaemon(makeServices(count));
+  const { app, stdout } = mount(daemon, { flushMs: 0, maxFps: 1000 });
+  try {
+    await waitUntil(() => daemon.connections.size >= 2 && stdout.writes > 2, 10_000, 'the dashboard to connect');
+    await sleep(300);
+    return await updateCost(`stats event, ${count} services`, daemon, stdout, (tick) => daemon.stats(tick), updates);
+  } finally {
+    app.unmount();
+  }
 }
 
 export async function renderBenchmark() {

@@ -1,5 +1,10 @@
-import RE2 from 're2';
+import { createRequire } from 'node:module';
+import type RE2Type from 're2';
 import { HerveError } from '../errors.js';
+
+// Loaded on the first --grep, not at the daemon's start: a daemon that is never asked to grep keeps its RSS.
+let RE2: typeof RE2Type | undefined;
+const loadRe2 = (): typeof RE2Type => (RE2 ??= createRequire(import.meta.url)('re2') as typeof RE2Type);
 
 /** What a log tail filters lines with. */
 export interface LineMatcher {
@@ -14,7 +19,7 @@ export interface LineMatcher {
 export function compileGrep(pattern: string | undefined): LineMatcher | undefined {
   if (pattern === undefined) return undefined;
   try {
-    return new RE2(pattern);
+    return new (loadRe2())(pattern);
   } catch (error) {
     const reason = (error as Error).message;
     const unsupported = /invalid escape|perl operator|backreference|lookahead|lookbehind/i.test(reason);

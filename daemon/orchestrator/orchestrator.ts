@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { AnnounceParams, Event, LifecycleResult, RegisterSpec, ServiceInfo, StatsSnapshot, UpdateResult } from '../../protocol/index.js';
 import type { EventPublisher, RouteTable, RouteTarget, ServiceControl } from '../contracts.js';
 import { HerveError } from '../errors.js';
@@ -88,10 +89,17 @@ export class Orchestrator implements ServiceControl, RouteTable {
       service,
     }));
     const byName = new Map(entries.map((entry) => [entry.name, entry.service]));
+    // Adopting spawns nothing and must not wait (their output waits in FIFOs). A spawn blocks the event
+    // loop: one per turn, so that clients (herve up's hello) get their answers meanwhile.
+    let turn = Promise.resolve();
+    const spawnTurn = () => (turn = turn.then(() => nextTurn()));
     const runs = runInDependencyOrder(entries, 'dependenciesFirst', async ({ service, dependsOn }) => {
+      const adoptions = adopted.get(service.record.uuid);
+      if (adoptions !== undefined) return service.start(0, adoptions);
       await Promise.all(dependsOn.flatMap((name) => byName.get(name)?.settled(DEPENDENCY_SETTLE_MS) ?? []));
       if (this.shuttingDown) return;
-      await service.start(0, adopted.get(service.record.uuid));
+      await spawnTurn();
+      await service.start(0);
     });
     // The daemon is up once what depends on nothing has started; the rest follows its dependencies.
     const independent = entries.filter((entry) => !entry.dependsOn.some((name) => byName.has(name)));

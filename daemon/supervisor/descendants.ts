@@ -18,16 +18,33 @@ export function newInstanceMark(): string {
   return randomUUID();
 }
 
-/** Every live process whose environment carries `mark`, from /proc/<pid>/environ. */
+/**
+ * Every live process whose environment carries `mark`. One /proc scan serves every call in the
+ * same event-loop turn: a shutdown stops every instance at once, and a scan per instance would
+ * read every process's environment once per instance (quadratic in the number of services).
+ */
 export function findMarkedProcesses(mark: string): MarkedProcess[] {
-  const needle = Buffer.from(`\u0000${INSTANCE_MARK_VARIABLE}=${mark}\u0000`);
-  const atStart = needle.subarray(1);
-  const found: MarkedProcess[] = [];
+  return [...(markedProcessesThisTurn().get(mark) ?? [])];
+}
+
+let scannedThisTurn: Map<string, MarkedProcess[]> | undefined;
+
+function markedProcessesThisTurn(): Map<string, MarkedProcess[]> {
+  if (scannedThisTurn === undefined) {
+    scannedThisTurn = scanMarkedProcesses();
+    setImmediate(() => (scannedThisTurn = undefined));
+  }
+  return scannedThisTurn;
+}
+
+/** Every live process carrying a mark, by mark, from /proc/<pid>/environ. */
+function scanMarkedProcesses(): Map<string, MarkedProcess[]> {
+  const byMark = new Map<string, MarkedProcess[]>();
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
-    return found;
+    return byMark;
   }
   for (const entry of entries) {
     if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
@@ -37,11 +54,31 @@ export function findMarkedProcesses(mark: string): MarkedProcess[] {
     } catch {
       continue;
     }
-    if (environ.indexOf(needle) === -1 && !environ.subarray(0, atStart.length).equals(atStart)) continue;
+    const mark = markIn(environ);
+    if (mark === undefined) continue;
     const startTime = readProcessStartTime(Number(entry));
-    if (startTime !== null) found.push({ pid: Number(entry), startTime });
+    if (startTime === null) continue;
+    const marked = byMark.get(mark) ?? [];
+    marked.push({ pid: Number(entry), startTime });
+    byMark.set(mark, marked);
   }
-  return found;
+  return byMark;
+}
+
+const MARK_ENTRY = Buffer.from(`${INSTANCE_MARK_VARIABLE}=`);
+const MARK_ENTRY_AFTER_ANOTHER = Buffer.from(`\u0000${INSTANCE_MARK_VARIABLE}=`);
+
+/** The mark in a NUL-separated environment, if there is one. */
+function markIn(environ: Buffer): string | undefined {
+  let start: number;
+  if (environ.subarray(0, MARK_ENTRY.length).equals(MARK_ENTRY)) start = MARK_ENTRY.length;
+  else {
+    const at = environ.indexOf(MARK_ENTRY_AFTER_ANOTHER);
+    if (at === -1) return undefined;
+    start = at + MARK_ENTRY_AFTER_ANOTHER.length;
+  }
+  const end = environ.indexOf(0, start);
+  return environ.toString('latin1', start, end === -1 ? environ.length : end);
 }
 
 /** The same process as recorded and still running: same pid and kernel start time (never a reused pid). */
@@ -51,14 +88,11 @@ export function isSameProcess(identity: ProcessIdentity): boolean {
 
 /** The mark in a running process's environment, or undefined (gone, or spawned before marks). */
 export function readInstanceMark(pid: number): string | undefined {
-  let environ: string;
   try {
-    environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
+    return markIn(readFileSync(`/proc/${pid}/environ`));
   } catch {
     return undefined;
   }
-  const prefix = `${INSTANCE_MARK_VARIABLE}=`;
-  return environ.split('\u0000').find((entry) => entry.startsWith(prefix))?.slice(prefix.length);
 }
 
 /** Signals each process that is still the one found; returns how many were signalled. */

@@ -1,6 +1,5 @@
-import { execa } from 'execa';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isProcessRunning } from '../../platform/proc.js';
 import { isGroupAlive, signalGroup } from '../proc.js';
 import { findMarkedProcesses, INSTANCE_MARK_VARIABLE, isSameProcess, newInstanceMark, signalMarked, type MarkedProcess } from './descendants.js';
 import type { OutputListener, OutputStream, ProcessExit, ProcessHandle, SpawnRequest, Supervisor } from './types.js';
@@ -20,26 +19,21 @@ class SpawnedProcess implements ProcessHandle {
 
   constructor(request: SpawnRequest) {
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
-    let subprocess: ReturnType<typeof execa> | undefined;
+    let child: ChildProcess | undefined;
     try {
-      subprocess = execa(request.command, request.args, {
+      child = spawn(request.command, request.args, {
         cwd: request.cwd,
         env: { ...request.env, [INSTANCE_MARK_VARIABLE]: this.mark },
-        extendEnv: false,
         detached: true,
-        cleanup: false,
-        stdin: 'ignore',
-        buffer: false,
-        reject: false,
-        forceKillAfterDelay: false,
+        stdio: ['ignore', 'pipe', 'pipe'],
         windowsHide: true,
       });
     } catch (error) {
       this.finish({ code: null, signal: null, spawnError: (error as Error).message });
     }
-    this.pid = subprocess?.pid;
-    this.pgid = subprocess?.pid;
-    if (subprocess) this.watch(subprocess);
+    this.pid = child?.pid;
+    this.pgid = child?.pid;
+    if (child) this.watch(child);
   }
 
   onExit(listener: (exit: ProcessExit) => void): void {
@@ -50,32 +44,28 @@ class SpawnedProcess implements ProcessHandle {
     this.outputListeners.push(listener);
   }
 
-  private watch(subprocess: ReturnType<typeof execa>): void {
+  private watch(child: ChildProcess): void {
     const emit = (stream: OutputStream) => (chunk: Buffer) => {
       for (const listener of this.outputListeners) listener(stream, chunk);
     };
-    subprocess.stdout?.on('data', emit('stdout'));
-    subprocess.stderr?.on('data', emit('stderr'));
+    child.stdout?.on('data', emit('stdout'));
+    child.stderr?.on('data', emit('stderr'));
     let closed = false;
-    subprocess.once('close', () => (closed = true));
-    subprocess.once('exit', (code, signal) => {
+    child.once('close', () => (closed = true));
+    child.once('exit', (code, signal) => {
       const exit: ProcessExit = { code, signal };
       if (closed) return this.finish(exit);
       const timer = setTimeout(() => this.finish(exit), DRAIN_AFTER_EXIT_MS);
-      subprocess.once('close', () => {
+      child.once('close', () => {
         clearTimeout(timer);
         this.finish(exit);
       });
     });
-    // With reject: false the promise resolves; a spawn failure (ENOENT, EACCES) surfaces here without an 'exit'.
-    void subprocess.then(
-      (result) => {
-        if (subprocess.pid === undefined || result.failed && result.exitCode === undefined && !result.signal) {
-          this.finish({ code: null, signal: null, spawnError: result.shortMessage ?? result.message });
-        }
-      },
-      (error: Error) => this.finish({ code: null, signal: null, spawnError: error.message }),
-    );
+    // A spawn failure (ENOENT, EACCES) comes as 'error' without a pid and without 'exit'; a later
+    // 'error' (a signal that could not be sent) changes nothing about how the process ends.
+    child.on('error', (error) => {
+      if (child.pid === undefined) this.finish({ code: null, signal: null, spawnError: error.message });
+    });
   }
 
   private finished = false;
@@ -86,12 +76,12 @@ class SpawnedProcess implements ProcessHandle {
   }
 }
 
-/** Spawns one child with execa, in its own process group. */
+/** Spawns one child in its own process group. */
 export function spawnProcess(request: SpawnRequest): ProcessHandle {
   return new SpawnedProcess(request);
 }
 
-/** Runs children in this process with execa, each in its own process group. */
+/** Runs children in this process, each in its own process group. */
 export interface LocalSupervisor extends Omit<Supervisor, 'spawn'> {
   spawn(request: SpawnRequest): ProcessHandle;
 }

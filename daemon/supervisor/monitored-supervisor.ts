@@ -4,14 +4,13 @@ import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { readProcessStartTime, signalGroup } from '../proc.js';
 import { isSameProcess, readInstanceMark } from './descendants.js';
+import { whenGone } from './gone-watch.js';
 import { killStrays, spawnProcess, stopGroup } from './local-supervisor.js';
 import { MONITOR_NAME, MONITOR_SCRIPT } from './monitor-script.js';
 import type { OutputListener, OutputStream, ProcessExit, ProcessHandle, ProcessIdentity, SpawnRequest, Supervisor } from './types.js';
 
 /** How long to wait for the output pipes to drain after an exit (a grandchild may hold them). */
 const DRAIN_AFTER_EXIT_MS = 500;
-/** How often an adopted monitor (no longer our child, so no exit event) is checked. */
-const ADOPTED_POLL_MS = 100;
 
 interface MonitorFiles {
   out: string;
@@ -117,17 +116,6 @@ class MonitoredProcess implements ProcessHandle {
     socket?.on('error', () => socket.destroy());
     return socket;
   }
-}
-
-/** Resolves once a process that is not our child is gone (polled: there is no exit event for it). */
-function whenGone(identity: ProcessIdentity): Promise<null> {
-  return new Promise((resolve) => {
-    const timer = setInterval(() => {
-      if (isSameProcess(identity)) return;
-      clearInterval(timer);
-      resolve(null);
-    }, ADOPTED_POLL_MS);
-  });
 }
 
 /** The monitor's first stdout line (`pid N` or `spawn-error …`), or null when it ended without one. */

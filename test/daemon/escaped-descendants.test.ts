@@ -15,12 +15,12 @@ function sessionOf(pid: number): number {
 }
 
 /** Registers the fixture whose grandchild calls setsid and ignores SIGTERM; returns both pids. */
-async function familyWithRunaway(): Promise<{ child: number; grandchild: number }> {
-  const spec = fixtureService('runaway', 'spawn-grandchild.mjs', { restart: { stopGraceMs: 300 } });
+async function familyWithRunaway(name = 'runaway'): Promise<{ child: number; grandchild: number }> {
+  const spec = fixtureService(name, 'spawn-grandchild.mjs', { restart: { stopGraceMs: 300 } });
   const info = await daemon!.client.call('register', { ...spec, args: [...(spec.args ?? []), 'setsid'] });
   const child = info.instances[0].pid!;
   const lines = await waitFor(async () => {
-    const { lines } = await daemon!.client.call('logs', { service: 'runaway', lines: 50, grep: '^grandchild' });
+    const { lines } = await daemon!.client.call('logs', { service: name, lines: 50, grep: '^grandchild' });
     return lines.length > 0 ? lines : null;
   });
   const grandchild = Number(lines[0].line.split(' ')[1]);
@@ -46,5 +46,17 @@ describe('descendants that leave the process group', () => {
     process.kill(daemon.pid, 'SIGTERM');
     await waitFor(() => daemon!.exited, { timeoutMs: 20_000, message: 'daemon did not exit' });
     await assertProcessGone(grandchild);
+  });
+
+  it('are stopped for every instance when the daemon stops them all at once', async () => {
+    daemon = await startDaemon();
+    const families = [];
+    for (const name of ['runaway-a', 'runaway-b', 'runaway-c']) families.push(await familyWithRunaway(name));
+    process.kill(daemon.pid, 'SIGTERM');
+    await waitFor(() => daemon!.exited, { timeoutMs: 20_000, message: 'daemon did not exit' });
+    for (const { child, grandchild } of families) {
+      await assertProcessGone(child);
+      await assertProcessGone(grandchild);
+    }
   });
 });
