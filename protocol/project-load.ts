@@ -66,7 +66,7 @@ export function parseProjectText(text: string, label: string): { data: ProjectFi
   const lineOf = (path: PropertyKey[]) => lineOfPath(document, lineCounter, path);
   const parsed = ProjectFile.safeParse(document.toJS() ?? {});
   if (!parsed.success) {
-    const located = flattenIssues(parsed.error.issues).map((issue) => ({ line: lineOf(issue.keys ? [...issue.path, issue.keys[0]] : issue.path), text: describeIssue(issue) }));
+    const located = flattenIssues(parsed.error.issues).map((issue) => ({ line: lineOf([...issue.path, ...(issue.keys?.slice(0, 1) ?? [])]), text: describeIssue(issue) }));
     throw new ProjectFileError(located.sort((a, b) => a.line - b.line).map(({ line, text }) => `${label}:${line} ${text}`));
   }
   return { data: parsed.data, lineOf };
@@ -116,8 +116,10 @@ const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 
 function millis(value: number | string | undefined): number | undefined {
   if (value === undefined || typeof value === 'number') return value;
-  const [, amount, unit] = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(value)!;
-  return Math.round(Number(amount) * DURATION_UNITS[unit]);
+  const [, amount, unit = ''] = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(value) ?? [];
+  const unitMs = DURATION_UNITS[unit];
+  if (unitMs === undefined) throw new ProjectFileError([`"${value}" is not a duration; write it as 500ms, 5s or 2m`]);
+  return Math.round(Number(amount) * unitMs);
 }
 
 function stringRecord(record: Record<string, string | number | boolean> | undefined): Record<string, string> {
@@ -191,7 +193,7 @@ function restartSpec(service: ProjectService): RegisterInput['restart'] {
 
 function optionsIn(service: ProjectService, base: string): Record<string, string> {
   const options = stringRecord(service.options);
-  for (const key of Object.keys(options)) if (PATH_OPTIONS.includes(key)) options[key] = resolve(base, options[key]);
+  for (const [key, value] of Object.entries(options)) if (PATH_OPTIONS.includes(key)) options[key] = resolve(base, value);
   return options;
 }
 

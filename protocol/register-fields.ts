@@ -83,6 +83,18 @@ export function fieldValue(field: RegisterField, text: string): unknown {
   }
 }
 
+/** A field's flag without its argument: `--replicas <n>` → `--replicas`. */
+export function flagOf(field: RegisterField): string | undefined {
+  return field.flag?.replace(/ .*$/, '');
+}
+
+/** Where a field's value goes in a spec: the nested groups, then its key in the innermost one. */
+export function specPathOf(field: RegisterField): { groups: readonly string[]; leaf: string } {
+  const leaf = field.path.at(-1);
+  if (leaf === undefined) throw new Error(`register field ${field.key} has no spec path`);
+  return { groups: field.path.slice(0, -1), leaf };
+}
+
 /** The field a form key names, and the record key for `pairs` (`env.MODE` → env, MODE). */
 export function fieldForKey(key: string): { field: RegisterField; entry?: string } | undefined {
   const direct = REGISTER_FIELDS.find((field) => field.key === key || field.aliases?.includes(key));
@@ -102,7 +114,7 @@ export function flagForPath(path: readonly PropertyKey[]): string | undefined {
   const field = REGISTER_FIELDS.find((candidate) => candidate.path.join('.') === joined || (candidate.kind === 'pairs' && joined.startsWith(`${candidate.path.join('.')}.`)));
   if (!field) return undefined;
   if (field.key === 'type') return '<type>';
-  return field.flag?.split(' ')[0].replace(/^--no-/, '--');
+  return flagOf(field)?.replace(/^--no-/, '--');
 }
 
 /** Every form key the admin API accepts, for its error hint. */

@@ -30,10 +30,10 @@ export function fromProcfile(text: string): Imported {
   const services: Record<string, ProjectService> = {};
   const notes: string[] = [];
   for (const line of text.split('\n')) {
-    const match = /^([A-Za-z0-9_-]+):\s*(.+)$/.exec(line.trim());
-    if (!match) continue;
-    const name = serviceName(match[1], notes);
-    services[name] = match[1] === 'web' ? { command: commandOf(match[2]) } : { command: commandOf(match[2]), route: false, health: 'none' };
+    const [, processType, command] = /^([A-Za-z0-9_-]+):\s*(.+)$/.exec(line.trim()) ?? [];
+    if (processType === undefined || command === undefined) continue;
+    const name = serviceName(processType, notes);
+    services[name] = processType === 'web' ? { command: commandOf(command) } : { command: commandOf(command), route: false, health: 'none' };
   }
   return { services, notes };
 }

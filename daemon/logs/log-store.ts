@@ -136,8 +136,8 @@ export class LogStore implements LogSink {
   private async knownServices(): Promise<string[]> {
     const names = new Set(this.writers.keys());
     for (const file of await readdir(this.options.dir)) {
-      const match = LOG_FILE.exec(file);
-      if (match && SAFE_NAME.test(match[1])) names.add(match[1]);
+      const [, name] = LOG_FILE.exec(file) ?? [];
+      if (name !== undefined && SAFE_NAME.test(name)) names.add(name);
     }
     return [...names];
   }

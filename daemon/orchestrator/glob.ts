@@ -16,7 +16,7 @@ export function globToRegExp(glob: string): RegExp {
     else if (char === '{') source += '(?:';
     else if (char === '}') source += ')';
     else if (char === ',' && glob.lastIndexOf('{', i) > glob.lastIndexOf('}', i)) source += '|';
-    else source += char.replace(/[.+^$()|[\]\\]/g, '\\$&');
+    else source += (char ?? '').replace(/[.+^$()|[\]\\]/g, '\\$&');
   }
   const prefix = anchored ? '^' : '(?:^|/)';
   return new RegExp(`${prefix}${source.replace(/^\/+/, '')}(?:/.*)?$`);

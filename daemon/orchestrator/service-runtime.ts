@@ -1,3 +1,4 @@
+import { HerveError } from '../errors.js';
 import type { InstanceStatus, ServiceInfo } from '../../protocol/index.js';
 import type { InstanceRecord, Registry, ServiceRecord } from '../registry.js';
 import type { ProcessHandle, Supervisor } from '../supervisor/index.js';
@@ -124,8 +125,10 @@ export class ServiceRuntime {
   private createInstance(index: number): ServiceInstance {
     const { record } = this;
     if (record.type !== PROXY_TYPE) return this.createProcessInstance(index);
-    const upstream = remoteUpstream(record.options.target, { insecure: record.options.insecure === 'true', host: record.options.host });
-    return new RemoteInstance(index, upstream, effectivePort(new URL(record.options.target)), this.contextFor(() => this.record));
+    const { target } = record.options;
+    if (target === undefined) throw new HerveError('bad_request', `proxy ${record.name} has no target`, `give it one: herve register proxy --name ${record.name} --opt target=URL`);
+    const upstream = remoteUpstream(target, { insecure: record.options.insecure === 'true', host: record.options.host });
+    return new RemoteInstance(index, upstream, effectivePort(new URL(target)), this.contextFor(() => this.record));
   }
 
   private setDesired(desired: 'running' | 'stopped'): void {

@@ -35,8 +35,9 @@ export function forwardedRequest(req: IncomingMessage, prefix: string | null): F
   let host = '';
   let hasBody = false;
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i].toLowerCase();
-    const value = raw[i + 1];
+    const rawName = raw[i]!;
+    const name = rawName.toLowerCase();
+    const value = raw[i + 1] ?? '';
     if (DROPPED.has(name)) {
       if (name === 'transfer-encoding') hasBody = true;
       continue;
@@ -51,7 +52,7 @@ export function forwardedRequest(req: IncomingMessage, prefix: string | null): F
     }
     if (name === 'host') host = value;
     else if (name === 'content-length' && value !== '0') hasBody = true;
-    headers.push(raw[i], value);
+    headers.push(rawName, value);
   }
   const client = req.socket.remoteAddress ?? '';
   requestId ??= randomUUID();

@@ -34,9 +34,9 @@ function listeningInodes(port: number): Set<string> {
       continue;
     }
     for (const row of text.split('\n').slice(1)) {
-      const fields = row.trim().split(/\s+/);
       // local_address is ADDR:PORT (field 1), state field 3, inode field 9.
-      if (fields.length > 9 && fields[1].endsWith(`:${hexPort}`) && fields[3] === LISTEN) inodes.add(fields[9]);
+      const [, localAddress, , state, , , , , , inode] = row.trim().split(/\s+/);
+      if (inode !== undefined && localAddress?.endsWith(`:${hexPort}`) && state === LISTEN) inodes.add(inode);
     }
   }
   return inodes;

@@ -21,7 +21,10 @@ export interface ProxyContext {
 function remoteHeaders(headers: string[], upstream: RemoteUpstream): string[] {
   if (upstream.host === null) return headers;
   const rewritten: string[] = [];
-  for (let i = 0; i < headers.length; i += 2) if (headers[i].toLowerCase() !== 'host') rewritten.push(headers[i], headers[i + 1]);
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i]!;
+    if (name.toLowerCase() !== 'host') rewritten.push(name, headers[i + 1] ?? '');
+  }
   rewritten.push('host', upstream.host);
   return rewritten;
 }

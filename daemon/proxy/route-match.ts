@@ -50,7 +50,7 @@ export function matchService(url: string, host: string | undefined): ServiceMatc
 /** The `Host` header from raw headers, without building `req.headers` (lazy and costly). */
 export function rawHost(rawHeaders: string[]): string | undefined {
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    const key = rawHeaders[i];
+    const key = rawHeaders[i]!;
     if (key.length === 4 && key.toLowerCase() === 'host') return rawHeaders[i + 1];
   }
   return undefined;
@@ -60,7 +60,7 @@ export function rawHost(rawHeaders: string[]): string | undefined {
 export function hasDuplicateHost(rawHeaders: string[]): boolean {
   let seen = 0;
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    const key = rawHeaders[i];
+    const key = rawHeaders[i]!;
     if (key.length === 4 && key.toLowerCase() === 'host' && ++seen > 1) return true;
   }
   return false;

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Event } from '../../protocol/index.js';
 import { cleanUpAfterEach, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { fixtureService } from '../helpers/fixtures.js';
+import { itemAt } from '../helpers/item-at.js';
 import { residentBytes } from '../helpers/process-resources.js';
 
 let daemon: TestDaemon | undefined;
@@ -51,7 +52,7 @@ describe('subscribers that do not read', () => {
       await waitFor(async () => (await daemon!.client.call('logs', { service: 'flood', lines: 1, grep: '^line 50000$' })).lines.length === 1, {
         timeoutMs: 60_000,
       });
-      reading = readToEnd(silent[0]);
+      reading = readToEnd(itemAt(silent, 0));
       await waitFor(async () => (await daemon!.client.call('logs', { service: 'flood', lines: 1, grep: '^flood done$' })).lines.length === 1, {
         timeoutMs: 60_000,
         message: 'flood did not finish',
@@ -60,7 +61,7 @@ describe('subscribers that do not read', () => {
       clearInterval(sampler);
     }
     const lines = await reading!;
-    const last = Event.parse(JSON.parse(lines[lines.length - 1]));
+    const last = Event.parse(JSON.parse(itemAt(lines, -1)));
     expect(last).toMatchObject({ event: 'lagged', data: { limitBytes: expect.any(Number), message: expect.stringContaining('log files') } });
     expect((await daemon.client.call('ping')).pong).toBe(true);
     // 20 readers left unbounded would hold the flood 20 times over (hundreds of MB).

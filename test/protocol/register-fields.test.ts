@@ -5,7 +5,7 @@ import { buildProgram } from '../../cli/program.js';
 import { buildRegisterSpec } from '../../cli/support/register-spec.js';
 import { draftToParams, EMPTY_DRAFT } from '../../cli/tui/model/register-form.js';
 import { formToSpec, parseRegisterBody } from '../../daemon/admin/register-body.js';
-import { fieldForKey, flagForPath, parseInteger, REGISTER_FIELDS } from '../../protocol/register-fields.js';
+import { fieldForKey, flagForPath, flagOf, parseInteger, REGISTER_FIELDS } from '../../protocol/register-fields.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -34,7 +34,7 @@ describe('the registration field table', () => {
     const longFlags = register.options.map((option) => option.long);
     const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
     for (const field of REGISTER_FIELDS.filter((candidate) => candidate.flag)) {
-      const flag = field.flag!.split(' ')[0];
+      const flag = flagOf(field) ?? expect.fail(`${field.key} has no flag`);
       expect(longFlags).toContain(flag);
       expect(readme).toContain(`\`${flag}`);
       expect(flagForPath(field.path)).toBe(flag.replace(/^--no-/, '--'));

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cleanUpAfterEach, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { itemAt } from '../helpers/item-at.js';
 
 const seenPids = new Set<number>();
 cleanUpAfterEach(seenPids);
@@ -50,7 +51,7 @@ async function killReplicas(daemon: TestDaemon): Promise<void> {
     await new Promise((wake) => setTimeout(wake, KILL_EVERY_MS));
     const info = await daemon.client.call('get', { service: 'echo' });
     info.instances.forEach((instance) => instance.pid !== null && seenPids.add(instance.pid));
-    const victim = info.instances[kill % info.instances.length].pid;
+    const victim = itemAt(info.instances, kill % info.instances.length).pid;
     if (victim !== null) process.kill(victim, 'SIGKILL');
   }
   await waitFor(async () => (await daemon.client.call('get', { service: 'echo' })).instances.every((instance) => instance.ready), {

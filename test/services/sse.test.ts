@@ -2,6 +2,7 @@ import { request as httpRequest, type ClientRequest, type IncomingMessage } from
 import { afterEach, describe, expect, it } from 'vitest';
 import { killAll, request, startService } from './service-process.js';
 import { waitFor } from '../helpers/poll.js';
+import { itemAt } from '../helpers/item-at.js';
 
 afterEach(killAll);
 
@@ -46,8 +47,8 @@ describe('sse service', () => {
     const arrivals = collectTicks(res);
     await waitFor(() => arrivals.length >= 4, { message: 'four events' });
     expect(arrivals.slice(0, 4).map((arrival) => arrival.data.count)).toEqual([1, 2, 3, 4]);
-    for (let i = 1; i < 4; i++) expect(arrivals[i].at - arrivals[i - 1].at).toBeGreaterThanOrEqual(80);
-    expect(Number.isNaN(Date.parse(arrivals[0].data.time))).toBe(false);
+    for (let i = 1; i < 4; i++) expect(itemAt(arrivals, i).at - itemAt(arrivals, i - 1).at).toBeGreaterThanOrEqual(80);
+    expect(Number.isNaN(Date.parse(itemAt(arrivals, 0).data.time))).toBe(false);
     req.destroy();
   });
 

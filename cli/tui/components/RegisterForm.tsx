@@ -52,7 +52,7 @@ export function RegisterForm({ types, width, height, onSubmit, onCancel }: Regis
   const move = (step: number) => {
     const order = fieldsOf(draftRef.current);
     const position = order.indexOf(fieldRef.current);
-    setField(order[(position + step + order.length) % order.length]);
+    setField(order[(position + step + order.length) % order.length] ?? 'type');
   };
   const submit = () => {
     const result = draftToParams(draftRef.current, process.cwd());
@@ -66,8 +66,10 @@ export function RegisterForm({ types, width, height, onSubmit, onCancel }: Regis
   };
   const moveType = (step: number) => {
     const index = (typeIndexRef.current + step + choices.length) % choices.length;
+    const choice = choices[index];
+    if (choice === undefined) return;
     setTypeIndex(index);
-    setDraft((current) => ({ ...current, type: choices[index].name, options: '' }));
+    setDraft((current) => ({ ...current, type: choice.name, options: '' }));
   };
 
   useInput((_input, key) => {

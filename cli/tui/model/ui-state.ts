@@ -93,7 +93,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 function moved(current: string | null, step: number, names: readonly string[]): string | null {
   if (names.length === 0) return current;
   const index = Math.max(0, names.findIndex((name) => name === current));
-  return names[Math.max(0, Math.min(names.length - 1, index + step))];
+  return names[Math.max(0, Math.min(names.length - 1, index + step))] ?? current;
 }
 
 /** The filter of what has the focus. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HealthSpec, RestartSpec } from '../../../protocol/index.js';
 import { Registry, type ServiceRecord } from '../../../daemon/registry.js';
+import { firstItems } from '../../helpers/item-at.js';
 
 const open: Registry[] = [];
 const dirs: string[] = [];
@@ -59,7 +60,7 @@ describe('registry', () => {
     registry.close();
     open.pop();
     const reopened = registryAt(file).registry;
-    const [first, second] = reopened.listServices();
+    const [first, second] = firstItems(reopened.listServices(), 2);
     expect(first).toEqual({ ...api, desired: 'stopped', restarts: 3 });
     expect(second.name).toBe('web');
   });
