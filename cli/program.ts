@@ -129,7 +129,7 @@ export function buildProgram(outcome: Outcome): Command {
     .command('types')
     .description('list the service types you can register, with their options')
     .option('--json', 'print them as JSON')
-    .action(lazy(() => import('./commands/types.js')));
+    .action(lazy(() => import('./commands/list-types.js')));
 
   // Literal import() paths, so the bundler (scripts/bundle-cli.mjs) can see and split each one.
   const lifecycle: [string, string, () => Promise<CommandModule>][] = [

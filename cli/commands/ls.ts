@@ -1,7 +1,7 @@
 import type { StatsSnapshot } from '../../protocol/index.js';
-import { withDaemon } from '../support/connect.js';
-import { writeJson, writeOut } from '../support/output.js';
-import { renderServiceTable } from '../support/service-table.js';
+import { withDaemon } from '../daemon/connect.js';
+import { writeJson, writeOut } from '../output/output.js';
+import { renderServiceTable } from '../output/service-table.js';
 import { stdoutStyle } from '../presentation/terminal.js';
 
 export interface LsOptions {

@@ -1,5 +1,5 @@
-import { runLifecycle, type LifecycleOptions } from '../support/lifecycle.js';
-import { runRollingRestart } from '../support/rolling-restart.js';
+import { runLifecycle, type LifecycleOptions } from '../lifecycle/lifecycle.js';
+import { runRollingRestart } from '../lifecycle/rolling-restart.js';
 
 export function run(ref: string, options: LifecycleOptions & { rolling?: boolean }): Promise<number> {
   if (options.rolling) return runRollingRestart(ref, options);

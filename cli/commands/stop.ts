@@ -1,4 +1,4 @@
-import { runLifecycle, type LifecycleOptions } from '../support/lifecycle.js';
+import { runLifecycle, type LifecycleOptions } from '../lifecycle/lifecycle.js';
 
 export function run(ref: string, options: LifecycleOptions): Promise<number> {
   return runLifecycle('stop', ref, options);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RouteTable, ServiceControl } from '../contracts.js';
-import { HerveError } from '../errors.js';
+import type { RouteTable, ServiceControl } from '../shared/contracts.js';
+import { HerveError } from '../shared/errors.js';
 import type { MetricsExporter } from '../metrics/metrics-registry.js';
 import type { AuthThrottle } from './auth-throttle.js';
 import { checkBasicAuth } from './basic-auth.js';

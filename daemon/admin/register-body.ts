@@ -1,5 +1,5 @@
 import { describeZodError, fieldForKey, fieldValue, specPathOf, formKeysSummary, HealthSpec, parseInteger, RegisterSpec, RestartSpec, SETTING_GROUPS, type SettingGroup } from '../../protocol/index.js';
-import { HerveError } from '../errors.js';
+import { HerveError } from '../shared/errors.js';
 import { FORM_TYPE, JSON_TYPE, mediaType } from './media-type.js';
 
 const SETTINGS: Record<SettingGroup, { shape: Record<string, unknown> }> = { health: HealthSpec, restart: RestartSpec };

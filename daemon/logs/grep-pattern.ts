@@ -1,5 +1,5 @@
 import RE2 from 're2';
-import { HerveError } from '../errors.js';
+import { HerveError } from '../shared/errors.js';
 
 /** What a log tail filters lines with. */
 export interface LineMatcher {

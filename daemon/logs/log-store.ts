@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogLine } from '../../protocol/index.js';
-import type { LogSink } from '../contracts.js';
+import type { LogSink } from '../shared/contracts.js';
 import type { LineMatcher } from './grep-pattern.js';
 import { formatLogLine } from './log-format.js';
 import { LogFileWriter } from './log-file-writer.js';

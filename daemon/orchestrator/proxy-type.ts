@@ -1,4 +1,4 @@
-import { HerveError } from '../errors.js';
+import { HerveError } from '../shared/errors.js';
 import { upstreamUrlProblem } from '../../protocol/index.js';
 import type { ServiceType } from './service-types.js';
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { InstanceStatus } from '../../protocol/index.js';
-import { HerveError } from '../errors.js';
-import type { ServiceRecord } from '../registry.js';
+import { HerveError } from '../shared/errors.js';
+import type { ServiceRecord } from '../registry/registry.js';
 import type { ServiceLogs } from './context.js';
 import { Instance } from './instance.js';
 import { PROXY_TYPE } from './proxy-type.js';

@@ -1,6 +1,6 @@
-import { HerveError } from '../errors.js';
+import { HerveError } from '../shared/errors.js';
 import type { InstanceStatus, ServiceInfo } from '../../protocol/index.js';
-import type { InstanceRecord, Registry, ServiceRecord } from '../registry.js';
+import type { InstanceRecord, Registry, ServiceRecord } from '../registry/registry.js';
 import type { ProcessHandle, Supervisor } from '../supervisor/index.js';
 import type { ServiceLogs } from './context.js';
 import { Instance } from './instance.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { HerveError } from '../errors.js';
+import { HerveError } from '../shared/errors.js';
 
 /** The front door's bounds on its clients; each can be set with the env var beside it. */
 export interface FrontDoorLimits {

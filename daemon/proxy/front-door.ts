@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { handleAdmin, type AdminContext } from '../admin/admin-api.js';
 import { AuthThrottle } from '../admin/auth-throttle.js';
 import { sendJson } from '../admin/http-replies.js';
-import type { RequestStatsSource, RouteTable, ServiceControl } from '../contracts.js';
+import type { RequestStatsSource, RouteTable, ServiceControl } from '../shared/contracts.js';
 import { createMetrics } from '../metrics/metrics-registry.js';
 import { RequestStatsRecorder } from '../stats/request-stats.js';
 import { applyTimeouts, checkingIntervalMs, ConnectionLimiter, limitsFromEnv } from './connection-limits.js';

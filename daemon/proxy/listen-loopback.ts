@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { HerveError } from '../errors.js';
+import { HerveError } from '../shared/errors.js';
 import { findPortHolder } from './port-holder.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
-import type { RemoteUpstream, RouteTable, RouteTarget } from '../contracts.js';
+import type { RemoteUpstream, RouteTable, RouteTarget } from '../shared/contracts.js';
 import type { RequestStatsRecorder } from '../stats/request-stats.js';
 import { forwardedRequest } from './forwarded-headers.js';
 import { sendProxyError } from './proxy-errors.js';

@@ -1,4 +1,4 @@
-import type { RouteTarget } from '../contracts.js';
+import type { RouteTarget } from '../shared/contracts.js';
 
 /** Round-robin over each service's ready targets; the target list may change between calls. */
 export class RoundRobin {

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import httpProxy from 'http-proxy';
 import { crossOriginRefusal } from '../admin/browser-guard.js';
-import type { RouteTable } from '../contracts.js';
+import type { RouteTable } from '../shared/contracts.js';
 import { misdirectedBody, type HostAllowList } from './host-allow-list.js';
 import type { RoundRobin } from './round-robin.js';
 import { rawHost, routeRequest, unroutedMessage } from './route-match.js';

@@ -1,5 +1,5 @@
 import { AllowedHost, describeZodError, splitHostList } from '../../protocol/index.js';
-import { HerveError } from '../errors.js';
+import { HerveError } from '../shared/errors.js';
 
 const FLAG = '--allow-host';
 

@@ -1,5 +1,5 @@
 import type { RequestStats } from '../../protocol/index.js';
-import type { RequestStatsSource } from '../contracts.js';
+import type { RequestStatsSource } from '../shared/contracts.js';
 import { BUCKET_COUNT, bucketIndex, quantileOf } from './latency-histogram.js';
 
 /** Upper bounds (seconds) of the Prometheus latency histogram. */

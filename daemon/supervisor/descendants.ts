@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { isProcessRunning } from '../../platform/proc.js';
-import { readProcessStartTime } from '../proc.js';
+import { isProcessRunning, readProcessStartTime } from '../../platform/proc.js';
 import type { ProcessIdentity } from './types.js';
 
 /**

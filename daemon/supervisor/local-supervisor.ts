@@ -1,7 +1,6 @@
 import { execa } from 'execa';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isProcessRunning } from '../../platform/proc.js';
-import { isGroupAlive, signalGroup } from '../proc.js';
+import { isGroupAlive, isProcessRunning, signalGroup } from '../../platform/proc.js';
 import { findMarkedProcesses, INSTANCE_MARK_VARIABLE, isSameProcess, newInstanceMark, signalMarked, type MarkedProcess } from './descendants.js';
 import type { OutputListener, OutputStream, ProcessExit, ProcessHandle, SpawnRequest, Supervisor } from './types.js';
 

@@ -19,8 +19,11 @@ export function importSpecifiers(source: string): string[] {
   return [...source.matchAll(pattern)].flatMap(([, specifier]) => (specifier === undefined ? [] : [specifier]));
 }
 
+const withoutExtension = (path: string): string => path.replace(/\.(js|ts|tsx)$/, '');
+
+/** `path` is `root` (a folder, or a file named with either extension) or lies under it. */
 function inside(root: string, path: string): boolean {
-  return path === root || path.startsWith(`${root}/`);
+  return withoutExtension(path) === withoutExtension(root) || path.startsWith(`${root}/`);
 }
 
 /**

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ApplyResult, ServiceInfo } from '../../protocol/index.js';
-import { loadProjectFile } from '../../protocol/project-load.js';
+import { loadProjectFile } from '../../cli/project/project-load.js';
 import { cleanUpAfterEach, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { FIXTURES_DIR } from '../helpers/fixtures.js';
 import { itemAt } from '../helpers/item-at.js';

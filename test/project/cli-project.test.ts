@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadProjectFile } from '../../protocol/project-load.js';
+import { loadProjectFile } from '../../cli/project/project-load.js';
 import { ensureBuilt, fixture as cliFixture, herve, herveLive, knownPids, makeHome, stopAndProve, waitFor } from '../cli/harness.js';
 import { itemAt } from '../helpers/item-at.js';
 

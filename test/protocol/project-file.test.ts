@@ -4,7 +4,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectJsonSchema } from '../../protocol/project-file.js';
-import { loadProjectFile, parseProjectText, ProjectFileError } from '../../protocol/project-load.js';
+import { loadProjectFile, parseProjectText, ProjectFileError } from '../../cli/project/project-load.js';
 import { firstItems, itemAt } from '../helpers/item-at.js';
 
 const root = resolve(import.meta.dirname, '../..');

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../cli/program.js';
-import { buildRegisterSpec } from '../../cli/support/register-spec.js';
+import { buildRegisterSpec } from '../../cli/lifecycle/register-spec.js';
 import { draftToParams, EMPTY_DRAFT } from '../../cli/tui/model/register-form.js';
 import { formToSpec, parseRegisterBody } from '../../daemon/admin/register-body.js';
 import { fieldForKey, flagForPath, flagOf, parseInteger, REGISTER_FIELDS } from '../../protocol/register-fields.js';

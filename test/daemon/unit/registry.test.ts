@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HealthSpec, RestartSpec } from '../../../protocol/index.js';
-import { Registry, type ServiceRecord } from '../../../daemon/registry.js';
+import { Registry, type ServiceRecord } from '../../../daemon/registry/registry.js';
 import { firstItems } from '../../helpers/item-at.js';
 
 const open: Registry[] = [];

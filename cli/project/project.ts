@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PROJECT_FILE_NAME, type ApplyResult, type ServiceChange } from '../../protocol/index.js';
-import { loadProjectFile, ProjectFileError, type LoadedProject } from '../../protocol/project-load.js';
+import { loadProjectFile, ProjectFileError, type LoadedProject } from './project-load.js';
 import { UserError, type SocketDaemonClient } from '../client/index.js';
 
 /** `-f FILE`, else herve.yaml here; undefined when there is none and none was asked for. */

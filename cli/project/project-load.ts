@@ -3,12 +3,12 @@ import { basename, dirname, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { splitCommandLine } from './command-line.js';
-import { describeZodError } from './codec.js';
-import { dependencyOrder, type ProjectEntry } from './project-order.js';
-import { MAX_PROJECT_FILE_BYTES, ProjectFile, type DependsCondition, type ProjectService } from './project-file.js';
-import { PATH_OPTIONS } from './register-fields.js';
-import { RegisterSpec, type RegisterInput } from './service.js';
+import { splitCommandLine } from '../../protocol/command-line.js';
+import { describeZodError } from '../../protocol/codec.js';
+import { dependencyOrder, type ProjectEntry } from '../../protocol/project-order.js';
+import { MAX_PROJECT_FILE_BYTES, ProjectFile, type DependsCondition, type ProjectService } from '../../protocol/project-file.js';
+import { PATH_OPTIONS } from '../../protocol/register-fields.js';
+import { RegisterSpec, type RegisterInput } from '../../protocol/service.js';
 
 /** A project file that cannot be used, with every problem as `file:line path: message`. */
 export class ProjectFileError extends Error {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderTable } from '../../../cli/support/table.js';
+import { renderTable } from '../../../cli/output/table.js';
 import { createStyle } from '../../../cli/presentation/terminal.js';
 import { firstItems } from '../../helpers/item-at.js';
 

@@ -1,6 +1,6 @@
-import { withDaemon } from '../support/connect.js';
-import { writeJson, writeOut } from '../support/output.js';
-import { renderTable } from '../support/table.js';
+import { withDaemon } from '../daemon/connect.js';
+import { writeJson, writeOut } from '../output/output.js';
+import { renderTable } from '../output/table.js';
 
 export interface TypesOptions {
   json?: boolean;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LogLine } from '../../../protocol/index.js';
 import { formatClock } from '../../../cli/presentation/format.js';
-import { LineBatcher, linesAfterHistory } from '../../../cli/support/log-follow.js';
-import { formatLogLines } from '../../../cli/support/log-format.js';
+import { LineBatcher, linesAfterHistory } from '../../../cli/logs/log-follow.js';
+import { formatLogLines } from '../../../cli/logs/log-format.js';
 import { createStyle } from '../../../cli/presentation/terminal.js';
 import { itemAt } from '../../helpers/item-at.js';
 
