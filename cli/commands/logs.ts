@@ -6,13 +6,9 @@ import { LineBatcher, linesAfterHistory, untilInterruptedOrClosed } from '../log
 import { writeOut } from '../output/output.js';
 import { usageError } from '../lifecycle/register-spec.js';
 import { stdoutStyle, type Style } from '../presentation/terminal.js';
+import type { OptionsOf } from '../program.js';
 
-export interface LogsOptions {
-  lines?: number;
-  follow?: boolean;
-  grep?: string;
-  json?: boolean;
-}
+type LogsOptions = OptionsOf<'logs'>;
 
 function compileGrep(source: string | undefined): RegExp | null {
   if (source === undefined) return null;

@@ -3,10 +3,9 @@ import { withDaemon } from '../daemon/connect.js';
 import { writeJson, writeOut } from '../output/output.js';
 import { renderServiceTable } from '../output/service-table.js';
 import { stdoutStyle } from '../presentation/terminal.js';
+import type { OptionsOf } from '../program.js';
 
-export interface LsOptions {
-  json?: boolean;
-}
+type LsOptions = OptionsOf<'status'>;
 
 export async function run(options: LsOptions): Promise<number> {
   const { services, stats } = await withDaemon(async (client) => {

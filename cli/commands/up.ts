@@ -6,14 +6,9 @@ import { describeDaemon, ensureDaemonUp } from '../daemon/daemon-up.js';
 import { writeOut } from '../output/output.js';
 import { Progress } from '../output/progress.js';
 import { applyProject, loadProject, projectPath, renderChanges, summarize } from '../project/project.js';
+import type { OptionsOf } from '../program.js';
 
-export interface UpOptions {
-  foreground?: boolean;
-  port?: number;
-  allowHost?: string[];
-  file?: string;
-  watch?: boolean;
-}
+type UpOptions = OptionsOf<'up'>;
 
 export async function run(options: UpOptions): Promise<number> {
   const paths = cliPaths();

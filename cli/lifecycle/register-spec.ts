@@ -1,23 +1,10 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fieldValue, flagForPath, flagOf, specPathOf, PATH_OPTIONS, REGISTER_FIELDS, RegisterSpec, type RegisterField, type RegisterInput } from '../../protocol/index.js';
+import { fieldValue, flagForPath, flagOf, specPathOf, PATH_OPTIONS, REGISTER_FIELDS, RegisterSpec, type RegisterField, type RegisterFlagValues, type RegisterInput } from '../../protocol/index.js';
 import { UserError } from '../client/index.js';
 
-/** What `herve register` collects from its arguments, before validation. */
-export interface RegisterArgs {
-  type: string;
-  command: string[];
-  name?: string;
-  description?: string;
-  replicas?: number;
-  port?: number;
-  health?: string;
-  restart?: string;
-  cwd?: string;
-  env?: string[];
-  opt?: string[];
-  start?: boolean;
-}
+/** What `herve register` collects from its arguments, before validation: the operands and the field table's options. */
+export type RegisterArgs = { type: string; command: string[] } & RegisterFlagValues;
 
 export function usageError(message: string, hint?: string, options?: ErrorOptions): UserError {
   return new UserError(message, hint, 2, options);
