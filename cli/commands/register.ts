@@ -1,7 +1,7 @@
 import { withDaemon } from '../daemon/connect.js';
 import { writeJson } from '../output/output.js';
 import { Progress } from '../output/progress.js';
-import { buildRegisterSpec, type RegisterArgs } from '../lifecycle/register-spec.js';
+import { buildRegisterSpec } from '../lifecycle/register-spec.js';
 import { reportStarted } from '../lifecycle/settle.js';
 import type { OptionsOf } from '../program.js';
 
