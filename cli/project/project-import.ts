@@ -88,7 +88,7 @@ export function fromEcosystem(path: string): Imported {
   try {
     config = loadCommonJs(resolve(path)) as { apps?: Json[] };
   } catch (error) {
-    throw new UserError(`${path} could not be loaded: ${(error as Error).message}`, 'it must be a CommonJS module exporting { apps: [...] }');
+    throw new UserError(`${path} could not be loaded: ${(error as Error).message}`, 'it must be a CommonJS module exporting { apps: [...] }', 1, { cause: error });
   }
   const apps = Array.isArray(config) ? config : (config.apps ?? []);
   const services: Record<string, ProjectService> = {};
@@ -145,6 +145,6 @@ function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new UserError(`${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UserError(`${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, undefined, 1, { cause: error });
   }
 }

@@ -12,8 +12,8 @@ import { RegisterSpec, type RegisterInput } from '../../protocol/service.js';
 
 /** A project file that cannot be used, with every problem as `file:line path: message`. */
 export class ProjectFileError extends Error {
-  constructor(readonly problems: string[]) {
-    super(problems.join('\n'));
+  constructor(readonly problems: string[], options?: ErrorOptions) {
+    super(problems.join('\n'), options);
     this.name = 'ProjectFileError';
   }
 }
@@ -40,7 +40,7 @@ export function loadProjectFile(path: string): LoadedProject {
     try {
       return toEntry(name, service, dirname(file));
     } catch (error) {
-      throw new ProjectFileError([`${label}:${project.lineOf(['services', name])} services.${name}: ${(error as Error).message}`]);
+      throw new ProjectFileError([`${label}:${project.lineOf(['services', name])} services.${name}: ${(error as Error).message}`], { cause: error });
     }
   });
   const unknown = entries.flatMap((entry) =>
@@ -52,7 +52,7 @@ export function loadProjectFile(path: string): LoadedProject {
   try {
     return { file, services: dependencyOrder(entries) };
   } catch (error) {
-    throw new ProjectFileError([`${label}: ${(error as Error).message}`]);
+    throw new ProjectFileError([`${label}: ${(error as Error).message}`], { cause: error });
   }
 }
 

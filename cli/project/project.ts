@@ -25,7 +25,7 @@ export function loadProject(path: string): LoadedProject {
     return loadProjectFile(path);
   } catch (error) {
     if (error instanceof ProjectFileError) {
-      throw new UserError(error.problems.join('\n'), `nothing was changed; the keys are in the README ("Project file") and in: herve schema`);
+      throw new UserError(error.problems.join('\n'), `nothing was changed; the keys are in the README ("Project file") and in: herve schema`, 1, { cause: error });
     }
     throw error;
   }

@@ -24,6 +24,7 @@ export function compileGrep(pattern: string | undefined): LineMatcher | undefine
       unsupported
         ? 'the daemon matches with RE2 (linear time), which has no backreferences (\\1) or lookaround ((?=…), (?!…), (?<=…)); rewrite the pattern without them'
         : 'check the regular expression; quote it, e.g. --grep "GET /api"',
+      { cause: error },
     );
   }
 }

@@ -155,6 +155,6 @@ function ordered(entries: ProjectEntry[]): ProjectEntry[] {
   try {
     return dependencyOrder(entries);
   } catch (error) {
-    throw new HerveError('bad_request', (error as Error).message, 'break the cycle in depends_on');
+    throw new HerveError('bad_request', (error as Error).message, 'break the cycle in depends_on', { cause: error });
   }
 }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { handleAdmin, type AdminContext } from '../admin/admin-api.js';
 import { AuthThrottle } from '../admin/auth-throttle.js';
-import { sendJson } from '../admin/http-replies.js';
+import { sendError, sendJson, statusOf } from '../admin/http-replies.js';
 import type { RequestStatsSource, RouteTable, ServiceControl } from '../shared/contracts.js';
 import { createMetrics } from '../metrics/metrics-registry.js';
 import { RequestStatsRecorder } from '../stats/request-stats.js';
@@ -84,13 +84,14 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     if (limiter.isRefused(req.socket)) return;
     if (hasDuplicateHost(req.rawHeaders)) {
-      sendJson(res, 400, { error: 'bad_request', message: 'more than one Host header; send exactly one' }, { connection: 'close' });
+      sendError(res, 'bad_request', 'more than one Host header; send exactly one', undefined, { connection: 'close' });
       return;
     }
     const host = rawHost(req.rawHeaders);
     if (!hosts.allows(host)) {
       req.resume();
-      sendJson(res, 421, misdirectedBody(host, hosts.list()));
+      const body = misdirectedBody(host, hosts.list());
+      sendJson(res, statusOf(body.error), body);
       return;
     }
     const match = routeRequest(options.routes, req.url ?? '/', host);
