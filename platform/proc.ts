@@ -52,21 +52,27 @@ export function isProcessRunning(pid: number): boolean {
   return readProcStat(pid)?.state !== 'Z';
 }
 
+/** The pid of every process /proc lists; null when there is no /proc to read. */
+export function listPids(): number[] | null {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return null;
+  }
+  return entries.filter((entry) => /^\d+$/.test(entry)).map(Number);
+}
+
 /**
  * True when any process of the group is still running. Zombies do not count: an orphaned member
  * that died waits for init to reap it, which can take seconds, and it holds nothing any more.
  */
 export function isGroupAlive(pgid: number): boolean {
   if (!isProcessAlive(-pgid)) return false;
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return true;
-  }
-  for (const entry of entries) {
-    if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
-    const stat = readProcStat(Number(entry));
+  const pids = listPids();
+  if (pids === null) return true;
+  for (const pid of pids) {
+    const stat = readProcStat(pid);
     if (stat && stat.processGroup === pgid && stat.state !== 'Z') return true;
   }
   return false;

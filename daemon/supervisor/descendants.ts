@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { isProcessRunning, readProcessStartTime } from '../../platform/proc.js';
+import { readFileSync } from 'node:fs';
+import { isProcessRunning, listPids, readProcessStartTime } from '../../platform/proc.js';
 import type { ProcessIdentity } from './types.js';
 
 /**
@@ -22,23 +22,16 @@ export function findMarkedProcesses(mark: string): MarkedProcess[] {
   const needle = Buffer.from(`\u0000${INSTANCE_MARK_VARIABLE}=${mark}\u0000`);
   const atStart = needle.subarray(1);
   const found: MarkedProcess[] = [];
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return found;
-  }
-  for (const entry of entries) {
-    if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
+  for (const pid of listPids() ?? []) {
     let environ: Buffer;
     try {
-      environ = readFileSync(`/proc/${entry}/environ`);
+      environ = readFileSync(`/proc/${pid}/environ`);
     } catch {
       continue;
     }
     if (environ.indexOf(needle) === -1 && !environ.subarray(0, atStart.length).equals(atStart)) continue;
-    const startTime = readProcessStartTime(Number(entry));
-    if (startTime !== null) found.push({ pid: Number(entry), startTime });
+    const startTime = readProcessStartTime(pid);
+    if (startTime !== null) found.push({ pid, startTime });
   }
   return found;
 }
