@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run bench -- membership`: services that join by heartbeat (on this machine, over the socket).
 // Join-to-first-proxied-request, kill -9-to-dropped, and wrk across 3 joined members while one is
 // killed (and started again) every 2 s. No Redis bus here: it is not built yet.
@@ -8,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { SocketDaemonClient } from '../dist/cli/client/index.js';
+import { sleep } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -16,9 +18,13 @@ const memberScript = join(root, 'test/remote/fixtures/member.mjs');
 const execFileAsync = promisify(execFile);
 const TTL_S = 1;
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** @param {number[]} values */
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
+/**
+ * @param {() => unknown} check
+ * @param {number} [timeoutMs]
+ */
 async function until(check, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -28,18 +34,25 @@ async function until(check, timeoutMs = 15_000) {
   throw new Error('timed out');
 }
 
+/** @returns {Promise<import('node:http').Server>} */
 function listen() {
   const server = createServer((req, res) => res.end('ok'));
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+/**
+ * @param {string} home
+ * @param {string} name
+ * @param {string} id
+ * @returns {Promise<{ child: import('node:child_process').ChildProcess; port: number }>}
+ */
 function startMember(home, name, id) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [memberScript], {
       env: { ...process.env, HERVE_HOME: home, MEMBER_NAME: name, MEMBER_ID: id, MEMBER_TTL: String(TTL_S) },
       stdio: ['ignore', 'pipe', 'ignore'],
     });
-    child.stdout.once('data', (chunk) => resolve({ child, port: Number(/joined (\d+)/.exec(String(chunk))[1]) }));
+    child.stdout.once('data', (chunk) => resolve({ child, port: Number(/joined (\d+)/.exec(String(chunk))?.[1]) }));
     child.once('error', reject);
   });
 }
@@ -57,7 +70,7 @@ try {
     const server = await listen();
     const name = `join-${round}`;
     const began = performance.now();
-    await client.call('announce', { name, url: `http://127.0.0.1:${server.address().port}`, ttl: 30 });
+    await client.call('announce', { name, url: `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`, ttl: 30 });
     await until(async () => (await fetch(`http://127.0.0.1:${proxyPort}/${name}/`)).status === 200);
     joins.push(performance.now() - began);
     await client.call('leave', { name });
@@ -96,7 +109,7 @@ try {
     members.push(pool[victim]);
   }
   const { stdout } = await wrk;
-  const total = Number(/(\d+) requests in/.exec(stdout)[1]);
+  const total = Number(/(\d+) requests in/.exec(stdout)?.[1]);
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0);
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
   const socketErrors = socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0;

@@ -1,3 +1,4 @@
+// @ts-check
 // Herve's front door alone, over a static route table (`bench` -> the backend).
 // Usage: herve-harness.mjs BACKEND_PORT [LISTEN_PORT]; prints "PORT <n>".
 // Run with --expose-gc: on SIGUSR2 it collects garbage and prints "MEM <rss MiB> <heap used MiB>".
@@ -12,7 +13,7 @@ const { startFrontDoor } = await import(frontDoorPath.href);
 
 const backendPort = Number(process.argv[2]);
 const targets = [{ service: 'bench', instance: 0, port: backendPort }];
-const routes = { targets: (name) => (name === 'bench' ? targets : undefined), names: () => ['bench'] };
+const routes = { targets: (/** @type {string} */ name) => (name === 'bench' ? targets : undefined), names: () => ['bench'] };
 const control = {
   list: () => [],
   get: () => { throw new Error('bench harness has no services'); },

@@ -1,8 +1,13 @@
+// @ts-check
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A one-worker nginx reverse proxy with upstream keep-alive, in a temp dir. Returns its config path. */
+/**
+ * A one-worker nginx reverse proxy with upstream keep-alive, in a temp dir. Returns its config path.
+ * @param {number} backendPort
+ * @param {number} listenPort
+ */
 export function writeNginxConfig(backendPort, listenPort) {
   const dir = mkdtempSync(join(tmpdir(), 'hv-nginx-'));
   const config = `
