@@ -36,7 +36,7 @@ async function until(check, timeoutMs = 15_000) {
 
 /** @returns {Promise<import('node:http').Server>} */
 function listen() {
-  const server = createServer((req, res) => res.end('ok'));
+  const server = createServer((_req, res) => res.end('ok'));
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 

@@ -150,7 +150,7 @@ async function halfOpen(daemon) {
   const closedBy = Date.now();
   await waitUntil(() => sockets.every((socket) => socket.destroyed || socket.readyState === 'closed' || socket.closed), 60_000, 'half-open connections cut');
   const cutAfter = ((Date.now() - closedBy) / 1000).toFixed(1);
-  sockets.forEach((socket) => socket.destroy());
+  for (const socket of sockets) socket.destroy();
   return `${HALF_OPEN} attempted, ${refused} refused (503), list answered in ${lsMs.toFixed(0)} ms while full, rest cut within ${cutAfter} s more`;
 }
 
@@ -178,7 +178,7 @@ async function silentSubscribers(daemon, count = SUBSCRIBERS) {
   });
   await waitUntil(async () => (await daemon.client.call('logs', { service: 'flood', lines: 1, grep: '^flood done$' })).lines.length === 1, 120_000, 'the flood');
   const { lines } = await daemon.client.call('logs', { service: 'flood', lines: 1, grep: '^line \\d+$' });
-  sockets.forEach((socket) => socket.destroy());
+  for (const socket of sockets) socket.destroy();
   return `${count} silent subscribers, ${FLOOD_LINES} lines, last line on disk "${lines[0]?.line}"`;
 }
 

@@ -84,7 +84,9 @@ class FakeConnection {
       case 'types': return { types: [{ name: 'echo', description: 'echo', options: {} }] };
       case 'ping': return { pong: true, pid: 1, uptimeMs: 60000 };
       case 'logs': return { lines: [] };
-      case 'subscribe': params.topics?.forEach((topic) => this.topics.add(topic)); return { topics: params.topics };
+      case 'subscribe':
+        for (const topic of params.topics ?? []) this.topics.add(topic);
+        return { topics: params.topics };
       default: throw new Error(`bench fake has no ${method}`);
     }
   }

@@ -70,12 +70,12 @@ function nextWrite(stdout) {
 /**
  * Wall time from events in to frame out, per update, with nothing throttled.
  * @param {string} label
- * @param {FakeDaemon} daemon
+ * @param {FakeDaemon} _daemon
  * @param {NullTerminal} stdout
  * @param {(tick: number) => void} produce
  * @param {number} updates
  */
-async function updateCost(label, daemon, stdout, produce, updates) {
+async function updateCost(label, _daemon, stdout, produce, updates) {
   /** @type {number[]} */
   const times = [];
   for (let i = 0; i < updates; i++) {

@@ -72,6 +72,6 @@ async function printSummary(): Promise<number> {
     '  herve tui            the live dashboard',
     '  herve down           stop everything',
   ];
-  await writeOut(renderServiceTable(services, stats, stdoutStyle()) + lines.join('\n') + '\n');
+  await writeOut(`${renderServiceTable(services, stats, stdoutStyle())}${lines.join('\n')}\n`);
   return 0;
 }

@@ -64,7 +64,7 @@ describe('services table', () => {
     for (let i = 0; i < 25; i++) app.stdin.write('j');
     app.stdin.write('jjjjj');
     const frame = await waitForFrame(app, (text) => selectedName(text) === 'svc-30');
-    expect(frame).not.toMatch(/│  svc-00 /);
+    expect(frame).not.toMatch(/│ {2}svc-00 /);
     expect(frame.split('\n').length).toBeLessThanOrEqual(23);
   });
 
