@@ -48,6 +48,11 @@ function lifecycleCommand(program: Command, name: string, description: string) {
   return program.command(name).description(description).argument('<service>', 'name or uuid').option('--json', 'print the service as JSON');
 }
 
+/** `--no-wait`, for start, stop and restart. */
+function withNoWait<Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>) {
+  return command.option('--no-wait', 'return without waiting for it to settle');
+}
+
 /** Each command's arguments and options, declared once: `run` in cli/commands/ takes what these give. */
 const DECLARATIONS = {
   up: (program: Command) =>
@@ -107,14 +112,10 @@ const DECLARATIONS = {
       .description('list the service types you can register, with their options')
       .option('--json', 'print them as JSON'),
   unregister: (program: Command) => lifecycleCommand(program, 'unregister', 'stop a service and forget it'),
-  start: (program: Command) =>
-    lifecycleCommand(program, 'start', 'start a stopped or crashed service').option('--no-wait', 'return without waiting for it to settle'),
-  stop: (program: Command) =>
-    lifecycleCommand(program, 'stop', 'stop a service (SIGTERM, then SIGKILL after its grace period)').option('--no-wait', 'return without waiting for it to settle'),
+  start: (program: Command) => withNoWait(lifecycleCommand(program, 'start', 'start a stopped or crashed service')),
+  stop: (program: Command) => withNoWait(lifecycleCommand(program, 'stop', 'stop a service (SIGTERM, then SIGKILL after its grace period)')),
   restart: (program: Command) =>
-    lifecycleCommand(program, 'restart', 'restart a service')
-      .option('--no-wait', 'return without waiting for it to settle')
-      .option('--rolling', 'zero downtime: one replica at a time, each replacement ready before the old one drains and stops'),
+    withNoWait(lifecycleCommand(program, 'restart', 'restart a service')).option('--rolling', 'zero downtime: one replica at a time, each replacement ready before the old one drains and stops'),
   logs: (program: Command) =>
     program
       .command('logs')
