@@ -1,13 +1,19 @@
+// @ts-check
 // Shared helpers of the benchmark scripts: tools, processes, /proc readings, medians.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 
+/** @param {string} name */
 export function hasCommand(name) {
   return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 }
 
-/** Install Debian packages when missing and we are root; false (with a line saying so) otherwise. */
+/**
+ * Install Debian packages when missing and we are root; false (with a line saying so) otherwise.
+ * @param {string[]} commands
+ * @param {string[]} packages
+ */
 export function ensureDebianTools(commands, packages) {
   const missing = commands.filter((command) => !hasCommand(command));
   if (missing.length === 0) return true;
@@ -27,12 +33,13 @@ export function ensureDebianTools(commands, packages) {
   return still.length === 0;
 }
 
+/** @returns {Promise<number>} */
 export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
       server.close(() => resolve(port));
     });
   });
@@ -40,36 +47,54 @@ export function freePort() {
 
 const CLOCK_TICKS = 100;
 
-/** CPU seconds (user + system) a process has used so far. */
+/**
+ * CPU seconds (user + system) a process has used so far.
+ * @param {number} pid
+ */
 export function cpuSeconds(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
+/** @param {number} pid */
 export function rssMegabytes(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return kb / 1024;
 }
 
-/** CPU % of each pid over the same window. */
+/**
+ * CPU % of each pid over the same window.
+ * @param {number[]} pids
+ * @param {number} seconds
+ */
 export async function cpuPercentOver(pids, seconds) {
   const before = pids.map(cpuSeconds);
   await sleep(seconds * 1000);
-  return pids.map((pid, i) => ((cpuSeconds(pid) - before[i]) / seconds) * 100);
+  return pids.map((pid, i) => ((cpuSeconds(pid) - (before[i] ?? 0)) / seconds) * 100);
 }
 
+/**
+ * @param {number} ms
+ * @returns {Promise<void>}
+ */
 export function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** @param {number[]} values */
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return sorted.length % 2 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
 }
 
+/**
+ * @param {() => unknown} check
+ * @param {number} timeoutMs
+ * @param {string} what
+ */
 export async function waitUntil(check, timeoutMs, what) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -79,13 +104,19 @@ export async function waitUntil(check, timeoutMs, what) {
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
+/**
+ * @param {string} command
+ * @param {string[]} args
+ * @param {NodeJS.ProcessEnv} [env]
+ */
 export function run(command, args, env) {
   return execFileSync(command, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** @param {unknown[][]} rows */
 export function printTable(rows) {
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => String(row[column]).length)));
-  for (const row of rows) console.log(row.map((cell, column) => String(cell).padEnd(widths[column])).join('  '));
+  const widths = (rows[0] ?? []).map((_, column) => Math.max(...rows.map((row) => String(row[column]).length)));
+  for (const row of rows) console.log(row.map((cell, column) => String(cell).padEnd(widths[column] ?? 0)).join('  '));
 }
 
 /** Resolves the port a child prints as "PORT <n>" on its stdout; rejects if it exits first. */
@@ -105,7 +136,11 @@ export async function protocolVersion() {
   return PROTOCOL_VERSION;
 }
 
-/** A minimal JSON-lines client for the control socket; `onEvent` receives subscribed events and their line length. */
+/**
+ * A minimal JSON-lines client for the control socket; `onEvent` receives subscribed events and their line length.
+ * @param {string} path
+ * @param {(message: any, length: number) => void} [onEvent]
+ */
 export async function socketClient(path, onEvent = () => undefined) {
   const socket = createConnection(path);
   await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));

@@ -1,3 +1,4 @@
+// @ts-check
 // Herve vs PM2, side by side in one run: CLI wall time, daemon RSS and idle CPU,
 // kill -9 to answering again, a 200k-line log flood and reading its last 1000 lines.
 import { spawnSync } from 'node:child_process';
@@ -37,6 +38,7 @@ function ensurePm2() {
   return true;
 }
 
+/** @param {string} url */
 async function getJson(url) {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(500) });
@@ -47,15 +49,23 @@ async function getJson(url) {
   }
 }
 
+/**
+ * @param {string} label
+ * @param {string[]} commands
+ * @param {string[]} options
+ * @param {NodeJS.ProcessEnv & { BENCH_TMP: string }} env
+ * @returns {number[]}
+ */
 function hyperfine(label, commands, options, env) {
   const exportFile = join(env.BENCH_TMP, `${label}.json`);
   const args = ['--warmup', '2', '--runs', '12', '--export-json', exportFile, ...options, ...commands];
   const result = spawnSync('hyperfine', args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
   if (result.status !== 0) throw new Error(`hyperfine ${label} failed`);
   const { results } = JSON.parse(readFileSync(exportFile, 'utf8'));
-  return results.map((entry) => entry.median * 1000);
+  return results.map((/** @type {{ median: number }} */ entry) => entry.median * 1000);
 }
 
+/** @param {string[]} files */
 function countFloodLines(files) {
   let count = 0;
   for (const file of files) {
@@ -66,6 +76,7 @@ function countFloodLines(files) {
   return count;
 }
 
+/** @param {string} home */
 function herveLogFiles(home) {
   const dir = join(home, 'logs');
   return readdirSync(dir).filter((name) => name.startsWith('flood.log')).map((name) => join(dir, name));
@@ -80,10 +91,11 @@ async function main() {
   const pm2Home = join(tmp, 'p');
   const proxyPort = await freePort();
   const env = { ...process.env, HERVE_HOME: herveHome, PM2_HOME: pm2Home, BENCH_TMP: tmp, NO_COLOR: '1' };
-  const herve = (...args) => run(process.execPath, [herveBin, ...args], env);
-  const pm2 = (...args) => run(process.execPath, [pm2Bin, ...args], env);
+  const herve = (/** @type {string[]} */ ...args) => run(process.execPath, [herveBin, ...args], env);
+  const pm2 = (/** @type {string[]} */ ...args) => run(process.execPath, [pm2Bin, ...args], env);
+  /** @type {(string | number)[][]} */
   const rows = [['measure', 'herve', 'pm2', 'herve/pm2', 'target']];
-  const ratio = (a, b) => (b ? (a / b).toFixed(2) : '–');
+  const ratio = (/** @type {number[]} */ ...[a = 0, b = 0]) => (b ? (a / b).toFixed(2) : '–');
 
   try {
     herve('up', '--port', String(proxyPort));
@@ -97,6 +109,7 @@ async function main() {
     rows.push(['daemon RSS, 0 services (MB)', rssEmpty[0].toFixed(1), rssEmpty[1].toFixed(1), ratio(...rssEmpty), '']);
 
     console.log(`starting ${SERVICES} echo services under each…`);
+    /** @type {number[]} */
     const pm2Ports = [];
     for (let i = 0; i < SERVICES; i++) {
       herve('register', 'echo', '--name', `e${i}`);
@@ -138,11 +151,15 @@ async function main() {
     }
 
     console.log('kill -9 of a service until it answers again, 5 rounds each, interleaved…');
+    /** @type {{ herve: number[]; pm2: number[] }} */
     const recovery = { herve: [], pm2: [] };
     for (let round = 0; round < 5; round++) {
       const list = JSON.parse(herve('ls', '--json'));
       const services = Array.isArray(list) ? list : list.services;
-      const pid = services.find((service) => service.name === 'e1').instances[0].pid;
+      /** @type {{ name: string; instances: { pid: number }[] }[]} */
+      const listed = services;
+      const pid = listed.find((service) => service.name === 'e1')?.instances[0]?.pid;
+      if (pid === undefined) throw new Error('e1 has no instance to kill');
       recovery.herve.push(await timeRecovery(pid, `http://127.0.0.1:${proxyPort}/e1/health`));
       if (havePm2) {
         const pm2Pid = Number(pm2('pid', 'p1').trim());
@@ -176,6 +193,10 @@ async function main() {
   printTable(rows);
 }
 
+/**
+ * @param {number} pid
+ * @param {string} url
+ */
 async function timeRecovery(pid, url) {
   const started = performance.now();
   process.kill(pid, 'SIGKILL');

@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run bench -- membership`: services that join by heartbeat, on this machine over the socket and
 // over a Redis bus (`herve up --bus`, a redis-server started here). For each: join-to-first-proxied-request,
 // kill -9-to-dropped, and wrk across 3 joined members while one is killed (and started again) every 2 s.
@@ -24,6 +25,10 @@ const MISSED_BEATS = 4;
 
 if (!ensureDebianTools(['wrk', 'redis-server'], ['wrk', 'redis-server'])) process.exit(0);
 
+/**
+ * @param {() => unknown} check
+ * @param {number} [timeoutMs]
+ */
 async function until(check, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -33,6 +38,7 @@ async function until(check, timeoutMs = 15_000) {
   throw new Error('timed out');
 }
 
+/** @returns {Promise<import('node:http').Server>} */
 function listen() {
   const server = createServer((_req, res) => res.end('ok'));
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
@@ -41,7 +47,7 @@ function listen() {
 async function startRedis() {
   const port = await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  await new Promise((resolve) => child.stdout.on('data', (chunk) => String(chunk).includes('Ready to accept') && resolve()));
+  await /** @type {Promise<void>} */ (new Promise((resolve) => child.stdout.on('data', (chunk) => String(chunk).includes('Ready to accept') && resolve())));
   return { child, url: `redis://127.0.0.1:${port}` };
 }
 
@@ -92,7 +98,7 @@ async function joinTimes(way, label) {
     const server = await listen();
     const name = `join-${label}-${round}`;
     const began = performance.now();
-    await way.announce(name, `http://127.0.0.1:${server.address().port}`);
+    await way.announce(name, `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`);
     await until(async () => (await fetch(`http://127.0.0.1:${proxyPort}/${name}/`)).status === 200);
     joins.push(performance.now() - began);
     await way.leave(name);
@@ -132,7 +138,7 @@ async function underKills(way, label) {
     pool[victim] = await startMember(way, name, `r${kills}`);
   }
   const { stdout } = await wrk;
-  const total = Number(/(\d+) requests in/.exec(stdout)[1]);
+  const total = Number(/(\d+) requests in/.exec(stdout)?.[1]);
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0);
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
   const socketErrors = socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0;

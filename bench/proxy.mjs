@@ -1,12 +1,12 @@
 #!/usr/bin/env node
+// @ts-check
 // Front-door benchmark (run on demand, not a test): direct vs Herve vs nginx, interleaved rounds, medians.
 // Layout: backend and proxy share CPU 0, wrk runs on CPU 1. Options: --rounds N --seconds S --connections C
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
-import { portFrom } from './lib.mjs';
+import { freePort, hasCommand, portFrom } from './lib.mjs';
 import { writeNginxConfig } from './proxy/nginx.mjs';
 import { runWrk } from './proxy/wrk.mjs';
 
@@ -16,30 +16,18 @@ const { values: args } = parseArgs({
 const ROUNDS = Number(args.rounds);
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
-const here = (path) => new URL(path, import.meta.url).pathname;
+const here = (/** @type {string} */ path) => new URL(path, import.meta.url).pathname;
+/** @type {import('node:child_process').ChildProcessByStdio<null, import('node:stream').Readable, null>[]} */
 const children = [];
 
-function has(command) {
-  try {
-    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
+/**
+ * @param {string} command
+ * @param {string[]} commandArgs
+ */
 function startPinned(command, commandArgs) {
   const child = spawn('taskset', ['-c', '0', command, ...commandArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return child;
-}
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function waitForHttp(url, deadlineMs = 5000) {
@@ -52,10 +40,14 @@ async function waitForHttp(url, deadlineMs = 5000) {
   throw new Error(`${url} did not answer within ${deadlineMs} ms`);
 }
 
-/** Asks the harness to collect garbage and report; resolves { rss, heap } in MiB. */
+/**
+ * Asks the harness to collect garbage and report; resolves { rss, heap } in MiB.
+ * @param {(typeof children)[number]} child
+ * @returns {Promise<{ rss: number; heap: number }>}
+ */
 function settledMemory(child) {
   return new Promise((resolve) => {
-    const onData = (data) => {
+    const onData = (/** @type {Buffer} */ data) => {
       const match = /MEM ([\d.]+) ([\d.]+)/.exec(data.toString());
       if (!match) return;
       child.stdout.off('data', onData);
@@ -66,18 +58,24 @@ function settledMemory(child) {
   });
 }
 
+/** @param {number} pid */
 function rssMiB(pid) {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) / 1024 : NaN;
 }
 
-const median = (values) => {
+const median = (/** @type {number[]} */ values) => {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
   if (sorted.length === 0) return NaN;
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return sorted.length % 2 ? (sorted[middle] ?? NaN) : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
 };
 
+/**
+ * @param {number} port
+ * @param {string} path
+ * @returns {Promise<void>}
+ */
 function abortAfterFirstChunk(port, path) {
   return new Promise((resolve) => {
     const req = request({ host: '127.0.0.1', port, path }, (res) => res.once('data', () => { req.destroy(); resolve(); }));
@@ -88,7 +86,7 @@ function abortAfterFirstChunk(port, path) {
 
 async function main() {
   for (const tool of ['wrk', 'taskset']) {
-    if (!has(tool)) {
+    if (!hasCommand(tool)) {
       console.log(`SKIP: ${tool} is not installed (apt-get install -y wrk util-linux nginx); nothing measured.`);
       return;
     }
@@ -101,7 +99,7 @@ async function main() {
     { name: 'herve', small: `http://127.0.0.1:${hervePort}/bench/`, big: `http://127.0.0.1:${hervePort}/bench/big` },
   ];
   let nginxDir = null;
-  if (has('nginx')) {
+  if (hasCommand('nginx')) {
     const nginxPort = await freePort();
     const config = writeNginxConfig(backendPort, nginxPort);
     nginxDir = config.dir;
@@ -114,10 +112,18 @@ async function main() {
   const idle = await settledMemory(herve);
   const rssIdle = idle.rss;
 
+  /** @type {Results} */
   const results = { small: {}, big: {} };
   // The peak covers every run, not only Herve's: the proxy's RSS is only moved by its own runs.
   let rssPeak = rssIdle;
-  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMiB(herve.pid))), 100);
+  const hervePid = herve.pid;
+  if (hervePid === undefined) throw new Error('the Herve harness did not start');
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMiB(hervePid))), 100);
+  /**
+   * @param {'small' | 'big'} kind
+   * @param {number} seconds
+   * @param {number} rounds
+   */
   const measure = async (kind, seconds, rounds) => {
     for (const target of targets) await runWrk(target[kind], { seconds: 2, connections: CONNECTIONS, cpu: 1 }); // warm-up (JIT, pools)
     for (let round = 0; round < rounds; round++) {
@@ -138,7 +144,18 @@ async function main() {
   if (nginxDir) rmSync(nginxDir, { recursive: true, force: true });
 }
 
+/** @typedef {Awaited<ReturnType<typeof runWrk>>} WrkRun */
+/** @typedef {Record<'small' | 'big', Record<string, WrkRun[]>>} Results */
+
+/**
+ * @param {Results} results
+ * @param {string[]} names
+ */
 function report(results, names) {
+  /**
+   * @param {'small' | 'big'} kind
+   * @param {string} name
+   */
   const summary = (kind, name) => {
     const runs = results[kind][name] ?? [];
     return { rps: median(runs.map((run) => run.rps)), p50: median(runs.map((run) => run.p50)), p99: median(runs.map((run) => run.p99)), mbps: median(runs.map((run) => run.mbps)) };
@@ -157,13 +174,23 @@ function report(results, names) {
     const rpsRatio = herve.small.rps / nginx.small.rps;
     const p99Ratio = herve.small.p99 / nginx.small.p99;
     const mbpsRatio = herve.big.mbps / nginx.big.mbps;
-    const verdict = (ok) => (ok ? 'met' : 'MISSED');
-    const perRound = (kind, field) => median((results[kind].herve ?? []).map((run, index) => run[field] / results[kind].nginx[index][field]));
+    const verdict = (/** @type {boolean} */ ok) => (ok ? 'met' : 'MISSED');
+    /**
+     * @param {'small' | 'big'} kind
+     * @param {'rps' | 'p99' | 'mbps'} field
+     */
+    const perRound = (kind, field) => median((results[kind].herve ?? []).map((run, index) => run[field] / (results[kind].nginx?.[index]?.[field] ?? NaN)));
     console.log(`Herve/nginx, median of per-round ratios (robust to drift on a shared machine): ${perRound('small', 'rps').toFixed(2)}x req/s, p99 ${perRound('small', 'p99').toFixed(2)}x, ${perRound('big', 'mbps').toFixed(2)}x MB/s on 1 MiB`);
     console.log(`Herve/nginx:  ${rpsRatio.toFixed(2)}x req/s (target >= 0.5: ${verdict(rpsRatio >= 0.5)}), p99 ${p99Ratio.toFixed(2)}x (target <= 2: ${verdict(p99Ratio <= 2)}), ${mbpsRatio.toFixed(2)}x MB/s on 1 MiB (target >= 0.9: ${verdict(mbpsRatio >= 0.9)})`);
   }
 }
 
+/**
+ * @param {(typeof children)[number]} herve
+ * @param {number} port
+ * @param {{ rss: number; heap: number }} idle
+ * @param {number} rssPeak
+ */
 async function abortedDownloadsCheck(herve, port, idle, rssPeak) {
   const before = await settledMemory(herve);
   for (let batch = 0; batch < 20; batch++) {
@@ -173,12 +200,12 @@ async function abortedDownloadsCheck(herve, port, idle, rssPeak) {
   let busy = Infinity;
   const deadline = Date.now() + 5000;
   while (busy > 0 && Date.now() < deadline) {
-    const usage = await (await fetch(`http://127.0.0.1:${port}/_herve/upstreams`)).json();
+    const usage = /** @type {{ upstreams: { running: number; pending: number }[] }} */ (await (await fetch(`http://127.0.0.1:${port}/_herve/upstreams`)).json());
     busy = usage.upstreams.reduce((sum, upstream) => sum + upstream.running + upstream.pending, 0);
     if (busy > 0) await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const after = await settledMemory(herve);
-  const percent = (value, base) => `${value >= base ? '+' : ''}${(((value - base) / base) * 100).toFixed(1)} %`;
+  const percent = (/** @type {number} */ value, /** @type {number} */ base) => `${value >= base ? '+' : ''}${(((value - base) / base) * 100).toFixed(1)} %`;
   console.log(`\nproxy memory: idle ${idle.rss.toFixed(1)} MiB RSS (${idle.heap.toFixed(1)} MiB heap used), peak under load ${rssPeak.toFixed(1)} MiB RSS`);
   console.log(`aborted downloads: 1000 x 1 MiB, each aborted after its first chunk -> busy upstream sockets ${busy}`);
   console.log(`  RSS ${before.rss.toFixed(1)} -> ${after.rss.toFixed(1)} MiB (${percent(after.rss, before.rss)}; ${percent(after.rss, idle.rss)} vs cold idle), heap used ${before.heap.toFixed(1)} -> ${after.heap.toFixed(1)} MiB (${percent(after.heap, before.heap)})`);

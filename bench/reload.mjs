@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run bench -- reload`: `herve reload` of an unchanged 20-service herve.yaml.
 // Figures: services restarted (pids that changed; target 0) and the wall time of each reload.
 import { execFileSync } from 'node:child_process';
@@ -13,7 +14,7 @@ const home = mkdtempSync('/tmp/hv-bench-reload-');
 const dir = mkdtempSync('/tmp/hv-bench-project-');
 const file = join(dir, 'herve.yaml');
 const env = { ...process.env, HERVE_HOME: home, NO_COLOR: '1' };
-const run = (...args) => execFileSync(process.execPath, [herve, ...args], { env, cwd: dir, encoding: 'utf8' });
+const run = (/** @type {string[]} */ ...args) => execFileSync(process.execPath, [herve, ...args], { env, cwd: dir, encoding: 'utf8' });
 
 // Cheap services (no HTTP): the figure is about what reload touches, not about the services.
 const services = Array.from({ length: SERVICES }, (_, index) => `  svc-${index}:\n    command: sleep 3600\n    health: none\n    route: false\n    env: { INDEX: "${index}" }\n`);
@@ -21,7 +22,9 @@ writeFileSync(file, `services:\n${services.join('')}`);
 
 const pids = () => {
   const { services: list } = JSON.parse(run('ls', '--json'));
-  return new Map(list.map((service) => [service.name, service.instances.map((instance) => instance.pid).join(',')]));
+  /** @type {{ name: string; instances: { pid: number | null }[] }[]} */
+  const services = list;
+  return new Map(services.map((service) => [service.name, service.instances.map((instance) => instance.pid).join(',')]));
 };
 
 try {
@@ -33,7 +36,7 @@ try {
     const output = run('reload', '--json');
     times.push(performance.now() - started);
     const changes = JSON.parse(output).changes;
-    if (changes.some((change) => change.action !== 'unchanged')) throw new Error(`round ${round}: reload changed something: ${output}`);
+    if (changes.some((/** @type {{ action: string }} */ change) => change.action !== 'unchanged')) throw new Error(`round ${round}: reload changed something: ${output}`);
   }
   const after = pids();
   const restarted = [...before].filter(([name, list]) => after.get(name) !== list).length;
@@ -53,7 +56,7 @@ try {
   try {
     run('down');
   } catch (error) {
-    console.error(`herve down failed: ${error.message}`);
+    console.error(`herve down failed: ${/** @type {Error} */ (error).message}`);
   }
   rmSync(home, { recursive: true, force: true });
   rmSync(dir, { recursive: true, force: true });

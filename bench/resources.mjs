@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run bench -- resources`: the daemon's RSS and open fds under the loads that used to grow them:
 // 1,000 register/unregister cycles, 20,000 half-open connections to the front door, and 50
 // subscribers that never read during a 300k-line log flood. Counts are meaningful; RSS swings
@@ -15,30 +16,37 @@ const HALF_OPEN = Number(process.env.BENCH_HALF_OPEN ?? 20_000);
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 50);
 const FLOOD_LINES = Number(process.env.BENCH_FLOOD_LINES ?? 300_000);
 
-const fds = (pid) => readdirSync(`/proc/${pid}/fd`).length;
-const mb = (value) => `${value.toFixed(1)} MB`;
+const fds = (/** @type {number} */ pid) => readdirSync(`/proc/${pid}/fd`).length;
+const mb = (/** @type {number | undefined} */ value) => (value === undefined ? '–' : `${value.toFixed(1)} MB`);
 
 async function startDaemon() {
   const home = mkdtempSync('/tmp/hv-bench-');
   const child = spawn(process.execPath, [join(root, 'dist/daemon/main.js'), '--port', '0'], { env: { ...process.env, HERVE_HOME: home }, stdio: 'ignore' });
+  /** @type {any} */
   let client;
   await waitUntil(async () => (client = await socketClient(join(home, 'herve.sock')).catch(() => undefined)), 20_000, 'the daemon');
   const { proxyPort } = await client.call('hello', { version: await protocolVersion() });
   return {
-    pid: child.pid,
+    pid: /** @type {number} */ (child.pid),
     home,
     proxyPort,
     client,
     async stop() {
       await client.call('shutdown').catch(() => undefined);
-      await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+      await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
       client.close();
       rmSync(home, { recursive: true, force: true });
     },
   };
 }
 
-/** Samples RSS and fds of `pid` while `work` runs; returns the peaks. */
+/** @typedef {Awaited<ReturnType<typeof startDaemon>>} BenchDaemon */
+
+/**
+ * Samples RSS and fds of `pid` while `work` runs; returns the peaks.
+ * @param {number} pid
+ * @param {() => Promise<string>} work
+ */
 async function peaksDuring(pid, work) {
   let peakRss = rssMegabytes(pid);
   let peakFds = fds(pid);
@@ -54,6 +62,10 @@ async function peaksDuring(pid, work) {
   }
 }
 
+/**
+ * @param {string} name
+ * @param {(daemon: BenchDaemon) => Promise<string>} scenario
+ */
 async function measure(name, scenario) {
   const daemon = await startDaemon();
   try {
@@ -68,6 +80,7 @@ async function measure(name, scenario) {
   }
 }
 
+/** @param {BenchDaemon} daemon */
 async function cycles(daemon) {
   for (let i = 0; i < CYCLES; i++) {
     await daemon.client.call('register', { type: 'echo', name: `cycle-${i}`, start: false });
@@ -76,10 +89,12 @@ async function cycles(daemon) {
   return `${CYCLES} cycles`;
 }
 
+/** @param {BenchDaemon} daemon */
 async function halfOpen(daemon) {
+  /** @type {import('node:net').Socket[]} */
   const sockets = [];
   let refused = 0;
-  const open = (host) =>
+  const open = (/** @type {string} */ host) =>
     new Promise((resolve) => {
       const socket = connect({ host, port: daemon.proxyPort }, () => socket.write('GET / HT'));
       socket.on('data', (chunk) => chunk.toString().startsWith('HTTP/1.1 503') && refused++);
@@ -97,11 +112,16 @@ async function halfOpen(daemon) {
   const closedBy = Date.now();
   await waitUntil(() => sockets.every((socket) => socket.destroyed || socket.readyState === 'closed' || socket.closed), 60_000, 'half-open connections cut');
   const cutAfter = ((Date.now() - closedBy) / 1000).toFixed(1);
-  sockets.forEach((socket) => socket.destroy());
+  for (const socket of sockets) socket.destroy();
   return `${HALF_OPEN} attempted, ${refused} refused (503), list answered in ${lsMs.toFixed(0)} ms while full, rest cut within ${cutAfter} s more`;
 }
 
+/**
+ * @param {BenchDaemon} daemon
+ * @param {number} [count]
+ */
 async function silentSubscribers(daemon, count = SUBSCRIBERS) {
+  /** @type {import('node:net').Socket[]} */
   const sockets = [];
   const version = await protocolVersion();
   for (let i = 0; i < count; i++) {
@@ -121,15 +141,16 @@ async function silentSubscribers(daemon, count = SUBSCRIBERS) {
   });
   await waitUntil(async () => (await daemon.client.call('logs', { service: 'flood', lines: 1, grep: '^flood done$' })).lines.length === 1, 120_000, 'the flood');
   const { lines } = await daemon.client.call('logs', { service: 'flood', lines: 1, grep: '^line \\d+$' });
-  sockets.forEach((socket) => socket.destroy());
+  for (const socket of sockets) socket.destroy();
   return `${count} silent subscribers, ${FLOOD_LINES} lines, last line on disk "${lines[0]?.line}"`;
 }
 
+/** @type {(string | number)[][]} */
 const rows = [['scenario', 'RSS before', 'RSS peak', 'RSS after', 'fds before', 'fds peak', 'fds after', 'notes']];
 // BENCH_ONLY=cycles,half-open,subscribers,flood picks scenarios; `flood` is the same flood with no subscriber, for reference.
 const only = new Set((process.env.BENCH_ONLY ?? 'cycles,half-open,subscribers,flood').split(','));
 if (only.has('cycles')) rows.push(await measure('register/unregister', cycles));
 if (only.has('half-open')) rows.push(await measure('half-open connections', halfOpen));
 if (only.has('subscribers')) rows.push(await measure('silent subscribers, flood', silentSubscribers));
-if (only.has('flood')) rows.push(await measure('flood, no subscriber', (daemon) => silentSubscribers(daemon, 0)));
+if (only.has('flood')) rows.push(await measure('flood, no subscriber', (/** @type {BenchDaemon} */ daemon) => silentSubscribers(daemon, 0)));
 printTable(rows);

@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run bench -- roll`: failed requests through the front door while a 2-replica service is rolled
 // (`herve restart --rolling`), and the time from a source change to the new code being served with `watch:`.
 import { execFile } from 'node:child_process';
@@ -15,7 +16,7 @@ const WRK_SECONDS = 6;
 const execFileAsync = promisify(execFile);
 
 /** A node service whose answer is `version`; exits on SIGTERM once in-flight requests are done. */
-const serverSource = (version) => `import { createServer } from 'node:http';
+const serverSource = (/** @type {string} */ version) => `import { createServer } from 'node:http';
 const server = createServer((req, res) => res.end('${version}'));
 server.listen(Number(process.env.PORT), '127.0.0.1');
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
@@ -28,7 +29,8 @@ async function main() {
   const app = join(tmp, 'app');
   const proxyPort = await freePort();
   const env = { ...process.env, HERVE_HOME: join(tmp, 'h'), NO_COLOR: '1' };
-  const herve = (...args) => run(process.execPath, [herveBin, ...args], env);
+  const herve = (/** @type {string[]} */ ...args) => run(process.execPath, [herveBin, ...args], env);
+  /** @type {(string | number)[][]} */
   const rows = [['measure', 'round', 'value']];
   try {
     run('mkdir', ['-p', app]);
@@ -103,7 +105,7 @@ async function main() {
     try {
       herve('down');
     } catch (error) {
-      console.log(`herve down failed: ${error.message}`);
+      console.log(`herve down failed: ${/** @type {Error} */ (error).message}`);
     }
     rmSync(tmp, { recursive: true, force: true });
   }

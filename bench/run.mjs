@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run bench`: every benchmark in turn, each printing its own figures.
 // `npm run bench -- lifecycle` (or proxy, tui, adopt, soak, scale, …) runs one.
 import { spawnSync } from 'node:child_process';
@@ -6,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** @type {Record<string, string>} */
 const suites = {
   lifecycle: 'Herve vs PM2: CLI, daemon footprint, recovery, logs',
   proxy: 'front door vs direct vs nginx',

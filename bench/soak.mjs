@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run bench -- soak`: wrk through the front door against echo with 3 replicas (GET), the daemon's RSS and
 // fds at start (after warm-up) and end; then chaos: one replica SIGKILLed every 2 s, failed ratio for GET and POST,
 // with passive health (the default) and again without it (--max-fails 0).
@@ -7,6 +8,10 @@ import { readFileSync } from 'node:fs';
 import { hasCommand, printTable } from './lib.mjs';
 import { fdCount, rssMegabytes, sleep, startHerve, wrk } from './reliability/harness.mjs';
 
+/**
+ * @param {string} name
+ * @param {number} fallback
+ */
 const option = (name, fallback) => {
   const at = process.argv.indexOf(`--${name}`);
   return at === -1 ? fallback : Number(process.argv[at + 1]);
@@ -22,6 +27,7 @@ if (!hasCommand('wrk')) {
   process.exit(0);
 }
 
+/** @param {number} pid */
 function childrenOf(pid) {
   try {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number);
@@ -30,6 +36,7 @@ function childrenOf(pid) {
   }
 }
 
+/** @param {number} pid */
 function startTicks(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -39,10 +46,14 @@ function startTicks(pid) {
   }
 }
 
-const facts = (pid) => ({ rss: rssMegabytes(pid), fds: fdCount(pid) });
-const ratio = (failed, total) => (total === 0 ? '–' : `${((failed / total) * 100).toFixed(3)} %`);
+const facts = (/** @type {number} */ pid) => ({ rss: rssMegabytes(pid), fds: fdCount(pid) });
+const ratio = (/** @type {number} */ failed, /** @type {number} */ total) => (total === 0 ? '–' : `${((failed / total) * 100).toFixed(3)} %`);
 
-/** SIGKILL one replica (the longest-running) every interval until `done` settles; returns how many were killed. */
+/**
+ * SIGKILL one replica (the longest-running) every interval until `done` settles; returns how many were killed.
+ * @param {Awaited<ReturnType<typeof startHerve>>} herve
+ * @param {Promise<unknown>} done
+ */
 async function killReplicas(herve, done) {
   let finished = false;
   void done.finally(() => (finished = true));
@@ -64,6 +75,10 @@ async function killReplicas(herve, done) {
   return kills;
 }
 
+/**
+ * @param {number} daemon
+ * @param {string} url
+ */
 async function soakFor(daemon, url) {
   console.log(`soak: ${MINUTES} min of wrk (GET, 20 connections) through the front door, 3 echo replicas…`);
   const soak = wrk(url, { seconds: MINUTES * 60 });
@@ -97,8 +112,10 @@ async function chaosRows(herve, label, flags) {
     const load = wrk(url, { seconds: CHAOS_SECONDS, body: method === 'POST' ? POST_BODY : undefined });
     const kills = await killReplicas(herve, load);
     const result = await load;
-    const echo = (await herve.services()).find((service) => service.name === 'echo');
-    console.log(`  echo after: ${echo.status}, ${echo.restarts} restarts, instances ${echo.instances.map((instance) => instance.status).join(' ')}`);
+    /** @type {{ name: string; status: string; restarts: number; instances: { status: string }[] }[]} */
+    const services = await herve.services();
+    const echo = services.find((service) => service.name === 'echo');
+    console.log(`  echo after: ${echo?.status}, ${echo?.restarts} restarts, instances ${echo?.instances.map((instance) => instance.status).join(' ')}`);
     const total = result.requests + result.connect + result.read + result.write + result.timeout;
     const ejections = await countLines(herve, 'ejected after') - ejectionsBefore;
     ejectionsBefore += ejections;
@@ -123,6 +140,7 @@ try {
     await soakFor(daemon, herve.url('/echo/'));
     await herve.herve('unregister', 'echo');
   }
+  /** @type {(string | number)[][]} */
   const rows = [['chaos', 'requests', 'failed', 'failed ratio', 'replicas killed', 'socket errors c/r/w/t', 'non-2xx', 'ejections']];
   rows.push(...(await chaosRows(herve, 'passive health', [])));
   // The same run with passive health off (--max-fails 0), for comparison.

@@ -1,3 +1,4 @@
+// @ts-check
 // An in-memory DaemonClient for the render benchmarks: any number of services, events on demand.
 // Services go through the protocol's own schema, so fields added since get their defaults.
 import { ServiceInfo } from '../dist/protocol/service.js';
@@ -5,6 +6,10 @@ import { ServiceInfo } from '../dist/protocol/service.js';
 const health = { path: '/health', intervalMs: 1000, timeoutMs: 1000, healthyThreshold: 1, unhealthyThreshold: 3, restartAfterMs: 10000, startTimeoutMs: 30000 };
 const restart = { policy: 'always', backoffInitialMs: 100, backoffMaxMs: 30000, crashLoopLimit: 5, crashLoopWindowMs: 60000, stopGraceMs: 5000 };
 
+/** @typedef {{ event: string; data: { service?: string } & Record<string, unknown> }} FakeEvent */
+/** @typedef {ReturnType<typeof makeServices>[number]} FakeService */
+
+/** @param {number} count */
 export function makeServices(count) {
   return Array.from({ length: count }, (_, i) => {
     const name = `svc-${String(i).padStart(2, '0')}`;
@@ -18,8 +23,10 @@ export function makeServices(count) {
 }
 
 export class FakeDaemon {
+  /** @param {FakeService[]} services */
   constructor(services) {
     this.services = services;
+    /** @type {Set<FakeConnection>} */
     this.connections = new Set();
   }
 
@@ -29,10 +36,12 @@ export class FakeDaemon {
     return connection;
   };
 
+  /** @param {FakeEvent} event */
   emit(event) {
     for (const connection of this.connections) connection.deliver(event);
   }
 
+  /** @param {number} tick */
   stats(tick) {
     this.emit({
       event: 'stats',
@@ -47,19 +56,31 @@ export class FakeDaemon {
     });
   }
 
+  /**
+   * @param {string} service
+   * @param {string} line
+   */
   log(service, line) {
     this.emit({ event: 'log', data: { service, instance: 0, stream: 'stdout', at: Date.now(), line } });
   }
 }
 
 class FakeConnection {
+  /** @param {FakeDaemon} daemon */
   constructor(daemon) {
     this.daemon = daemon;
+    /** @type {Set<string>} */
     this.topics = new Set();
+    /** @type {Set<(event: FakeEvent) => void>} */
     this.listeners = new Set();
+    /** @type {Set<() => void>} */
     this.closeListeners = new Set();
   }
 
+  /**
+   * @param {string} method
+   * @param {{ topics?: string[] }} [params]
+   */
   async call(method, params = {}) {
     switch (method) {
       case 'list': return { services: this.daemon.services };
@@ -67,20 +88,23 @@ class FakeConnection {
       case 'ping': return { pong: true, pid: 1, uptimeMs: 60000 };
       case 'logs': return { lines: [] };
       case 'project': return { lastReload: null };
-      case 'subscribe': params.topics.forEach((topic) => this.topics.add(topic)); return { topics: params.topics };
+      case 'subscribe': (params.topics ?? []).forEach((topic) => this.topics.add(topic)); return { topics: params.topics ?? [] };
       default: throw new Error(`bench fake has no ${method}`);
     }
   }
 
+  /** @param {string[]} topics */
   async subscribe(topics) {
     await this.call('subscribe', { topics });
   }
 
+  /** @param {(event: FakeEvent) => void} listener */
   onEvent(listener) {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
+  /** @param {() => void} listener */
   onClose(listener) {
     this.closeListeners.add(listener);
     return () => this.closeListeners.delete(listener);
@@ -91,6 +115,7 @@ class FakeConnection {
     for (const listener of this.closeListeners) listener();
   }
 
+  /** @param {FakeEvent} event */
   deliver(event) {
     const wanted = event.event === 'log'
       ? this.topics.has('logs') || this.topics.has(`logs:${event.data.service}`)

@@ -1,3 +1,4 @@
+// @ts-check
 // Part 1 of the TUI benchmark: the dashboard rendered in-process to a null terminal (160x45),
 // fed by an in-memory client: the cost of one update, and a sustained 5,000 lines/s flood.
 import { EventEmitter } from 'node:events';
@@ -13,7 +14,13 @@ class NullTerminal extends Writable {
   rows = 45;
   isTTY = true;
   writes = 0;
+  /** @type {(() => void) | null} */
   onWrite = null;
+  /**
+   * @param {unknown} _chunk
+   * @param {string} _encoding
+   * @param {() => void} done
+   */
   _write(_chunk, _encoding, done) {
     this.writes++;
     this.onWrite?.();
@@ -34,12 +41,17 @@ class SilentKeyboard extends EventEmitter {
   }
 }
 
+/**
+ * Ink takes these stand-ins for a terminal: what it calls on them, they have.
+ * @param {FakeDaemon} daemon
+ * @param {{ flushMs: number; maxFps: number }} options
+ */
 function mount(daemon, { flushMs, maxFps }) {
   const stdout = new NullTerminal();
   const app = render(createElement(Dashboard, { connect: daemon.connect, socketPath: '/tmp/bench.sock', flushMs, logCapacity: 500 }), {
-    stdout,
-    stdin: new SilentKeyboard(),
-    stderr: new NullTerminal(),
+    stdout: /** @type {NodeJS.WriteStream} */ (/** @type {unknown} */ (stdout)),
+    stdin: /** @type {NodeJS.ReadStream} */ (/** @type {unknown} */ (new SilentKeyboard())),
+    stderr: /** @type {NodeJS.WriteStream} */ (/** @type {unknown} */ (new NullTerminal())),
     patchConsole: false,
     exitOnCtrlC: false,
     maxFps,
@@ -47,6 +59,10 @@ function mount(daemon, { flushMs, maxFps }) {
   return { app, stdout };
 }
 
+/**
+ * @param {NullTerminal} stdout
+ * @returns {Promise<void>}
+ */
 function nextWrite(stdout) {
   return new Promise((resolve) => (stdout.onWrite = () => ((stdout.onWrite = null), resolve())));
 }
@@ -88,11 +104,11 @@ export async function renderBenchmark() {
   await waitUntil(() => daemon.connections.size >= 2 && stdout.writes > 2, 5000, 'the dashboard to connect');
   await sleep(300);
   let line = 0;
-  const flood = (count) => {
+  const flood = (/** @type {number} */ count) => {
     for (let i = 0; i < count; i++) daemon.log('svc-00', `GET /flood/${line++} 200 0.4ms`);
   };
   const results = [
-    await updateCost('stats event (50 rows change) + 100 log lines', daemon, stdout, (tick) => (daemon.stats(tick), flood(100)), 200),
+    await updateCost('stats event (50 rows change) + 100 log lines', daemon, stdout, (/** @type {number} */ tick) => (daemon.stats(tick), flood(100)), 200),
     await updateCost('100 log lines only (rows memoised)', daemon, stdout, () => flood(100), 200),
   ];
   app.unmount();

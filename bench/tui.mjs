@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run bench -- tui`: what the dashboard costs. Not a test: it prints figures.
 //  1. in-process render cost per update with 50 services and a log flood (null terminal, 160x45);
 //  2. the real `herve tui` process (tmux, 160x45) against a real daemon with 10 services:
@@ -11,12 +12,12 @@ import { ensureDebianTools, printTable } from './lib.mjs';
 process.env.NODE_ENV ??= 'production';
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const PM2_MONIT = { cpu: 8.3, rssMb: 83, daemonBefore: 0.7, daemonAfter: 1.3 };
-const pct = (value) => `${value.toFixed(1)}%`;
+const pct = (/** @type {number} */ value) => `${value.toFixed(1)}%`;
 // `herve tui` already keeps V8's young generation at 1 MB semi-spaces (cli/tui/run.tsx); this
 // row shows what the next step, a V8 tuned for size, would buy and cost.
 const SLIM_FLAGS = ['--optimize-for-size'];
 /** RSS is sampled through each window: median (max). */
-const rss = (median, max) => `${median.toFixed(0)} MB (max ${max.toFixed(0)})`;
+const rss = (/** @type {number} */ median, /** @type {number} */ max) => `${median.toFixed(0)} MB (max ${max.toFixed(0)})`;
 
 async function main() {
   if (!existsSync(join(root, 'dist/cli/tui/Dashboard.js'))) throw new Error('build first: npm run build');

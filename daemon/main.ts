@@ -3,11 +3,11 @@
  * The daemon's entry: `node dist/daemon/main.js [--port N] [--allow-host HOST]… [--https] [--https-port N]`
  * (the bus comes in HERVE_BUS, never in the arguments: `ps` would show its password).
  * `herve up` runs it detached with its output sent to daemon.log; `herve up --foreground` attached.
- * Its one V8 setting is in heap-flags.ts (why no other: README, Performance).
+ * Its one V8 setting is in startup/heap-flags.ts (why no other: README, Performance).
  */
-import './heap-flags.js';
-import { startDaemon } from './daemon.js';
-import { HerveError } from './errors.js';
+import './startup/heap-flags.js';
+import { startDaemon } from './startup/start-daemon.js';
+import { HerveError } from './shared/errors.js';
 import { parseAllowedHosts } from './startup/allowed-hosts.js';
 import { parseBusSettings } from './startup/bus-settings.js';
 

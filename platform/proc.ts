@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** The fields of /proc/<pid>/stat Herve reads (proc(5)). */
 export interface ProcStat {
@@ -50,4 +50,58 @@ export function isProcessAlive(pid: number): boolean {
 export function isProcessRunning(pid: number): boolean {
   if (!isProcessAlive(pid)) return false;
   return readProcStat(pid)?.state !== 'Z';
+}
+
+/** The pid of every process /proc lists; null when there is no /proc to read. */
+export function listPids(): number[] | null {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return null;
+  }
+  return entries.filter((entry) => /^\d+$/.test(entry)).map(Number);
+}
+
+/**
+ * True when any process of the group is still running. Zombies do not count: an orphaned member
+ * that died waits for init to reap it, which can take seconds, and it holds nothing any more.
+ */
+export function isGroupAlive(pgid: number): boolean {
+  if (!isProcessAlive(-pgid)) return false;
+  const pids = listPids();
+  if (pids === null) return true;
+  for (const pid of pids) {
+    const stat = readProcStat(pid);
+    if (stat && stat.processGroup === pgid && stat.state !== 'Z') return true;
+  }
+  return false;
+}
+
+/**
+ * The kernel's start time of a process (clock ticks since boot, field 22 of /proc/<pid>/stat),
+ * or null when it is gone. Together with the pid it names one process, even after pid reuse.
+ */
+export function readProcessStartTime(pid: number): string | null {
+  const stat = readProcStat(pid);
+  return stat === null ? null : String(stat.startTicks);
+}
+
+/** Signal a whole process group; false when it no longer exists. */
+export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a pid is a herve daemon (its command line runs daemon/main), not another program that got the number. */
+export function isHerveDaemon(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('daemon/main');
+  } catch {
+    return false;
+  }
 }

@@ -5,16 +5,16 @@ export function splitCommandLine(line: string): string[] {
   let inWord = false;
   let quote: '"' | "'" | null = null;
   for (let i = 0; i < line.length; i++) {
-    const char = line[i];
+    const char = line.charAt(i);
     if (quote) {
       if (char === quote) quote = null;
-      else if (char === '\\' && quote === '"' && i + 1 < line.length) word += line[++i];
+      else if (char === '\\' && quote === '"' && i + 1 < line.length) word += line.charAt(++i);
       else word += char;
     } else if (char === '"' || char === "'") {
       quote = char;
       inWord = true;
     } else if (char === '\\' && i + 1 < line.length) {
-      word += line[++i];
+      word += line.charAt(++i);
       inWord = true;
     } else if (/\s/.test(char)) {
       if (inWord) words.push(word);

@@ -8,6 +8,7 @@ const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 export function durationMillis(text: string): number | null {
   const match = DURATION_PATTERN.exec(text);
   if (match === null) return null;
-  const unit = match[2];
-  return Math.round(Number(text.slice(0, -unit.length)) * DURATION_UNITS[unit]);
+  const unit = match[2] ?? '';
+  const unitMs = DURATION_UNITS[unit];
+  return unitMs === undefined ? null : Math.round(Number(text.slice(0, -unit.length)) * unitMs);
 }

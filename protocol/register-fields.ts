@@ -33,7 +33,7 @@ export interface RegisterField {
   help: string;
 }
 
-export const REGISTER_FIELDS: readonly RegisterField[] = [
+const FIELD_TABLE = [
   { key: 'type', path: ['type'], kind: 'text', help: 'echo, static, sse, … or command' },
   { key: 'name', path: ['name'], kind: 'text', flag: '--name <name>', help: 'service name (default: the type)' },
   { key: 'description', path: ['description'], kind: 'text', flag: '--description <text>', help: 'one line saying what it is' },
@@ -48,7 +48,27 @@ export const REGISTER_FIELDS: readonly RegisterField[] = [
   { key: 'env', path: ['env'], kind: 'pairs', flag: '--env <KEY=VALUE>', help: 'environment variable (repeatable)' },
   { key: 'option', aliases: ['options'], path: ['options'], kind: 'pairs', flag: '--opt <KEY=VALUE>', help: 'type option, e.g. --opt root=./public for static (repeatable)' },
   { key: 'start', path: ['start'], kind: 'boolean', flag: '--no-start', help: 'only record it; start later with herve start' },
-];
+] as const satisfies readonly RegisterField[];
+
+export const REGISTER_FIELDS: readonly RegisterField[] = FIELD_TABLE;
+
+/** A field's form key, as the table spells it. */
+export type RegisterFieldKey = (typeof FIELD_TABLE)[number]['key'];
+
+/** The field with this form key (every key is in the table, so it is always found). */
+export function registerField(key: RegisterFieldKey): RegisterField {
+  const field = REGISTER_FIELDS.find((candidate) => candidate.key === key);
+  if (field === undefined) throw new Error(`no register field ${key}`);
+  return field;
+}
+
+type FlagWord<Flag extends string> = Flag extends `--no-${infer Word}` ? Word : Flag extends `--${infer Word} ${string}` ? Word : Flag extends `--${infer Word}` ? Word : never;
+type CamelCase<Word extends string> = Word extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : Word;
+type FlagValue<Kind extends FieldKind> = Kind extends 'integer' ? number : Kind extends 'pairs' | 'list' ? string[] : Kind extends 'boolean' ? boolean : string;
+type FlaggedField = Extract<(typeof FIELD_TABLE)[number], { flag: string }>;
+
+/** What `herve register`'s field options hold once commander parsed them (`--no-start` → start, `--opt` → opt). */
+export type RegisterFlagValues = { [Field in FlaggedField as CamelCase<FlagWord<Field['flag']>>]?: FlagValue<Field['kind']> };
 
 /** Type options that name a directory: sent as absolute paths, resolved where they were written. */
 export const PATH_OPTIONS: readonly string[] = ['root'];
@@ -84,6 +104,18 @@ export function fieldValue(field: RegisterField, text: string): unknown {
   }
 }
 
+/** A field's flag without its argument: `--replicas <n>` → `--replicas`. */
+export function flagOf(field: RegisterField): string | undefined {
+  return field.flag?.replace(/ .*$/, '');
+}
+
+/** Where a field's value goes in a spec: the nested groups, then its key in the innermost one. */
+export function specPathOf(field: RegisterField): { groups: readonly string[]; leaf: string } {
+  const leaf = field.path.at(-1);
+  if (leaf === undefined) throw new Error(`register field ${field.key} has no spec path`);
+  return { groups: field.path.slice(0, -1), leaf };
+}
+
 /** The field a form key names, and the record key for `pairs` (`env.MODE` → env, MODE). */
 export function fieldForKey(key: string): { field: RegisterField; entry?: string } | undefined {
   const direct = REGISTER_FIELDS.find((field) => field.key === key || field.aliases?.includes(key));
@@ -103,7 +135,7 @@ export function flagForPath(path: readonly PropertyKey[]): string | undefined {
   const field = REGISTER_FIELDS.find((candidate) => candidate.path.join('.') === joined || (candidate.kind === 'pairs' && joined.startsWith(`${candidate.path.join('.')}.`)));
   if (!field) return undefined;
   if (field.key === 'type') return '<type>';
-  return field.flag?.split(' ')[0].replace(/^--no-/, '--');
+  return flagOf(field)?.replace(/^--no-/, '--');
 }
 
 /** Every form key the admin API accepts, for its error hint. */

@@ -154,7 +154,7 @@ export const RouteSpec = z
     path: z
       .string()
       .regex(ROUTE_PATH_PATTERN, { message: 'must look like /segment or /a/b, without a trailing slash' })
-      .refine((path) => !(RESERVED_NAMES as readonly string[]).includes(path.split('/')[1]), {
+      .refine((path) => !(RESERVED_NAMES as readonly string[]).includes(path.split('/')[1] ?? ''), {
         message: `must not start with a reserved segment (${RESERVED_NAMES.join(', ')})`,
       })
       .optional(),

@@ -60,7 +60,7 @@ export function loadTheme(name: string, options: { colour?: boolean } = {}): The
 /** The theme after `current` in cycling order. */
 export function nextThemeName(current: string): string {
   const index = THEME_NAMES.indexOf(current);
-  return THEME_NAMES[(index + 1) % THEME_NAMES.length];
+  return THEME_NAMES[(index + 1) % THEME_NAMES.length] ?? current;
 }
 
 /** `--theme` wins over `HERVE_THEME`, which wins over the default. */

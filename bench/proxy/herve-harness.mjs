@@ -1,3 +1,4 @@
+// @ts-check
 // Herve's front door alone, over a static route table (`bench` -> the backend).
 // Usage: herve-harness.mjs BACKEND_PORT [LISTEN_PORT] [--https HERVE_HOME]; prints "PORT <n>"
 // (and "HTTPS_PORT <n>", serving HTTPS with the local CA of that HERVE_HOME).
@@ -15,7 +16,7 @@ const { startFrontDoor } = await import(frontDoorPath.href);
 
 const backendPort = Number(process.argv[2]);
 const targets = [{ service: 'bench', instance: 0, port: backendPort }];
-const routes = { targets: (name) => (name === 'bench' ? targets : undefined), names: () => ['bench'] };
+const routes = { targets: (/** @type {string} */ name) => (name === 'bench' ? targets : undefined), names: () => ['bench'] };
 const control = {
   list: () => [],
   get: () => { throw new Error('bench harness has no services'); },

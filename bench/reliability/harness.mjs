@@ -1,3 +1,4 @@
+// @ts-check
 // Shared by the adopt and soak benchmarks: a real daemon through the built CLI, wrk runs counted, /proc readings.
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,22 +17,33 @@ export async function startHerve() {
   const home = mkdtempSync(join(tmpdir(), 'hv-rel-'));
   const port = await freePort();
   const env = { ...process.env, HERVE_HOME: home, NO_COLOR: '1' };
-  const herve = async (...args) => (await execFileAsync(process.execPath, [herveBin, ...args], { env, encoding: 'utf8' })).stdout;
+  const herve = async (/** @type {string[]} */ ...args) => (await execFileAsync(process.execPath, [herveBin, ...args], { env, encoding: 'utf8' })).stdout;
   await herve('up', '--port', String(port));
   return {
     home,
     port,
     herve,
-    url: (path) => `http://127.0.0.1:${port}${path}`,
+    url: (/** @type {string} */ path) => `http://127.0.0.1:${port}${path}`,
     daemonPid: () => Number(readFileSync(join(home, 'herve.pid'), 'utf8')),
     async services() {
       const list = JSON.parse(await herve('ls', '--json'));
       return Array.isArray(list) ? list : list.services;
     },
+    /**
+     * @param {string} name
+     * @returns {Promise<(number | null)[]>}
+     */
     async pidsOf(name) {
-      const service = (await this.services()).find((each) => each.name === name);
+      /** @type {{ name: string; instances: { pid: number | null }[] }[]} */
+      const services = await this.services();
+      const service = services.find((each) => each.name === name);
+      if (service === undefined) throw new Error(`no service ${name}`);
       return service.instances.map((instance) => instance.pid);
     },
+    /**
+     * @param {string} path
+     * @param {number} [timeoutMs]
+     */
     async untilAnswering(path, timeoutMs = 20_000) {
       await waitUntil(async () => (await fetch(this.url(path)).then((r) => r.status, () => 0)) === 200, timeoutMs, `${path} to answer`);
     },
@@ -43,8 +55,12 @@ export async function startHerve() {
   };
 }
 
-/** Monitor processes (/bin/sh) of a HERVE_HOME: their command line names its run directory. */
+/**
+ * Monitor processes (/bin/sh) of a HERVE_HOME: their command line names its run directory.
+ * @param {string} home
+ */
 export function monitorsOf(home) {
+  /** @type {number[]} */
   const found = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -58,11 +74,15 @@ export function monitorsOf(home) {
   return found;
 }
 
+/** @param {number} pid */
 export function fdCount(pid) {
   return readdirSync(`/proc/${pid}/fd`).length;
 }
 
-/** Proportional set size in MB (shared pages divided among their users). */
+/**
+ * Proportional set size in MB (shared pages divided among their users).
+ * @param {number} pid
+ */
 export function pssMegabytes(pid) {
   const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
   return Number(/^Pss:\s+(\d+)/m.exec(text)?.[1] ?? 0) / 1024;
@@ -70,7 +90,11 @@ export function pssMegabytes(pid) {
 
 export { rssMegabytes, sleep };
 
-/** One wrk run: total requests, socket errors by kind, non-2xx answers. `body` makes it a POST. */
+/**
+ * One wrk run: total requests, socket errors by kind, non-2xx answers. `body` makes it a POST.
+ * @param {string} url
+ * @param {{ seconds: number; connections?: number; body?: string }} options
+ */
 export async function wrk(url, { seconds, connections = 20, body }) {
   const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '5s'];
   let script;

@@ -2,8 +2,8 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { UserError } from '../client/index.js';
 import { quoteIfNeeded } from '../presentation/service-view.js';
-import { cliPaths } from '../support/connect.js';
-import { writeJson, writeOut } from '../support/output.js';
+import { cliPaths } from '../daemon/connect.js';
+import { writeJson, writeOut } from '../output/output.js';
 
 export interface CaOptions {
   json?: boolean;

@@ -1,13 +1,13 @@
 import type { ServiceInfo } from '../../protocol/index.js';
 import type { SocketDaemonClient } from '../client/index.js';
-import { cliPaths, withDaemon } from '../support/connect.js';
-import { ensureDaemonUp } from '../support/daemon-up.js';
-import { writeOut } from '../support/output.js';
+import { cliPaths, withDaemon } from '../daemon/connect.js';
+import { ensureDaemonUp } from '../daemon/daemon-up.js';
+import { writeOut } from '../output/output.js';
 import { packagePath } from '../../platform/package-root.js';
-import { Progress } from '../support/progress.js';
-import { applyProject, loadProject } from '../support/project.js';
-import { renderServiceTable } from '../support/service-table.js';
-import { where } from '../support/settle.js';
+import { Progress } from '../output/progress.js';
+import { applyProject, loadProject } from '../project/project.js';
+import { renderServiceTable } from '../output/service-table.js';
+import { where } from '../lifecycle/settle.js';
 import { stdoutStyle } from '../presentation/terminal.js';
 
 /** The demo is an example project file: the first thing a new user sees is how they will use Herve. */
@@ -72,6 +72,6 @@ async function printSummary(): Promise<number> {
     '  herve tui            the live dashboard',
     '  herve down           stop everything',
   ];
-  await writeOut(renderServiceTable(services, stats, stdoutStyle()) + lines.join('\n') + '\n');
+  await writeOut(`${renderServiceTable(services, stats, stdoutStyle())}${lines.join('\n')}\n`);
   return 0;
 }

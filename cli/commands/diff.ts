@@ -1,6 +1,6 @@
-import { withDaemon } from '../support/connect.js';
-import { writeJson, writeOut } from '../support/output.js';
-import { applyProject, loadProject, renderChanges, requireProjectPath } from '../support/project.js';
+import { withDaemon } from '../daemon/connect.js';
+import { writeJson, writeOut } from '../output/output.js';
+import { applyProject, loadProject, renderChanges, requireProjectPath } from '../project/project.js';
 
 /** `herve diff`: what applying the project file would change, nothing changed. */
 export async function run(options: { file?: string; json?: boolean }): Promise<number> {

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { ConnectionLostError, DaemonNotRunningError, UserError, type SocketDaemonClient } from '../client/index.js';
-import { cliPaths, connectDaemon } from '../support/connect.js';
-import { writeOut } from '../support/output.js';
+import { cliPaths, connectDaemon } from '../daemon/connect.js';
+import { writeOut } from '../output/output.js';
 import { isProcessRunning } from '../../platform/proc.js';
-import { pollUntil } from '../support/processes.js';
-import { Progress } from '../support/progress.js';
+import { pollUntil } from '../daemon/processes.js';
+import { Progress } from '../output/progress.js';
 
 /** Services get their stop grace (5 s by default) and then some. */
 const EXIT_TIMEOUT_MS = 60_000;

@@ -4,10 +4,10 @@ import { renderCompose } from '../export/compose.js';
 import { selectExportable, selectFromProject, type ExportOptions, type ExportSelection } from '../export/export-model.js';
 import { renderKubernetes } from '../export/kubernetes.js';
 import { renderSystemd, systemdUnits } from '../export/systemd.js';
-import { withDaemon } from '../support/connect.js';
-import { loadProject, projectPath } from '../support/project.js';
-import { writeOut } from '../support/output.js';
-import { parsePairs, usageError } from '../support/register-spec.js';
+import { withDaemon } from '../daemon/connect.js';
+import { loadProject, projectPath } from '../project/project.js';
+import { writeOut } from '../output/output.js';
+import { parsePairs, usageError } from '../lifecycle/register-spec.js';
 import { UserError } from '../client/index.js';
 
 export interface ExportCommandOptions {

@@ -1,8 +1,8 @@
 import { basename, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { ProjectFile } from '../../protocol/index.js';
-import { writeOut } from '../support/output.js';
-import { importFile } from '../support/project-import.js';
+import { writeOut } from '../output/output.js';
+import { importFile } from '../project/project-import.js';
 
 /** `herve import FILE`: print the equivalent herve.yaml, saying what could not be carried over. */
 export async function run(file: string): Promise<number> {

@@ -3,8 +3,8 @@ import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import { EXTERNAL_TYPE, PROJECT_FILE_NAME, probeKind, type ProjectService, type ServiceInfo } from '../../protocol/index.js';
 import { UserError } from '../client/index.js';
-import { withDaemon } from '../support/connect.js';
-import { writeOut } from '../support/output.js';
+import { withDaemon } from '../daemon/connect.js';
+import { writeOut } from '../output/output.js';
 
 function healthOf(service: ServiceInfo): ProjectService['health'] {
   switch (probeKind(service.health)) {

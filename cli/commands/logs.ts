@@ -1,18 +1,14 @@
 import type { LogLine, ParamsInput } from '../../protocol/index.js';
 import { UserError, type SocketDaemonClient } from '../client/index.js';
-import { withDaemon } from '../support/connect.js';
-import { formatLogLines } from '../support/log-format.js';
-import { LineBatcher, linesAfterHistory, untilInterruptedOrClosed } from '../support/log-follow.js';
-import { writeOut } from '../support/output.js';
-import { usageError } from '../support/register-spec.js';
+import { withDaemon } from '../daemon/connect.js';
+import { formatLogLines } from '../logs/log-format.js';
+import { LineBatcher, linesAfterHistory, untilInterruptedOrClosed } from '../logs/log-follow.js';
+import { writeOut } from '../output/output.js';
+import { usageError } from '../lifecycle/register-spec.js';
 import { stdoutStyle, type Style } from '../presentation/terminal.js';
+import type { OptionsOf } from '../program.js';
 
-export interface LogsOptions {
-  lines?: number;
-  follow?: boolean;
-  grep?: string;
-  json?: boolean;
-}
+type LogsOptions = OptionsOf<'logs'>;
 
 function compileGrep(source: string | undefined): RegExp | null {
   if (source === undefined) return null;

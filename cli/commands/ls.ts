@@ -1,12 +1,11 @@
 import type { StatsSnapshot } from '../../protocol/index.js';
-import { withDaemon } from '../support/connect.js';
-import { writeJson, writeOut } from '../support/output.js';
-import { renderServiceTable } from '../support/service-table.js';
+import { withDaemon } from '../daemon/connect.js';
+import { writeJson, writeOut } from '../output/output.js';
+import { renderServiceTable } from '../output/service-table.js';
 import { stdoutStyle } from '../presentation/terminal.js';
+import type { OptionsOf } from '../program.js';
 
-export interface LsOptions {
-  json?: boolean;
-}
+type LsOptions = OptionsOf<'status'>;
 
 export async function run(options: LsOptions): Promise<number> {
   const { services, stats } = await withDaemon(async (client) => {

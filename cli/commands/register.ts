@@ -1,12 +1,11 @@
-import { withDaemon } from '../support/connect.js';
-import { writeJson } from '../support/output.js';
-import { Progress } from '../support/progress.js';
-import { buildRegisterSpec, type RegisterArgs } from '../support/register-spec.js';
-import { reportStarted } from '../support/settle.js';
+import { withDaemon } from '../daemon/connect.js';
+import { writeJson } from '../output/output.js';
+import { Progress } from '../output/progress.js';
+import { buildRegisterSpec } from '../lifecycle/register-spec.js';
+import { reportStarted } from '../lifecycle/settle.js';
+import type { OptionsOf } from '../program.js';
 
-export interface RegisterOptions extends Omit<RegisterArgs, 'type' | 'command'> {
-  json?: boolean;
-}
+type RegisterOptions = OptionsOf<'register'>;
 
 export async function run(type: string, command: string[], options: RegisterOptions): Promise<number> {
   const spec = buildRegisterSpec({ ...options, type, command });

@@ -1,7 +1,7 @@
-import { withDaemon } from '../support/connect.js';
-import { writeJson, writeOut } from '../support/output.js';
-import { Progress } from '../support/progress.js';
-import { applyProject, loadProject, renderChanges, requireProjectPath, summarize } from '../support/project.js';
+import { withDaemon } from '../daemon/connect.js';
+import { writeJson, writeOut } from '../output/output.js';
+import { Progress } from '../output/progress.js';
+import { applyProject, loadProject, renderChanges, requireProjectPath, summarize } from '../project/project.js';
 
 /** `herve reload`: apply the project file: changed services rolled, removed ones drained, the rest untouched. */
 export async function run(options: { file?: string; dryRun?: boolean; json?: boolean }): Promise<number> {

@@ -1,11 +1,11 @@
 import type { z } from 'zod';
 import { requestFilter, SlowFilter, StatusFilter, type ParamsInput, type RequestRecord } from '../../protocol/index.js';
 import { UserError, type SocketDaemonClient } from '../client/index.js';
-import { withDaemon } from '../support/connect.js';
-import { LineBatcher, untilInterruptedOrClosed } from '../support/log-follow.js';
-import { writeOut } from '../support/output.js';
-import { usageError } from '../support/register-spec.js';
-import { requestHeader, requestRows } from '../support/request-rows.js';
+import { withDaemon } from '../daemon/connect.js';
+import { LineBatcher, untilInterruptedOrClosed } from '../logs/log-follow.js';
+import { writeOut } from '../output/output.js';
+import { usageError } from '../lifecycle/register-spec.js';
+import { requestHeader, requestRows } from '../output/request-rows.js';
 import { stdoutStyle } from '../presentation/terminal.js';
 
 export interface RequestsOptions {

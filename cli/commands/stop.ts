@@ -1,5 +1,6 @@
-import { runLifecycle, type LifecycleOptions } from '../support/lifecycle.js';
+import { runLifecycle } from '../lifecycle/lifecycle.js';
+import type { OptionsOf } from '../program.js';
 
-export function run(ref: string, options: LifecycleOptions): Promise<number> {
+export function run(ref: string, options: OptionsOf<'stop'>): Promise<number> {
   return runLifecycle('stop', ref, options);
 }

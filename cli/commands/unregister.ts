@@ -1,6 +1,6 @@
-import { withDaemon } from '../support/connect.js';
-import { writeJson } from '../support/output.js';
-import { Progress } from '../support/progress.js';
+import { withDaemon } from '../daemon/connect.js';
+import { writeJson } from '../output/output.js';
+import { Progress } from '../output/progress.js';
 
 export interface UnregisterOptions {
   json?: boolean;

@@ -1,22 +1,14 @@
 import { AllowedHost, BusUrl, describeZodError, type ProjectHttps } from '../../protocol/index.js';
 import { UserError } from '../client/index.js';
-import { cliPaths, withDaemon } from '../support/connect.js';
-import { probeDaemon, runForegroundDaemon, type DaemonSettings } from '../support/daemon-launch.js';
-import { describeDaemon, ensureDaemonUp } from '../support/daemon-up.js';
-import { writeOut } from '../support/output.js';
-import { Progress } from '../support/progress.js';
-import { applyProject, loadProject, projectPath, renderChanges, summarize } from '../support/project.js';
+import { cliPaths, withDaemon } from '../daemon/connect.js';
+import { probeDaemon, runForegroundDaemon, type DaemonSettings } from '../daemon/daemon-launch.js';
+import { describeDaemon, ensureDaemonUp } from '../daemon/daemon-up.js';
+import { writeOut } from '../output/output.js';
+import { Progress } from '../output/progress.js';
+import { applyProject, loadProject, projectPath, renderChanges, summarize } from '../project/project.js';
+import type { OptionsOf } from '../program.js';
 
-export interface UpOptions {
-  foreground?: boolean;
-  port?: number;
-  allowHost?: string[];
-  bus?: string;
-  file?: string;
-  watch?: boolean;
-  https?: boolean;
-  httpsPort?: number;
-}
+type UpOptions = OptionsOf<'up'>;
 
 export async function run(options: UpOptions): Promise<number> {
   const paths = cliPaths();
@@ -55,7 +47,7 @@ export async function run(options: UpOptions): Promise<number> {
   const result = await withDaemon((client) => applyProject(client, project, { dryRun: false, reason: 'herve up' })).finally(() => progress.stop());
   await writeOut(`${renderChanges(result, 'did')}${summarize(result)}\n`);
   if (!options.watch) return 0;
-  const { watchProject } = await import('../support/project-watch.js');
+  const { watchProject } = await import('../project/project-watch.js');
   return watchProject(path);
 }
 

@@ -55,12 +55,14 @@ function two(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
-/** Local wall-clock time as HH:MM:SS.mmm. */
-export function formatClock(epochMs: number): string {
+/** Local wall-clock time as HH:MM:SS.mmm, or HH:MM:SS to the second (the dashboard's narrow log pane). */
+export function formatClock(epochMs: number, precision: 'ms' | 's' = 'ms'): string {
   const date = new Date(epochMs);
+  const seconds = `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+  if (precision === 's') return seconds;
   const ms = date.getMilliseconds();
   const millis = ms < 10 ? `00${ms}` : ms < 100 ? `0${ms}` : String(ms);
-  return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}.${millis}`;
+  return `${seconds}.${millis}`;
 }
 
 /** Cut to `width` columns, marking the cut with an ellipsis. */

@@ -65,7 +65,7 @@ const NAME_COLOURS = ['cyan', 'magenta', 'blue', 'green', 'yellow'] as const;
 export function paintName(name: string, style: Style): string {
   let hash = 0;
   for (let i = 0; i < name.length; i++) hash = (hash * 31 + name.charCodeAt(i)) >>> 0;
-  return style[NAME_COLOURS[hash % NAME_COLOURS.length]](name);
+  return style[NAME_COLOURS[hash % NAME_COLOURS.length]!](name);
 }
 
 const ANSI_PATTERN = /\x1b\[[0-9;]*m/g;

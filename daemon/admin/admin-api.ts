@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RouteTable, ServiceControl } from '../contracts.js';
-import { HerveError } from '../errors.js';
+import type { RouteTable, ServiceControl } from '../shared/contracts.js';
+import { HerveError } from '../shared/errors.js';
 import type { MetricsExporter } from '../metrics/metrics-registry.js';
 import type { AuthThrottle } from './auth-throttle.js';
 import { checkBasicAuth } from './basic-auth.js';
@@ -25,7 +25,9 @@ export interface AdminContext {
   authThrottle: AuthThrottle;
 }
 
-const ACTIONS = new Set(['start', 'stop', 'restart', 'unregister']);
+const ACTIONS = ['start', 'stop', 'restart', 'unregister'] as const;
+type Action = (typeof ACTIONS)[number];
+const isAction = (word: string | undefined): word is Action => (ACTIONS as readonly (string | undefined)[]).includes(word);
 /** Methods that change nothing; every other call to `/services…` must pass the CSRF guard. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const DISABLED_HINT =
@@ -133,18 +135,18 @@ async function serviceEndpoint(req: IncomingMessage, res: ServerResponse, contex
     const spec = parseRegisterBody(await readRegisterBody(req, res), req.headers['content-type']);
     return sendJson(res, 201, await control.register(spec));
   }
-  if (rest.length === 1) {
-    if (method !== 'GET' && method !== 'HEAD') return notAllowed(res, 'GET');
-    return sendJson(res, 200, control.get(rest[0]));
-  }
   const [ref, action] = rest;
-  if (rest.length !== 2 || !ACTIONS.has(action)) {
+  if (ref !== undefined && rest.length === 1) {
+    if (method !== 'GET' && method !== 'HEAD') return notAllowed(res, 'GET');
+    return sendJson(res, 200, control.get(ref));
+  }
+  if (ref === undefined || rest.length !== 2 || !isAction(action)) {
     return sendError(res, 'not_found', `no such endpoint: ${method} /services/${rest.join('/')}`, 'actions: start, stop, restart, unregister');
   }
   if (method !== 'POST') return notAllowed(res, 'POST');
   req.resume();
   const wait = query.get('wait') !== 'false' && query.get('wait') !== '0';
-  const result = action === 'unregister' ? await control.unregister(ref) : await control[action as 'start' | 'stop' | 'restart'](ref, wait);
+  const result = action === 'unregister' ? await control.unregister(ref) : await control[action](ref, wait);
   sendJson(res, 200, result);
 }
 

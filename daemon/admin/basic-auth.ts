@@ -20,9 +20,9 @@ export function checkBasicAuth(header: string | undefined, env: NodeJS.ProcessEn
   const expectedSecret = env.AUTH_ADMIN_SECRET;
   if (!expectedId || !expectedSecret) return 'disabled';
   if (header === undefined) return 'denied';
-  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
-  if (match === null) return 'denied';
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const [, encoded] = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header) ?? [];
+  if (encoded === undefined) return 'denied';
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon === -1) return 'denied';
   const idMatches = sameSecret(decoded.slice(0, colon), expectedId);

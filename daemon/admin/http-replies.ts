@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { ErrorCode } from '../../protocol/index.js';
-import { HerveError } from '../errors.js';
+import { HerveError } from '../shared/errors.js';
 
 /** On every reply of Herve's own: a browser neither guesses another content type nor keeps a copy. */
 export const UNSNIFFED_UNCACHED = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' } as const;

@@ -1,5 +1,5 @@
 import { AnnounceParams, describeZodError, LeaveParams } from '../../protocol/index.js';
-import { HerveError } from '../errors.js';
+import { HerveError } from '../shared/errors.js';
 
 /** `POST /services/announce` and `/services/leave` bodies: JSON, or a form like name=api&url=http://10.0.0.5:8080&ttl=6. */
 function rawBody(body: Buffer, contentType: string | undefined): Record<string, unknown> {

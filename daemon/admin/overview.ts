@@ -1,6 +1,6 @@
 import type { ServiceInfo } from '../../protocol/index.js';
 import type { AdminContext } from './admin-api.js';
-import { describeError } from '../errors.js';
+import { describeError } from '../shared/errors.js';
 
 /** `GET /health`: the daemon is up, with counts of what it runs. No auth. */
 export function healthReport(context: AdminContext): Record<string, unknown> {

@@ -1,5 +1,5 @@
-import { describeZodError, fieldForKey, fieldValue, formKeysSummary, HealthSpec, parseInteger, RegisterSpec, RestartSpec, SETTING_GROUPS, type SettingGroup } from '../../protocol/index.js';
-import { HerveError } from '../errors.js';
+import { describeZodError, fieldForKey, fieldValue, specPathOf, formKeysSummary, HealthSpec, parseInteger, RegisterSpec, RestartSpec, SETTING_GROUPS, type SettingGroup } from '../../protocol/index.js';
+import { HerveError } from '../shared/errors.js';
 import { FORM_TYPE, JSON_TYPE, mediaType } from './media-type.js';
 
 const SETTINGS: Record<SettingGroup, { shape: Record<string, unknown> }> = { health: HealthSpec, restart: RestartSpec };
@@ -12,7 +12,7 @@ function nested(spec: Record<string, unknown>, path: readonly string[]): Record<
 
 /** `health.intervalMs=500`: a setting of a nested group, if the schema has it. */
 function setSetting(spec: Record<string, unknown>, key: string, value: string): boolean {
-  const [group, setting, ...more] = key.split('.');
+  const [group = '', setting, ...more] = key.split('.');
   if (!(SETTING_GROUPS as readonly string[]).includes(group) || setting === undefined || more.length > 0) return false;
   if (!(setting in SETTINGS[group as SettingGroup].shape)) return false;
   nested(spec, [group])[setting] = parseInteger(value);
@@ -23,11 +23,11 @@ function setField(spec: Record<string, unknown>, key: string, value: string): vo
   const found = fieldForKey(key);
   if (found) {
     const { field, entry } = found;
-    const parent = nested(spec, field.path.slice(0, -1));
-    const last = field.path[field.path.length - 1];
-    if (field.kind === 'pairs' && entry !== undefined) nested(parent, [last])[entry] = value;
-    else if (field.kind === 'list') ((parent[last] ??= []) as unknown[]).push(value);
-    else parent[last] = fieldValue(field, value);
+    const { groups, leaf } = specPathOf(field);
+    const parent = nested(spec, groups);
+    if (field.kind === 'pairs' && entry !== undefined) nested(parent, [leaf])[entry] = value;
+    else if (field.kind === 'list') ((parent[leaf] ??= []) as unknown[]).push(value);
+    else parent[leaf] = fieldValue(field, value);
     return;
   }
   if (!setSetting(spec, key, value)) {

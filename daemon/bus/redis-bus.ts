@@ -7,7 +7,7 @@ import {
   type AnnounceParams,
   type BusHeartbeat,
 } from '../../protocol/index.js';
-import { describeError } from '../errors.js';
+import { describeError } from '../shared/errors.js';
 import type { BusSettings } from '../startup/bus-settings.js';
 
 /** What the bus needs of the orchestrator: members join (again) and leave as over the socket. */

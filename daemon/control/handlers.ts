@@ -1,8 +1,8 @@
 import { PROTOCOL_VERSION, requestFilter, type LogLine, type Method, type Params, type Result, type ServiceTypeInfo } from '../../protocol/index.js';
-import type { ServiceControl } from '../contracts.js';
+import type { ServiceControl } from '../shared/contracts.js';
 import type { ProjectApplier } from '../project/project-applier.js';
 import type { RequestJournal } from '../requests/request-journal.js';
-import { HerveError } from '../errors.js';
+import { HerveError } from '../shared/errors.js';
 import { compileGrep, type LineMatcher } from '../logs/grep-pattern.js';
 import type { Connection } from './connection.js';
 

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type RE2Type from 're2';
-import { HerveError } from '../errors.js';
+import { HerveError } from '../shared/errors.js';
 
 // Loaded on the first --grep, not at the daemon's start: a daemon that is never asked to grep keeps its RSS.
 let RE2: typeof RE2Type | undefined;
@@ -29,6 +29,7 @@ export function compileGrep(pattern: string | undefined): LineMatcher | undefine
       unsupported
         ? 'the daemon matches with RE2 (linear time), which has no backreferences (\\1) or lookaround ((?=…), (?!…), (?<=…)); rewrite the pattern without them'
         : 'check the regular expression; quote it, e.g. --grep "GET /api"',
+      { cause: error },
     );
   }
 }

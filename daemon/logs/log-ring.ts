@@ -17,7 +17,7 @@ export class LogRing {
     this.lines.push(line);
     this.chars += line.line.length;
     while (this.size > this.maxLines || (this.chars > this.maxChars && this.size > 1)) {
-      this.chars -= this.lines[this.head].line.length;
+      this.chars -= this.lines[this.head]!.line.length;
       this.head++;
     }
     // Compact now and then instead of shifting on every push.
@@ -31,7 +31,8 @@ export class LogRing {
   last(count: number, accept: (line: LogLine) => boolean): LogLine[] {
     const found: LogLine[] = [];
     for (let i = this.lines.length - 1; i >= this.head && found.length < count; i--) {
-      if (accept(this.lines[i])) found.push(this.lines[i]);
+      const line = this.lines[i]!;
+      if (accept(line)) found.push(line);
     }
     return found.reverse();
   }

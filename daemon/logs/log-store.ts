@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogLine } from '../../protocol/index.js';
-import type { LogSink } from '../contracts.js';
+import type { LogSink } from '../shared/contracts.js';
 import type { LineMatcher } from './grep-pattern.js';
 import { formatLogLine, parseLogLine } from './log-format.js';
 import { LogFileWriter } from './log-file-writer.js';
@@ -39,8 +39,8 @@ const LOG_FILE = /^(.+)\.log(?:\.\d+)?$/;
 export async function loggedServiceNames(dir: string): Promise<string[]> {
   const names: string[] = [];
   for (const file of await readdir(dir)) {
-    const match = LOG_FILE.exec(file);
-    if (match && SAFE_NAME.test(match[1])) names.push(match[1]);
+    const [, name] = LOG_FILE.exec(file) ?? [];
+    if (name !== undefined && SAFE_NAME.test(name)) names.push(name);
   }
   return names;
 }

@@ -25,10 +25,10 @@ export class RequestDurationMetric {
     for (const [service, totals] of this.stats.totals()) {
       let cumulative = 0;
       PROMETHEUS_BUCKETS.forEach((bound, index) => {
-        cumulative += totals.latencyBuckets[index];
+        cumulative += totals.latencyBuckets[index] ?? 0;
         values.push({ metricName: `${this.name}_bucket`, labels: { le: bound, service }, value: cumulative });
       });
-      cumulative += totals.latencyBuckets[PROMETHEUS_BUCKETS.length];
+      cumulative += totals.latencyBuckets[PROMETHEUS_BUCKETS.length] ?? 0;
       values.push({ metricName: `${this.name}_bucket`, labels: { le: '+Inf', service }, value: cumulative });
       values.push({ metricName: `${this.name}_sum`, labels: { service }, value: totals.latencySumSeconds });
       values.push({ metricName: `${this.name}_count`, labels: { service }, value: cumulative });

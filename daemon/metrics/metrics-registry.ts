@@ -1,9 +1,9 @@
 import type { Registry } from 'prom-client';
-import type { ServiceControl } from '../contracts.js';
+import type { ServiceControl } from '../shared/contracts.js';
 import type { RequestStatsRecorder } from '../stats/request-stats.js';
 import { RequestDurationMetric } from './latency-histogram-metric.js';
 import { registerProcessMetrics } from './process-metrics.js';
-import { describeError } from '../errors.js';
+import { describeError } from '../shared/errors.js';
 
 const STATUS_CLASS_LABELS = ['other', '1xx', '2xx', '3xx', '4xx', '5xx'];
 

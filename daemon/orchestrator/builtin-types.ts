@@ -1,5 +1,5 @@
 import { BUILTIN_TYPES, type BuiltinType } from '../../services/catalog.js';
-import { HerveError } from '../errors.js';
+import { HerveError } from '../shared/errors.js';
 import { proxyType } from './proxy-type.js';
 import { commandType, type ServiceType } from './service-types.js';
 

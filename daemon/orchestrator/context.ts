@@ -1,4 +1,4 @@
-import type { ServiceRecord, InstanceRecord } from '../registry.js';
+import type { ServiceRecord, InstanceRecord } from '../registry/registry.js';
 import type { OutputStream, Supervisor } from '../supervisor/index.js';
 import type { PortAllocator } from './port-allocator.js';
 

@@ -1,5 +1,5 @@
 import RE2 from 're2';
-import { HerveError } from '../errors.js';
+import { HerveError } from '../shared/errors.js';
 import type { LineMatcher } from '../logs/grep-pattern.js';
 
 /**
@@ -22,7 +22,7 @@ export function compileGlob(glob: string): LineMatcher {
     else if (char === '{') source += '(?:';
     else if (char === '}') source += ')';
     else if (char === ',' && glob.lastIndexOf('{', i) > glob.lastIndexOf('}', i)) source += '|';
-    else source += char.replace(/[.+^$()|[\]\\]/g, '\\$&');
+    else source += (char ?? '').replace(/[.+^$()|[\]\\]/g, '\\$&');
   }
   const prefix = anchored ? '^' : '(?:^|/)';
   try {

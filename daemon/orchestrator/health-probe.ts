@@ -67,10 +67,10 @@ export class HealthProbe {
           return;
         }
         const head = received.slice(0, headEnd);
-        const status = STATUS_LINE.exec(head);
-        const length = CONTENT_LENGTH.exec(head);
-        const reusable = length !== null && received.length - headEnd - 4 === Number(length[1]) && !CONNECTION_CLOSE.test(head);
-        settle({ healthy: status !== null && status[1].startsWith('2'), reusable });
+        const [, status] = STATUS_LINE.exec(head) ?? [];
+        const [, length] = CONTENT_LENGTH.exec(head) ?? [];
+        const reusable = length !== undefined && received.length - headEnd - 4 === Number(length) && !CONNECTION_CLOSE.test(head);
+        settle({ healthy: status?.startsWith('2') ?? false, reusable });
       };
       const onClose = () => settle(received.length === 0 ? 'stale' : { healthy: false, reusable: false });
       const timer = setTimeout(() => settle({ healthy: false, reusable: false }), timeoutMs);

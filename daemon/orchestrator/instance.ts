@@ -1,5 +1,5 @@
 import { describeProbe, type ExitInfo, type InstanceInfo, type InstanceStatus } from '../../protocol/index.js';
-import { readProcessStartTime } from '../proc.js';
+import { readProcessStartTime } from '../../platform/proc.js';
 import type { ProcessExit, ProcessHandle } from '../supervisor/index.js';
 import type { InstanceContext } from './context.js';
 import { expandCommand } from './expand-vars.js';
@@ -8,7 +8,7 @@ import { ReadinessWatch } from './readiness-watch.js';
 import { serviceEnvironment } from './service-env.js';
 import type { InstanceTarget, ServiceInstance } from './remote-instance.js';
 import { BackoffCounter, isStableRun, wantsRestart } from './restart-policy.js';
-import { describeError } from '../errors.js';
+import { describeError } from '../shared/errors.js';
 
 function describeExit(exit: ProcessExit): string {
   if (exit.spawnError) return `failed to start: ${exit.spawnError}`;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EXTERNAL_TYPE, HealthSpec, RestartSpec, type AnnounceParams, type InstanceInfo, type ServiceInfo } from '../../protocol/index.js';
-import type { RouteTarget } from '../contracts.js';
+import type { RouteTarget } from '../shared/contracts.js';
 import type { ServiceLogs } from './context.js';
 import { effectivePort, remoteUpstream } from './remote-upstream.js';
 

@@ -1,9 +1,9 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { AnnounceParams, Event, LifecycleResult, RegisterSpec, ServiceInfo, StatsSnapshot, UpdateResult } from '../../protocol/index.js';
-import type { EventPublisher, RouteTable, RouteTarget, ServiceControl } from '../contracts.js';
-import { HerveError } from '../errors.js';
+import type { EventPublisher, RouteTable, RouteTarget, ServiceControl } from '../shared/contracts.js';
+import { HerveError } from '../shared/errors.js';
 import { RouteIndex } from '../proxy/route-match.js';
-import type { Registry, ServiceRecord } from '../registry.js';
+import type { Registry, ServiceRecord } from '../registry/registry.js';
 import type { Supervisor } from '../supervisor/index.js';
 import type { ServiceLogs } from './context.js';
 import { JoinedServices } from './joined-services.js';

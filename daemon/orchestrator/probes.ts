@@ -60,11 +60,18 @@ export class TcpProbe implements Probe {
  */
 export class ExecProbe implements Probe {
   private readonly running = new Set<number>();
+  private readonly program: string;
+  private readonly args: readonly string[];
 
-  constructor(private readonly argv: readonly string[], private readonly target: ProbeTarget) {}
+  constructor(argv: readonly string[], private readonly target: ProbeTarget) {
+    const [program, ...args] = argv;
+    if (program === undefined) throw new Error('an exec probe needs a program to run');
+    this.program = program;
+    this.args = args;
+  }
 
   check(timeoutMs: number): Promise<boolean> {
-    const { command, args } = expandCommand(this.argv[0], this.argv.slice(1), this.target.env);
+    const { command, args } = expandCommand(this.program, this.args, this.target.env);
     return new Promise((resolve) => {
       const child = spawn(command, args, { cwd: this.target.cwd, env: this.target.env, stdio: 'ignore', detached: true });
       let settled = false;

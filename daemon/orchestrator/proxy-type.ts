@@ -1,4 +1,4 @@
-import { HerveError } from '../errors.js';
+import { HerveError } from '../shared/errors.js';
 import { upstreamUrlProblem } from '../../protocol/index.js';
 import type { ServiceType } from './service-types.js';
 
@@ -24,9 +24,10 @@ function optionsProblem(options: Record<string, string>): string | null {
 export const proxyType: ServiceType = {
   info: { name: PROXY_TYPE, description: 'Forwards to an upstream Herve does not run (http or https), probed like any instance', options: OPTIONS },
   resolve(request) {
+    const { target } = request.options;
     const problem = optionsProblem(request.options);
-    if (problem) throw new HerveError('bad_request', problem, 'for example: herve register proxy --name api --opt target=https://api.internal:8443');
+    if (problem || target === undefined) throw new HerveError('bad_request', problem ?? 'a proxy needs a target', 'for example: herve register proxy --name api --opt target=https://api.internal:8443');
     if (request.command || request.args.length > 0) throw new HerveError('bad_request', 'a proxy runs no program: drop what follows --');
-    return { command: request.options.target, args: [], env: {}, description: `proxy to ${request.options.target}`, healthPath: '/health' };
+    return { command: target, args: [], env: {}, description: `proxy to ${target}`, healthPath: '/health' };
   },
 };

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { HealthSpec, RestartSpec, ServiceName, describeZodError, type RegisterSpec } from '../../protocol/index.js';
-import { HerveError } from '../errors.js';
-import type { ServiceRecord } from '../registry.js';
+import { HerveError } from '../shared/errors.js';
+import type { ServiceRecord } from '../registry/registry.js';
 import type { ServiceTypes } from './service-types.js';
 
 /** What to store for a decoded spec: the name defaults to the type, the type fills in the program. */

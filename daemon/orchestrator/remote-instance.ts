@@ -1,5 +1,5 @@
 import type { InstanceInfo, InstanceStatus } from '../../protocol/index.js';
-import type { RemoteUpstream } from '../contracts.js';
+import type { RemoteUpstream } from '../shared/contracts.js';
 import type { InstanceContext } from './context.js';
 import { ReadinessWatch } from './readiness-watch.js';
 import { RemoteProbe } from './remote-probe.js';

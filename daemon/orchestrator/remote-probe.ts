@@ -1,5 +1,5 @@
 import { Pool } from 'undici';
-import type { RemoteUpstream } from '../contracts.js';
+import type { RemoteUpstream } from '../shared/contracts.js';
 
 import type { Probe } from './probes.js';
 

@@ -1,4 +1,4 @@
-import type { RemoteUpstream } from '../contracts.js';
+import type { RemoteUpstream } from '../shared/contracts.js';
 
 /** The default port of the URL's scheme when it names none. */
 export function effectivePort(url: URL): number {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { InstanceStatus } from '../../protocol/index.js';
-import { HerveError } from '../errors.js';
-import type { ServiceRecord } from '../registry.js';
+import { HerveError } from '../shared/errors.js';
+import type { ServiceRecord } from '../registry/registry.js';
 import type { ServiceLogs } from './context.js';
 import { Instance } from './instance.js';
 import { PROXY_TYPE } from './proxy-type.js';
@@ -125,7 +125,8 @@ function rollFailed(name: string, index: number, why: string, lines: string[], o
 /** Add or remove instances until there are `replicas`; removed ones are drained first, added ones started when the service runs. */
 export async function scaleInstances(service: ServiceRuntime, replicas: number, deps: RollDeps): Promise<void> {
   while (service.instances.length > replicas) {
-    const last = service.instances[service.instances.length - 1];
+    const last = service.instances.at(-1);
+    if (last === undefined) break;
     if (last instanceof Instance) await retire(service, last, deps, true);
     else await last.stop();
     service.removeInstance(last);

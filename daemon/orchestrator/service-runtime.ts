@@ -1,5 +1,6 @@
+import { HerveError } from '../shared/errors.js';
 import type { InstanceHealthChange, InstanceStatus, ServiceInfo } from '../../protocol/index.js';
-import type { InstanceRecord, Registry, ServiceRecord } from '../registry.js';
+import type { InstanceRecord, Registry, ServiceRecord } from '../registry/registry.js';
 import type { ProcessHandle, Supervisor } from '../supervisor/index.js';
 import type { ServiceLogs } from './context.js';
 import { Instance } from './instance.js';
@@ -172,8 +173,10 @@ export class ServiceRuntime {
   private createInstance(index: number): ServiceInstance {
     const { record } = this;
     if (record.type !== PROXY_TYPE) return this.createProcessInstance(index);
-    const upstream = remoteUpstream(record.options.target, { insecure: record.options.insecure === 'true', host: record.options.host });
-    return new RemoteInstance(index, upstream, effectivePort(new URL(record.options.target)), this.contextFor(() => this.record));
+    const { target } = record.options;
+    if (target === undefined) throw new HerveError('bad_request', `proxy ${record.name} has no target`, `give it one: herve register proxy --name ${record.name} --opt target=URL`);
+    const upstream = remoteUpstream(target, { insecure: record.options.insecure === 'true', host: record.options.host });
+    return new RemoteInstance(index, upstream, effectivePort(new URL(target)), this.contextFor(() => this.record));
   }
 
   private setDesired(desired: 'running' | 'stopped'): void {

@@ -1,5 +1,5 @@
 import type { ServiceTypeInfo } from '../../protocol/index.js';
-import { HerveError } from '../errors.js';
+import { HerveError } from '../shared/errors.js';
 
 /** What a registration turns into: the program to run for one service. */
 export interface ResolvedProgram {

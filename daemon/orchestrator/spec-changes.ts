@@ -1,4 +1,4 @@
-import type { ServiceRecord } from '../registry.js';
+import type { ServiceRecord } from '../registry/registry.js';
 
 /** The parts of a stored service that make up its spec, in the order changes are reported. */
 export const SPEC_FIELDS = ['type', 'command', 'args', 'cwd', 'env', 'options', 'health', 'port', 'replicas', 'route', 'restart', 'stop', 'watch', 'description', 'dependsOn'] as const;

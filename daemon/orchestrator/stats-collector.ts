@@ -1,5 +1,5 @@
 import type { ProcessUsage, ServiceStats, StatsSnapshot } from '../../protocol/index.js';
-import type { ProcessSampler, RequestStatsSource } from '../contracts.js';
+import type { ProcessSampler, RequestStatsSource } from '../shared/contracts.js';
 /** What a snapshot reads of a service: spawned ones and joined ones alike. */
 interface MeasuredService {
   name: string;

@@ -10,9 +10,9 @@ import {
   type ServiceChange,
   type ServiceInfo,
 } from '../../protocol/index.js';
-import type { EventPublisher } from '../contracts.js';
-import { HerveError } from '../errors.js';
-import type { ServiceRecord } from '../registry.js';
+import type { EventPublisher } from '../shared/contracts.js';
+import { HerveError } from '../shared/errors.js';
+import type { ServiceRecord } from '../registry/registry.js';
 import { planChanges } from './project-diff.js';
 
 /** What applying a project asks of the orchestrator. */
@@ -155,6 +155,6 @@ function ordered(entries: ProjectEntry[]): ProjectEntry[] {
   try {
     return dependencyOrder(entries);
   } catch (error) {
-    throw new HerveError('bad_request', (error as Error).message, 'break the cycle in depends_on');
+    throw new HerveError('bad_request', (error as Error).message, 'break the cycle in depends_on', { cause: error });
   }
 }

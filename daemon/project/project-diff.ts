@@ -1,7 +1,7 @@
 import type { FieldChange, ProjectEntry, ServiceChange, ServiceInfo } from '../../protocol/index.js';
-import { HerveError } from '../errors.js';
+import { HerveError } from '../shared/errors.js';
 import { SPEC_FIELDS, type SpecField } from '../orchestrator/spec-changes.js';
-import type { ServiceRecord } from '../registry.js';
+import type { ServiceRecord } from '../registry/registry.js';
 
 /** What a project file decides about a service (the spec fields); the rest (uuid, desired state, counters) is the daemon's. */
 type Compared = Pick<ServiceRecord, SpecField>;

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { Server as HttpServer } from 'node:http';
+import { STATUS_CODES, type Server as HttpServer } from 'node:http';
 import type { Server, Socket } from 'node:net';
+import type { ErrorCode } from '../../protocol/index.js';
+import { statusOf } from '../admin/http-replies.js';
 import { wholeNumberFromEnv } from '../startup/env-number.js';
 
 /** The front door's bounds on its clients; each can be set with the env var beside it. */
@@ -75,8 +77,10 @@ export function checkingIntervalMs(limits: FrontDoorLimits): number {
   return Math.max(50, Math.min(1000, Math.floor(limits.headerTimeoutMs / 4)));
 }
 
-const REFUSAL_BODY = JSON.stringify({ error: 'too_many_connections', message: 'too many open connections to the front door; try again shortly' });
-const REFUSAL = `HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: ${REFUSAL_BODY.length}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n${REFUSAL_BODY}`;
+const REFUSAL_CODE: ErrorCode = 'too_many_connections';
+const REFUSAL_STATUS = statusOf(REFUSAL_CODE);
+const REFUSAL_BODY = JSON.stringify({ error: REFUSAL_CODE, message: 'too many open connections to the front door; try again shortly' });
+const REFUSAL = `HTTP/1.1 ${REFUSAL_STATUS} ${STATUS_CODES[REFUSAL_STATUS]}\r\nContent-Type: application/json\r\nContent-Length: ${REFUSAL_BODY.length}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n${REFUSAL_BODY}`;
 
 /** Counts open client connections across the front door's servers and refuses those over a cap. */
 export class ConnectionLimiter {

@@ -48,8 +48,9 @@ export function forwardedRequest(req: IncomingMessage, prefix: string | null, ow
   let authority: string | undefined;
   let cookie: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i].toLowerCase();
-    const value = raw[i + 1];
+    const rawName = raw[i]!;
+    const name = rawName.toLowerCase();
+    const value = raw[i + 1] ?? '';
     if (http2) {
       if (name.charCodeAt(0) === 58 /* : */) {
         if (name === ':authority') authority = value;
@@ -79,7 +80,7 @@ export function forwardedRequest(req: IncomingMessage, prefix: string | null, ow
     }
     if (name === 'host') host = value;
     else if (name === 'content-length' && value !== '0') hasBody = true;
-    headers.push(raw[i], value);
+    headers.push(rawName, value);
   }
   if (host === '' && authority !== undefined) {
     host = authority;

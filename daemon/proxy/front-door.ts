@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { handleAdmin, type AdminContext } from '../admin/admin-api.js';
 import { AuthThrottle } from '../admin/auth-throttle.js';
-import { sendJson } from '../admin/http-replies.js';
-import type { RequestStatsSource, RouteTable, ServiceControl } from '../contracts.js';
+import { sendError, sendJson, statusOf } from '../admin/http-replies.js';
+import type { RequestStatsSource, RouteTable, ServiceControl } from '../shared/contracts.js';
 import { createMetrics } from '../metrics/metrics-registry.js';
 import type { RequestJournal } from '../requests/request-journal.js';
 import { RequestStatsRecorder } from '../stats/request-stats.js';
@@ -96,13 +96,14 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     if (hasDuplicateHost(req.rawHeaders)) {
       // HTTP/2 has no Connection header: the stream ends, the connection may carry others.
       const closing: Record<string, string> = req.httpVersionMajor === 2 ? {} : { connection: 'close' };
-      sendJson(res, 400, { error: 'bad_request', message: 'more than one Host header; send exactly one' }, closing);
+      sendError(res, 'bad_request', 'more than one Host header; send exactly one', undefined, closing);
       return;
     }
     const host = rawHost(req.rawHeaders);
     if (!hosts.allows(host)) {
       req.resume();
-      sendJson(res, 421, misdirectedBody(host, hosts.list()));
+      const body = misdirectedBody(host, hosts.list());
+      sendJson(res, statusOf(body.error), body);
       return;
     }
     const match = routeRequest(options.routes, req.url ?? '/', host);

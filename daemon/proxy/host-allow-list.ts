@@ -1,4 +1,5 @@
 import { hostname as machineHostname } from 'node:os';
+import type { ErrorCode } from '../../protocol/index.js';
 
 /** Always allowed: loopback names and addresses; browsers resolve `*.localhost` to loopback themselves. */
 export const BUILT_IN_HOSTS = ['localhost', '127.0.0.1', '[::1]', '*.localhost'] as const;
@@ -98,7 +99,7 @@ export function listenHostNames(listenHost: string | undefined): string[] {
 }
 
 /** The 421 body: which host was refused, which are allowed, and how to allow another. */
-export function misdirectedBody(host: string | undefined, allowed: readonly string[]): Record<string, unknown> {
+export function misdirectedBody(host: string | undefined, allowed: readonly string[]): { error: ErrorCode; message: string; hint: string; allowedHosts: readonly string[] } {
   const shown = (host ?? '').slice(0, SHOWN_HOST_LIMIT);
   return {
     error: 'misdirected_request',

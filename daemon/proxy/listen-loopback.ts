@@ -1,6 +1,6 @@
 import { Server as HttpServer } from 'node:http';
 import type { Server } from 'node:net';
-import { HerveError } from '../errors.js';
+import { HerveError } from '../shared/errors.js';
 import { findPortHolder } from './port-holder.js';
 
 /**

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { listPids } from '../../platform/proc.js';
 
 const LISTEN = '0A';
 
@@ -6,17 +7,16 @@ const LISTEN = '0A';
 export function findPortHolder(port: number): { pid: number; command: string } | null {
   const inodes = listeningInodes(port);
   if (inodes.size === 0) return null;
-  for (const entry of safeReaddir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    for (const fd of safeReaddir(`/proc/${entry}/fd`)) {
+  for (const pid of listPids() ?? []) {
+    for (const fd of safeReaddir(`/proc/${pid}/fd`)) {
       let target: string;
       try {
-        target = readlinkSync(`/proc/${entry}/fd/${fd}`);
+        target = readlinkSync(`/proc/${pid}/fd/${fd}`);
       } catch {
         continue;
       }
       const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
-      if (inode !== undefined && inodes.has(inode)) return { pid: Number(entry), command: commandLine(Number(entry)) };
+      if (inode !== undefined && inodes.has(inode)) return { pid, command: commandLine(pid) };
     }
   }
   return null;
@@ -34,9 +34,9 @@ function listeningInodes(port: number): Set<string> {
       continue;
     }
     for (const row of text.split('\n').slice(1)) {
-      const fields = row.trim().split(/\s+/);
       // local_address is ADDR:PORT (field 1), state field 3, inode field 9.
-      if (fields.length > 9 && fields[1].endsWith(`:${hexPort}`) && fields[3] === LISTEN) inodes.add(fields[9]);
+      const [, localAddress, , state, , , , , , inode] = row.trim().split(/\s+/);
+      if (inode !== undefined && localAddress?.endsWith(`:${hexPort}`) && state === LISTEN) inodes.add(inode);
     }
   }
   return inodes;

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
-import type { RemoteUpstream, RouteTable, RouteTarget } from '../contracts.js';
+import type { RemoteUpstream, RouteTable, RouteTarget } from '../shared/contracts.js';
 import type { RequestJournal } from '../requests/request-journal.js';
 import type { RequestStatsRecorder } from '../stats/request-stats.js';
 import { forwardedRequest } from './forwarded-headers.js';
@@ -25,7 +25,10 @@ export interface ProxyContext {
 function remoteHeaders(headers: string[], upstream: RemoteUpstream): string[] {
   if (upstream.host === null) return headers;
   const rewritten: string[] = [];
-  for (let i = 0; i < headers.length; i += 2) if (headers[i].toLowerCase() !== 'host') rewritten.push(headers[i], headers[i + 1]);
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i]!;
+    if (name.toLowerCase() !== 'host') rewritten.push(name, headers[i + 1] ?? '');
+  }
   rewritten.push('host', upstream.host);
   return rewritten;
 }

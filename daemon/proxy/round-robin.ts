@@ -1,4 +1,4 @@
-import type { RouteTarget } from '../contracts.js';
+import type { RouteTarget } from '../shared/contracts.js';
 
 /** Round-robin over each service's ready targets; the target list may change between calls. */
 export class RoundRobin {
@@ -6,8 +6,10 @@ export class RoundRobin {
 
   next(service: string, targets: RouteTarget[]): RouteTarget {
     const cursor = ((this.cursors.get(service) ?? -1) + 1) % targets.length;
+    const target = targets[cursor];
+    if (target === undefined) throw new Error(`no ready target for ${service}`);
     this.cursors.set(service, cursor);
-    return targets[cursor];
+    return target;
   }
 
   /** Another target than `failed` if there is one (for a retry), else `failed` itself. */

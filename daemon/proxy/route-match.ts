@@ -57,7 +57,7 @@ function isHostName(key: string): boolean {
 /** The `Host` header (HTTP/2: `:authority`, which comes first) from raw headers, without building `req.headers` (lazy and costly). */
 export function rawHost(rawHeaders: string[]): string | undefined {
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    const key = rawHeaders[i];
+    const key = rawHeaders[i]!;
     if (isHostName(key) || key === AUTHORITY) return rawHeaders[i + 1];
   }
   return undefined;
@@ -71,7 +71,7 @@ export function hasDuplicateHost(rawHeaders: string[]): boolean {
   let seen = 0;
   let authority: string | undefined;
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    const key = rawHeaders[i];
+    const key = rawHeaders[i]!;
     if (key === AUTHORITY) authority = rawHeaders[i + 1];
     else if (isHostName(key) && (++seen > 1 || (authority !== undefined && rawHeaders[i + 1] !== authority))) return true;
   }

@@ -25,6 +25,8 @@ export function parseTraceparent(
   const match = TRACEPARENT.exec(value);
   if (match === null) return null;
   const [, version, traceId, parentId, flags, rest] = match;
+  // The pattern's four groups always match; only `rest` is optional.
+  if (traceId === undefined || parentId === undefined || flags === undefined) return null;
   if (version === 'ff' || (version === '00' && rest !== undefined)) return null;
   if (ALL_ZERO.test(traceId) || ALL_ZERO.test(parentId)) return null;
   return { traceId, parentId, flags };

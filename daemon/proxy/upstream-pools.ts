@@ -1,5 +1,5 @@
 import { Pool } from 'undici';
-import type { RouteTarget } from '../contracts.js';
+import type { RouteTarget } from '../shared/contracts.js';
 
 export interface UpstreamPoolOptions {
   /** Most connections kept to one upstream instance (bounded pooling). */

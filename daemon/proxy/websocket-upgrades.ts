@@ -1,8 +1,10 @@
-import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import httpProxy from 'http-proxy';
+import type { ErrorCode } from '../../protocol/index.js';
+import { statusOf } from '../admin/http-replies.js';
 import { crossOriginRefusal } from '../admin/browser-guard.js';
-import type { RouteTable, RouteTarget } from '../contracts.js';
+import type { RouteTable, RouteTarget } from '../shared/contracts.js';
 import { misdirectedBody, type HostAllowList } from './host-allow-list.js';
 import { upstreamFailure } from './proxy-errors.js';
 import type { RoundRobin } from './round-robin.js';
@@ -38,23 +40,23 @@ export class WebsocketUpgrades {
   handle(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const host = rawHost(req.rawHeaders);
     if (!this.hosts.allows(host)) {
-      refuse(socket, 421, misdirectedBody(host, this.hosts.list()));
+      refuse(socket, misdirectedBody(host, this.hosts.list()));
       return;
     }
     const match = routeRequest(this.routes, req.url ?? '/', host);
     if (match === null) {
       const crossOrigin = crossOriginRefusal(req.headers);
-      if (crossOrigin !== null) refuse(socket, 403, crossOrigin);
-      else refuse(socket, 404, { error: 'not_found', message: 'upgrades are only proxied to services', service: '' });
+      if (crossOrigin !== null) refuse(socket, crossOrigin);
+      else refuse(socket, { error: 'not_found', message: 'upgrades are only proxied to services', service: '' });
       return;
     }
     const targets = this.routes.targets(match.name);
     if (targets === undefined || match.unrouted) {
-      refuse(socket, 404, { error: 'unknown_service', message: unroutedMessage(match.name, targets !== undefined), service: match.name });
+      refuse(socket, { error: 'unknown_service', message: unroutedMessage(match.name, targets !== undefined), service: match.name });
       return;
     }
     if (targets.length === 0) {
-      refuse(socket, 503, { error: 'no_ready_instance', message: `no ready instance of ${match.name}`, service: match.name });
+      refuse(socket, { error: 'no_ready_instance', message: `no ready instance of ${match.name}`, service: match.name });
       return;
     }
     const target = this.roundRobin.next(match.name, targets);
@@ -79,13 +81,12 @@ export class WebsocketUpgrades {
   }
 }
 
-const REASONS: Record<number, string> = { 403: 'Forbidden', 404: 'Not Found', 421: 'Misdirected Request', 503: 'Service Unavailable' };
-
-/** A JSON HTTP reply on the raw socket, then close. */
-function refuse(socket: Duplex, status: number, body: object): void {
+/** A JSON HTTP reply on the raw socket with its code's status, then close. */
+function refuse(socket: Duplex, body: { error: ErrorCode; message: string; service?: string }): void {
   if (socket.destroyed) return;
+  const status = statusOf(body.error);
   const text = JSON.stringify(body);
   socket.end(
-    `HTTP/1.1 ${status} ${REASONS[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nX-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${text}`,
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nX-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${text}`,
   );
 }

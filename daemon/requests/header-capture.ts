@@ -4,8 +4,8 @@ import { isSecretHeader, MASKED_VALUE } from '../../protocol/index.js';
 export function maskedHeaders(rawHeaders: readonly string[]): [string, string][] {
   const pairs: [string, string][] = [];
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i];
-    pairs.push([name, isSecretHeader(name) ? MASKED_VALUE : rawHeaders[i + 1]]);
+    const name = rawHeaders[i]!;
+    pairs.push([name, isSecretHeader(name) ? MASKED_VALUE : (rawHeaders[i + 1] ?? '')]);
   }
   return pairs;
 }

@@ -1,7 +1,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Adoption } from '../orchestrator/service-runtime.js';
-import type { InstanceRecord, Registry } from '../registry.js';
+import type { InstanceRecord, Registry } from '../registry/registry.js';
 import type { Supervisor } from '../supervisor/index.js';
 import { isRecordedProcess, reapInstances, type PredecessorReport } from './reap.js';
 

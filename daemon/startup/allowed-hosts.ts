@@ -1,5 +1,5 @@
 import { AllowedHost, describeZodError, splitHostList } from '../../protocol/index.js';
-import { HerveError } from '../errors.js';
+import { HerveError } from '../shared/errors.js';
 
 const FLAG = '--allow-host';
 
@@ -7,7 +7,8 @@ const FLAG = '--allow-host';
 function flagValues(argv: string[]): string[] {
   const values: string[] = [];
   argv.forEach((arg, index) => {
-    if (arg === FLAG && index + 1 < argv.length) values.push(argv[index + 1]);
+    const next = argv[index + 1];
+    if (arg === FLAG && next !== undefined) values.push(next);
     else if (arg.startsWith(`${FLAG}=`)) values.push(arg.slice(FLAG.length + 1));
   });
   return values;

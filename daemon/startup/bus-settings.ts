@@ -1,5 +1,5 @@
 import { BUS_DEFAULT_BEAT_MS, BUS_DEFAULT_MISSED_BEATS, busUrlProblem } from '../../protocol/index.js';
-import { HerveError } from '../errors.js';
+import { HerveError } from '../shared/errors.js';
 import { wholeNumberFromEnv } from './env-number.js';
 
 /** The Redis bus members join over: HERVE_BUS (what `herve up --bus` sets), beat timing from the env. */

@@ -1,4 +1,4 @@
-import { HerveError } from '../errors.js';
+import { HerveError } from '../shared/errors.js';
 
 const LARGEST = 2 ** 31 - 1;
 

@@ -1,7 +1,7 @@
 import { chmodSync, closeSync, existsSync, lstatSync, openSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { HervePaths } from '../../protocol/index.js';
-import { HerveError } from '../errors.js';
+import { HerveError } from '../shared/errors.js';
 
 const PRIVATE_DIR = 0o700;
 const PRIVATE_FILE = 0o600;

@@ -1,6 +1,5 @@
-import { HerveError } from '../errors.js';
-import { isProcessRunning } from '../../platform/proc.js';
-import { isHerveDaemon } from '../proc.js';
+import { HerveError } from '../shared/errors.js';
+import { isHerveDaemon, isProcessRunning } from '../../platform/proc.js';
 import { readPid } from './start-lock.js';
 
 /**

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isProcessRunning } from '../../platform/proc.js';
-import { isGroupAlive, readProcessStartTime, signalGroup } from '../proc.js';
-import type { InstanceRecord, Registry } from '../registry.js';
+import { isGroupAlive, isProcessRunning, readProcessStartTime, signalGroup } from '../../platform/proc.js';
+import type { InstanceRecord, Registry } from '../registry/registry.js';
 
 const REAP_GRACE_MS = 3000;
 const POLL_MS = 25;

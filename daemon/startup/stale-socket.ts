@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { HerveError } from '../errors.js';
+import { HerveError } from '../shared/errors.js';
 
 const PROBE_TIMEOUT_MS = 1000;
 

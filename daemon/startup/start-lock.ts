@@ -1,7 +1,6 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { HerveError } from '../errors.js';
-import { isProcessRunning } from '../../platform/proc.js';
-import { isHerveDaemon } from '../proc.js';
+import { HerveError } from '../shared/errors.js';
+import { isHerveDaemon, isProcessRunning } from '../../platform/proc.js';
 
 /**
  * One daemon starts at a time: the lock file is created exclusively and holds the starter's pid.

@@ -46,8 +46,8 @@ export function quantileOf(buckets: Uint32Array, total: number, quantile: number
   if (total === 0) return null;
   const rank = Math.max(1, Math.ceil(quantile * total));
   let seen = 0;
-  for (let index = 0; index < buckets.length; index++) {
-    seen += buckets[index];
+  for (const [index, count] of buckets.entries()) {
+    seen += count;
     if (seen >= rank) return bucketLowerBound(index) + (bucketWidth(index) - 1) / 2;
   }
   return bucketLowerBound(buckets.length - 1);

@@ -1,5 +1,5 @@
 import type { ProcessUsage } from '../../protocol/index.js';
-import type { ProcessSampler } from '../contracts.js';
+import type { ProcessSampler } from '../shared/contracts.js';
 import type { ProcStat } from '../../platform/proc.js';
 import { CLOCK_TICKS_PER_SECOND, childrenOf, hasProcFs, readLiveProcStat, systemPageSize, uptimeSeconds } from './proc-fs.js';
 import { sampleWithPs } from './ps-sampler.js';

@@ -17,7 +17,7 @@ export function sampleWithPs(pids: number[]): Map<number, ProcessUsage> {
   }
   for (const row of output.split('\n')) {
     const [pid, cpu, rssKb] = row.trim().split(/\s+/).map(Number);
-    if (Number.isInteger(pid) && pid > 0) result.set(pid, { cpuPercent: cpu || 0, rssBytes: (rssKb || 0) * 1024 });
+    if (pid !== undefined && Number.isInteger(pid) && pid > 0) result.set(pid, { cpuPercent: cpu || 0, rssBytes: (rssKb || 0) * 1024 });
   }
   return result;
 }

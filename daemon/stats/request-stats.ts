@@ -1,5 +1,5 @@
 import type { RequestStats } from '../../protocol/index.js';
-import type { RequestStatsSource } from '../contracts.js';
+import type { RequestStatsSource } from '../shared/contracts.js';
 import { BUCKET_COUNT, bucketIndex, quantileOf } from './latency-histogram.js';
 
 /** Upper bounds (seconds) of the Prometheus latency histogram. */
@@ -53,9 +53,9 @@ class ServiceWindow {
     const slot = second % this.windowSeconds;
     if (this.slotSecond[slot] !== second) this.resetSlot(slot, second);
     const isError = status >= 500 ? 1 : 0;
-    this.slotCount[slot]++;
-    this.slotErrors[slot] += isError;
-    this.slotBuckets[slot * BUCKET_COUNT + bucketIndex(latencyMs * 1000)]++;
+    this.slotCount[slot]!++;
+    this.slotErrors[slot]! += isError;
+    this.slotBuckets[slot * BUCKET_COUNT + bucketIndex(latencyMs * 1000)]!++;
     this.recordTotals(status, isError, bytesOut, latencyMs / 1000);
     if (instance !== null) this.recordInstance(instance, isError, bytesOut);
   }
@@ -66,13 +66,14 @@ class ServiceWindow {
     let errors = 0;
     let completedCount = 0;
     for (let slot = 0; slot < this.windowSeconds; slot++) {
-      const second = this.slotSecond[slot];
+      const second = this.slotSecond[slot]!;
       if (second < 0 || second <= nowSecond - this.windowSeconds || second > nowSecond) continue;
-      count += this.slotCount[slot];
-      errors += this.slotErrors[slot];
-      if (second < nowSecond) completedCount += this.slotCount[slot];
+      const slotCount = this.slotCount[slot]!;
+      count += slotCount;
+      errors += this.slotErrors[slot]!;
+      if (second < nowSecond) completedCount += slotCount;
       const offset = slot * BUCKET_COUNT;
-      for (let index = 0; index < BUCKET_COUNT; index++) merged[index] += this.slotBuckets[offset + index];
+      for (let index = 0; index < BUCKET_COUNT; index++) merged[index]! += this.slotBuckets[offset + index]!;
     }
     const elapsed = Math.min(this.windowSeconds, nowSecond - this.firstSecond);
     const ratePerSec = elapsed >= 1 ? completedCount / elapsed : count;
@@ -101,10 +102,10 @@ class ServiceWindow {
     totals.errors5xx += isError;
     totals.bytesOut += bytesOut;
     const statusClass = (status / 100) | 0;
-    totals.statusClasses[statusClass >= 1 && statusClass <= 5 ? statusClass : 0]++;
+    totals.statusClasses[statusClass >= 1 && statusClass <= 5 ? statusClass : 0]!++;
     let bucket = 0;
-    while (bucket < PROMETHEUS_BUCKETS.length && latencySeconds > PROMETHEUS_BUCKETS[bucket]) bucket++;
-    totals.latencyBuckets[bucket]++;
+    while (bucket < PROMETHEUS_BUCKETS.length && latencySeconds > PROMETHEUS_BUCKETS[bucket]!) bucket++;
+    totals.latencyBuckets[bucket]!++;
     totals.latencySumSeconds += latencySeconds;
   }
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { isProcessRunning } from '../../platform/proc.js';
-import { readProcessStartTime } from '../proc.js';
+import { readFileSync } from 'node:fs';
+import { isProcessRunning, listPids, readProcessStartTime } from '../../platform/proc.js';
 import type { ProcessIdentity } from './types.js';
 
 /**
@@ -40,26 +39,19 @@ function markedProcessesThisTurn(): Map<string, MarkedProcess[]> {
 /** Every live process carrying a mark, by mark, from /proc/<pid>/environ. */
 function scanMarkedProcesses(): Map<string, MarkedProcess[]> {
   const byMark = new Map<string, MarkedProcess[]>();
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return byMark;
-  }
-  for (const entry of entries) {
-    if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
+  for (const pid of listPids() ?? []) {
     let environ: Buffer;
     try {
-      environ = readFileSync(`/proc/${entry}/environ`);
+      environ = readFileSync(`/proc/${pid}/environ`);
     } catch {
       continue;
     }
     const mark = markIn(environ);
     if (mark === undefined) continue;
-    const startTime = readProcessStartTime(Number(entry));
+    const startTime = readProcessStartTime(pid);
     if (startTime === null) continue;
     const marked = byMark.get(mark) ?? [];
-    marked.push({ pid: Number(entry), startTime });
+    marked.push({ pid, startTime });
     byMark.set(mark, marked);
   }
   return byMark;

@@ -29,7 +29,7 @@ export function whenGone(identity: ProcessIdentity): Promise<null> {
 function checkSome(): void {
   for (let checked = 0; checked < CHECKS_PER_TICK && watches.length > 0; checked++) {
     if (next >= watches.length) next = 0;
-    const watch = watches[next];
+    const watch = watches[next]!;
     if (isSameProcess(watch.identity)) {
       next += 1;
       continue;

@@ -2,7 +2,7 @@ import { constants, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
-import { readProcessStartTime, signalGroup } from '../proc.js';
+import { readProcessStartTime, signalGroup } from '../../platform/proc.js';
 import { isSameProcess, readInstanceMark } from './descendants.js';
 import { whenGone } from './gone-watch.js';
 import { killStrays, spawnProcess, stopGroup } from './local-supervisor.js';

@@ -1,5 +1,5 @@
 import type { RequestRecord } from '../../protocol/index.js';
-import { HerveError } from '../errors.js';
+import { HerveError } from '../shared/errors.js';
 import type { TraceContext } from '../proxy/trace-context.js';
 
 /** Exports one span per proxied request; only exists when an OTLP endpoint is configured. */

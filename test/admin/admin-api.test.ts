@@ -4,6 +4,7 @@ import type { ServiceInfo } from '../../protocol/index.js';
 import { assertProcessGone, cleanUpAfterEach, isAlive } from '../helpers/daemon.js';
 import { startHarness } from '../proxy/fixtures/harness.js';
 import { ADMIN_ENV, GOOD_AUTH, pidsOf, startAdminDaemon, type AdminDaemon } from './admin-daemon.js';
+import { itemAt } from '../helpers/item-at.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const JSON_BODY = { 'content-type': 'application/json' };
@@ -143,7 +144,7 @@ describe('admin API on a real daemon started with AUTH_ADMIN_ID and AUTH_ADMIN_S
 
   it('start, stop, restart and unregister by uuid or name really stop and start processes; unknown ones 404', async () => {
     const { uuid } = await registered(admin, 'name=svc&type=echo', FORM);
-    const [firstPid] = pidsOf(await running(admin, 'svc'));
+    const firstPid = itemAt(pidsOf(await running(admin, 'svc')), 0);
 
     const stopped = await post(admin, `/services/${uuid}/stop`);
     expect(stopped.status).toBe(200);
@@ -152,12 +153,12 @@ describe('admin API on a real daemon started with AUTH_ADMIN_ID and AUTH_ADMIN_S
     expect((await fetch(`${admin.url}/svc/`)).status).toBe(503);
 
     expect((await post(admin, '/services/svc/start')).status).toBe(200);
-    const [secondPid] = pidsOf(await running(admin, 'svc'));
+    const secondPid = itemAt(pidsOf(await running(admin, 'svc')), 0);
     expect(secondPid).not.toBe(firstPid);
     expect((await fetch(`${admin.url}/svc/`)).status).toBe(200);
 
     expect((await post(admin, `/services/${uuid}/restart`)).status).toBe(200);
-    const [thirdPid] = pidsOf(await admin.waitForService('svc', (info) => info.status === 'running' && pidsOf(info)[0] !== secondPid, 'svc restarted'));
+    const thirdPid = itemAt(pidsOf(await admin.waitForService('svc', (info) => info.status === 'running' && pidsOf(info)[0] !== secondPid, 'svc restarted')), 0);
     seenPids.add(thirdPid);
     await assertProcessGone(secondPid);
     expect(isAlive(thirdPid)).toBe(true);

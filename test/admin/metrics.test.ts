@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assertProcessGone, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { startHarness, type Harness } from '../proxy/fixtures/harness.js';
 import { echoHandler, startUpstream, type Upstream } from '../proxy/fixtures/upstream.js';
+import { firstItems, itemAt } from '../helpers/item-at.js';
 
 interface Sample {
   name: string;
@@ -15,17 +16,17 @@ function parsePrometheus(text: string): { samples: Sample[]; types: Map<string, 
   const types = new Map<string, string>();
   for (const line of text.split('\n')) {
     if (line === '') continue;
-    const type = /^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/.exec(line);
-    if (type) {
-      types.set(type[1], type[2]);
+    const [, typedName, type] = /^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/.exec(line) ?? [];
+    if (typedName !== undefined && type !== undefined) {
+      types.set(typedName, type);
       continue;
     }
     if (/^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*$/.test(line)) continue;
-    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?[0-9.e+-]+|NaN|\+Inf|-Inf)$/.exec(line);
-    if (!sample) throw new Error(`not Prometheus text: ${line}`);
+    const [, name, labelText = '', value] = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?[0-9.e+-]+|NaN|\+Inf|-Inf)$/.exec(line) ?? [];
+    if (name === undefined || value === undefined) throw new Error(`not Prometheus text: ${line}`);
     const labels: Record<string, string> = {};
-    for (const [, key, value] of (sample[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[key] = value;
-    samples.push({ name: sample[1], labels, value: Number(sample[3]) });
+    for (const [, key = '', labelValue = ''] of labelText.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[key] = labelValue;
+    samples.push({ name, labels, value: Number(value) });
   }
   return { samples, types };
 }
@@ -99,7 +100,7 @@ describe('GET /metrics on a real daemon', () => {
       samples.find((sample) => sample.name === name && Object.entries(labels).every(([key, wanted]) => sample.labels[key] === wanted))?.value;
 
     const info = await daemon.client.call('register', { type: 'echo', replicas: 2 });
-    const [killed, kept] = info.instances.map((instance) => instance.pid!);
+    const [killed, kept] = firstItems(info.instances.map((instance) => instance.pid!), 2);
     servicePids.push(killed, kept);
     let samples = await waitFor(async () => {
       const current = await scrape();
@@ -110,9 +111,9 @@ describe('GET /metrics on a real daemon', () => {
     process.kill(killed, 'SIGKILL');
     const back = await waitFor(async () => {
       const current = await daemon!.client.call('get', { service: 'echo' });
-      return current.instances[0].ready && current.instances[0].pid !== killed ? current : null;
+      return itemAt(current.instances, 0).ready && itemAt(current.instances, 0).pid !== killed ? current : null;
     }, { timeoutMs: 20_000, message: 'the killed instance back' });
-    servicePids.push(back.instances[0].pid!);
+    servicePids.push(itemAt(back.instances, 0).pid!);
     samples = await scrape();
     expect(value(samples, 'herve_service_restarts_total', { service: 'echo' })).toBe(1);
     expect(value(samples, 'herve_instance_up', { service: 'echo', instance: '0' })).toBe(1);

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { assertProcessGone, cleanUpAfterEach, isAlive } from '../helpers/daemon.js';
 import { requireTool } from '../helpers/required-tool.js';
 import { pidsOf, startAdminDaemon, type AdminDaemon } from './admin-daemon.js';
+import { itemAt } from '../helpers/item-at.js';
 
 /** One of the README's curl lines, verbatim but for the port (tests never use fixed ports) and the uuid. */
 async function curl(admin: AdminDaemon, line: string, uuid = ':uuid'): Promise<{ status: number; body: string }> {
@@ -24,7 +25,7 @@ describe('the README’s curl lines against a real daemon started with AUTH_ADMI
     const registered = await curl(admin, 'curl -X POST http://localhost:5000/services/register -u admin:password -d "name=my-service&type=echo"');
     expect(registered.status, registered.body).toBe(201);
     const { uuid } = JSON.parse(registered.body) as { uuid: string };
-    const [firstPid] = pidsOf(await admin.waitForService(uuid, (info) => info.status === 'running', 'my-service running'));
+    const firstPid = itemAt(pidsOf(await admin.waitForService(uuid, (info) => info.status === 'running', 'my-service running')), 0);
     seenPids.add(firstPid);
 
     const listed = await curl(admin, 'curl -u admin:password http://localhost:5000/services');
@@ -39,13 +40,13 @@ describe('the README’s curl lines against a real daemon started with AUTH_ADMI
     expect((await fetch(`${admin.url}/my-service/`)).status).toBe(503);
 
     expect((await curl(admin, 'curl -X POST -u admin:password http://localhost:5000/services/:uuid/start', uuid)).status).toBe(200);
-    const [secondPid] = pidsOf(await admin.waitForService(uuid, (info) => info.status === 'running', 'my-service running again'));
+    const secondPid = itemAt(pidsOf(await admin.waitForService(uuid, (info) => info.status === 'running', 'my-service running again')), 0);
     seenPids.add(secondPid);
     expect(secondPid).not.toBe(firstPid);
     expect((await fetch(`${admin.url}/my-service/`)).status).toBe(200);
 
     expect((await curl(admin, 'curl -X POST -u admin:password http://localhost:5000/services/:uuid/restart', uuid)).status).toBe(200);
-    const [thirdPid] = pidsOf(await admin.waitForService(uuid, (info) => info.status === 'running' && pidsOf(info)[0] !== secondPid, 'my-service restarted'));
+    const thirdPid = itemAt(pidsOf(await admin.waitForService(uuid, (info) => info.status === 'running' && pidsOf(info)[0] !== secondPid, 'my-service restarted')), 0);
     seenPids.add(thirdPid);
     await assertProcessGone(secondPid);
 
@@ -57,7 +58,7 @@ describe('the README’s curl lines against a real daemon started with AUTH_ADMI
   it('wrong credentials get 401 and leave the service running', async () => {
     const admin = await startAdminDaemon();
     const info = await admin.daemon.client.call('register', { type: 'echo', name: 'my-service' });
-    const pid = pidsOf(info)[0];
+    const pid = itemAt(pidsOf(info), 0);
     seenPids.add(pid);
     expect((await curl(admin, 'curl -u admin:wrong http://localhost:5000/services')).status).toBe(401);
     expect((await curl(admin, 'curl -X POST -u admin:wrong http://localhost:5000/services/:uuid/stop', info.uuid)).status).toBe(401);

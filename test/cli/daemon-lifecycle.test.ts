@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertProcessGone, ensureBuilt, herve, herveLive, isAlive, knownPids, makeHome, stopAndProve, waitFor } from './harness.js';
+import { itemAt } from '../helpers/item-at.js';
 
 function daemonPid(upOutput: string): number {
   const match = /pid\s+(\d+)/.exec(upOutput);
@@ -73,7 +74,7 @@ describe('herve up / down', () => {
       });
       const register = await herve(foregroundHome, ['register', 'echo']);
       expect(register.exitCode, register.stderr).toBe(0);
-      const [servicePid] = await knownPids(foregroundHome);
+      const servicePid = itemAt(await knownPids(foregroundHome), 0);
       const pid = Number(readFileSync(join(foregroundHome, 'herve.pid'), 'utf8'));
       process.kill(-foreground.pid!, 'SIGINT');
       const result = await foreground;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceInfo } from '../../protocol/index.js';
 import { ensureBuilt, fixture, herve, knownPids, makeHome, repoRoot, stopAndProve, waitFor } from './harness.js';
+import { itemAt } from '../helpers/item-at.js';
 
 // The README's register options and settings, end to end through the built CLI against its daemon.
 describe('herve register options, logs --json and PORT', () => {
@@ -49,11 +50,11 @@ describe('herve register options, logs --json and PORT', () => {
     expect(await (await fetch(`http://127.0.0.1:${proxyPort}/placed/where`)).json()).toEqual({ cwd: dir, greeting: 'hi' });
 
     // --restart never: killed, it stays down.
-    const pid = placed.instances[0].pid!;
+    const pid = itemAt(placed.instances, 0).pid!;
     process.kill(pid, 'SIGKILL');
     const down = await waitFor(async () => {
       const current = await get('placed');
-      return current.instances[0].pid === null && current.instances[0].lastExit ? current : null;
+      return itemAt(current.instances, 0).pid === null && itemAt(current.instances, 0).lastExit ? current : null;
     }, { message: 'placed down after the kill' });
     expect(down).toMatchObject({ restarts: 0 });
     expect(down.status).not.toBe('running');
@@ -82,7 +83,7 @@ describe('herve register options, logs --json and PORT', () => {
       const parsed = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { service: string; stream: string; line: string; at: number });
       return parsed.some((entry) => entry.line === 'greeting GET /asked') ? parsed : null;
     }, { message: 'the request in logs --json' });
-    expect(lines).toContainEqual(expect.objectContaining({ service: 'jsonlog', instance: 0, stream: 'stdout', line: 'greeter listening on ' + (await get('jsonlog')).instances[0].port }));
+    expect(lines).toContainEqual(expect.objectContaining({ service: 'jsonlog', instance: 0, stream: 'stdout', line: 'greeter listening on ' + itemAt((await get('jsonlog')).instances, 0).port }));
     expect(lines).toContainEqual(expect.objectContaining({ service: 'jsonlog', stream: 'stderr', line: 'greeter says this on stderr' }));
     for (const entry of lines) expect(typeof entry.at).toBe('number');
   });

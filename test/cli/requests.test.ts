@@ -47,7 +47,7 @@ describe('herve requests', () => {
     expect(lines[1]).toMatch(new RegExp(`^${CLOCK}\\s+web\\[0\\]\\s+GET\\s+200\\s+\\S+ms\\s+\\S+\\s+/web/ok$`));
     // Fixed columns: each row's status sits under the header's.
     expect(lines.map((line) => (line.indexOf('METHOD') >= 0 ? line.indexOf('METHOD') : line.indexOf('GET')))).toEqual(
-      Array(5).fill(lines[0].indexOf('METHOD')),
+      Array(5).fill(lines[0]!.indexOf('METHOD')),
     );
 
     const paths = async (...args: string[]) => {

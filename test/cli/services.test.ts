@@ -2,6 +2,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { requireTool } from '../helpers/required-tool.js';
 import { assertProcessGone, daemonForFile, fixture, herve, herveBin, herveLive, interruptCleanly, isAlive, makeHome, waitFor } from './harness.js';
+import { firstItems, itemAt } from '../helpers/item-at.js';
 
 interface Listed {
   services: { name: string; uuid: string; status: string; instances: { pid: number | null; port: number | null }[] }[];
@@ -39,14 +40,14 @@ describe('herve with services', () => {
 
     const ls = await herve(home, ['ls']);
     expect(ls.exitCode).toBe(0);
-    const [header, row] = ls.stdout.split('\n');
+    const [header, row] = firstItems(ls.stdout.split('\n'), 2);
     expect(header).toMatch(/^NAME\s+TYPE\s+STATUS\s+INSTANCES\s+PID\s+PORT\s+UPTIME\s+RESTARTS\s+CPU\s+MEM\s+REQ\/S\s+P99\s+URL$/);
     expect(row).toMatch(/^echo\s+echo\s+● running\s+1\/1\s+\d+\s+\d+\s+\d+s\s+0\s+[\d.]+%\s+[\d.]+[KMG]\s/);
     // Aligned: each header starts where its cells start.
     expect(row.indexOf('● running')).toBe(header.indexOf('STATUS'));
     expect(ls.stdout).not.toContain('\x1b[');
     const status = await herve(home, ['status']);
-    expect(status.stdout.split('\n')[0].split(/\s+/)).toEqual(header.split(/\s+/));
+    expect(itemAt(status.stdout.split('\n'), 0).split(/\s+/)).toEqual(header.split(/\s+/));
   });
 
   it('colours the table on a terminal, and never with NO_COLOR (the positive control for the pipe above)', async () => {
@@ -105,13 +106,13 @@ describe('herve with services', () => {
     expect(start.exitCode, start.stderr).toBe(0);
     expect(start.stdout).toMatch(/✔ cycled running/);
 
-    const pidBefore = (await service('cycled'))?.instances[0].pid;
+    const pidBefore = itemAt((await service('cycled'))?.instances, 0).pid;
     const restart = await herve(home, ['restart', 'cycled', '--json']);
     expect(restart.exitCode, restart.stderr).toBe(0);
     const restarted = JSON.parse(restart.stdout) as { status: string; instances: { pid: number }[] };
     expect(restarted.status).toBe('running');
-    expect(restarted.instances[0].pid).not.toBe(pidBefore);
-    seen.add(restarted.instances[0].pid);
+    expect(itemAt(restarted.instances, 0).pid).not.toBe(pidBefore);
+    seen.add(itemAt(restarted.instances, 0).pid);
 
     const unknown = await herve(home, ['stop', 'nope']);
     expect(unknown.exitCode).toBe(4);
@@ -122,7 +123,7 @@ describe('herve with services', () => {
     await register('echo', '--name', 'neighbour');
     const registered = await register('command', '--name', 'greeter', '--env', 'GREETING=hi', '--', 'node', fixture('greeter.mjs'));
     expect(registered.stdout).toContain('✔ greeter running');
-    const greeterPort = (await service('greeter'))?.instances[0].port;
+    const greeterPort = itemAt((await service('greeter'))?.instances, 0).port;
     expect(await (await fetch(`http://127.0.0.1:${greeterPort}/`)).text()).toBe('hi from greeter[0]\n');
     await waitFor(async () => (await herve(home, ['logs', 'greeter'])).stdout.includes('greeter says this on stderr'), {
       message: 'greeter stderr in its log',
@@ -148,7 +149,7 @@ describe('herve with services', () => {
 
   it('logs -f prints new lines as they come and ends cleanly on Ctrl-C', async () => {
     await register('command', '--name', 'follower', '--', 'node', fixture('greeter.mjs'));
-    const port = (await service('follower'))?.instances[0].port;
+    const port = itemAt((await service('follower'))?.instances, 0).port;
     const follow = herveLive(home, ['logs', 'follower', '-f', '-n', '0']);
     let output = '';
     follow.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

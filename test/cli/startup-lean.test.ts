@@ -41,6 +41,7 @@ function startupGraph(entry: string): Graph {
     if (seen.has(output)) return;
     seen.add(output);
     const built = metafile.outputs[output];
+    if (built === undefined) throw new Error(`${output} is not in the bundle's metafile`);
     for (const input of Object.keys(built.inputs)) graph.inputs.add(input);
     for (const imported of built.imports) {
       if (imported.kind !== 'import-statement' && imported.kind !== 'require-call') continue;

@@ -3,6 +3,7 @@ import { backoffDelay } from '../../daemon/orchestrator/restart-policy.js';
 import { RestartSpec } from '../../protocol/index.js';
 import { cleanUpAfterEach, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { fixtureService } from '../helpers/fixtures.js';
+import { itemAt } from '../helpers/item-at.js';
 
 const seenPids = new Set<number>();
 cleanUpAfterEach(seenPids);
@@ -43,9 +44,9 @@ describe('default limits', () => {
     expect(flakyLines).toContain('crash loop: 5 exits within 60 s — not restarting until: herve start flaky');
 
     const stopped = await stopping;
-    expect(stopped.instances[0].lastExit).toMatchObject({ code: null, signal: 'SIGKILL' });
+    expect(itemAt(stopped.instances, 0).lastExit).toMatchObject({ code: null, signal: 'SIGKILL' });
     // A lower bound only (a slow machine only adds to it): the SIGKILL waited for the whole grace.
-    expect(stopped.instances[0].lastExit!.at - stopAsked).toBeGreaterThanOrEqual(5_000 - 50);
+    expect(itemAt(stopped.instances, 0).lastExit!.at - stopAsked).toBeGreaterThanOrEqual(5_000 - 50);
     expect((await daemon.client.call('logs', { service: 'stubborn', lines: 50 })).lines.map((line) => line.line)).toContain('ignore-sigterm: got SIGTERM, ignoring it');
   });
 
@@ -53,7 +54,7 @@ describe('default limits', () => {
     const daemon = await startDaemon();
     // A limit of 2 so that three kills would be a loop, were they counted.
     const first = await daemon.client.call('register', { type: 'echo', name: 'steady', restart: { crashLoopLimit: 2 } });
-    let pid = first.instances[0].pid!;
+    let pid = itemAt(first.instances, 0).pid!;
     for (let kill = 1; kill <= 3; kill++) {
       // Stable means ready for 1 s or more: a fact about time the behaviour is defined by, so wait it out.
       await new Promise((done) => setTimeout(done, 1200));
@@ -61,10 +62,10 @@ describe('default limits', () => {
       process.kill(pid, 'SIGKILL');
       const back = await waitFor(async () => {
         const current = await daemon.client.call('get', { service: 'steady' });
-        return current.status === 'running' && current.instances[0].ready && current.instances[0].pid !== pid ? current : null;
+        return current.status === 'running' && itemAt(current.instances, 0).ready && itemAt(current.instances, 0).pid !== pid ? current : null;
       }, { timeoutMs: 20_000, message: `steady back after kill ${kill}` });
       expect(back.restarts).toBe(kill);
-      pid = back.instances[0].pid!;
+      pid = itemAt(back.instances, 0).pid!;
     }
     seenPids.add(pid);
     const lines = await systemLines(daemon, 'steady');

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { assertProcessGone, cleanUpAfterEach, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { fixtureService } from '../helpers/fixtures.js';
+import { itemAt } from '../helpers/item-at.js';
 
 let daemon: TestDaemon | undefined;
 const seenPids = new Set<number>();
@@ -18,12 +19,12 @@ function sessionOf(pid: number): number {
 async function familyWithRunaway(name = 'runaway'): Promise<{ child: number; grandchild: number }> {
   const spec = fixtureService(name, 'spawn-grandchild.mjs', { restart: { stopGraceMs: 300 } });
   const info = await daemon!.client.call('register', { ...spec, args: [...(spec.args ?? []), 'setsid'] });
-  const child = info.instances[0].pid!;
+  const child = itemAt(info.instances, 0).pid!;
   const lines = await waitFor(async () => {
     const { lines } = await daemon!.client.call('logs', { service: name, lines: 50, grep: '^grandchild' });
     return lines.length > 0 ? lines : null;
   });
-  const grandchild = Number(lines[0].line.split(' ')[1]);
+  const grandchild = Number(itemAt(lines, 0).line.split(' ')[1]);
   seenPids.add(child);
   seenPids.add(grandchild);
   // It really left: its own session, not the instance's process group.

@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import type { RegisterInput, ServiceInfo } from '../../protocol/index.js';
 import { assertProcessGone, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { fixtureService } from '../helpers/fixtures.js';
+import { itemAt } from '../helpers/item-at.js';
 
 /** A GET to the front door with a chosen Host header (fetch will not set one). */
 function getWithHost(port: number, path: string, host: string): Promise<{ status: number; body: string }> {
@@ -96,7 +97,7 @@ describe('the front door of a real daemon', () => {
 
   it('drains: a stopping instance leaves routing before its SIGTERM, and the proxy sends it nothing more though it still answers', async () => {
     const info = await register(fixtureService('drain', 'slow-drain.mjs', { restart: { stopGraceMs: 20_000 } }));
-    const direct = `http://127.0.0.1:${info.instances[0].port}/x`;
+    const direct = `http://127.0.0.1:${itemAt(info.instances, 0).port}/x`;
     expect(await (await fetch(`http://127.0.0.1:${port}/drain/x`)).text()).toBe('served');
     // Requests keep coming through the proxy while the service stops: none may reach the instance
     // after its SIGTERM, so it must leave routing before the signal is sent.

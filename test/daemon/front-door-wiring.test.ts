@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { assertProcessGone, cleanUpAfterEach, DAEMON_ENTRY, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { fixtureService } from '../helpers/fixtures.js';
+import { itemAt } from '../helpers/item-at.js';
 
 let daemon: TestDaemon | undefined;
 const seenPids = new Set<number>();
@@ -37,12 +38,12 @@ describe('the daemon and its front door', () => {
     info.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
     const ready = await waitFor(async () => {
       const current = await daemon!.client.call('get', { service: 'half' });
-      return current.instances[0].ready ? current : null;
+      return itemAt(current.instances, 0).ready ? current : null;
     }, { message: 'instance 0 ready' });
     ready.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
     expect(ready.instances[1]).toMatchObject({ ready: false });
     // Instance 1 is up and would answer if asked.
-    expect(await (await fetch(`http://127.0.0.1:${ready.instances[1].port}/x`)).text()).toBe('ok half/1\n');
+    expect(await (await fetch(`http://127.0.0.1:${itemAt(ready.instances, 1).port}/x`)).text()).toBe('ok half/1\n');
     const bodies: string[] = [];
     for (let i = 0; i < 6; i++) bodies.push(await (await fetch(`http://127.0.0.1:${daemon.proxyPort}/half/x`)).text());
     expect(bodies).toEqual(Array(6).fill('ok half/0\n'));
@@ -61,14 +62,14 @@ describe('the daemon and its front door', () => {
   it('a kill -9ed service answers through the proxy again', async () => {
     daemon = await startDaemon();
     const info = await daemon.client.call('register', { type: 'echo' });
-    const pid = info.instances[0].pid!;
+    const pid = itemAt(info.instances, 0).pid!;
     seenPids.add(pid);
     process.kill(pid, 'SIGKILL');
     await assertProcessGone(pid);
     await waitFor(async () => (await fetch(`http://127.0.0.1:${daemon!.proxyPort}/echo/`)).status === 200, { timeoutMs: 20_000, message: 'echo answering again' });
     const current = await daemon.client.call('get', { service: 'echo' });
     current.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
-    expect(current.instances[0].pid).not.toBe(pid);
+    expect(itemAt(current.instances, 0).pid).not.toBe(pid);
   });
 
   it('refuses to start when the proxy port is taken, saying so', async () => {

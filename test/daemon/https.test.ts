@@ -208,7 +208,7 @@ describe('a second start with HTTPS', () => {
     const servicePids: number[] = [];
     try {
       expect(files.map((file) => readFileSync(file, 'utf8'))).toEqual(before);
-      const ca = before[0];
+      const ca = before[0]!;
       const port = second.httpsPort!;
       const held = [await handshake(port, { ca }), await handshake(port, { ca })];
       const third = await handshake(port, { ca }).then(

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Event } from '../../protocol/index.js';
 import { cleanUpAfterEach, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { fixtureService } from '../helpers/fixtures.js';
+import { itemAt } from '../helpers/item-at.js';
 
 let daemon: TestDaemon | undefined;
 const seenPids = new Set<number>();
@@ -46,7 +47,7 @@ describe('subscribers that do not read', () => {
     await waitFor(async () => (await daemon!.client.call('logs', { service: 'flood', lines: 1, grep: '^line 50000$' })).lines.length === 1, {
       timeoutMs: 60_000,
     });
-    const reading = readToEnd(silent[0]!);
+    const reading = readToEnd(itemAt(silent, 0));
     await waitFor(async () => (await daemon!.client.call('logs', { service: 'flood', lines: 1, grep: '^flood done$' })).lines.length === 1, {
       timeoutMs: 60_000,
       message: 'flood did not finish',

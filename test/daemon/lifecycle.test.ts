@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assertProcessGone, cleanUpAfterEach, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { fixtureService } from '../helpers/fixtures.js';
+import { firstItems, itemAt } from '../helpers/item-at.js';
 
 let daemon: TestDaemon | undefined;
 const seenPids = new Set<number>();
@@ -24,7 +25,7 @@ describe('service lifecycle through the socket', () => {
     expect(registered.status).toBe('running');
     expect(registered.instances.map((instance) => instance.status)).toEqual(['running', 'running']);
     remember(registered.instances.map((instance) => instance.pid));
-    const [first, second] = registered.instances;
+    const [first, second] = firstItems(registered.instances, 2);
     expect(first.port).not.toBe(second.port);
     expect(await answers(first.port!)).toBe('ok api/0\n');
     expect(await answers(second.port!)).toBe('ok api/1\n');
@@ -58,7 +59,7 @@ describe('service lifecycle through the socket', () => {
     await expect(daemon.client.call('start', { service: 'racer' })).rejects.toMatchObject({ code: 'not_found' });
     await unregistering;
     expect((await daemon.client.call('list')).services).toEqual([]);
-    await assertProcessGone(info.instances[0].pid!);
+    await assertProcessGone(itemAt(info.instances, 0).pid!);
   });
 
   it('pushes service events to a subscriber', async () => {
@@ -83,12 +84,12 @@ describe('service lifecycle through the socket', () => {
   it('kills a service that ignores SIGTERM after the grace period', async () => {
     daemon = await startDaemon();
     const info = await daemon.client.call('register', fixtureService('stubborn', 'ignore-sigterm.mjs', { restart: { stopGraceMs: 300 } }));
-    const pid = info.instances[0].pid!;
+    const pid = itemAt(info.instances, 0).pid!;
     remember([pid]);
     const before = Date.now();
     const stopped = await daemon.client.call('stop', { service: 'stubborn' });
     expect(Date.now() - before).toBeGreaterThanOrEqual(250);
-    expect(stopped.instances[0].lastExit?.signal).toBe('SIGKILL');
+    expect(itemAt(stopped.instances, 0).lastExit?.signal).toBe('SIGKILL');
     await assertProcessGone(pid);
   });
 
@@ -99,7 +100,7 @@ describe('service lifecycle through the socket', () => {
       const { lines } = await daemon!.client.call('logs', { service: 'family', lines: 50, grep: '^grandchild' });
       return lines.length > 0 ? lines : null;
     });
-    const grandchild = Number(lines[0].line.split(' ')[1]);
+    const grandchild = Number(itemAt(lines, 0).line.split(' ')[1]);
     remember([grandchild]);
     await daemon.client.call('stop', { service: 'family' });
     await assertProcessGone(grandchild);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cleanUpAfterEach, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { fixtureService } from '../helpers/fixtures.js';
 import { RawSocket } from '../helpers/raw-socket.js';
+import { itemAt } from '../helpers/item-at.js';
 
 let daemon: TestDaemon | undefined;
 const seenPids = new Set<number>();
@@ -43,8 +44,8 @@ describe('logs and stats over the socket', () => {
       const output = lines.filter((line) => line.stream === 'stdout');
       return output.length === 2 ? output : null;
     }, { message: 'talker output not captured' });
-    expect(lines[0].line).toBe('x'.repeat(1024 * 1024));
-    expect(lines[1].line).toBe('last words without newline');
+    expect(itemAt(lines, 0).line).toBe('x'.repeat(1024 * 1024));
+    expect(itemAt(lines, 1).line).toBe('last words without newline');
   });
 
   it('follows one service\'s lines with logs:<name> and keeps answering while a subscriber never reads', async () => {
@@ -73,19 +74,19 @@ describe('logs and stats over the socket', () => {
   it('answers stats once and pushes stats events every second only to subscribers', async () => {
     daemon = await startDaemon();
     const info = await daemon.client.call('register', fixtureService('busy', 'http-ok.mjs'));
-    const pid = info.instances[0].pid!;
+    const pid = itemAt(info.instances, 0).pid!;
     seenPids.add(pid);
     const snapshot = await daemon.client.call('stats');
     expect(snapshot.daemon.pid).toBe(daemon.pid);
     expect(snapshot.daemon.rssBytes).toBeGreaterThan(0);
-    expect(snapshot.services[0].instances[0]).toMatchObject({ index: 0, pid });
-    expect(snapshot.services[0].instances[0].rssBytes).toBeGreaterThan(0);
+    expect(itemAt(snapshot.services, 0).instances[0]).toMatchObject({ index: 0, pid });
+    expect(itemAt(itemAt(snapshot.services, 0).instances, 0).rssBytes).toBeGreaterThan(0);
 
     const watcher = await daemon.connect();
     const stamps: number[] = [];
     watcher.onEvent((event) => event.event === 'stats' && stamps.push(event.data.at));
     await watcher.subscribe(['stats']);
     await waitFor(() => stamps.length >= 2, { message: 'fewer than two stats events' });
-    expect(stamps[1] - stamps[0]).toBeGreaterThanOrEqual(900);
+    expect(itemAt(stamps, 1) - itemAt(stamps, 0)).toBeGreaterThanOrEqual(900);
   });
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMonitoredSupervisor, type ProcessHandle } from '../../daemon/supervisor/index.js';
-import { readProcessStartTime } from '../../daemon/proc.js';
+import { readProcessStartTime } from '../../platform/proc.js';
 import { MONITOR_NAME, MONITOR_SCRIPT } from '../../daemon/supervisor/monitor-script.js';
 import { assertProcessGone, waitFor } from '../helpers/daemon.js';
 import { FIXTURES_DIR } from '../helpers/fixtures.js';

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assertProcessGone, DAEMON_ENTRY, isAlive, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { fixtureService } from '../helpers/fixtures.js';
+import { firstItems, itemAt } from '../helpers/item-at.js';
 
 const daemons: TestDaemon[] = [];
 const seenPids = new Set<number>();
@@ -102,7 +103,7 @@ describe('crash recovery', () => {
     const ticker = await first.client.call('register', fixtureService('ticker', 'counter.mjs', { health: { path: null } }));
     await first.client.call('register', { ...fixtureService('idle', 'http-ok.mjs'), start: false });
     const kept = [...pidsOf(api), ...pidsOf(echo), ...pidsOf(ticker)];
-    const [victimPid] = pidsOf(victim);
+    const victimPid = itemAt(pidsOf(victim), 0);
     [...kept, victimPid].forEach((pid) => seenPids.add(pid));
     monitorsOf(first.home).forEach((pid) => seenPids.add(pid));
     expect(monitorsOf(first.home)).toHaveLength(5);
@@ -123,15 +124,16 @@ describe('crash recovery', () => {
       return meant.length === 4 && meant.every((service) => service.status === 'running') ? services : null;
     }, { message: 'services did not come back' });
     const byName = Object.fromEntries(services.map((service) => [service.name, service]));
-    expect(byName.idle.status).toBe('stopped');
-    expect([...pidsOf(byName.api), ...pidsOf(byName.echo), ...pidsOf(byName.ticker)]).toEqual(kept);
+    const named = (name: string) => byName[name] ?? expect.fail(`no service ${name} after the restart`);
+    expect(named('idle').status).toBe('stopped');
+    expect([...pidsOf(named('api')), ...pidsOf(named('echo')), ...pidsOf(named('ticker'))]).toEqual(kept);
     const monitorsNow = monitorsOf(first.home);
     expect(monitorsNow).toHaveLength(5);
-    expect(processesOfService(monitorsNow, 'api').sort()).toEqual(pidsOf(byName.api).sort());
-    const [newVictimPid] = pidsOf(byName.victim);
+    expect(processesOfService(monitorsNow, 'api').sort()).toEqual(pidsOf(named('api')).sort());
+    const newVictimPid = itemAt(pidsOf(named('victim')), 0);
     seenPids.add(newVictimPid);
     expect(newVictimPid).not.toBe(victimPid);
-    expect(byName.victim.instances[0].lastExit).toMatchObject({ code: null, signal: 'SIGKILL' });
+    expect(itemAt(named('victim').instances, 0).lastExit).toMatchObject({ code: null, signal: 'SIGKILL' });
     const victimLog = (await second.client.call('logs', { service: 'victim', lines: 100 })).lines.map((line) => line.line);
     expect(victimLog).toContain(`pid ${victimPid} ended while no daemon was running`);
     expect(victimLog).toContain('killed by SIGKILL');
@@ -190,7 +192,7 @@ describe('crash recovery', () => {
   it('after a "reboot" (instances and monitors gone, a pid now someone else\'s) herve up starts what was meant to run and touches no stranger', async () => {
     const first = await started();
     const info = await first.client.call('register', fixtureService('api', 'http-ok.mjs', { replicas: 2 }));
-    const [oldA, oldB] = pidsOf(info);
+    const [oldA, oldB] = firstItems(pidsOf(info), 2);
     const monitors = monitorsOf(first.home);
     [oldA, oldB, ...monitors].forEach((pid) => seenPids.add(pid));
     await first.kill9();

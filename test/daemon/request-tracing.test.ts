@@ -67,7 +67,7 @@ describe('tracing at the front door', () => {
     expect(kept.requestId).toBe('client-id-42');
 
     const created = await echo(daemon);
-    const [, traceId, spanId] = TRACEPARENT.exec(created.echoed.headers.traceparent) ?? [];
+    const [, traceId, spanId] = TRACEPARENT.exec(created.echoed.headers.traceparent ?? '') ?? [];
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(traceId).not.toMatch(/^0+$/);
     expect(spanId).toMatch(/^[0-9a-f]{16}$/);
@@ -89,7 +89,7 @@ describe('tracing at the front door', () => {
     expect(requests.map((record) => record.traceId)).toEqual([
       CLIENT_TRACE,
       traceId,
-      TRACEPARENT.exec(invalid.echoed.headers.traceparent)![1],
+      TRACEPARENT.exec(invalid.echoed.headers.traceparent ?? '')![1],
     ]);
 
     const modules = loadedModules(daemon);
@@ -104,7 +104,7 @@ describe('tracing at the front door', () => {
       OTEL_BSP_SCHEDULE_DELAY: '100',
     });
     const traced = await echo(daemon, { traceparent: `00-${CLIENT_TRACE}-${CLIENT_SPAN}-01` });
-    const [, traceId, frontDoorSpan] = TRACEPARENT.exec(traced.echoed.headers.traceparent) ?? [];
+    const [, traceId, frontDoorSpan] = TRACEPARENT.exec(traced.echoed.headers.traceparent ?? '') ?? [];
     expect(traceId).toBe(CLIENT_TRACE);
     expect(frontDoorSpan).not.toBe(CLIENT_SPAN);
     // Herve's exporter settings are its own: the service does not inherit them.
@@ -115,7 +115,7 @@ describe('tracing at the front door', () => {
     const unsampled = await echo(daemon, { traceparent: `00-${unsampledTrace}-${CLIENT_SPAN}-00` });
     expect(unsampled.echoed.headers.traceparent).toMatch(new RegExp(`^00-${unsampledTrace}-[0-9a-f]{16}-00$`));
     const rootRequest = await echo(daemon);
-    const [, rootTrace, rootSpan] = TRACEPARENT.exec(rootRequest.echoed.headers.traceparent) ?? [];
+    const [, rootTrace, rootSpan] = TRACEPARENT.exec(rootRequest.echoed.headers.traceparent ?? '') ?? [];
 
     const spans = await waitFor(
       () => (receiver!.spans.some((span) => span.traceId === rootTrace) ? receiver!.spans : null),

@@ -7,6 +7,7 @@ import type { ServiceInfo } from '../../protocol/index.js';
 import { assertProcessGone, cleanUpAfterEach, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { FIXTURES_DIR, fixtureService } from '../helpers/fixtures.js';
 import { startRequestLoop } from '../helpers/request-loop.js';
+import { itemAt } from '../helpers/item-at.js';
 
 const seenPids = new Set<number>();
 cleanUpAfterEach(seenPids);
@@ -57,7 +58,7 @@ describe('service spec fields', () => {
     const tcp = await daemon.client.call('register', fixtureService('queue', 'tcp-only.mjs', { health: { tcp: true }, route: false }));
     pidsOf(tcp);
     expect(tcp.status).toBe('running');
-    expect(tcp.instances[0].ready).toBe(true);
+    expect(itemAt(tcp.instances, 0).ready).toBe(true);
 
     const dir = mkdtempSync('/tmp/hv-probe-');
     try {
@@ -68,12 +69,12 @@ describe('service spec fields', () => {
         health: { exec: ['/bin/sh', '-c', `echo run >> ${runs}; test -f ${flag} && test -n "$1"`, 'probe', '$PORT'], intervalMs: 100 },
       }), );
       pidsOf(exec);
-      expect(exec.instances[0].ready).toBe(false);
+      expect(itemAt(exec.instances, 0).ready).toBe(false);
       const probeRuns = () => (existsSync(runs) ? readFileSync(runs, 'utf8').split('\n').filter(Boolean).length : 0);
       await waitFor(() => probeRuns() >= 3, { message: 'three failing probe runs' });
-      expect((await daemon.client.call('get', { service: 'gated' })).instances[0].ready).toBe(false);
+      expect(itemAt((await daemon.client.call('get', { service: 'gated' })).instances, 0).ready).toBe(false);
       writeFileSync(flag, '');
-      await waitFor(async () => (await daemon.client.call('get', { service: 'gated' })).instances[0].ready, { message: 'exec probe passes' });
+      await waitFor(async () => itemAt((await daemon.client.call('get', { service: 'gated' })).instances, 0).ready, { message: 'exec probe passes' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -121,7 +122,7 @@ describe('service spec fields', () => {
     });
     const owner = await daemon.client.call('register', { ...fixtureService('owner', 'port-arg.mjs', { port }), args: [join(FIXTURES_DIR, 'port-arg.mjs'), '$PORT'] });
     pidsOf(owner);
-    expect(owner.instances[0].port).toBe(port);
+    expect(itemAt(owner.instances, 0).port).toBe(port);
     expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe(`port-arg on ${port}\n`);
     await expect(daemon.client.call('register', fixtureService('thief', 'http-ok.mjs', { port }))).rejects.toMatchObject({
       code: 'port_in_use',
@@ -146,11 +147,11 @@ describe('service spec fields', () => {
   it('stops with the signal the spec names', async () => {
     const daemon = await startDaemon();
     const info = await daemon.client.call('register', fixtureService('sig', 'stop-signal.mjs', { stop: { signal: 'SIGINT', graceMs: 20_000 } }));
-    const [pid] = pidsOf(info);
+    const pid = itemAt(pidsOf(info), 0);
     expect(info.stop).toEqual({ signal: 'SIGINT', graceMs: 20_000 });
     const stopped = await daemon.client.call('stop', { service: 'sig' });
     await assertProcessGone(pid);
-    expect(stopped.instances[0].lastExit).toMatchObject({ code: 0, signal: null });
+    expect(itemAt(stopped.instances, 0).lastExit).toMatchObject({ code: 0, signal: null });
     const log = await logText(daemon, 'sig');
     expect(log).toContain('got SIGINT, exiting');
     expect(log).not.toContain('got SIGTERM');

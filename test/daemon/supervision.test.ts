@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ServiceInfo } from '../../protocol/index.js';
 import { assertProcessGone, cleanUpAfterEach, holdsFor, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { fixtureService } from '../helpers/fixtures.js';
+import { itemAt } from '../helpers/item-at.js';
 
 let daemon: TestDaemon | undefined;
 const seenPids = new Set<number>();
@@ -38,17 +39,17 @@ describe('supervision', () => {
     daemon = await startDaemon();
     await track('echo');
     const before = await daemon.client.call('register', { type: 'echo' });
-    const oldPid = before.instances[0].pid!;
+    const oldPid = itemAt(before.instances, 0).pid!;
     process.kill(oldPid, 'SIGKILL');
     const after = await waitFor(async () => {
       const info = await daemon!.client.call('get', { service: 'echo' });
-      const instance = info.instances[0];
+      const instance = itemAt(info.instances, 0);
       return info.status === 'running' && instance.pid !== oldPid ? info : null;
     }, { timeoutMs: 20_000, message: 'echo did not come back' });
-    const response = await fetch(`http://127.0.0.1:${after.instances[0].port}/hello`);
+    const response = await fetch(`http://127.0.0.1:${itemAt(after.instances, 0).port}/hello`);
     expect(response.status).toBe(200);
-    expect(after.instances[0].restarts).toBe(1);
-    expect(after.instances[0].lastExit).toMatchObject({ code: null, signal: 'SIGKILL' });
+    expect(itemAt(after.instances, 0).restarts).toBe(1);
+    expect(itemAt(after.instances, 0).lastExit).toMatchObject({ code: null, signal: 'SIGKILL' });
     expect(after.restarts).toBe(1);
     // The delay the daemon chose: at once after a stable run, else the initial 100 ms (how long it took is bench/'s).
     expect((await systemLines('echo')).filter((line) => line.startsWith('restarting'))).toEqual([expect.stringMatching(/^restarting (now|in 100 ms)$/)]);
@@ -77,18 +78,18 @@ describe('supervision', () => {
     const settled = await daemon.client.call('get', { service: 'flaky' });
     await holdsFor(async () => {
       const current = await daemon!.client.call('get', { service: 'flaky' });
-      return current.status === 'crashed' && current.restarts === settled.restarts && current.instances[0].pid === null;
+      return current.status === 'crashed' && current.restarts === settled.restarts && itemAt(current.instances, 0).pid === null;
     }, { forMs: 1500, message: 'flaky staying crashed' });
 
     // `start` clears the crash loop and runs it again: a new process, and a new crash loop in time.
     await daemon.client.call('start', { service: 'flaky', wait: false });
     const spawned = await waitFor(async () => {
       const current = await daemon!.client.call('get', { service: 'flaky' });
-      return current.instances[0].restarts > settled.instances[0].restarts || (current.instances[0].pid !== null && current.status !== 'crashed') ? current : null;
+      return itemAt(current.instances, 0).restarts > itemAt(settled.instances, 0).restarts || (itemAt(current.instances, 0).pid !== null && current.status !== 'crashed') ? current : null;
     }, { message: 'flaky running again after start' });
     expect(spawned.status).not.toBe('crashed');
     const startedLines = (await systemLines('flaky')).filter((line) => line.startsWith('started pid'));
-    expect(startedLines.length).toBeGreaterThan(crashed.instances[0].restarts + 1);
+    expect(startedLines.length).toBeGreaterThan(itemAt(crashed.instances, 0).restarts + 1);
     await daemon.client.call('stop', { service: 'flaky' });
   });
 
@@ -107,12 +108,12 @@ describe('supervision', () => {
     });
     const once = await waitFor(async () => {
       const info = await daemon!.client.call('get', { service: 'once' });
-      return info.instances[0].status === 'crashed' ? info : null;
+      return itemAt(info.instances, 0).status === 'crashed' ? info : null;
     });
     expect(once.instances[0]).toMatchObject({ restarts: 0, lastExit: { code: 1 } });
     const clean = await waitFor(async () => {
       const info = await daemon!.client.call('get', { service: 'clean' });
-      return info.instances[0].lastExit ? info : null;
+      return itemAt(info.instances, 0).lastExit ? info : null;
     });
     expect(clean.instances[0]).toMatchObject({ status: 'stopped', restarts: 0, lastExit: { code: 0 } });
   });
@@ -129,10 +130,10 @@ describe('supervision', () => {
     await waitFor(async () => (await systemLines('mute')).some((line) => line.startsWith('not ready within 300 ms')), { message: 'no start timeout' });
     const restarted = await waitFor(async () => {
       const current = await daemon!.client.call('get', { service: 'mute' });
-      return current.instances[0].restarts >= 1 ? current : null;
+      return itemAt(current.instances, 0).restarts >= 1 ? current : null;
     });
-    expect(restarted.instances[0].ready).toBe(false);
-    expect(['starting', 'backoff']).toContain(restarted.instances[0].status);
+    expect(itemAt(restarted.instances, 0).ready).toBe(false);
+    expect(['starting', 'backoff']).toContain(itemAt(restarted.instances, 0).status);
     // Running but never ready: the front door answers itself and never forwards (the fixture would say "not ready").
     for (let i = 0; i < 5; i++) {
       const response = await fetch(`http://127.0.0.1:${daemon.proxyPort}/mute/x`);
@@ -148,7 +149,7 @@ describe('supervision', () => {
     const statuses: string[] = [];
     const watcher = await daemon.connect();
     watcher.onEvent((event) => {
-      if (event.event === 'service' && event.data.name === 'sick') statuses.push(event.data.instances[0].status);
+      if (event.event === 'service' && event.data.name === 'sick') statuses.push(itemAt(event.data.instances, 0).status);
     });
     await watcher.subscribe(['services']);
     const info = await daemon.client.call('register', {
@@ -159,13 +160,13 @@ describe('supervision', () => {
       health: { intervalMs: 50, unhealthyThreshold: 2, restartAfterMs: 300 },
     });
     await waitFor(async () => (await daemon!.client.call('get', { service: 'sick' })).status === 'running', { message: 'sick ready first' });
-    await fetch(`http://127.0.0.1:${info.instances[0].port}/sicken`);
+    await fetch(`http://127.0.0.1:${itemAt(info.instances, 0).port}/sicken`);
     const unhealthy: ServiceInfo = await waitFor(async () => {
       const current = await daemon!.client.call('get', { service: 'sick' });
       return current.status === 'unhealthy' ? current : null;
     }, { message: 'never unhealthy' });
-    expect(unhealthy.instances[0].ready).toBe(false);
-    await waitFor(async () => (await daemon!.client.call('get', { service: 'sick' })).instances[0].restarts >= 1, { message: 'unhealthy instance not restarted' });
+    expect(itemAt(unhealthy.instances, 0).ready).toBe(false);
+    await waitFor(async () => itemAt((await daemon!.client.call('get', { service: 'sick' })).instances, 0).restarts >= 1, { message: 'unhealthy instance not restarted' });
     expect((await systemLines('sick')).some((line) => line.startsWith('unhealthy for 300 ms'))).toBe(true);
     // Seen as events, in this order: ready and running, then unhealthy, then restarted.
     const firstRunning = statuses.indexOf('running');
@@ -187,7 +188,7 @@ describe('supervision', () => {
       health: { intervalMs: 50, unhealthyThreshold: 2, restartAfterMs: 0 },
     });
     const proxied = `http://127.0.0.1:${daemon.proxyPort}/sick/x`;
-    const direct = `http://127.0.0.1:${info.instances[0].port}/x`;
+    const direct = `http://127.0.0.1:${itemAt(info.instances, 0).port}/x`;
     await waitFor(async () => (await daemon!.client.call('get', { service: 'sick' })).status === 'running', { message: 'sick ready first' });
     expect(await (await fetch(proxied)).text()).toBe('served');
     await fetch(`${direct.replace('/x', '/sicken')}`);
@@ -207,12 +208,12 @@ describe('supervision', () => {
       command: '/nonexistent/herve-no-such-program',
       restart: { backoffInitialMs: 10, crashLoopLimit: 2 },
     });
-    expect(info.instances[0].pid).toBeNull();
+    expect(itemAt(info.instances, 0).pid).toBeNull();
     const crashed = await waitFor(async () => {
       const current = await daemon!.client.call('get', { service: 'ghost' });
       return current.status === 'crashed' ? current : null;
     });
-    expect(crashed.instances[0].status).toBe('crashed');
+    expect(itemAt(crashed.instances, 0).status).toBe('crashed');
     const lines = await systemLines('ghost');
     expect(lines.some((line) => line.startsWith('failed to start:') && line.includes('ENOENT'))).toBe(true);
     expect((await daemon.client.call('ping')).pong).toBe(true);

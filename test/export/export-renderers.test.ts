@@ -63,7 +63,7 @@ describe('export renderers with dependencies and resources', () => {
   it('systemd: After= and Requires= name the units of the dependencies', () => {
     const api = systemdUnits(selection, { ...options, basePort: 8001 }).find((unit) => unit.fileName === 'herve-api.service')!;
     const parsed = parseUnit(api.text);
-    expect(parsed.Unit.After).toEqual(['network.target herve-db.service herve-cache.service herve-migrate.service']);
-    expect(parsed.Unit.Requires).toEqual(['herve-db.service herve-cache.service herve-migrate.service']);
+    expect(parsed.Unit?.After).toEqual(['network.target herve-db.service herve-cache.service herve-migrate.service']);
+    expect(parsed.Unit?.Requires).toEqual(['herve-db.service herve-cache.service herve-migrate.service']);
   });
 });

@@ -5,6 +5,7 @@ import { Ajv } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
+import { itemAt } from '../helpers/item-at.js';
 
 const MODELS = { Deployment, Service, Secret, HTTPRoute } as const;
 type Kind = keyof typeof MODELS;
@@ -18,7 +19,7 @@ export interface KubeObject {
 /** Every YAML document parsed back and validated by its official object model (throws on the first invalid one). */
 export function parseKubernetes(text: string): KubeObject[] {
   return parseAllDocuments(text).map((document) => {
-    if (document.errors.length > 0) throw new Error(`YAML error: ${document.errors[0].message}`);
+    if (document.errors.length > 0) throw new Error(`YAML error: ${itemAt(document.errors, 0).message}`);
     const object = document.toJS() as KubeObject;
     const Model = MODELS[object.kind];
     if (!Model) throw new Error(`unexpected kind ${object.kind}`);
@@ -46,9 +47,9 @@ export function parseUnit(text: string): UnitFile {
   let section: Record<string, string[]> | undefined;
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith('#')) continue;
-    const header = /^\[(\w+)\]$/.exec(line);
-    if (header) {
-      section = unit[header[1]] = {};
+    const [, header] = /^\[(\w+)\]$/.exec(line) ?? [];
+    if (header !== undefined) {
+      section = unit[header] = {};
       continue;
     }
     const equals = line.indexOf('=');
@@ -63,7 +64,8 @@ export function unitWords(value: string, expandsVariables: boolean): string[] {
   const words: string[] = [];
   const pattern = /"((?:[^"\\]|\\.)*)"|(\S+)/g;
   for (const match of value.matchAll(pattern)) {
-    let word = match[1] !== undefined ? match[1].replace(/\\(.)/g, (_, char: string) => (char === 'n' ? '\n' : char)) : match[2];
+    const [, quoted, bare = ''] = match;
+    let word = quoted !== undefined ? quoted.replace(/\\(.)/g, (_, char: string) => (char === 'n' ? '\n' : char)) : bare;
     word = word.replace(/%%/g, '%');
     if (expandsVariables) word = word.replace(/\$\$/g, '$');
     words.push(word);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LogLine } from '../../protocol/index.js';
 import { LogStore } from '../../daemon/logs/log-store.js';
+import { itemAt } from '../helpers/item-at.js';
 
 let dir: string;
 let store: LogStore | null;
@@ -56,8 +57,8 @@ describe('LogStore', () => {
     expect(lines.every((text, i) => text.includes(` line ${i} `))).toBe(true);
     const tailed = await logs.tail({ service: 'flood', lines: 100_000 });
     expect(tailed.length).toBe(100_000);
-    expect(tailed[99_999].line.startsWith('line 99999 ')).toBe(true);
-    expect(tailed[0].line.startsWith('line 0 ')).toBe(true);
+    expect(itemAt(tailed, 99_999).line.startsWith('line 99999 ')).toBe(true);
+    expect(itemAt(tailed, 0).line.startsWith('line 0 ')).toBe(true);
   });
 
   it('writes a partial last line once the splitter ends, and a 1 MB line whole', async () => {
@@ -70,8 +71,8 @@ describe('LogStore', () => {
     await logs.close();
     const lines = fileLines('app.log');
     expect(lines.length).toBe(2);
-    expect(lines[0].endsWith(` stderr 1 ${big}`)).toBe(true);
-    expect(lines[1].endsWith(' stderr 1 no newline at the end')).toBe(true);
+    expect(itemAt(lines, 0).endsWith(` stderr 1 ${big}`)).toBe(true);
+    expect(itemAt(lines, 1).endsWith(' stderr 1 no newline at the end')).toBe(true);
     const reopened = open();
     const tailed = await reopened.tail({ service: 'app', lines: 5 });
     expect(tailed.map((entry) => entry.line.length)).toEqual([big.length, 'no newline at the end'.length]);
@@ -89,12 +90,12 @@ describe('LogStore', () => {
     const numbers = kept.map((text) => Number(text.split(' entry ')[1]));
     // Consecutive and ending at the last line: rotation drops only whole, oldest lines.
     expect(numbers.at(-1)).toBe(1999);
-    expect(numbers).toEqual(numbers.map((_, i) => numbers[0] + i));
+    expect(numbers).toEqual(numbers.map((_, i) => itemAt(numbers, 0) + i));
     const tailed = await logs.tail({ service: 'rot', lines: kept.length + 100 });
     expect(tailed.length).toBe(kept.length);
     expect(tailed.map((entry) => entry.line)).toEqual(numbers.map((n) => `entry ${n}`));
     const spanning = await logs.tail({ service: 'rot', lines: fileLines('rot.log').length + 3 });
-    expect(spanning[0].line).toBe(`entry ${numbers[kept.length - spanning.length]}`);
+    expect(itemAt(spanning, 0).line).toBe(`entry ${numbers[kept.length - spanning.length]}`);
   });
 
   it('by default rotates at 10 MiB and keeps .log.1 … .log.3 (the README’s figures)', async () => {
@@ -183,7 +184,7 @@ describe('LogStore', () => {
       for (let round = 0; round < 20; round++) {
         const tailed = await logs.tail({ service: 'busy', lines: 2500 });
         const numbers = tailed.map((entry) => Number(entry.line.slice(1)));
-        expect(numbers).toEqual(numbers.map((_, i) => numbers[0] + i));
+        expect(numbers).toEqual(numbers.map((_, i) => itemAt(numbers, 0) + i));
       }
     } finally {
       clearInterval(writer);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { isProcessRunning, readProcStat } from '../../platform/proc.js';
+import { isProcessRunning, listPids, readProcStat } from '../../platform/proc.js';
 import { assertProcessGone, waitFor } from '../helpers/daemon.js';
 
 describe('isProcessRunning', () => {
@@ -52,5 +52,14 @@ describe('readProcStat', () => {
     }
     await assertProcessGone(child.pid!);
     expect(readProcStat(child.pid!)).toBeNull();
+  });
+});
+
+describe('listPids', () => {
+  it('lists this process and its parent, and nothing that is not a pid', () => {
+    const pids = listPids();
+    expect(pids).toContain(process.pid);
+    expect(pids).toContain(process.ppid);
+    expect(pids?.every((pid) => Number.isInteger(pid) && pid > 0)).toBe(true);
   });
 });

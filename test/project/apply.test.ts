@@ -2,9 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ApplyResult, ServiceInfo } from '../../protocol/index.js';
-import { loadProjectFile } from '../../protocol/project-load.js';
+import { loadProjectFile } from '../../cli/project/project-load.js';
 import { cleanUpAfterEach, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { FIXTURES_DIR } from '../helpers/fixtures.js';
+import { itemAt } from '../helpers/item-at.js';
 
 const pids = new Set<number>();
 cleanUpAfterEach(pids);
@@ -94,7 +95,7 @@ describe('apply a project file (real daemon)', () => {
     expect(result.changes.map((change) => change.name)).toEqual(['migrate', 'api']);
     const listed = await services(daemon);
     expect(listed.get('api')).toMatchObject({ status: 'running', restarts: 0 });
-    expect(listed.get('migrate')?.instances[0].lastExit?.code).toBe(0);
+    expect(itemAt(listed.get('migrate')?.instances, 0).lastExit?.code).toBe(0);
 
     const cycle = apply(daemon, `services:\n  a:\n    type: echo\n    depends_on: [b]\n  b:\n    type: echo\n    depends_on: [a]\n`);
     await expect(cycle).rejects.toThrow('depends_on has a cycle: a → b → a');

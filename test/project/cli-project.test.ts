@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../protocol/index.js';
-import { loadProjectFile } from '../../protocol/project-load.js';
+import { loadProjectFile } from '../../cli/project/project-load.js';
 import { RawSocket } from '../helpers/raw-socket.js';
 import { ensureBuilt, fixture as cliFixture, herve, herveLive, knownPids, makeHome, stopAndProve, waitFor } from '../cli/harness.js';
+import { itemAt } from '../helpers/item-at.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 const dir = mkdtempSync('/tmp/hv-cliproj-');
@@ -22,8 +23,8 @@ describe('herve import', () => {
     const names = loaded.services.map((entry) => entry.spec.name);
     if (name === 'Procfile') {
       expect(names).toEqual(['web', 'worker']);
-      expect(loaded.services[1].spec).toMatchObject({ command: 'sh', args: ['-c', 'node worker.js | tee worker.log'], route: false });
-      expect(loaded.services[0].spec).toMatchObject({ command: 'node', args: ['server.js', '--port', '$PORT'] });
+      expect(itemAt(loaded.services, 1).spec).toMatchObject({ command: 'sh', args: ['-c', 'node worker.js | tee worker.log'], route: false });
+      expect(itemAt(loaded.services, 0).spec).toMatchObject({ command: 'node', args: ['server.js', '--port', '$PORT'] });
     } else if (name === 'process-compose.yaml') {
       expect(names).toEqual(['db', 'api']);
       expect(loaded.services[1]).toMatchObject({ dependsOn: { db: 'healthy' }, spec: { env: { MODE: 'dev' }, health: { path: '/health' } } });
@@ -31,8 +32,8 @@ describe('herve import', () => {
       expect(result.stdout).toContain('top-level log_location: not carried over');
     } else {
       expect(names).toEqual(['api', 'worker-1']);
-      expect(loaded.services[0].spec).toMatchObject({ command: 'node', args: ['server.js', '--verbose'], replicas: 2, env: { NODE_ENV: 'production' } });
-      expect(loaded.services[1].spec).toMatchObject({ command: 'python3', restart: { policy: 'never' }, watch: { paths: ['src'] } });
+      expect(itemAt(loaded.services, 0).spec).toMatchObject({ command: 'node', args: ['server.js', '--verbose'], replicas: 2, env: { NODE_ENV: 'production' } });
+      expect(itemAt(loaded.services, 1).spec).toMatchObject({ command: 'python3', restart: { policy: 'never' }, watch: { paths: ['src'] } });
       expect(result.stdout).toContain('api.max_memory_restart: not carried over');
       expect(result.stderr).toContain('not carried over');
     }

@@ -23,7 +23,7 @@ describe('the bus URL', () => {
     for (const [url, reason] of cases) {
       const parsed = BusUrl.safeParse(url);
       expect(parsed.success, url).toBe(false);
-      const message = parsed.error?.issues[0].message ?? '';
+      const message = parsed.error?.issues[0]?.message ?? '';
       expect(message, url).toMatch(reason);
       expect(message).not.toContain('secret');
     }

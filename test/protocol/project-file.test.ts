@@ -4,7 +4,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectJsonSchema } from '../../protocol/project-file.js';
-import { loadProjectFile, parseProjectText, ProjectFileError } from '../../protocol/project-load.js';
+import { loadProjectFile, parseProjectText, ProjectFileError } from '../../cli/project/project-load.js';
+import { firstItems, itemAt } from '../helpers/item-at.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync('/tmp/hv-project-');
@@ -48,7 +49,7 @@ describe('herve.yaml', () => {
     health: none
 `),
     );
-    const [web, site] = services;
+    const [web, site] = firstItems(services, 2);
     expect(web.spec).toMatchObject({
       type: 'command',
       command: 'python3',
@@ -100,7 +101,7 @@ describe('herve.yaml', () => {
       write('services:\n  api:\n    type: echo\n    depends_on: { db: healthy }\n  db:\n    type: echo\n    depends_on: [cache]\n  cache:\n    type: echo\n'),
     );
     expect(ordered.services.map((entry) => entry.spec.name)).toEqual(['cache', 'db', 'api']);
-    expect(ordered.services[2].dependsOn).toEqual({ db: 'healthy' });
+    expect(itemAt(ordered.services, 2).dependsOn).toEqual({ db: 'healthy' });
     expect(problems('services:\n  a:\n    type: echo\n    depends_on: [b]\n  b:\n    type: echo\n    depends_on: [a]\n')).toEqual(['herve.yaml: depends_on has a cycle: a → b → a']);
     expect(problems('services:\n  a:\n    type: echo\n    depends_on: [ghost]\n')).toEqual(['herve.yaml:4 services.a.depends_on: no service named "ghost" in this file']);
   });
@@ -110,7 +111,8 @@ describe('the README', () => {
   it('has a full example that passes the schema and uses every service key, and names each key', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Project file'));
-    const example = /```yaml\n([\s\S]*?)```/.exec(section)![1];
+    const [, example] = /```yaml\n([\s\S]*?)```/.exec(section) ?? [];
+    if (example === undefined) throw new Error('the README has no yaml example under ## Project file');
     const { data } = parseProjectText(example, 'README');
     const keys = Object.keys((projectJsonSchema() as { properties: { services: { additionalProperties: { properties: object } } } }).properties.services.additionalProperties.properties);
     const used = new Set(Object.values(data.services).flatMap((service) => Object.keys(service)));

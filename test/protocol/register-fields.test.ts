@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { buildProgram } from '../../cli/program.js';
-import { buildRegisterSpec } from '../../cli/support/register-spec.js';
+import { buildRegisterSpec, optionName } from '../../cli/lifecycle/register-spec.js';
 import { draftToParams, EMPTY_DRAFT } from '../../cli/tui/model/register-form.js';
 import { formToSpec, parseRegisterBody } from '../../daemon/admin/register-body.js';
-import { fieldForKey, flagForPath, parseInteger, REGISTER_FIELDS } from '../../protocol/register-fields.js';
+import { fieldForKey, flagForPath, flagOf, parseInteger, REGISTER_FIELDS, type RegisterFlagValues } from '../../protocol/register-fields.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -29,12 +29,24 @@ describe('the registration field table', () => {
     }
   });
 
+  it('types the register options (RegisterFlagValues) with the names commander gives them at run time', () => {
+    const names = ['name', 'description', 'replicas', 'port', 'health', 'maxFails', 'restart', 'cwd', 'env', 'opt', 'start'] as const;
+    expectTypeOf<keyof RegisterFlagValues>().toEqualTypeOf<(typeof names)[number]>();
+    expectTypeOf<RegisterFlagValues['replicas']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<RegisterFlagValues['env']>().toEqualTypeOf<string[] | undefined>();
+    expectTypeOf<RegisterFlagValues['start']>().toEqualTypeOf<boolean | undefined>();
+    const register = buildProgram({ exitCode: 0 }).commands.find((command) => command.name() === 'register');
+    const declared = register?.options.map((option) => option.attributeName()).filter((name) => name !== 'json');
+    expect(REGISTER_FIELDS.flatMap((field) => optionName(field) ?? [])).toEqual([...names]);
+    expect(declared).toEqual([...names]);
+  });
+
   it('derives every herve register flag, and the README lists each one', () => {
     const register = buildProgram({ exitCode: 0 }).commands.find((command) => command.name() === 'register')!;
     const longFlags = register.options.map((option) => option.long);
     const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
     for (const field of REGISTER_FIELDS.filter((candidate) => candidate.flag)) {
-      const flag = field.flag!.split(' ')[0];
+      const flag = flagOf(field) ?? expect.fail(`${field.key} has no flag`);
       expect(longFlags).toContain(flag);
       expect(readme).toContain(`\`${flag}`);
       expect(flagForPath(field.path)).toBe(flag.replace(/^--no-/, '--'));

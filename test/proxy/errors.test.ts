@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HerveError } from '../../daemon/errors.js';
+import { HerveError } from '../../daemon/shared/errors.js';
 import { startFrontDoor } from '../../daemon/proxy/front-door.js';
 import { FixtureControl } from './fixtures/fixture-control.js';
 import { FixtureRoutes } from './fixtures/fixture-routes.js';

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assertProcessGone, isAlive, waitFor } from '../helpers/daemon.js';
 import { startHarness, type Harness } from './fixtures/harness.js';
 import { startUpstream, type Upstream } from './fixtures/upstream.js';
+import { itemAt } from '../helpers/item-at.js';
 
 const UPSTREAM_PROGRAM = fileURLToPath(new URL('./fixtures/upstream-process.mjs', import.meta.url));
 
@@ -57,13 +58,13 @@ describe('failover and aborted clients', () => {
     const workers = Array.from({ length: 8 }, worker);
     // Counted in requests, with deadlines a loaded machine cannot miss: how fast they go is bench/'s business.
     await waitFor(() => ok >= 100, { timeoutMs: 60_000, message: '100 requests before the kill' });
-    const victim = children[1];
+    const victim = itemAt(children, 1);
     victim.child.kill('SIGKILL');
     await waitFor(() => !isAlive(victim.child.pid!), { message: 'the victim to die' });
     const okAtKill = ok;
     // The orchestrator notices a dead instance only at its next probe; until then it stays a target.
     await waitFor(() => ok >= okAtKill + 200, { timeoutMs: 60_000, message: '200 requests after the kill' });
-    harness.routes.set('web', [children[0].port, children[2].port]);
+    harness.routes.set('web', [itemAt(children, 0).port, itemAt(children, 2).port]);
     await waitFor(() => ok >= okAtKill + 300, { timeoutMs: 60_000, message: '100 more requests after the route update' });
     stop = true;
     await Promise.all(workers);

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HostAllowList, hostnameOf, listenHostNames, misdirectedBody } from '../../daemon/proxy/host-allow-list.js';
 import { AllowedHost, splitHostList } from '../../protocol/index.js';
+import { itemAt } from '../helpers/item-at.js';
 
 const port = fc.integer({ min: 1, max: 65_535 });
 const label = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,10}[a-z0-9])?$/);
@@ -114,7 +115,7 @@ describe('AllowedHost (settings)', () => {
     for (const raw of ['http://dev.test', 'dev.test:8080', 'cafe:80', 'dev.test/x', 'dev test', '*', '*.', 'a.*.test', '', '-dev.test', 'dev..test']) {
       const parsed = AllowedHost.safeParse(raw);
       expect(parsed.success, raw).toBe(false);
-      expect(parsed.error?.issues[0].message, raw).toContain('is not a host name');
+      expect(itemAt(parsed.error?.issues, 0).message, raw).toContain('is not a host name');
     }
   });
 

@@ -23,7 +23,7 @@ interface Answer {
 
 async function ask(daemon: TestDaemon): Promise<Answer> {
   const response = await fetch(`http://127.0.0.1:${daemon.proxyPort}/flaky/work`);
-  const [instance, pid] = (await response.text()).trim().split(' ').map(Number);
+  const [instance = Number.NaN, pid = Number.NaN] = (await response.text()).trim().split(' ').map(Number);
   return { status: response.status, instance, pid, at: Date.now() };
 }
 
@@ -90,7 +90,7 @@ describe('passive health', () => {
     const flaky = await startFlaky({ coolDownMs: 600_000, restartAfterEjections: 0 });
     flaky.fail(1);
     await flaky.askUntil(flaky.change('ejected'), 'instance 1 ejected');
-    const ejected = flaky.events[0];
+    const ejected = flaky.events[0]!;
     expect(ejected).toMatchObject({
       service: 'flaky',
       instance: 1,
@@ -111,7 +111,7 @@ describe('passive health', () => {
       ready: true,
       ejected: { until: ejected.ejection.until, failures: 3, reason: 'HTTP 500' },
     });
-    expect(service.instances[0].ejected).toBeUndefined();
+    expect(service.instances[0]!.ejected).toBeUndefined();
     const table = await herve(flaky.daemon.home, ['ls']);
     expect(table.stdout).toContain('2/2 ⊘1');
     expect(table.stdout).toMatch(/flaky #1 ⊘ ejected until .+: 3 failures, last HTTP 500/);
@@ -133,7 +133,7 @@ describe('passive health', () => {
     );
     const after = await ask(flaky.daemon);
     expect(after).toMatchObject({ status: 500, instance: 0 });
-    expect((await flaky.get()).instances[0].ejected).toBeUndefined();
+    expect((await flaky.get()).instances[0]!.ejected).toBeUndefined();
     expect(flaky.events.filter((event) => event.change === 'ejected')).toHaveLength(1);
   });
 
@@ -153,13 +153,13 @@ describe('passive health', () => {
       'instance 1 answering again',
     );
     expect(answers.every(({ status }) => status === 200)).toBe(true);
-    expect((await flaky.get()).instances[1].ejected).toBeUndefined();
+    expect((await flaky.get()).instances[1]!.ejected).toBeUndefined();
     expect(flaky.events).toHaveLength(2);
   });
 
   it('restarts an instance ejected again and again (its pid changes), by its restart policy', async () => {
     const flaky = await startFlaky({ coolDownMs: 200, restartAfterEjections: 2 });
-    const before = (await flaky.get()).instances[1].pid!;
+    const before = (await flaky.get()).instances[1]!.pid!;
     flaky.fail(1);
     await flaky.askUntil(flaky.change('restarting'), 'instance 1 restarting');
     flaky.heal(1);
@@ -173,18 +173,18 @@ describe('passive health', () => {
     const restarted = await waitFor(
       async () => {
         const info = await flaky.get();
-        const instance = info.instances[1];
+        const instance = info.instances[1]!;
         return instance.pid !== null && instance.pid !== before && instance.ready ? info : null;
       },
       { timeoutMs: 60_000, message: 'instance 1 running again under a new pid' },
     );
-    expect(restarted.instances[1].ejected).toBeUndefined();
-    expect(restarted.instances[1].restarts).toBe(1);
+    expect(restarted.instances[1]!.ejected).toBeUndefined();
+    expect(restarted.instances[1]!.restarts).toBe(1);
     const logs = await flaky.daemon.client.call('logs', { service: 'flaky', grep: 'restarting' });
     expect(logs.lines.map((line) => line.line)).toContain(
       'ejected 2 times in a row (last after 3 failures: HTTP 500) — restarting',
     );
-    await waitFor(async () => (await ask(flaky.daemon)).pid === restarted.instances[1].pid, {
+    await waitFor(async () => (await ask(flaky.daemon)).pid === restarted.instances[1]!.pid, {
       timeoutMs: 30_000,
       message: 'the new instance 1 answering',
     });
@@ -193,7 +193,7 @@ describe('passive health', () => {
   it('by default ejects a replica that refuses connections, each refused GET going to the other', async () => {
     // Probes far apart: only what the proxy sees can take the replica out of rotation in time.
     const flaky = await startFlaky({ count5xx: false, coolDownMs: 600_000 }, 600_000);
-    process.kill((await flaky.get()).instances[1].pid!, 'SIGUSR1');
+    process.kill((await flaky.get()).instances[1]!.pid!, 'SIGUSR1');
     const answers = await flaky.askUntil(flaky.change('ejected'), 'instance 1 ejected');
     expect(flaky.events[0]).toMatchObject({
       instance: 1,
@@ -209,7 +209,7 @@ describe('passive health', () => {
     const flaky = await startFlaky({ count5xx: false, coolDownMs: 600_000 }, 600_000, {
       HERVE_UPSTREAM_TIMEOUT_MS: '300',
     });
-    const stuck = (await flaky.get()).instances[1].pid!;
+    const stuck = (await flaky.get()).instances[1]!.pid!;
     process.kill(stuck, 'SIGSTOP');
     try {
       const answers = await flaky.askUntil(flaky.change('ejected'), 'instance 1 ejected after timeouts');
@@ -227,7 +227,7 @@ describe('passive health', () => {
 
   it('counts a refused websocket upgrade against its instance too', async () => {
     const flaky = await startFlaky({ count5xx: false, coolDownMs: 600_000 }, 600_000);
-    process.kill((await flaky.get()).instances[1].pid!, 'SIGUSR1');
+    process.kill((await flaky.get()).instances[1]!.pid!, 'SIGUSR1');
     await waitFor(
       async () => {
         await tryUpgrade(flaky.daemon);
@@ -261,7 +261,7 @@ describe('passive health', () => {
     flaky.fail(1);
     const answers = await Promise.all(Array.from({ length: 30 }, () => ask(flaky.daemon)));
     expect(answers.filter(({ status }) => status === 500).length).toBeGreaterThanOrEqual(10);
-    expect((await flaky.get()).instances[1].ejected).toBeUndefined();
+    expect((await flaky.get()).instances[1]!.ejected).toBeUndefined();
     expect(flaky.events).toEqual([]);
   });
 });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { BUCKET_COUNT, bucketIndex, bucketLowerBound, bucketWidth, createBuckets, quantileOf } from '../../daemon/stats/latency-histogram.js';
 import { RequestStatsRecorder } from '../../daemon/stats/request-stats.js';
+import { itemAt } from '../helpers/item-at.js';
 
 function exactQuantile(sorted: number[], quantile: number): number {
-  return sorted[Math.max(0, Math.ceil(quantile * sorted.length) - 1)];
+  return itemAt(sorted, Math.max(0, Math.ceil(quantile * sorted.length) - 1));
 }
 
 describe('latency histogram', () => {
@@ -26,7 +27,7 @@ describe('latency histogram', () => {
     // Log-normal-ish latencies from 50 µs to ~2 s.
     const samples = Array.from({ length: 20_000 }, () => Math.floor(50 * Math.exp(random() * 10.6)));
     const buckets = createBuckets();
-    for (const micros of samples) buckets[bucketIndex(micros)]++;
+    for (const micros of samples) buckets[bucketIndex(micros)]! += 1;
     const sorted = [...samples].sort((a, b) => a - b);
     for (const quantile of [0.5, 0.9, 0.99, 0.999]) {
       const estimate = quantileOf(buckets, samples.length, quantile)!;

@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './fixtures/harness.js';
 import { echoHandler, startUpstream, type Upstream } from './fixtures/upstream.js';
+import { itemAt } from '../helpers/item-at.js';
 
 interface Echoed {
   upstream: string;
@@ -32,7 +33,7 @@ describe('routing', () => {
   beforeEach(async () => {
     harness = await startHarness();
     upstreams = await Promise.all(['a', 'b', 'c'].map((name) => startUpstream(echoHandler(name))));
-    harness.routes.set('echo', [upstreams[0].port]);
+    harness.routes.set('echo', [itemAt(upstreams, 0).port]);
     harness.routes.set('trio', upstreams.map((upstream) => upstream.port));
   });
 

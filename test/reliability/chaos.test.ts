@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cleanUpAfterEach, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { itemAt } from '../helpers/item-at.js';
 
 const seenPids = new Set<number>();
 cleanUpAfterEach(seenPids);
@@ -49,22 +50,22 @@ async function killReplicas(daemon: TestDaemon): Promise<void> {
   for (let kill = 0; kill < KILLS; kill++) {
     await new Promise((wake) => setTimeout(wake, KILL_EVERY_MS));
     const info = await daemon.client.call('get', { service: 'echo' });
-    info.instances.forEach((instance) => instance.pid !== null && seenPids.add(instance.pid));
-    const victim = info.instances[kill % info.instances.length].pid;
+    for (const instance of info.instances) if (instance.pid !== null) seenPids.add(instance.pid);
+    const victim = itemAt(info.instances, kill % info.instances.length).pid;
     if (victim !== null) process.kill(victim, 'SIGKILL');
   }
   await waitFor(async () => (await daemon.client.call('get', { service: 'echo' })).instances.every((instance) => instance.ready), {
     message: 'echo replicas did not all come back',
   });
   const info = await daemon.client.call('get', { service: 'echo' });
-  info.instances.forEach((instance) => instance.pid !== null && seenPids.add(instance.pid));
+  for (const instance of info.instances) if (instance.pid !== null) seenPids.add(instance.pid);
 }
 
 describe('chaos (short): one of three echo replicas killed every 2 s under load', () => {
   it('no GET fails; a failed POST is only one cut off in flight (502), and every POST answered got its whole body', async () => {
     const daemon = await startDaemon();
     const echo = await daemon.client.call('register', { type: 'echo', replicas: 3 });
-    echo.instances.forEach((instance) => instance.pid !== null && seenPids.add(instance.pid));
+    for (const instance of echo.instances) if (instance.pid !== null) seenPids.add(instance.pid);
     const fdsBefore = openFds(daemon.pid);
 
     const gets = load(daemon, 'GET');

@@ -92,7 +92,7 @@ describe('a bad bus URL', () => {
     rmSync(helpHome, { recursive: true, force: true });
     expect(help.stdout).toContain('--bus <url>');
     const cliBlock = readFileSync(joinPath(import.meta.dirname, '../../README.md'), 'utf8')
-      .split('## The CLI')[1]
+      .split('## The CLI')[1]!
       .split('```')[1];
     expect(cliBlock).toContain('[--bus redis://');
   });

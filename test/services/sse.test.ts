@@ -2,6 +2,7 @@ import { request as httpRequest, type ClientRequest, type IncomingMessage } from
 import { afterEach, describe, expect, it } from 'vitest';
 import { killAll, request, startService } from './service-process.js';
 import { waitFor } from '../helpers/poll.js';
+import { firstItems, itemAt } from '../helpers/item-at.js';
 
 afterEach(killAll);
 
@@ -46,13 +47,13 @@ describe('sse service', () => {
     const arrivals = collectTicks(res);
     await waitFor(() => arrivals.length >= 4, { message: 'four events' });
     expect(arrivals.slice(0, 4).map((arrival) => arrival.data.count)).toEqual([1, 2, 3, 4]);
-    const created = arrivals.slice(0, 4).map((arrival) => Date.parse(arrival.data.time));
+    const created = firstItems(arrivals, 4).map((arrival) => Date.parse(arrival.data.time));
     expect(created.every((time) => !Number.isNaN(time))).toBe(true);
     for (let i = 1; i < 4; i++) {
       // Spaced by the service's clock, not by when this process got round to reading them.
-      expect(created[i] - created[i - 1]).toBeGreaterThanOrEqual(500);
+      expect(itemAt(created, i) - itemAt(created, i - 1)).toBeGreaterThanOrEqual(500);
       // Flushed: each event was here before the service made the next one.
-      expect(arrivals[i - 1].at).toBeLessThan(created[i]);
+      expect(itemAt(arrivals, i - 1).at).toBeLessThan(itemAt(created, i));
     }
     req.destroy();
   });

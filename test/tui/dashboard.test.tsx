@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeDaemon, makeService } from './fake-daemon.js';
 import { KEYS, waitForFrame, waitUntil } from './frame.js';
 import { show, unmountAll } from './show-dashboard.js';
+import { itemAt } from '../helpers/item-at.js';
 
 afterEach(unmountAll);
 
@@ -63,7 +64,7 @@ describe('services table', () => {
     for (let i = 0; i < 25; i++) app.stdin.write('j');
     app.stdin.write('jjjjj');
     const frame = await waitForFrame(app, (text) => selectedName(text) === 'svc-30');
-    expect(frame).not.toMatch(/│  svc-00 /);
+    expect(frame).not.toMatch(/│ {2}svc-00 /);
     expect(frame.split('\n').length).toBeLessThanOrEqual(23);
   });
 
@@ -95,7 +96,7 @@ describe('actions', () => {
     expect(daemon.callsOf('stop')).toHaveLength(0);
     app.stdin.write('y');
     await waitForFrame(app, (text) => text.includes('✔ echo is stopped') && text.includes('○ stopped'));
-    expect(daemon.callsOf('stop')[0].params).toEqual({ service: 'echo' });
+    expect(itemAt(daemon.callsOf('stop'), 0).params).toEqual({ service: 'echo' });
   });
 
   it('x then n cancels without calling the daemon', async () => {
@@ -115,7 +116,7 @@ describe('actions', () => {
     await waitForFrame(app, (text) => text.includes('○ stopped'));
     app.stdin.write('s');
     await waitForFrame(app, (text) => text.includes('✔ echo is running') && text.includes('● running'));
-    expect(daemon.callsOf('start')[0].params).toEqual({ service: 'echo' });
+    expect(itemAt(daemon.callsOf('start'), 0).params).toEqual({ service: 'echo' });
     app.stdin.write('r');
     await waitUntil(() => daemon.callsOf('restart').length === 1, 'a restart call');
   });
@@ -165,7 +166,7 @@ describe('actions', () => {
     await waitForFrame(app, (text) => text.includes('hi there'));
     app.stdin.write(KEYS.enter);
     await waitForFrame(app, (text) => text.includes('api registered'));
-    expect(daemon.callsOf('register')[0].params).toEqual({
+    expect(itemAt(daemon.callsOf('register'), 0).params).toEqual({
       type: 'command',
       name: 'api',
       replicas: 2,
@@ -184,7 +185,7 @@ describe('actions', () => {
     await waitForFrame(app, (text) => text.includes('› replicas') && /name\s+fast/.test(text));
     app.stdin.write('3\r');
     await waitForFrame(app, (text) => text.includes('fast registered'));
-    expect(daemon.callsOf('register')[0].params).toEqual({ type: 'echo', name: 'fast', replicas: 3 });
+    expect(itemAt(daemon.callsOf('register'), 0).params).toEqual({ type: 'echo', name: 'fast', replicas: 3 });
   });
 
   it('the register form refuses a bad name without calling the daemon', async () => {

@@ -138,7 +138,7 @@ describe('herve tui in a real terminal (needs tmux; .ci/run installs it)', () =>
 
     // A smaller terminal: the frame refits, once, with no leftovers of the larger one.
     tmux('resize-window', '-t', SESSION, '-x', '100', '-y', '30');
-    text = await waitForScreen((t) => count(t, 'NAME') === 1 && t.split('\n')[1]?.startsWith('╭') && /─╮$/.test(t.split('\n')[1] ?? ''), 'the frame refitted to 100x30');
+    text = await waitForScreen((t) => count(t, 'NAME') === 1 && (t.split('\n')[1]?.startsWith('╭') ?? false) && /─╮$/.test(t.split('\n')[1] ?? ''), 'the frame refitted to 100x30');
     expect(text.split('\n')[1]).toHaveLength(100);
     expect(count(text, '● connected')).toBe(1);
 

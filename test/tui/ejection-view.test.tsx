@@ -6,7 +6,7 @@ import { makeService } from './fake-daemon.js';
 describe('an ejected instance in the detail pane', () => {
   it('marks it ejected with the time left, and says until when and why', () => {
     const base = makeService('web');
-    const serving = { ...base.instances[0], index: 0, port: 43_000, ready: true, status: 'running' as const };
+    const serving = { ...base.instances[0]!, index: 0, port: 43_000, ready: true, status: 'running' as const };
     const until = Date.now() + 30_000;
     const ejected = {
       ...serving,
@@ -33,7 +33,7 @@ describe('an ejected instance in the detail pane', () => {
 
   it('says an instance being restarted by passive health is out until it has restarted', () => {
     const base = makeService('web');
-    const restarting = { ...base.instances[0], ejected: { until: null, failures: 3, reason: 'HTTP 500', streak: 3 } };
+    const restarting = { ...base.instances[0]!, ejected: { until: null, failures: 3, reason: 'HTTP 500', streak: 3 } };
     const view = render(
       <DetailPane
         service={{ ...base, instances: [restarting] }}

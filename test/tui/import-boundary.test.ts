@@ -1,7 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../helpers/daemon.js';
+import { anyPackage, importsOutside } from '../helpers/imports.js';
 
 /**
  * The dashboard talks to the daemon only through the protocol and the client seam, and draws
@@ -9,25 +7,8 @@ import { PROJECT_ROOT } from '../helpers/daemon.js';
  */
 const ALLOWED_ROOTS = ['cli/tui', 'cli/client', 'cli/presentation', 'protocol', 'themes'];
 
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sources(path);
-    return /\.tsx?$/.test(entry.name) ? [path] : [];
-  });
-}
-
 describe('cli/tui import boundary', () => {
   it('imports nothing from daemon/ or services/ (only protocol/, cli/client/, cli/presentation/, themes/)', () => {
-    const offenders: string[] = [];
-    for (const file of [...sources(join(PROJECT_ROOT, 'cli/tui')), ...sources(join(PROJECT_ROOT, 'themes'))]) {
-      for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'/g)) {
-        const target = relative(PROJECT_ROOT, resolve(file, '..', specifier));
-        if (!ALLOWED_ROOTS.some((root) => target === root || target.startsWith(`${root}/`))) {
-          offenders.push(`${relative(PROJECT_ROOT, file)} → ${target}`);
-        }
-      }
-    }
-    expect(offenders).toEqual([]);
+    expect(importsOutside(['cli/tui', 'themes'], ALLOWED_ROOTS, anyPackage)).toEqual([]);
   });
 });

@@ -97,7 +97,7 @@ describe('register form', () => {
   });
 
   it('turns a draft into register params, or says what is wrong', () => {
-    expect(draftToParams({ ...EMPTY_DRAFT, type: 'static', options: 'root=./public' }, '/srv')).toEqual({
+    expect(draftToParams({ ...EMPTY_DRAFT, type: 'static', option: 'root=./public' }, '/srv')).toEqual({
       ok: true,
       params: { type: 'static', replicas: 1, options: { root: './public' }, cwd: '/srv' },
     });

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { memo, useMemo } from 'react';
 import type { LogLine } from '../../../protocol/index.js';
+import { formatClock } from '../../presentation/format.js';
 import { printable } from '../model/sanitize.js';
 import { serviceColour, useTheme } from '../theme-context.js';
 
@@ -16,11 +17,6 @@ export interface LogPaneProps {
   error: string | null;
   width: number;
   height: number;
-}
-
-function time(at: number): string {
-  const date = new Date(at);
-  return [date.getHours(), date.getMinutes(), date.getSeconds()].map((part) => String(part).padStart(2, '0')).join(':');
 }
 
 /** The lines the pane shows: filtered, then the window `scrollBack` lines up from the newest. */
@@ -51,7 +47,7 @@ export const LogPane = memo(function LogPane(props: LogPaneProps) {
       ) : (
         shown.map((line, index) => (
           <Text key={index} wrap="truncate-end">
-            <Text color={theme.dim} dimColor={!theme.colour}>{`${time(line.at)} `}</Text>
+            <Text color={theme.dim} dimColor={!theme.colour}>{`${formatClock(line.at, 's')} `}</Text>
             {service === null ? <Text color={serviceColour(theme, line.service)}>{`${line.service.slice(0, prefixWidth).padEnd(prefixWidth)} │ `}</Text> : null}
             {/* Plain stdout text: most lines are stdout, and every styled character costs Ink time per frame. */}
             {line.stream === 'stdout' ? printable(line.line) : (

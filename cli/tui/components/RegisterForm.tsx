@@ -15,20 +15,15 @@ export interface RegisterFormProps {
   onCancel: () => void;
 }
 
-const LABELS: Record<DraftField, string> = {
-  type: 'type',
-  name: 'name',
-  replicas: 'replicas',
-  commandLine: 'command',
-  options: 'options',
-};
+/** The table's keys, except `option`, which holds several. */
+const LABELS: Record<DraftField, string> = { type: 'type', name: 'name', replicas: 'replicas', command: 'command', option: 'options' };
 
 const PLACEHOLDERS: Record<DraftField, string> = {
   type: '',
   name: 'optional; the type name when empty',
   replicas: '1 (default)',
-  commandLine: 'e.g. node server.js --verbose',
-  options: 'key=value …',
+  command: 'e.g. node server.js --verbose',
+  option: 'key=value …',
 };
 
 const COMMAND_TYPE: ServiceTypeInfo = { name: 'command', description: 'any program you give', options: {} };
@@ -52,7 +47,7 @@ export function RegisterForm({ types, width, height, onSubmit, onCancel }: Regis
   const move = (step: number) => {
     const order = fieldsOf(draftRef.current);
     const position = order.indexOf(fieldRef.current);
-    setField(order[(position + step + order.length) % order.length]);
+    setField(order[(position + step + order.length) % order.length] ?? 'type');
   };
   const submit = () => {
     const result = draftToParams(draftRef.current, process.cwd());
@@ -66,8 +61,10 @@ export function RegisterForm({ types, width, height, onSubmit, onCancel }: Regis
   };
   const moveType = (step: number) => {
     const index = (typeIndexRef.current + step + choices.length) % choices.length;
+    const choice = choices[index];
+    if (choice === undefined) return;
     setTypeIndex(index);
-    setDraft((current) => ({ ...current, type: choices[index].name, options: '' }));
+    setDraft((current) => ({ ...current, type: choice.name, option: '' }));
   };
 
   useInput((_input, key) => {
@@ -108,7 +105,7 @@ export function RegisterForm({ types, width, height, onSubmit, onCancel }: Regis
             <TextInput
               value={draft[name]}
               focus={field === name}
-              placeholder={name === 'options' ? optionNames.map((option) => `${option}=…`).join(' ') : PLACEHOLDERS[name]}
+              placeholder={name === 'option' ? optionNames.map((option) => `${option}=…`).join(' ') : PLACEHOLDERS[name]}
               onChange={update(name)}
               onSubmit={advance}
               onCancel={onCancel}

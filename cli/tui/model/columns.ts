@@ -69,8 +69,8 @@ function rowWidth(columns: readonly Column[]): number {
 export function layoutColumns(width: number): Column[] {
   let columns: Column[] = [...ALL_COLUMNS];
   const droppable = [...OTHER_COLUMNS].sort((a, b) => b.dropOrder - a.dropOrder);
-  while (rowWidth(columns) > width && droppable.length > 0 && droppable[0].dropOrder > 0) {
-    const dropped = droppable.shift() as Column;
+  for (const dropped of droppable) {
+    if (rowWidth(columns) <= width || dropped.dropOrder <= 0) break;
     columns = columns.filter((column) => column !== dropped);
   }
   const spare = Math.max(0, width - rowWidth(columns));

@@ -86,12 +86,13 @@ export function markStale(state: DashboardState): DashboardState {
 
 function upsertService(state: DashboardState, service: ServiceInfo): DashboardState {
   const index = state.services.findIndex((known) => known.uuid === service.uuid);
-  if (index === -1) return { ...state, services: sortByName([...state.services, service]) };
-  const kept = keepIfSame(state.services[index], service);
-  if (kept === state.services[index]) return state;
+  const known = state.services[index];
+  if (known === undefined) return { ...state, services: sortByName([...state.services, service]) };
+  const kept = keepIfSame(known, service);
+  if (kept === known) return state;
   const services = [...state.services];
   services[index] = kept;
-  return { ...state, services: kept.name === state.services[index].name ? services : sortByName(services) };
+  return { ...state, services: kept.name === known.name ? services : sortByName(services) };
 }
 
 function removeService(state: DashboardState, uuid: string): DashboardState {

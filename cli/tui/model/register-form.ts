@@ -1,24 +1,32 @@
-import { describeZodError, flagForPath, parseInteger, RegisterSpec, type RegisterInput } from '../../../protocol/index.js';
+import { describeZodError, fieldValue, flagForPath, registerField, RegisterSpec, specPathOf, type RegisterFieldKey, type RegisterInput } from '../../../protocol/index.js';
 import { parseOptions, splitCommandLine } from '../../../protocol/command-line.js';
 
-export interface RegisterDraft {
-  type: string;
-  name: string;
-  replicas: string;
-  commandLine: string;
-  options: string;
-}
+/** The registration fields the form asks for, by their key in the field table: `command` is a whole command line, `option` key=value words. */
+export type DraftField = Extract<RegisterFieldKey, 'type' | 'name' | 'replicas' | 'command' | 'option'>;
 
-export type DraftField = keyof RegisterDraft;
+export type RegisterDraft = Record<DraftField, string>;
 
-export const EMPTY_DRAFT: RegisterDraft = { type: '', name: '', replicas: '', commandLine: '', options: '' };
+export const EMPTY_DRAFT: RegisterDraft = { type: '', name: '', replicas: '', command: '', option: '' };
+
+/** Fields typed as text and converted as the table says (a number may have spaces around it); an empty one is left out. */
+const PLAIN_FIELDS = ['name', 'replicas'] as const satisfies readonly DraftField[];
 
 /** The fields the form asks for, in order, for a given type. */
 export function draftFields(type: string, typeHasOptions: boolean): DraftField[] {
-  const fields: DraftField[] = ['type', 'name', 'replicas'];
-  if (type === 'command') fields.push('commandLine');
-  if (typeHasOptions) fields.push('options');
+  const fields: DraftField[] = ['type', ...PLAIN_FIELDS];
+  if (type === 'command') fields.push('command');
+  if (typeHasOptions) fields.push('option');
   return fields;
+}
+
+function plainFields(draft: RegisterDraft): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const key of PLAIN_FIELDS) {
+    const field = registerField(key);
+    const text = field.kind === 'integer' ? draft[key].trim() : draft[key];
+    if (text.length > 0) values[specPathOf(field).leaf] = fieldValue(field, text);
+  }
+  return values;
 }
 
 /**
@@ -27,17 +35,17 @@ export function draftFields(type: string, typeHasOptions: boolean): DraftField[]
  */
 export function draftToParams(draft: RegisterDraft, cwd: string): { ok: true; params: RegisterInput } | { ok: false; error: string } {
   if (draft.type.length === 0) return { ok: false, error: 'pick a type' };
-  const params: RegisterInput = { type: draft.type, replicas: parseInteger(draft.replicas.trim() || '1') as number };
-  if (draft.name.length > 0) params.name = draft.name;
+  // Unchecked until the schema below: a value it rejects is named there.
+  const params = { type: draft.type, replicas: 1, ...plainFields(draft) } as RegisterInput;
   if (draft.type === 'command') {
-    const [command, ...args] = splitCommandLine(draft.commandLine);
+    const [command, ...args] = splitCommandLine(draft.command);
     if (!command) return { ok: false, error: 'a command service needs a command line, e.g. node server.js' };
     params.command = command;
     params.args = args;
     params.cwd = cwd;
   }
-  if (draft.options.trim().length > 0) {
-    const { options, bad } = parseOptions(draft.options);
+  if (draft.option.trim().length > 0) {
+    const { options, bad } = parseOptions(draft.option);
     if (bad.length > 0) return { ok: false, error: `options are key=value words; not understood: ${bad.join(' ')}` };
     params.options = options;
     params.cwd = cwd;

@@ -120,14 +120,14 @@ function movedKey(current: string | null, step: number, keys: readonly string[])
   if (keys.length === 0) return null;
   const index = current === null ? keys.length - 1 : Math.max(0, keys.indexOf(current));
   const next = Math.max(0, Math.min(keys.length - 1, index + step));
-  return next === keys.length - 1 ? null : keys[next];
+  return next === keys.length - 1 ? null : (keys[next] ?? null);
 }
 
 /** The name `step` rows away from the current one, kept within the list; unchanged when it is empty. */
 function moved(current: string | null, step: number, names: readonly string[]): string | null {
   if (names.length === 0) return current;
   const index = Math.max(0, names.findIndex((name) => name === current));
-  return names[Math.max(0, Math.min(names.length - 1, index + step))];
+  return names[Math.max(0, Math.min(names.length - 1, index + step))] ?? current;
 }
 
 /** The filter of what has the focus. */

@@ -46,5 +46,6 @@ describe('formatting figures', () => {
   it('prints local wall-clock time with milliseconds', () => {
     const at = new Date(2026, 0, 2, 3, 4, 5, 7).getTime();
     expect(formatClock(at)).toBe('03:04:05.007');
+    expect(formatClock(at, 's')).toBe('03:04:05');
   });
 });

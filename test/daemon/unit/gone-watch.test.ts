@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readProcessStartTime } from '../../../daemon/proc.js';
+import { readProcessStartTime } from '../../../platform/proc.js';
 import { whenGone } from '../../../daemon/supervisor/gone-watch.js';
 import { assertProcessGone, holdsFor, waitFor } from '../../helpers/daemon.js';
 
@@ -35,7 +35,7 @@ describe('watching processes that are not our children until they are gone', () 
     const watches = identities.map((identity) => whenGone(identity).then(() => gone.add(identity.pid)));
 
     // Some from the first tick's share and some past it.
-    const ended = [0, 7, 49, 50, 59].map((index) => children[index]);
+    const ended = [0, 7, 49, 50, 59].map((index) => children[index]!);
     for (const child of ended) child.kill('SIGKILL');
     await waitFor(() => ended.every((child) => gone.has(child.pid!)), {
       message: 'the ended processes to be seen gone',

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../helpers/daemon.js';
 
-const HEAP_FLAGS = join(PROJECT_ROOT, 'dist', 'daemon', 'heap-flags.js');
+const HEAP_FLAGS = join(PROJECT_ROOT, 'dist', 'daemon', 'startup', 'heap-flags.js');
 
 // A burst of short-lived objects, then the young generation's size, in a fresh node.
 const PROBE = `

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HealthSpec, RestartSpec } from '../../../protocol/index.js';
-import { Registry, type ServiceRecord } from '../../../daemon/registry.js';
+import { Registry, type ServiceRecord } from '../../../daemon/registry/registry.js';
+import { firstItems } from '../../helpers/item-at.js';
 
 const open: Registry[] = [];
 const dirs: string[] = [];
@@ -60,7 +61,7 @@ describe('registry', () => {
     registry.close();
     open.pop();
     const reopened = registryAt(file).registry;
-    const [first, second] = reopened.listServices();
+    const [first, second] = firstItems(reopened.listServices(), 2);
     expect(first).toEqual({ ...api, desired: 'stopped', restarts: 3 });
     expect(second.name).toBe('web');
   });

@@ -1,10 +1,9 @@
-import { withDaemon } from '../support/connect.js';
-import { writeJson, writeOut } from '../support/output.js';
-import { renderTable } from '../support/table.js';
+import { withDaemon } from '../daemon/connect.js';
+import { writeJson, writeOut } from '../output/output.js';
+import { renderTable } from '../output/table.js';
+import type { OptionsOf } from '../program.js';
 
-export interface TypesOptions {
-  json?: boolean;
-}
+type TypesOptions = OptionsOf<'types'>;
 
 /** The service types the daemon knows, with the options each accepts (`--opt KEY=VALUE`). */
 export async function run(options: TypesOptions): Promise<number> {

@@ -64,7 +64,7 @@ export class Progress {
   }
 
   private render(): void {
-    const frame = FRAMES[this.frame++ % FRAMES.length];
+    const frame = FRAMES[this.frame++ % FRAMES.length]!;
     this.stream.write(`\r\x1b[2K${this.style.cyan(frame)} ${this.text}`);
   }
 }

@@ -3,8 +3,8 @@
  * so the proxy, the admin API and the control server only call the orchestrator
  * and listen to its events; the orchestrator alone changes service state.
  */
-import type { RouteIndex } from './proxy/route-match.js';
-import type { AnnounceParams, Event, LifecycleResult, LogLine, ProcessUsage, RegisterSpec, RequestStats, ServiceInfo, StatsSnapshot, UpdateResult } from '../protocol/index.js';
+import type { RouteIndex } from '../proxy/route-match.js';
+import type { AnnounceParams, Event, LifecycleResult, LogLine, ProcessUsage, RegisterSpec, RequestStats, ServiceInfo, StatsSnapshot, UpdateResult } from '../../protocol/index.js';
 
 /** What the socket server and the admin HTTP API may ask of the orchestrator. Throws HerveError. */
 export interface ServiceControl {

@@ -1,5 +1,5 @@
-import type { LogStore } from './logs/log-store.js';
-import type { ServiceLogs } from './orchestrator/index.js';
+import type { LogStore } from './log-store.js';
+import type { ServiceLogs } from '../orchestrator/index.js';
 
 /** How far back to look for one instance's last lines among its service's. */
 const RECENT_SCAN_LINES = 2000;

@@ -1,23 +1,10 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fieldValue, flagForPath, PATH_OPTIONS, REGISTER_FIELDS, RegisterSpec, type RegisterField, type RegisterInput } from '../../protocol/index.js';
+import { fieldValue, flagForPath, flagOf, specPathOf, PATH_OPTIONS, REGISTER_FIELDS, RegisterSpec, type RegisterField, type RegisterFlagValues, type RegisterInput } from '../../protocol/index.js';
 import { UserError } from '../client/index.js';
 
-/** What `herve register` collects from its arguments, before validation. */
-export interface RegisterArgs {
-  type: string;
-  command: string[];
-  name?: string;
-  description?: string;
-  replicas?: number;
-  port?: number;
-  health?: string;
-  restart?: string;
-  cwd?: string;
-  env?: string[];
-  opt?: string[];
-  start?: boolean;
-}
+/** What `herve register` collects from its arguments, before validation: the operands and the field table's options. */
+export type RegisterArgs = { type: string; command: string[] } & RegisterFlagValues;
 
 export function usageError(message: string, hint?: string, options?: ErrorOptions): UserError {
   return new UserError(message, hint, 2, options);
@@ -68,15 +55,15 @@ function workingDirectory(args: RegisterArgs): string | undefined {
 
 function resolvedOptions(pairs: string[] | undefined): Record<string, string> {
   const options = parsePairs(pairs, '--opt');
-  for (const key of Object.keys(options)) {
-    if (PATH_OPTIONS.includes(key)) options[key] = existingDirectory(options[key], `--opt ${key}:`);
+  for (const [key, value] of Object.entries(options)) {
+    if (PATH_OPTIONS.includes(key)) options[key] = existingDirectory(value, `--opt ${key}:`);
   }
   return options;
 }
 
 /** The commander option a field's flag fills: `--no-start` → start, `--opt <K=V>` → opt. */
 export function optionName(field: RegisterField): string | undefined {
-  const flag = field.flag?.split(' ')[0].replace(/^--(no-)?/, '');
+  const flag = flagOf(field)?.replace(/^--(no-)?/, '');
   return flag?.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 }
 
@@ -88,10 +75,10 @@ function flaggedFields(args: RegisterArgs): Record<string, unknown> {
     const value = option === undefined ? undefined : (args as unknown as Record<string, unknown>)[option];
     if (value === undefined) continue;
     let target = input;
-    for (const step of field.path.slice(0, -1)) target = (target[step] ??= {}) as Record<string, unknown>;
-    const last = field.path[field.path.length - 1];
-    if (field.kind === 'pairs') target[last] = parsePairs(value as string[], field.flag!.split(' ')[0]);
-    else target[last] = typeof value === 'string' ? fieldValue(field, value) : value;
+    const { groups, leaf } = specPathOf(field);
+    for (const step of groups) target = (target[step] ??= {}) as Record<string, unknown>;
+    if (field.kind === 'pairs') target[leaf] = parsePairs(value as string[], flagOf(field) ?? field.key);
+    else target[leaf] = typeof value === 'string' ? fieldValue(field, value) : value;
   }
   return input;
 }

@@ -1,7 +1,7 @@
 import { watch } from 'chokidar';
 import { UserError } from '../client/index.js';
-import { withDaemon } from './connect.js';
-import { writeOut } from './output.js';
+import { withDaemon } from '../daemon/connect.js';
+import { writeOut } from '../output/output.js';
 import { applyProject, loadProject, renderChanges, summarize } from './project.js';
 
 const DEBOUNCE_MS = 200;

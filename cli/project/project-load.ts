@@ -3,18 +3,18 @@ import { basename, dirname, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { splitCommandLine } from './command-line.js';
-import { durationMillis } from './duration.js';
-import { describeZodError } from './codec.js';
-import { dependencyOrder, type ProjectEntry } from './project-order.js';
-import { MAX_PROJECT_FILE_BYTES, ProjectFile, type DependsCondition, type ProjectHttps, type ProjectService } from './project-file.js';
-import { PATH_OPTIONS } from './register-fields.js';
-import { RegisterSpec, type RegisterInput } from './service.js';
+import { splitCommandLine } from '../../protocol/command-line.js';
+import { durationMillis } from '../../protocol/duration.js';
+import { describeZodError } from '../../protocol/codec.js';
+import { dependencyOrder, type ProjectEntry } from '../../protocol/project-order.js';
+import { MAX_PROJECT_FILE_BYTES, ProjectFile, type DependsCondition, type ProjectHttps, type ProjectService } from '../../protocol/project-file.js';
+import { PATH_OPTIONS } from '../../protocol/register-fields.js';
+import { RegisterSpec, type RegisterInput } from '../../protocol/service.js';
 
 /** A project file that cannot be used, with every problem as `file:line path: message`. */
 export class ProjectFileError extends Error {
-  constructor(readonly problems: string[]) {
-    super(problems.join('\n'));
+  constructor(readonly problems: string[], options?: ErrorOptions) {
+    super(problems.join('\n'), options);
     this.name = 'ProjectFileError';
   }
 }
@@ -43,7 +43,7 @@ export function loadProjectFile(path: string): LoadedProject {
     try {
       return toEntry(name, service, dirname(file));
     } catch (error) {
-      throw new ProjectFileError([`${label}:${project.lineOf(['services', name])} services.${name}: ${(error as Error).message}`]);
+      throw new ProjectFileError([`${label}:${project.lineOf(['services', name])} services.${name}: ${(error as Error).message}`], { cause: error });
     }
   });
   const unknown = entries.flatMap((entry) =>
@@ -55,7 +55,7 @@ export function loadProjectFile(path: string): LoadedProject {
   try {
     return { file, services: dependencyOrder(entries), https: project.data.https };
   } catch (error) {
-    throw new ProjectFileError([`${label}: ${(error as Error).message}`]);
+    throw new ProjectFileError([`${label}: ${(error as Error).message}`], { cause: error });
   }
 }
 
@@ -69,7 +69,7 @@ export function parseProjectText(text: string, label: string): { data: ProjectFi
   const lineOf = (path: PropertyKey[]) => lineOfPath(document, lineCounter, path);
   const parsed = ProjectFile.safeParse(document.toJS() ?? {});
   if (!parsed.success) {
-    const located = flattenIssues(parsed.error.issues).map((issue) => ({ line: lineOf(issue.keys ? [...issue.path, issue.keys[0]] : issue.path), text: describeIssue(issue) }));
+    const located = flattenIssues(parsed.error.issues).map((issue) => ({ line: lineOf([...issue.path, ...(issue.keys?.slice(0, 1) ?? [])]), text: describeIssue(issue) }));
     throw new ProjectFileError(located.sort((a, b) => a.line - b.line).map(({ line, text }) => `${label}:${line} ${text}`));
   }
   return { data: parsed.data, lineOf };
@@ -205,7 +205,7 @@ function restartSpec(service: ProjectService): RegisterInput['restart'] {
 
 function optionsIn(service: ProjectService, base: string): Record<string, string> {
   const options = stringRecord(service.options);
-  for (const key of Object.keys(options)) if (PATH_OPTIONS.includes(key)) options[key] = resolve(base, options[key]);
+  for (const [key, value] of Object.entries(options)) if (PATH_OPTIONS.includes(key)) options[key] = resolve(base, value);
   return options;
 }
 

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { z } from 'zod';
-import { DesiredState, EnvMap, HealthSpec, RestartSpec, ServiceRoute, StopSignal, WatchSpec } from '../protocol/index.js';
+import { DesiredState, EnvMap, HealthSpec, RestartSpec, ServiceRoute, StopSignal, WatchSpec } from '../../protocol/index.js';
 
 /** A registered service as stored: what to run and what is meant to happen to it. */
 export interface ServiceRecord {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../../cli/client/index.js';
-import { buildRegisterSpec, parsePairs } from '../../../cli/support/register-spec.js';
+import { buildRegisterSpec, parsePairs } from '../../../cli/lifecycle/register-spec.js';
 
 const dir = mkdtempSync('/tmp/hv-spec-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PROJECT_FILE_NAME, type ApplyResult, type ServiceChange } from '../../protocol/index.js';
-import { loadProjectFile, ProjectFileError, type LoadedProject } from '../../protocol/project-load.js';
+import { loadProjectFile, ProjectFileError, type LoadedProject } from './project-load.js';
 import { UserError, type SocketDaemonClient } from '../client/index.js';
 
 /** `-f FILE`, else herve.yaml here; undefined when there is none and none was asked for. */
@@ -25,7 +25,7 @@ export function loadProject(path: string): LoadedProject {
     return loadProjectFile(path);
   } catch (error) {
     if (error instanceof ProjectFileError) {
-      throw new UserError(error.problems.join('\n'), `nothing was changed; the keys are in the README ("Project file") and in: herve schema`);
+      throw new UserError(error.problems.join('\n'), `nothing was changed; the keys are in the README ("Project file") and in: herve schema`, 1, { cause: error });
     }
     throw error;
   }

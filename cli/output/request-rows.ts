@@ -7,8 +7,9 @@ const STATUS_COLUMN = REQUEST_COLUMNS.findIndex((column) => column.header === 'S
 
 function row(cells: string[], paintStatus: (text: string) => string): string {
   return REQUEST_COLUMNS.map((column, index) => {
-    if (column.width === 0) return cells[index];
-    const cell = fit(cells[index], column.width, 'align' in column ? column.align : 'left');
+    const text = cells[index] ?? '';
+    if (column.width === 0) return text;
+    const cell = fit(text, column.width, 'align' in column ? column.align : 'left');
     return index === STATUS_COLUMN ? paintStatus(cell) : cell;
   }).join('  ');
 }

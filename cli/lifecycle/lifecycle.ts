@@ -1,7 +1,7 @@
 import type { Outcome } from '../../protocol/index.js';
-import { withDaemon } from './connect.js';
-import { writeJson } from './output.js';
-import { Progress } from './progress.js';
+import { withDaemon } from '../daemon/connect.js';
+import { writeJson } from '../output/output.js';
+import { Progress } from '../output/progress.js';
 import { reportStarted } from './settle.js';
 
 export interface LifecycleOptions {

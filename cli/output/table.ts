@@ -20,7 +20,7 @@ export function renderTable(columns: Column[], rows: string[][]): string {
       .map((column, index) => {
         const cell = cells[index] ?? '';
         const isLast = index === columns.length - 1;
-        return isLast && column.align !== 'right' ? cell : pad(cell, widths[index], column.align ?? 'left');
+        return isLast && column.align !== 'right' ? cell : pad(cell, widths[index] ?? 0, column.align ?? 'left');
       })
       .join('  ')
       .trimEnd();

@@ -1,6 +1,6 @@
 import type { HervePaths } from '../../protocol/index.js';
 import { awaitDaemonReady, probeDaemon, spawnDetachedDaemon, type DaemonHello, type DaemonSettings } from './daemon-launch.js';
-import type { Progress } from './progress.js';
+import type { Progress } from '../output/progress.js';
 
 export interface DaemonUp {
   hello: DaemonHello;

@@ -30,10 +30,10 @@ export function fromProcfile(text: string): Imported {
   const services: Record<string, ProjectService> = {};
   const notes: string[] = [];
   for (const line of text.split('\n')) {
-    const match = /^([A-Za-z0-9_-]+):\s*(.+)$/.exec(line.trim());
-    if (!match) continue;
-    const name = serviceName(match[1], notes);
-    services[name] = match[1] === 'web' ? { command: commandOf(match[2]) } : { command: commandOf(match[2]), route: false, health: 'none' };
+    const [, processType, command] = /^([A-Za-z0-9_-]+):\s*(.+)$/.exec(line.trim()) ?? [];
+    if (processType === undefined || command === undefined) continue;
+    const name = serviceName(processType, notes);
+    services[name] = processType === 'web' ? { command: commandOf(command) } : { command: commandOf(command), route: false, health: 'none' };
   }
   return { services, notes };
 }
@@ -88,7 +88,7 @@ export function fromEcosystem(path: string): Imported {
   try {
     config = loadCommonJs(resolve(path)) as { apps?: Json[] };
   } catch (error) {
-    throw new UserError(`${path} could not be loaded: ${(error as Error).message}`, 'it must be a CommonJS module exporting { apps: [...] }');
+    throw new UserError(`${path} could not be loaded: ${(error as Error).message}`, 'it must be a CommonJS module exporting { apps: [...] }', 1, { cause: error });
   }
   const apps = Array.isArray(config) ? config : (config.apps ?? []);
   const services: Record<string, ProjectService> = {};
@@ -145,6 +145,6 @@ function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new UserError(`${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UserError(`${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, undefined, 1, { cause: error });
   }
 }

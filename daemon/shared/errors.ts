@@ -1,4 +1,4 @@
-import type { ErrorBody, ErrorCode } from '../protocol/index.js';
+import type { ErrorBody, ErrorCode } from '../../protocol/index.js';
 
 /**
  * An error a client caused or can fix (unknown service, bad name, port taken).

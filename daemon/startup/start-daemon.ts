@@ -1,27 +1,27 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hervePaths, maskBusUrl, socketPathProblem, type HervePaths } from '../protocol/index.js';
-import type { BusMembership, RedisBus } from './bus/redis-bus.js';
-import { ControlServer } from './control-server.js';
-import { buildServiceRecord } from './orchestrator/registration.js';
-import { ProjectApplier } from './project/project-applier.js';
-import { describeError, HerveError } from './errors.js';
-import { LogStore } from './logs/log-store.js';
-import { allServiceTypes } from './orchestrator/builtin-types.js';
-import { Orchestrator, ServiceTypes, StatsCollector } from './orchestrator/index.js';
-import { Registry } from './registry.js';
-import { serviceLogsFrom } from './service-logs.js';
-import { adoptPredecessorInstances } from './startup/adopt.js';
-import type { BusSettings } from './startup/bus-settings.js';
-import { secureHome } from './startup/home-permissions.js';
-import { refuseLiveDaemonWithoutSocket } from './startup/pid-file.js';
-import { acquireStartLock, readPid } from './startup/start-lock.js';
-import { clearStaleSocket } from './startup/stale-socket.js';
-import { startFrontDoor } from './proxy/front-door.js';
-import { RequestJournal } from './requests/request-journal.js';
-import { loadRequestTracer } from './tracing/request-tracer.js';
-import { createProcessSampler } from './stats/process-sampler.js';
-import { createMonitoredSupervisor } from './supervisor/index.js';
+import { hervePaths, maskBusUrl, socketPathProblem, type HervePaths } from '../../protocol/index.js';
+import type { BusMembership, RedisBus } from '../bus/redis-bus.js';
+import { ControlServer } from '../control/control-server.js';
+import { buildServiceRecord } from '../orchestrator/registration.js';
+import { ProjectApplier } from '../project/project-applier.js';
+import { describeError, HerveError } from '../shared/errors.js';
+import { LogStore } from '../logs/log-store.js';
+import { allServiceTypes } from '../orchestrator/builtin-types.js';
+import { Orchestrator, ServiceTypes, StatsCollector } from '../orchestrator/index.js';
+import { Registry } from '../registry/registry.js';
+import { serviceLogsFrom } from '../logs/service-logs.js';
+import { adoptPredecessorInstances } from './adopt.js';
+import type { BusSettings } from './bus-settings.js';
+import { secureHome } from './home-permissions.js';
+import { refuseLiveDaemonWithoutSocket } from './pid-file.js';
+import { acquireStartLock, readPid } from './start-lock.js';
+import { clearStaleSocket } from './stale-socket.js';
+import { startFrontDoor } from '../proxy/front-door.js';
+import { RequestJournal } from '../requests/request-journal.js';
+import { loadRequestTracer } from '../tracing/request-tracer.js';
+import { createProcessSampler } from '../stats/process-sampler.js';
+import { createMonitoredSupervisor } from '../supervisor/index.js';
 
 export interface DaemonOptions {
   paths?: HervePaths;
@@ -187,13 +187,13 @@ const SHUTDOWN_SLACK_MS = 5000;
 /** Only a daemon with a bus loads ioredis. */
 async function startBus(settings: BusSettings | null | undefined, members: BusMembership, log: (message: string) => void): Promise<RedisBus | undefined> {
   if (!settings) return undefined;
-  const { RedisBus } = await import('./bus/redis-bus.js');
+  const { RedisBus } = await import('../bus/redis-bus.js');
   return new RedisBus(settings, members, log);
 }
 
 /** The front door's certificates from the local CA in HERVE_HOME/ca (made on first use); the X.509 code loads only here. */
 async function localCertificates(paths: HervePaths, allowedHosts: readonly string[], log: (message: string) => void) {
-  const { ensureLocalCa } = await import('./tls/local-ca.js');
+  const { ensureLocalCa } = await import('../tls/local-ca.js');
   const ca = await ensureLocalCa(paths, allowedHosts);
   if (ca.createdCa) log(`created a local certificate authority: ${paths.caCert} (to trust it: herve ca)`);
   if (ca.issuedLeaf) log(`issued the front door's certificate for ${ca.names.map((name) => name.value).join(', ')}: ${paths.tlsCert}`);

@@ -1,9 +1,9 @@
 import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { decodeRequest, type Event, type LogLine, type Method, type RequestRecord } from '../protocol/index.js';
-import { Connection, serialize } from './control/connection.js';
-import { createHandlers, type Handler, type HandlerDeps, type HandlerMap } from './control/handlers.js';
-import { describeError, HerveError } from './errors.js';
+import { decodeRequest, type Event, type LogLine, type Method, type RequestRecord } from '../../protocol/index.js';
+import { Connection, serialize } from './connection.js';
+import { createHandlers, type Handler, type HandlerDeps, type HandlerMap } from './handlers.js';
+import { describeError, HerveError } from '../shared/errors.js';
 
 const STATS_INTERVAL_MS = 1000;
 

@@ -1,6 +1,6 @@
-import { withDaemon } from './connect.js';
-import { writeJson } from './output.js';
-import { Progress } from './progress.js';
+import { withDaemon } from '../daemon/connect.js';
+import { writeJson } from '../output/output.js';
+import { Progress } from '../output/progress.js';
 import { describeRoll } from '../presentation/roll-view.js';
 import { readiness } from '../presentation/service-view.js';
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { LogLine } from '../../../protocol/index.js';
 import { formatClock } from '../../../cli/presentation/format.js';
-import { LineBatcher, linesAfterHistory } from '../../../cli/support/log-follow.js';
-import { formatLogLines } from '../../../cli/support/log-format.js';
+import { LineBatcher, linesAfterHistory } from '../../../cli/logs/log-follow.js';
+import { formatLogLines } from '../../../cli/logs/log-format.js';
 import { createStyle } from '../../../cli/presentation/terminal.js';
+import { itemAt } from '../../helpers/item-at.js';
 
 const at = Date.now();
 const line = (text: string, extra: Partial<LogLine> = {}): LogLine => ({
@@ -42,8 +43,8 @@ describe('LineBatcher', () => {
     expect(writes).toEqual([]);
     await new Promise((done) => setImmediate(done));
     expect(writes).toHaveLength(1);
-    expect(writes[0].split('\n')).toHaveLength(1001);
-    expect(writes[0].startsWith('line 0\nline 1\n')).toBe(true);
+    expect(itemAt(writes, 0).split('\n')).toHaveLength(1001);
+    expect(itemAt(writes, 0).startsWith('line 0\nline 1\n')).toBe(true);
     batcher.push('last\n');
     batcher.flush();
     expect(writes).toEqual([writes[0], 'last\n']);

@@ -2,8 +2,8 @@ import type { LifecycleResult, ServiceInfo } from '../../protocol/index.js';
 import { UserError, type DaemonClient } from '../client/index.js';
 import { readiness, startProblem } from '../presentation/service-view.js';
 import { createStyle } from '../presentation/terminal.js';
-import { formatLogLines } from './log-format.js';
-import type { Progress } from './progress.js';
+import { formatLogLines } from '../logs/log-format.js';
+import type { Progress } from '../output/progress.js';
 
 /** Where to reach a service: its proxy URL, else its ports. */
 export function where(service: ServiceInfo): string {
