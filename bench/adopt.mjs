@@ -65,7 +65,10 @@ async function timeUp(herve, url) {
   let answered = NaN;
   let answeredAt = NaN;
   while (Number.isNaN(answered) && performance.now() - started < 20_000) {
-    const status = await fetch(url).then((response) => response.status, () => 0);
+    const status = await fetch(url).then(
+      (response) => response.status,
+      () => 0,
+    );
     if (status === 200) {
       answered = performance.now() - started;
       answeredAt = Date.now();
@@ -80,12 +83,27 @@ async function timeUp(herve, url) {
  * @param {string} home
  */
 function daemonStartedAt(home) {
-  const starts = readFileSync(join(home, 'daemon.log'), 'utf8').split('\n').filter((line) => / herve: starting \(pid /.test(line));
+  const starts = readFileSync(join(home, 'daemon.log'), 'utf8')
+    .split('\n')
+    .filter((line) => / herve: starting \(pid /.test(line));
   return Date.parse(starts.at(-1)?.split(' ')[0] ?? '');
 }
 
 /** @type {(string | number)[][]} */
-const rows = [['round', 'pids kept', 'ticker lines', 'lost', 'twice', 'wrk requests', 'failed', '`herve up` → 200 (ms)', 'daemon start → 200 (ms)', '`herve up` returns (ms)']];
+const rows = [
+  [
+    'round',
+    'pids kept',
+    'ticker lines',
+    'lost',
+    'twice',
+    'wrk requests',
+    'failed',
+    '`herve up` → 200 (ms)',
+    'daemon start → 200 (ms)',
+    '`herve up` returns (ms)',
+  ],
+];
 /** @type {number[]} */
 const answeredTimes = [];
 /** @type {number[]} */
@@ -96,7 +114,19 @@ for (let round = 1; round <= ROUNDS; round++) {
   const herve = await startHerve();
   try {
     await herve.herve('register', 'echo', '--replicas', '3');
-    await herve.herve('register', 'command', '--name', 'ticker', '--health', 'none', '--env', 'TICK_MS=2', '--', process.execPath, join(root, 'test/fixtures/counter.mjs'));
+    await herve.herve(
+      'register',
+      'command',
+      '--name',
+      'ticker',
+      '--health',
+      'none',
+      '--env',
+      'TICK_MS=2',
+      '--',
+      process.execPath,
+      join(root, 'test/fixtures/counter.mjs'),
+    );
     await herve.untilAnswering('/echo/');
     const before = [...(await herve.pidsOf('echo')), ...(await herve.pidsOf('ticker'))];
     if (!monitorFacts) {
@@ -127,7 +157,18 @@ for (let round = 1; round <= ROUNDS; round++) {
     await herve.herve('stop', 'ticker');
     await sleep(300);
     const loss = tickerLoss(herve.home);
-    rows.push([round, `${kept}/${before.length}`, loss.lines, loss.lost, loss.twice, result.requests, result.failed, answered.toFixed(0), fromDaemonStart.toFixed(0), upReturned.toFixed(0)]);
+    rows.push([
+      round,
+      `${kept}/${before.length}`,
+      loss.lines,
+      loss.lost,
+      loss.twice,
+      result.requests,
+      result.failed,
+      answered.toFixed(0),
+      fromDaemonStart.toFixed(0),
+      upReturned.toFixed(0),
+    ]);
   } finally {
     const home = herve.home;
     if (process.env.HERVE_BENCH_DEBUG) spawnSync('sh', ['-c', `cp -r ${home} /tmp/adopt-debug-home`]);
@@ -137,7 +178,9 @@ for (let round = 1; round <= ROUNDS; round++) {
   }
 }
 printTable(rows);
-console.log(`median \`herve up\` → first 200 through the front door: ${median(answeredTimes).toFixed(0)} ms (${median(fromStartTimes).toFixed(0)} ms from the daemon's first log line)`);
+console.log(
+  `median \`herve up\` → first 200 through the front door: ${median(answeredTimes).toFixed(0)} ms (${median(fromStartTimes).toFixed(0)} ms from the daemon's first log line)`,
+);
 console.log(`load average during the run: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 if (monitorFacts === undefined) throw new Error('no round ran');
 console.log(

@@ -39,7 +39,9 @@ const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length
 const empty = (host) => host.length > 0;
 const baseline = median(Array.from({ length: ROUNDS }, () => nsPerCall(empty, 'localhost:5000')));
 console.log(`loop baseline ${baseline.toFixed(1)} ns; ${ITERATIONS.toLocaleString()} checks × ${ROUNDS} rounds, median, baseline subtracted`);
-const routing = median(Array.from({ length: ROUNDS }, () => nsPerCall((/** @type {string} */ host) => matchService('/echo/hello?x=1', host) !== null, 'localhost:5000')));
+const routing = median(
+  Array.from({ length: ROUNDS }, () => nsPerCall((/** @type {string} */ host) => matchService('/echo/hello?x=1', host) !== null, 'localhost:5000')),
+);
 console.log(`  ${'for scale: matchService, /echo/hello'.padEnd(34)} ${(routing - baseline).toFixed(1).padStart(6)} ns`);
 for (const [label, host] of Object.entries(cases)) {
   const ns = median(Array.from({ length: ROUNDS }, () => nsPerCall((/** @type {string} */ value) => list.allows(value), host)));

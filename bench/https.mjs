@@ -49,9 +49,7 @@ async function waitForHttps(url, ca, deadlineMs = 10_000) {
   const deadline = Date.now() + deadlineMs;
   while (Date.now() < deadline) {
     const ok = await new Promise((resolve) =>
-      get(url, { ca, servername: 'localhost' }, (res) =>
-        res.resume().on('end', () => resolve(res.statusCode === 200)),
-      ).on('error', () => resolve(false)),
+      get(url, { ca, servername: 'localhost' }, (res) => res.resume().on('end', () => resolve(res.statusCode === 200))).on('error', () => resolve(false)),
     );
     if (ok) return;
     await sleep(50);
@@ -61,21 +59,13 @@ async function waitForHttps(url, ca, deadlineMs = 10_000) {
 
 /** One h2load run pinned to CPU 1: req/s and the mean request time (h2load reports no percentiles). */
 async function runH2load(url, seconds) {
-  const { stdout } = await execFileAsync(
-    'taskset',
-    ['-c', '1', 'h2load', '-t1', `-c${CONNECTIONS}`, '-m1', `-D${seconds}`, '--warm-up-time=1', url],
-    { encoding: 'utf8' },
-  );
+  const { stdout } = await execFileAsync('taskset', ['-c', '1', 'h2load', '-t1', `-c${CONNECTIONS}`, '-m1', `-D${seconds}`, '--warm-up-time=1', url], {
+    encoding: 'utf8',
+  });
   const rps = Number(/finished in [\d.]+\w+, ([\d.]+) req\/s/.exec(stdout)?.[1]);
   const mean = /time for request:\s+\S+\s+\S+\s+(\S+)/.exec(stdout)?.[1] ?? '';
-  const meanMs = mean.endsWith('us')
-    ? Number.parseFloat(mean) / 1000
-    : mean.endsWith('ms')
-      ? Number.parseFloat(mean)
-      : Number.parseFloat(mean) * 1000;
-  const failed = Number(
-    /requests: \d+ total, \d+ started, \d+ done, \d+ succeeded, (\d+) failed/.exec(stdout)?.[1] ?? 0,
-  );
+  const meanMs = mean.endsWith('us') ? Number.parseFloat(mean) / 1000 : mean.endsWith('ms') ? Number.parseFloat(mean) : Number.parseFloat(mean) * 1000;
+  const failed = Number(/requests: \d+ total, \d+ started, \d+ done, \d+ succeeded, (\d+) failed/.exec(stdout)?.[1] ?? 0);
   return { rps, meanMs, errors: failed };
 }
 
@@ -84,10 +74,10 @@ async function main() {
   const withH2load = ensureDebianTools(['h2load'], ['nghttp2-client']);
   const home = mkdtempSync(join(tmpdir(), 'hv-bench-https-'));
   const { PORT: backendPort } = await portsFrom(startPinned(process.execPath, [here('./proxy/backend.mjs')]), ['PORT']);
-  const herve = await portsFrom(
-    startPinned(process.execPath, [here('./proxy/herve-harness.mjs'), String(backendPort), '--https', home]),
-    ['PORT', 'HTTPS_PORT'],
-  );
+  const herve = await portsFrom(startPinned(process.execPath, [here('./proxy/herve-harness.mjs'), String(backendPort), '--https', home]), [
+    'PORT',
+    'HTTPS_PORT',
+  ]);
   const ca = readFileSync(join(home, 'ca', 'ca.crt'), 'utf8');
   const nginxPort = await freePort();
   let nginxTlsPort = await freePort();
@@ -108,12 +98,9 @@ async function main() {
     { name: 'herve https h2', url: `https://127.0.0.1:${herve.HTTPS_PORT}/bench/` },
     { name: 'nginx https h2', url: `https://127.0.0.1:${nginxTlsPort}/bench/` },
   ];
-  for (const { url } of [...h1, ...h2])
-    await (url.startsWith('https') ? waitForHttps(url, ca) : fetch(url).then((response) => response.arrayBuffer()));
+  for (const { url } of [...h1, ...h2]) await (url.startsWith('https') ? waitForHttps(url, ca) : fetch(url).then((response) => response.arrayBuffer()));
 
-  console.log(
-    `layout: backend + proxies on CPU 0, load on CPU 1; ${CONNECTIONS} connections, ${SECONDS} s runs, ${ROUNDS} rounds, interleaved; 13-byte body`,
-  );
+  console.log(`layout: backend + proxies on CPU 0, load on CPU 1; ${CONNECTIONS} connections, ${SECONDS} s runs, ${ROUNDS} rounds, interleaved; 13-byte body`);
   const results = Object.fromEntries([...h1, ...(withH2load ? h2 : [])].map((target) => [target.name, []]));
   for (const target of h1) await runWrk(target.url, { seconds: 1, connections: CONNECTIONS, cpu: 1 }); // warm-up
   for (let round = 0; round < ROUNDS; round++) {
@@ -148,14 +135,7 @@ function report(results, withH2load) {
       nginx === null
         ? ''
         : `${(own.rps / nginx.rps).toFixed(2)}x req/s${Number.isFinite(own.p99) ? `, p99 ${(own.p99 / nginx.p99).toFixed(2)}x` : `, mean ${(own.meanMs / nginx.meanMs).toFixed(2)}x`}`;
-    rows.push([
-      name,
-      own.rps.toFixed(0),
-      latency,
-      String(own.errors),
-      name.startsWith('herve') ? `${(own.rps / plain.rps).toFixed(2)}x req/s` : '',
-      vsNginx,
-    ]);
+    rows.push([name, own.rps.toFixed(0), latency, String(own.errors), name.startsWith('herve') ? `${(own.rps / plain.rps).toFixed(2)}x req/s` : '', vsNginx]);
   }
   console.log('\nmedians');
   printTable(rows);

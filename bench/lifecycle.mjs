@@ -5,17 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  cpuPercentOver,
-  ensureDebianTools,
-  freePort,
-  median,
-  printTable,
-  rssMegabytes,
-  run,
-  sleep,
-  waitUntil,
-} from './lib.mjs';
+import { cpuPercentOver, ensureDebianTools, freePort, median, printTable, rssMegabytes, run, sleep, waitUntil } from './lib.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const herveBin = join(root, 'dist/cli/main.js');
@@ -79,7 +69,9 @@ function countFloodLines(files) {
 /** @param {string} home */
 function herveLogFiles(home) {
   const dir = join(home, 'logs');
-  return readdirSync(dir).filter((name) => name.startsWith('flood.log')).map((name) => join(dir, name));
+  return readdirSync(dir)
+    .filter((name) => name.startsWith('flood.log'))
+    .map((name) => join(dir, name));
 }
 
 async function main() {
@@ -136,15 +128,27 @@ async function main() {
       const herveCmd = `${process.execPath} ${herveBin}`;
       const ls = hyperfine('ls', havePm2 ? [`${herveCmd} ls`, `${pm2Cmd} ls`] : [`${herveCmd} ls`], [], env);
       rows.push(['`ls` wall time (ms)', ls[0].toFixed(0), (ls[1] ?? 0).toFixed(0), ratio(ls[0], ls[1]), '≤ 0.5']);
-      const start = hyperfine('start', [`${herveCmd} start e0`, ...(havePm2 ? [`${pm2Cmd} start p0`] : [])],
-        ['--prepare', `${herveCmd} stop e0 >/dev/null; ${havePm2 ? `${pm2Cmd} stop p0 >/dev/null` : 'true'}`], env);
+      const start = hyperfine(
+        'start',
+        [`${herveCmd} start e0`, ...(havePm2 ? [`${pm2Cmd} start p0`] : [])],
+        ['--prepare', `${herveCmd} stop e0 >/dev/null; ${havePm2 ? `${pm2Cmd} stop p0 >/dev/null` : 'true'}`],
+        env,
+      );
       rows.push(['`start` wall time (ms)', start[0].toFixed(0), (start[1] ?? 0).toFixed(0), ratio(start[0], start[1]), '≤ 0.5']);
       // herve start waits until the service answers its health check; pm2 start returns once spawned.
-      const spawnOnly = hyperfine('start-no-wait', [`${herveCmd} start e0 --no-wait`, ...(havePm2 ? [`${pm2Cmd} start p0`] : [])],
-        ['--prepare', `${herveCmd} stop e0 >/dev/null; ${havePm2 ? `${pm2Cmd} stop p0 >/dev/null` : 'true'}`], env);
+      const spawnOnly = hyperfine(
+        'start-no-wait',
+        [`${herveCmd} start e0 --no-wait`, ...(havePm2 ? [`${pm2Cmd} start p0`] : [])],
+        ['--prepare', `${herveCmd} stop e0 >/dev/null; ${havePm2 ? `${pm2Cmd} stop p0 >/dev/null` : 'true'}`],
+        env,
+      );
       rows.push(['`start --no-wait` (ms)', spawnOnly[0].toFixed(0), (spawnOnly[1] ?? 0).toFixed(0), ratio(spawnOnly[0], spawnOnly[1]), '']);
-      const stop = hyperfine('stop', [`${herveCmd} stop e0`, ...(havePm2 ? [`${pm2Cmd} stop p0`] : [])],
-        ['--prepare', `${herveCmd} start e0 >/dev/null; ${havePm2 ? `${pm2Cmd} start p0 >/dev/null` : 'true'}`], env);
+      const stop = hyperfine(
+        'stop',
+        [`${herveCmd} stop e0`, ...(havePm2 ? [`${pm2Cmd} stop p0`] : [])],
+        ['--prepare', `${herveCmd} start e0 >/dev/null; ${havePm2 ? `${pm2Cmd} start p0 >/dev/null` : 'true'}`],
+        env,
+      );
       rows.push(['`stop` wall time (ms)', stop[0].toFixed(0), (stop[1] ?? 0).toFixed(0), ratio(stop[0], stop[1]), '≤ 0.5']);
       herve('start', 'e0');
       if (havePm2) pm2('start', 'p0');
@@ -181,7 +185,12 @@ async function main() {
     rows.push([`flood lines lost of ${FLOOD_LINES}`, FLOOD_LINES - captured[0], havePm2 ? FLOOD_LINES - captured[1] : '–', '', '0']);
     if (haveHyperfine) {
       const pm2Cmd = `${process.execPath} ${pm2Bin}`;
-      const logs = hyperfine('logs', [`${process.execPath} ${herveBin} logs flood -n 1000`, ...(havePm2 ? [`${pm2Cmd} logs flood --lines 1000 --nostream`] : [])], [], env);
+      const logs = hyperfine(
+        'logs',
+        [`${process.execPath} ${herveBin} logs flood -n 1000`, ...(havePm2 ? [`${pm2Cmd} logs flood --lines 1000 --nostream`] : [])],
+        [],
+        env,
+      );
       rows.push(['`logs -n 1000` wall time (ms)', logs[0].toFixed(0), (logs[1] ?? 0).toFixed(0), ratio(logs[0], logs[1]), '≤ 0.5']);
     }
   } finally {

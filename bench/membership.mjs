@@ -46,7 +46,9 @@ function listen() {
 
 async function startRedis() {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   await /** @type {Promise<void>} */ (new Promise((resolve) => child.stdout.on('data', (chunk) => String(chunk).includes('Ready to accept') && resolve())));
   return { child, url: `redis://127.0.0.1:${port}` };
 }
@@ -83,7 +85,10 @@ const ways = {
 
 function startMember(way, name, id) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [memberScript], { env: { ...process.env, ...way.memberEnv, MEMBER_NAME: name, MEMBER_ID: id }, stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, [memberScript], {
+      env: { ...process.env, ...way.memberEnv, MEMBER_NAME: name, MEMBER_ID: id },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     members.push(child);
     child.stdout.once('data', () => resolve(child));
     child.once('error', reject);

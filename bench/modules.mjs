@@ -66,12 +66,7 @@ function main() {
     const cumulative = label.startsWith('+ ');
     const delta = cumulative ? rss - previous : rss - bare.rss;
     if (cumulative) previous = rss;
-    rows.push([
-      label,
-      `${mb(rss)} MB`,
-      i === 0 ? '' : `${delta >= 0 ? '+' : ''}${mb(delta)} MB${cumulative ? ' (step)' : ''}`,
-      `${mb(heap)} MB`,
-    ]);
+    rows.push([label, `${mb(rss)} MB`, i === 0 ? '' : `${delta >= 0 ? '+' : ''}${mb(delta)} MB${cumulative ? ' (step)' : ''}`, `${mb(heap)} MB`]);
   });
   console.log(`RSS after import and a full GC, medians of ${ROUNDS} interleaved rounds:`);
   printTable(rows);

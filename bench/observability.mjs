@@ -70,9 +70,7 @@ async function main() {
   const results = new Map(variants.map((variant) => [variant.name, []]));
   const url = (variant) => `http://127.0.0.1:${variant.port}/bench/`;
   for (const variant of variants) await runWrk(url(variant), { seconds: 2, connections: CONNECTIONS, cpu: 1 });
-  console.log(
-    `layout: backend + proxy on CPU 0, wrk + OTLP receiver on CPU 1; ${CONNECTIONS} connections, ${SECONDS} s runs, ${ROUNDS} rounds, interleaved`,
-  );
+  console.log(`layout: backend + proxy on CPU 0, wrk + OTLP receiver on CPU 1; ${CONNECTIONS} connections, ${SECONDS} s runs, ${ROUNDS} rounds, interleaved`);
   for (let round = 0; round < ROUNDS; round++) {
     for (const variant of variants) {
       const run = await runWrk(url(variant), { seconds: SECONDS, connections: CONNECTIONS, cpu: 1 });
@@ -90,12 +88,9 @@ async function main() {
       `| ${name} | ${median(runs.map((run) => run.rps)).toFixed(0)} | ${median(runs.map((run) => run.p99)).toFixed(2)} | ${perRound('rps').toFixed(2)}x | ${perRound('p99').toFixed(2)}x |`,
     );
   }
-  const lines = (dir) =>
-    readdirSync(dir).reduce((sum, file) => sum + readFileSync(`${dir}/${file}`, 'utf8').split('\n').length - 1, 0);
+  const lines = (dir) => readdirSync(dir).reduce((sum, file) => sum + readFileSync(`${dir}/${file}`, 'utf8').split('\n').length - 1, 0);
   await new Promise((resolve) => setTimeout(resolve, 6000));
-  console.log(
-    `\naccess log lines written: ${lines(logDirs[0])} (access log), ${lines(logDirs[1])} (tracing); spans received: ${await spansSeen(sink)}`,
-  );
+  console.log(`\naccess log lines written: ${lines(logDirs[0])} (access log), ${lines(logDirs[1])} (tracing); spans received: ${await spansSeen(sink)}`);
   for (const dir of logDirs) rmSync(dir, { recursive: true, force: true });
 }
 

@@ -33,7 +33,10 @@ function startPinned(command, commandArgs) {
 async function waitForHttp(url, deadlineMs = 5000) {
   const deadline = Date.now() + deadlineMs;
   while (Date.now() < deadline) {
-    const ok = await fetch(url).then((response) => response.arrayBuffer().then(() => response.ok), () => false);
+    const ok = await fetch(url).then(
+      (response) => response.arrayBuffer().then(() => response.ok),
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -78,7 +81,12 @@ const median = (/** @type {number[]} */ values) => {
  */
 function abortAfterFirstChunk(port, path) {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path }, (res) => res.once('data', () => { req.destroy(); resolve(); }));
+    const req = request({ host: '127.0.0.1', port, path }, (res) =>
+      res.once('data', () => {
+        req.destroy();
+        resolve();
+      }),
+    );
     req.on('error', () => resolve());
     req.end();
   });
@@ -130,7 +138,9 @@ async function main() {
       for (const target of targets) {
         const run = await runWrk(target[kind], { seconds, connections: CONNECTIONS, cpu: 1 });
         (results[kind][target.name] ??= []).push(run);
-        console.log(`  ${kind} round ${round + 1} ${target.name.padEnd(6)} ${run.rps.toFixed(0).padStart(7)} req/s  p50 ${run.p50.toFixed(2)} ms  p99 ${run.p99.toFixed(2)} ms  ${run.mbps.toFixed(0)} MB/s${run.errors ? `  errors ${run.errors}` : ''}`);
+        console.log(
+          `  ${kind} round ${round + 1} ${target.name.padEnd(6)} ${run.rps.toFixed(0).padStart(7)} req/s  p50 ${run.p50.toFixed(2)} ms  p99 ${run.p99.toFixed(2)} ms  ${run.mbps.toFixed(0)} MB/s${run.errors ? `  errors ${run.errors}` : ''}`,
+        );
       }
     }
   };
@@ -139,7 +149,10 @@ async function main() {
   await measure('big', SECONDS, Math.max(3, Math.ceil(ROUNDS / 2)));
   clearInterval(sampler);
 
-  report(results, targets.map((target) => target.name));
+  report(
+    results,
+    targets.map((target) => target.name),
+  );
   await abortedDownloadsCheck(herve, hervePort, idle, rssPeak);
   if (nginxDir) rmSync(nginxDir, { recursive: true, force: true });
 }
@@ -158,13 +171,20 @@ function report(results, names) {
    */
   const summary = (kind, name) => {
     const runs = results[kind][name] ?? [];
-    return { rps: median(runs.map((run) => run.rps)), p50: median(runs.map((run) => run.p50)), p99: median(runs.map((run) => run.p99)), mbps: median(runs.map((run) => run.mbps)) };
+    return {
+      rps: median(runs.map((run) => run.rps)),
+      p50: median(runs.map((run) => run.p50)),
+      p99: median(runs.map((run) => run.p99)),
+      mbps: median(runs.map((run) => run.mbps)),
+    };
   };
   console.log('\nmedians');
   for (const name of names) {
     const small = summary('small', name);
     const big = summary('big', name);
-    console.log(`  ${name.padEnd(6)} 13 B: ${small.rps.toFixed(0).padStart(7)} req/s  p50 ${small.p50.toFixed(2)} ms  p99 ${small.p99.toFixed(2)} ms   1 MiB: ${big.mbps.toFixed(0)} MB/s (${big.rps.toFixed(0)} req/s)`);
+    console.log(
+      `  ${name.padEnd(6)} 13 B: ${small.rps.toFixed(0).padStart(7)} req/s  p50 ${small.p50.toFixed(2)} ms  p99 ${small.p99.toFixed(2)} ms   1 MiB: ${big.mbps.toFixed(0)} MB/s (${big.rps.toFixed(0)} req/s)`,
+    );
   }
   const herve = { small: summary('small', 'herve'), big: summary('big', 'herve') };
   const direct = { small: summary('small', 'direct'), big: summary('big', 'direct') };
@@ -180,8 +200,12 @@ function report(results, names) {
      * @param {'rps' | 'p99' | 'mbps'} field
      */
     const perRound = (kind, field) => median((results[kind].herve ?? []).map((run, index) => run[field] / (results[kind].nginx?.[index]?.[field] ?? NaN)));
-    console.log(`Herve/nginx, median of per-round ratios (robust to drift on a shared machine): ${perRound('small', 'rps').toFixed(2)}x req/s, p99 ${perRound('small', 'p99').toFixed(2)}x, ${perRound('big', 'mbps').toFixed(2)}x MB/s on 1 MiB`);
-    console.log(`Herve/nginx:  ${rpsRatio.toFixed(2)}x req/s (target >= 0.5: ${verdict(rpsRatio >= 0.5)}), p99 ${p99Ratio.toFixed(2)}x (target <= 2: ${verdict(p99Ratio <= 2)}), ${mbpsRatio.toFixed(2)}x MB/s on 1 MiB (target >= 0.9: ${verdict(mbpsRatio >= 0.9)})`);
+    console.log(
+      `Herve/nginx, median of per-round ratios (robust to drift on a shared machine): ${perRound('small', 'rps').toFixed(2)}x req/s, p99 ${perRound('small', 'p99').toFixed(2)}x, ${perRound('big', 'mbps').toFixed(2)}x MB/s on 1 MiB`,
+    );
+    console.log(
+      `Herve/nginx:  ${rpsRatio.toFixed(2)}x req/s (target >= 0.5: ${verdict(rpsRatio >= 0.5)}), p99 ${p99Ratio.toFixed(2)}x (target <= 2: ${verdict(p99Ratio <= 2)}), ${mbpsRatio.toFixed(2)}x MB/s on 1 MiB (target >= 0.9: ${verdict(mbpsRatio >= 0.9)})`,
+    );
   }
 }
 
@@ -200,7 +224,9 @@ async function abortedDownloadsCheck(herve, port, idle, rssPeak) {
   let busy = Infinity;
   const deadline = Date.now() + 5000;
   while (busy > 0 && Date.now() < deadline) {
-    const usage = /** @type {{ upstreams: { running: number; pending: number }[] }} */ (await (await fetch(`http://127.0.0.1:${port}/_herve/upstreams`)).json());
+    const usage = /** @type {{ upstreams: { running: number; pending: number }[] }} */ (
+      await (await fetch(`http://127.0.0.1:${port}/_herve/upstreams`)).json()
+    );
     busy = usage.upstreams.reduce((sum, upstream) => sum + upstream.running + upstream.pending, 0);
     if (busy > 0) await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -208,7 +234,9 @@ async function abortedDownloadsCheck(herve, port, idle, rssPeak) {
   const percent = (/** @type {number} */ value, /** @type {number} */ base) => `${value >= base ? '+' : ''}${(((value - base) / base) * 100).toFixed(1)} %`;
   console.log(`\nproxy memory: idle ${idle.rss.toFixed(1)} MiB RSS (${idle.heap.toFixed(1)} MiB heap used), peak under load ${rssPeak.toFixed(1)} MiB RSS`);
   console.log(`aborted downloads: 1000 x 1 MiB, each aborted after its first chunk -> busy upstream sockets ${busy}`);
-  console.log(`  RSS ${before.rss.toFixed(1)} -> ${after.rss.toFixed(1)} MiB (${percent(after.rss, before.rss)}; ${percent(after.rss, idle.rss)} vs cold idle), heap used ${before.heap.toFixed(1)} -> ${after.heap.toFixed(1)} MiB (${percent(after.heap, before.heap)})`);
+  console.log(
+    `  RSS ${before.rss.toFixed(1)} -> ${after.rss.toFixed(1)} MiB (${percent(after.rss, before.rss)}; ${percent(after.rss, idle.rss)} vs cold idle), heap used ${before.heap.toFixed(1)} -> ${after.heap.toFixed(1)} MiB (${percent(after.heap, before.heap)})`,
+  );
 }
 
 try {

@@ -17,7 +17,10 @@ const env = { ...process.env, HERVE_HOME: home, NO_COLOR: '1' };
 const run = (/** @type {string[]} */ ...args) => execFileSync(process.execPath, [herve, ...args], { env, cwd: dir, encoding: 'utf8' });
 
 // Cheap services (no HTTP): the figure is about what reload touches, not about the services.
-const services = Array.from({ length: SERVICES }, (_, index) => `  svc-${index}:\n    command: sleep 3600\n    health: none\n    route: false\n    env: { INDEX: "${index}" }\n`);
+const services = Array.from(
+  { length: SERVICES },
+  (_, index) => `  svc-${index}:\n    command: sleep 3600\n    health: none\n    route: false\n    env: { INDEX: "${index}" }\n`,
+);
 writeFileSync(file, `services:\n${services.join('')}`);
 
 const pids = () => {
@@ -36,14 +39,17 @@ try {
     const output = run('reload', '--json');
     times.push(performance.now() - started);
     const changes = JSON.parse(output).changes;
-    if (changes.some((/** @type {{ action: string }} */ change) => change.action !== 'unchanged')) throw new Error(`round ${round}: reload changed something: ${output}`);
+    if (changes.some((/** @type {{ action: string }} */ change) => change.action !== 'unchanged'))
+      throw new Error(`round ${round}: reload changed something: ${output}`);
   }
   const after = pids();
   const restarted = [...before].filter(([name, list]) => after.get(name) !== list).length;
   times.sort((a, b) => a - b);
   console.log(`services: ${SERVICES}, reloads: ${ROUNDS}`);
   console.log(`services restarted: ${restarted} (target 0)`);
-  console.log(`herve reload wall time: median ${times[Math.floor(ROUNDS / 2)].toFixed(0)} ms, min ${times[0].toFixed(0)} ms, max ${times[ROUNDS - 1].toFixed(0)} ms (CLI start included)`);
+  console.log(
+    `herve reload wall time: median ${times[Math.floor(ROUNDS / 2)].toFixed(0)} ms, min ${times[0].toFixed(0)} ms, max ${times[ROUNDS - 1].toFixed(0)} ms (CLI start included)`,
+  );
   const ls = [];
   for (let round = 0; round < ROUNDS; round++) {
     const started = performance.now();

@@ -139,7 +139,11 @@ async function silentSubscribers(daemon, count = SUBSCRIBERS) {
     args: [join(root, 'test/fixtures/flood.mjs')],
     env: { FLOOD_LINES: String(FLOOD_LINES) },
   });
-  await waitUntil(async () => (await daemon.client.call('logs', { service: 'flood', lines: 1, grep: '^flood done$' })).lines.length === 1, 120_000, 'the flood');
+  await waitUntil(
+    async () => (await daemon.client.call('logs', { service: 'flood', lines: 1, grep: '^flood done$' })).lines.length === 1,
+    120_000,
+    'the flood',
+  );
   const { lines } = await daemon.client.call('logs', { service: 'flood', lines: 1, grep: '^line \\d+$' });
   for (const socket of sockets) socket.destroy();
   return `${count} silent subscribers, ${FLOOD_LINES} lines, last line on disk "${lines[0]?.line}"`;

@@ -53,7 +53,10 @@ async function main() {
     herve('unregister', 'web');
     const project = join(tmp, 'herve.yaml');
     const projectWith = (mode) =>
-      writeFileSync(project, `services:\n  cfg:\n    command: [${process.execPath}, server.mjs]\n    cwd: ${app}\n    replicas: 2\n    health: { http: / }\n    env: { MODE: ${mode} }\n`);
+      writeFileSync(
+        project,
+        `services:\n  cfg:\n    command: [${process.execPath}, server.mjs]\n    cwd: ${app}\n    replicas: 2\n    health: { http: / }\n    env: { MODE: ${mode} }\n`,
+      );
     projectWith('m0');
     herve('reload', '-f', project);
     const cfgUrl = `http://127.0.0.1:${proxyPort}/cfg/`;
@@ -65,7 +68,11 @@ async function main() {
       await execFileAsync(process.execPath, [herveBin, 'reload', '-f', project], { env });
       const reloadMs = Date.now() - started;
       const result = await load;
-      rows.push(['reload changing env, 2 replicas: failed requests (wrk errors + non-2xx)', round, `${result.errors} of ${Math.round(result.rps * WRK_SECONDS)}`]);
+      rows.push([
+        'reload changing env, 2 replicas: failed requests (wrk errors + non-2xx)',
+        round,
+        `${result.errors} of ${Math.round(result.rps * WRK_SECONDS)}`,
+      ]);
       rows.push(['reload changing env: wall time of the command', round, `${reloadMs} ms`]);
     }
     herve('unregister', 'cfg');
@@ -74,14 +81,26 @@ async function main() {
     const watched = join(tmp, 'watched');
     run('mkdir', ['-p', watched]);
     writeFileSync(join(watched, 'server.mjs'), serverSource('w0'));
-    run(process.execPath, [herveBin, 'register', 'command', '--name', 'live', '--replicas', '2', '--health', '/', '--cwd', watched, '--', process.execPath, 'server.mjs'], env);
+    run(
+      process.execPath,
+      [herveBin, 'register', 'command', '--name', 'live', '--replicas', '2', '--health', '/', '--cwd', watched, '--', process.execPath, 'server.mjs'],
+      env,
+    );
     // The CLI has no --watch flag (the project file sets it): ask over the socket with the spec.
     const { SocketDaemonClient } = await import(join(root, 'dist', 'cli', 'client', 'index.js'));
     const client = await SocketDaemonClient.connect(join(tmp, 'h', 'herve.sock'), 'bench');
     const info = await client.call('get', { service: 'live' });
     await client.call('update', {
       service: 'live',
-      spec: { type: 'command', command: info.command, args: info.args, cwd: info.cwd, replicas: 2, health: { path: '/' }, watch: { paths: ['.'], debounceMs: 100 } },
+      spec: {
+        type: 'command',
+        command: info.command,
+        args: info.args,
+        cwd: info.cwd,
+        replicas: 2,
+        health: { path: '/' },
+        watch: { paths: ['.'], debounceMs: 100 },
+      },
     });
     const liveUrl = `http://127.0.0.1:${proxyPort}/live/`;
     await waitUntil(async () => herve('logs', 'live', '-n', '50').includes('watch: watching'), 10_000, 'the watcher');
@@ -91,10 +110,21 @@ async function main() {
       const version = `w${round}`;
       const changed = Date.now();
       writeFileSync(join(watched, 'server.mjs'), serverSource(version));
-      await waitUntil(async () => {
-        const bodies = await Promise.all([1, 2, 3, 4].map(() => fetch(liveUrl).then((response) => response.text(), () => '')));
-        return bodies.every((body) => body === version);
-      }, 30_000, `${version} served`);
+      await waitUntil(
+        async () => {
+          const bodies = await Promise.all(
+            [1, 2, 3, 4].map(() =>
+              fetch(liveUrl).then(
+                (response) => response.text(),
+                () => '',
+              ),
+            ),
+          );
+          return bodies.every((body) => body === version);
+        },
+        30_000,
+        `${version} served`,
+      );
       const servedMs = Date.now() - changed;
       const result = await load;
       rows.push(['watch: source change to new code served', round, `${servedMs} ms`]);

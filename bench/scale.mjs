@@ -9,18 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isProcessAlive } from '../dist/platform/proc.js';
-import {
-  cpuPercentOver,
-  ensureDebianTools,
-  freePort,
-  median,
-  printTable,
-  rssMegabytes,
-  run,
-  sleep,
-  socketClient,
-  waitUntil,
-} from './lib.mjs';
+import { cpuPercentOver, ensureDebianTools, freePort, median, printTable, rssMegabytes, run, sleep, socketClient, waitUntil } from './lib.mjs';
 
 // As `herve tui` does: React's production build, set before the render benchmark loads it.
 process.env.NODE_ENV ??= 'production';
@@ -132,8 +121,7 @@ function growsAtMostLinearly(rows, field, resolution = 0) {
   const steps = rows.slice(1).map((row, i) => ({ from: rows[i], to: row, growth: value(row) / value(rows[i]) }));
   const within = steps.map(({ from, to, growth }) => growth <= to.count / from.count);
   const detail = steps.map(
-    ({ from, to, growth }, i) =>
-      `${from.count}→${to.count}: ×${growth.toFixed(2)} (limit ×${to.count / from.count}, ${within[i] ? 'ok' : 'over'})`,
+    ({ from, to, growth }, i) => `${from.count}→${to.count}: ×${growth.toFixed(2)} (limit ×${to.count / from.count}, ${within[i] ? 'ok' : 'over'})`,
   );
   return `${within.every(Boolean) ? 'met' : 'MISSED'} — ${detail.join(', ')}`;
 }
@@ -178,14 +166,10 @@ async function main() {
   ]);
   const largest = rows.at(-1);
   console.log(`\nidle CPU grows at most linearly: ${growsAtMostLinearly(rows, 'idleCpu', CPU_RESOLUTION)}`);
-  console.log(
-    `idle CPU with every instance adopted grows at most linearly: ${growsAtMostLinearly(rows, 'adoptedIdleCpu', CPU_RESOLUTION)}`,
-  );
+  console.log(`idle CPU with every instance adopted grows at most linearly: ${growsAtMostLinearly(rows, 'adoptedIdleCpu', CPU_RESOLUTION)}`);
   console.log(`\`herve ls\` grows at most linearly: ${growsAtMostLinearly(rows, 'ls')}`);
   console.log(`\`herve ls\` CPU grows at most linearly: ${growsAtMostLinearly(rows, 'lsCpu')}`);
-  console.log(
-    `${largest.count} services, \`herve ls\` < ${LS_LIMIT_MS} ms: ${largest.ls < LS_LIMIT_MS ? 'met' : 'MISSED'} (${largest.ls.toFixed(0)} ms)`,
-  );
+  console.log(`${largest.count} services, \`herve ls\` < ${LS_LIMIT_MS} ms: ${largest.ls < LS_LIMIT_MS ? 'met' : 'MISSED'} (${largest.ls.toFixed(0)} ms)`);
   console.log(
     `${largest.count} services, dashboard < ${RENDER_LIMIT_MS} ms per stats event: ${largest.render.medianMs < RENDER_LIMIT_MS ? 'met' : 'MISSED'} (${largest.render.medianMs.toFixed(1)} ms median, ${largest.render.cpuMs.toFixed(1)} ms CPU)`,
   );

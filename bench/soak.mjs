@@ -63,7 +63,10 @@ async function killReplicas(herve, done) {
     if (finished) break;
     // From /proc (each monitor's one child), not `herve ls`: the CLI takes seconds on a loaded machine.
     // The longest-running replica: killing one that just came back would be a crash loop, which Herve stops.
-    const pids = herve.monitors().flatMap(childrenOf).sort((a, b) => startTicks(a) - startTicks(b));
+    const pids = herve
+      .monitors()
+      .flatMap(childrenOf)
+      .sort((a, b) => startTicks(a) - startTicks(b));
     if (pids.length === 0) continue;
     try {
       process.kill(pids[0], 'SIGKILL');
@@ -117,9 +120,18 @@ async function chaosRows(herve, label, flags) {
     const echo = services.find((service) => service.name === 'echo');
     console.log(`  echo after: ${echo?.status}, ${echo?.restarts} restarts, instances ${echo?.instances.map((instance) => instance.status).join(' ')}`);
     const total = result.requests + result.connect + result.read + result.write + result.timeout;
-    const ejections = await countLines(herve, 'ejected after') - ejectionsBefore;
+    const ejections = (await countLines(herve, 'ejected after')) - ejectionsBefore;
     ejectionsBefore += ejections;
-    rows.push([`${method}, ${label}`, result.requests, result.failed, ratio(result.failed, total), kills, `${result.connect}/${result.read}/${result.write}/${result.timeout}`, result.non2xx, ejections]);
+    rows.push([
+      `${method}, ${label}`,
+      result.requests,
+      result.failed,
+      ratio(result.failed, total),
+      kills,
+      `${result.connect}/${result.read}/${result.write}/${result.timeout}`,
+      result.non2xx,
+      ejections,
+    ]);
   }
   await herve.herve('unregister', 'echo');
   return rows;
@@ -146,7 +158,9 @@ try {
   // The same run with passive health off (--max-fails 0), for comparison.
   if (!process.argv.includes('--passive-only')) rows.push(...(await chaosRows(herve, 'no passive health', ['--max-fails', '0'])));
   printTable(rows);
-  console.log(`daemon after all: RSS ${rssMegabytes(daemon).toFixed(1)} MB, ${fdCount(daemon)} fds; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+  console.log(
+    `daemon after all: RSS ${rssMegabytes(daemon).toFixed(1)} MB, ${fdCount(daemon)} fds; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+  );
 } finally {
   herve.down();
 }

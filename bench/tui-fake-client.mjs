@@ -14,10 +14,24 @@ export function makeServices(count) {
   return Array.from({ length: count }, (_, i) => {
     const name = `svc-${String(i).padStart(2, '0')}`;
     return ServiceInfo.parse({
-      uuid: `uuid-${i}`, name, type: 'echo', description: `${name} service`, command: 'node', args: [`${name}.js`],
-      cwd: null, env: {}, options: {}, replicas: 1, health, restart, desired: 'running', status: 'running',
+      uuid: `uuid-${i}`,
+      name,
+      type: 'echo',
+      description: `${name} service`,
+      command: 'node',
+      args: [`${name}.js`],
+      cwd: null,
+      env: {},
+      options: {},
+      replicas: 1,
+      health,
+      restart,
+      desired: 'running',
+      status: 'running',
       instances: [{ index: 0, pid: 10000 + i, port: 40000 + i, status: 'running', ready: true, startedAt: Date.now() - 60000, restarts: 0, lastExit: null }],
-      restarts: 0, createdAt: Date.now(), url: `http://localhost:5000/${name}/`,
+      restarts: 0,
+      createdAt: Date.now(),
+      url: `http://localhost:5000/${name}/`,
     });
   });
 }
@@ -49,7 +63,10 @@ export class FakeDaemon {
         at: Date.now(),
         daemon: { pid: 1, uptimeMs: 60000 + tick * 1000, cpuPercent: 0.5, rssBytes: 50e6 },
         services: this.services.map((service, i) => ({
-          name: service.name, cpuPercent: (tick + i) % 7, rssBytes: 40e6 + tick * 1000, instances: [],
+          name: service.name,
+          cpuPercent: (tick + i) % 7,
+          rssBytes: 40e6 + tick * 1000,
+          instances: [],
           requests: { total: tick, ratePerSec: (tick * (i + 1)) % 50, errors5xx: 0, errorRate: 0, p50Ms: 1, p90Ms: 2, p99Ms: 3 + (tick % 5), bytesOut: 0 },
         })),
       },
@@ -83,13 +100,21 @@ class FakeConnection {
    */
   async call(method, params = {}) {
     switch (method) {
-      case 'list': return { services: this.daemon.services };
-      case 'types': return { types: [{ name: 'echo', description: 'echo', options: {} }] };
-      case 'ping': return { pong: true, pid: 1, uptimeMs: 60000 };
-      case 'logs': return { lines: [] };
-      case 'project': return { lastReload: null };
-      case 'subscribe': (params.topics ?? []).forEach((topic) => this.topics.add(topic)); return { topics: params.topics ?? [] };
-      default: throw new Error(`bench fake has no ${method}`);
+      case 'list':
+        return { services: this.daemon.services };
+      case 'types':
+        return { types: [{ name: 'echo', description: 'echo', options: {} }] };
+      case 'ping':
+        return { pong: true, pid: 1, uptimeMs: 60000 };
+      case 'logs':
+        return { lines: [] };
+      case 'project':
+        return { lastReload: null };
+      case 'subscribe':
+        (params.topics ?? []).forEach((topic) => this.topics.add(topic));
+        return { topics: params.topics ?? [] };
+      default:
+        throw new Error(`bench fake has no ${method}`);
     }
   }
 
@@ -117,9 +142,10 @@ class FakeConnection {
 
   /** @param {FakeEvent} event */
   deliver(event) {
-    const wanted = event.event === 'log'
-      ? this.topics.has('logs') || this.topics.has(`logs:${event.data.service}`)
-      : this.topics.has(event.event === 'stats' ? 'stats' : 'services');
+    const wanted =
+      event.event === 'log'
+        ? this.topics.has('logs') || this.topics.has(`logs:${event.data.service}`)
+        : this.topics.has(event.event === 'stats' ? 'stats' : 'services');
     if (wanted) for (const listener of this.listeners) listener(event);
   }
 }

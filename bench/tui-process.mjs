@@ -30,10 +30,14 @@ async function startDaemon(home) {
   const socket = hervePaths({ HERVE_HOME: home }).socket;
   /** @type {SocketDaemonClient | null} */
   let client = null;
-  await waitUntil(async () => {
-    client = await SocketDaemonClient.connect(socket, 'herve-bench').catch(() => null);
-    return client !== null;
-  }, 15_000, 'the daemon to answer');
+  await waitUntil(
+    async () => {
+      client = await SocketDaemonClient.connect(socket, 'herve-bench').catch(() => null);
+      return client !== null;
+    },
+    15_000,
+    'the daemon to answer',
+  );
   if (client === null || daemon.pid === undefined) throw new Error('the daemon did not start');
   return { daemon, daemonPid: daemon.pid, client: /** @type {SocketDaemonClient} */ (client) };
 }
@@ -43,10 +47,14 @@ async function startDaemon(home) {
  * @param {number} count
  */
 async function allRunning(client, count) {
-  await waitUntil(async () => {
-    const { services } = await client.call('list');
-    return services.length === count && services.every((service) => service.status === 'running');
-  }, 30_000, `${count} services running`);
+  await waitUntil(
+    async () => {
+      const { services } = await client.call('list');
+      return services.length === count && services.every((service) => service.status === 'running');
+    },
+    30_000,
+    `${count} services running`,
+  );
 }
 
 /**
@@ -85,11 +93,15 @@ function panePid(tmux) {
 async function dashboardPid(tmux) {
   const shell = panePid(tmux);
   let pid = 0;
-  await waitUntil(() => {
-    const children = readFileSync(`/proc/${shell}/task/${shell}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-    pid = Number(children.find((child) => readFileSync(`/proc/${child}/comm`, 'utf8').trim() === 'node') ?? 0);
-    return pid > 0;
-  }, 5000, 'the dashboard process');
+  await waitUntil(
+    () => {
+      const children = readFileSync(`/proc/${shell}/task/${shell}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+      pid = Number(children.find((child) => readFileSync(`/proc/${child}/comm`, 'utf8').trim() === 'node') ?? 0);
+      return pid > 0;
+    },
+    5000,
+    'the dashboard process',
+  );
   return pid;
 }
 
@@ -127,10 +139,22 @@ export async function processBenchmark(nodeFlags = [], cli = join(root, 'dist/cl
     await sleep(2000);
     [figures.daemonIdleAlone = Number.NaN] = (await measureWindow([daemonPid], WINDOW_SECONDS, daemonPid)).cpu;
 
-    tmux('new-session', '-d', '-s', 'bench', '-x', '160', '-y', '45', `${[process.execPath, ...nodeFlags, cli].join(' ')} tui 2>${join(tmuxDir, 'tui.err')}; sleep 60`);
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'bench',
+      '-x',
+      '160',
+      '-y',
+      '45',
+      `${[process.execPath, ...nodeFlags, cli].join(' ')} tui 2>${join(tmuxDir, 'tui.err')}; sleep 60`,
+    );
     const tui = await dashboardPid(tmux);
     await waitUntil(() => tmux('capture-pane', '-p', '-t', 'bench').includes('● connected'), 15_000, 'the dashboard to connect').catch((error) => {
-      throw new Error(`${/** @type {Error} */ (error).message}\n${tmux('capture-pane', '-p', '-t', 'bench')}\n${readFileSync(join(tmuxDir, 'tui.err'), 'utf8')}`);
+      throw new Error(
+        `${/** @type {Error} */ (error).message}\n${tmux('capture-pane', '-p', '-t', 'bench')}\n${readFileSync(join(tmuxDir, 'tui.err'), 'utf8')}`,
+      );
     });
     await sleep(3000);
     const idle = await measureWindow([tui, daemonPid], WINDOW_SECONDS, tui);

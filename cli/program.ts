@@ -61,7 +61,11 @@ const DECLARATIONS = {
       .description('start the herve daemon in the background (or in this terminal with --foreground)')
       .option('--foreground', 'run the daemon attached to this terminal; Ctrl-C stops it')
       .option('--port <n>', 'proxy port (default: PORT env or 5000; 0 picks a free one)', port)
-      .option('--allow-host <host>', 'a Host the proxy answers for besides localhost, 127.0.0.1, [::1] and *.localhost (repeatable; also HERVE_ALLOWED_HOSTS)', collect)
+      .option(
+        '--allow-host <host>',
+        'a Host the proxy answers for besides localhost, 127.0.0.1, [::1] and *.localhost (repeatable; also HERVE_ALLOWED_HOSTS)',
+        collect,
+      )
       .option('--bus <url>', 'a Redis bus services on other machines join over: redis://[:PASSWORD@]HOST:PORT (also HERVE_BUS)')
       .option('--https', 'serve the proxy over HTTPS too (HTTP/2 and HTTP/1.1), with a certificate from a local CA in HERVE_HOME/ca (see herve ca)')
       .option('--https-port <n>', 'HTTPS port (default: HERVE_HTTPS_PORT env or 5443; 0 picks a free one); implies --https', port)
@@ -113,17 +117,20 @@ const DECLARATIONS = {
         .argument('[command...]', 'for type command: the program and its arguments, after --'),
     )
       .option('--json', 'print the registered service as JSON')
-      .addHelpText('after', '\nTypes and their options: herve types\n\nExamples:\n  herve register echo\n  herve register static --name site --opt root=./public\n  herve register command --name api --replicas 2 -- node server.js'),
+      .addHelpText(
+        'after',
+        '\nTypes and their options: herve types\n\nExamples:\n  herve register echo\n  herve register static --name site --opt root=./public\n  herve register command --name api --replicas 2 -- node server.js',
+      ),
   types: (program: Command) =>
-    program
-      .command('types')
-      .description('list the service types you can register, with their options')
-      .option('--json', 'print them as JSON'),
+    program.command('types').description('list the service types you can register, with their options').option('--json', 'print them as JSON'),
   unregister: (program: Command) => lifecycleCommand(program, 'unregister', 'stop a service and forget it'),
   start: (program: Command) => withNoWait(lifecycleCommand(program, 'start', 'start a stopped or crashed service')),
   stop: (program: Command) => withNoWait(lifecycleCommand(program, 'stop', 'stop a service (SIGTERM, then SIGKILL after its grace period)')),
   restart: (program: Command) =>
-    withNoWait(lifecycleCommand(program, 'restart', 'restart a service')).option('--rolling', 'zero downtime: one replica at a time, each replacement ready before the old one drains and stops'),
+    withNoWait(lifecycleCommand(program, 'restart', 'restart a service')).option(
+      '--rolling',
+      'zero downtime: one replica at a time, each replacement ready before the old one drains and stops',
+    ),
   logs: (program: Command) =>
     program
       .command('logs')
@@ -151,18 +158,21 @@ const DECLARATIONS = {
       .description('write the registered services as Kubernetes objects, a compose.yaml or systemd units')
       .argument('<format>', 'k8s, compose or systemd')
       .option('--image <NAME=IMAGE>', 'container image of a service (repeatable; default: a placeholder)', collect)
-      .option('--no-env', 'leave the services\' environment values out')
+      .option('--no-env', "leave the services' environment values out")
       .option('--gateway <name>', 'k8s: the Gateway the HTTPRoutes attach to', 'herve')
       .option('--domain <domain>', 'k8s: host routes are <name>.<domain>', 'localhost')
       .option('--base-port <n>', 'compose, systemd: first port handed out, one per replica', port, 8001)
       .option('--out <path>', 'write to this file (a directory for systemd) instead of stdout')
-      .option('-f, --file <herve.yaml>', 'export the services this project file names, with its depends_on (default: ./herve.yaml if there is one, else every registered service)')
-      .addHelpText('after', '\nExamples:\n  herve export k8s --image api=ghcr.io/me/api:1.2 > herve.k8s.yaml\n  herve export compose --out compose.yaml\n  herve export systemd --out ~/.config/systemd/user'),
+      .option(
+        '-f, --file <herve.yaml>',
+        'export the services this project file names, with its depends_on (default: ./herve.yaml if there is one, else every registered service)',
+      )
+      .addHelpText(
+        'after',
+        '\nExamples:\n  herve export k8s --image api=ghcr.io/me/api:1.2 > herve.k8s.yaml\n  herve export compose --out compose.yaml\n  herve export systemd --out ~/.config/systemd/user',
+      ),
   tui: (program: Command) =>
-    program
-      .command('tui')
-      .description('open the live dashboard')
-      .option('--theme <name>', 'colour theme (default, light, high-contrast, …)'),
+    program.command('tui').description('open the live dashboard').option('--theme <name>', 'colour theme (default, light, high-contrast, …)'),
   demo: (program: Command) =>
     program
       .command('demo')
@@ -183,7 +193,10 @@ type CommandModule<Args extends unknown[], Opts> = { run: (...args: [...Args, Op
  * it runs, so `herve ls` never loads the dashboard, the register validation, etc.
  */
 export function buildProgram(outcome: Outcome): Command {
-  const lazy = <Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>, load: NoInfer<() => Promise<CommandModule<Args, Opts>>>): void => {
+  const lazy = <Args extends unknown[], Opts extends OptionValues>(
+    command: Command<Args, Opts>,
+    load: NoInfer<() => Promise<CommandModule<Args, Opts>>>,
+  ): void => {
     command.action(async () => {
       const module = await load();
       outcome.exitCode = await module.run(...command.processedArgs, command.opts());

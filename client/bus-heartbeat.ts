@@ -41,8 +41,7 @@ export async function joinOverBus(member: MemberIdentity, bus: string): Promise<
     await Promise.all(connections.map((connection) => connection.connect()));
     subscriber.on('message', (channel: string) => {
       // A heartbeat read before the leave must not be answered after it.
-      if (channel === BUS_CHANNELS.heartbeat && !left)
-        publisher.publish(BUS_CHANNELS.ack, body).catch((error: Error) => member.onError(error));
+      if (channel === BUS_CHANNELS.heartbeat && !left) publisher.publish(BUS_CHANNELS.ack, body).catch((error: Error) => member.onError(error));
     });
     await subscriber.subscribe(BUS_CHANNELS.heartbeat);
     await publisher.publish(BUS_CHANNELS.ack, body);

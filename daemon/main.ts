@@ -26,7 +26,11 @@ function parsePort(argv: string[], flag: string, fromEnv: string | undefined, fa
   if (raw === undefined || raw === '') return fallback;
   const port = Number(raw);
   if (!/^\d+$/.test(raw) || port > 65535) {
-    throw new HerveError('bad_request', `${flag} must be a number from 0 to 65535 (got "${raw}")`, `for example: ${flag} ${fallback}, or ${flag} 0 for any free port`);
+    throw new HerveError(
+      'bad_request',
+      `${flag} must be a number from 0 to 65535 (got "${raw}")`,
+      `for example: ${flag} ${fallback}, or ${flag} 0 for any free port`,
+    );
   }
   return port;
 }
@@ -43,7 +47,11 @@ function parseUpstreamTimeout(env: NodeJS.ProcessEnv): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   const ms = Number(raw);
   if (!Number.isInteger(ms) || ms < 100 || ms > 3_600_000) {
-    throw new HerveError('bad_request', `HERVE_UPSTREAM_TIMEOUT_MS must be whole milliseconds from 100 to 3600000 (got "${raw}")`, 'for example: HERVE_UPSTREAM_TIMEOUT_MS=60000 herve up');
+    throw new HerveError(
+      'bad_request',
+      `HERVE_UPSTREAM_TIMEOUT_MS must be whole milliseconds from 100 to 3600000 (got "${raw}")`,
+      'for example: HERVE_UPSTREAM_TIMEOUT_MS=60000 herve up',
+    );
   }
   return ms;
 }

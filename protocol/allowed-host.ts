@@ -26,5 +26,8 @@ export const AllowedHost = z
 
 /** `HERVE_ALLOWED_HOSTS`: hosts separated by commas; blanks are ignored. */
 export function splitHostList(list: string): string[] {
-  return list.split(',').map((host) => host.trim()).filter((host) => host.length > 0);
+  return list
+    .split(',')
+    .map((host) => host.trim())
+    .filter((host) => host.length > 0);
 }

@@ -29,8 +29,7 @@ export function busUrlProblem(value: string): string | null {
   } catch {
     return `is not a URL; give it as ${EXAMPLE}`;
   }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
-    return `must be redis:// or rediss:// (got ${url.protocol}//)`;
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') return `must be redis:// or rediss:// (got ${url.protocol}//)`;
   if (url.hostname === '') return `names no host; give it as ${EXAMPLE}`;
   if (!/^(\/\d{0,2})?$/.test(url.pathname)) return `path must be a database number like /0 (got ${url.pathname})`;
   if (url.search || url.hash) return 'must not have a query or a fragment';

@@ -1,17 +1,13 @@
-import { z } from 'zod';
-import { ErrorBody, ErrorCode, Method, methods, Params, RequestEnvelope } from './messages.js';
+import type { z } from 'zod';
+import { type ErrorBody, type ErrorCode, type Method, methods, type Params, RequestEnvelope } from './messages.js';
 
 export type DecodedRequest<M extends Method = Method> = { id: string | number; method: M; params: Params<M> };
 
-export type DecodeResult =
-  | { ok: true; request: DecodedRequest }
-  | { ok: false; id: string | number | null; error: ErrorBody };
+export type DecodeResult = { ok: true; request: DecodedRequest } | { ok: false; id: string | number | null; error: ErrorBody };
 
 /** A zod error as one readable line, naming the fields at fault. */
 export function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
+  return error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
 }
 
 function failure(id: string | number | null, code: ErrorCode, message: string): DecodeResult {
@@ -19,7 +15,7 @@ function failure(id: string | number | null, code: ErrorCode, message: string): 
 }
 
 function isMethod(name: string): name is Method {
-  return Object.prototype.hasOwnProperty.call(methods, name);
+  return Object.hasOwn(methods, name);
 }
 
 /** Parse and validate one request line; never throws. */

@@ -85,9 +85,13 @@ export const methods = {
   subscribe: {
     params: z.object({
       /** `services`, `stats`, `logs` or `requests` (every service), `logs:<name>` or `requests:<name>`. */
-      topics: z.array(z.string().regex(/^(services|stats|logs|requests|(logs|requests):[a-z0-9][a-z0-9-]{0,62})$/, {
-        message: 'topics are services, stats, logs, requests, logs:<name> or requests:<name>',
-      })).min(1),
+      topics: z
+        .array(
+          z.string().regex(/^(services|stats|logs|requests|(logs|requests):[a-z0-9][a-z0-9-]{0,62})$/, {
+            message: 'topics are services, stats, logs, requests, logs:<name> or requests:<name>',
+          }),
+        )
+        .min(1),
     }),
     result: z.object({ topics: z.array(z.string()) }),
   },

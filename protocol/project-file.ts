@@ -46,7 +46,10 @@ const Restart = z
   .object({
     policy: RestartPolicy.optional(),
     backoff: z.object({ initial: Duration.optional(), max: Duration.optional() }).strict().optional(),
-    crash_loop: z.object({ limit: wholeNumberIn(1, 1000).optional(), window: Duration.optional() }).strict().optional(),
+    crash_loop: z
+      .object({ limit: wholeNumberIn(1, 1000).optional(), window: Duration.optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -66,7 +69,10 @@ export const ProjectService = z
     options: z.record(z.string(), Scalar).optional().describe('type options, e.g. root for static'),
     cwd: z.string().min(1).optional().describe('relative to the file'),
     env: z.record(EnvName, Scalar).optional(),
-    env_file: z.union([z.string().min(1), z.array(z.string().min(1))]).optional().describe('dotenv files, relative to the file; env wins'),
+    env_file: z
+      .union([z.string().min(1), z.array(z.string().min(1))])
+      .optional()
+      .describe('dotenv files, relative to the file; env wins'),
     replicas: wholeNumberIn(1, 64).optional(),
     port: z.number().int().min(1).max(65_535).optional().describe('a fixed port for a program that must own one'),
     route: z
@@ -79,7 +85,10 @@ export const ProjectService = z
     depends_on: z
       .union([z.array(ServiceName), z.record(ServiceName, z.union([DependsCondition, z.object({ condition: DependsCondition }).strict()]))])
       .optional(),
-    watch: z.union([Words.max(64), Watch]).optional().describe('restart (rolling) when these paths change'),
+    watch: z
+      .union([Words.max(64), Watch])
+      .optional()
+      .describe('restart (rolling) when these paths change'),
   })
   .strict();
 export type ProjectService = z.infer<typeof ProjectService>;

@@ -41,12 +41,33 @@ const FIELD_TABLE = [
   { key: 'args', aliases: ['arg'], path: ['args'], kind: 'list', help: "the program's arguments (repeatable)" },
   { key: 'replicas', path: ['replicas'], kind: 'integer', flag: '--replicas <n>', help: 'instances to run, load-balanced' },
   { key: 'port', path: ['port'], kind: 'integer', flag: '--port <n>', help: 'a fixed port for a program that must own one (then 1 replica)' },
-  { key: 'health', aliases: ['health.path'], path: ['health', 'path'], kind: 'probe-path', flag: '--health <path|none>', help: 'readiness probe path (default /health), or none' },
-  { key: 'maxFails', aliases: ['health.passive.maxFails'], path: ['health', 'passive', 'maxFails'], kind: 'integer', flag: '--max-fails <n>', help: 'passive health: failed requests within 10 s that take an instance out of rotation (default 3; 0 = never)' },
+  {
+    key: 'health',
+    aliases: ['health.path'],
+    path: ['health', 'path'],
+    kind: 'probe-path',
+    flag: '--health <path|none>',
+    help: 'readiness probe path (default /health), or none',
+  },
+  {
+    key: 'maxFails',
+    aliases: ['health.passive.maxFails'],
+    path: ['health', 'passive', 'maxFails'],
+    kind: 'integer',
+    flag: '--max-fails <n>',
+    help: 'passive health: failed requests within 10 s that take an instance out of rotation (default 3; 0 = never)',
+  },
   { key: 'restart', aliases: ['restart.policy'], path: ['restart', 'policy'], kind: 'text', flag: '--restart <policy>', help: 'always, on-failure or never' },
   { key: 'cwd', path: ['cwd'], kind: 'text', flag: '--cwd <dir>', help: 'working directory (relative to here)' },
   { key: 'env', path: ['env'], kind: 'pairs', flag: '--env <KEY=VALUE>', help: 'environment variable (repeatable)' },
-  { key: 'option', aliases: ['options'], path: ['options'], kind: 'pairs', flag: '--opt <KEY=VALUE>', help: 'type option, e.g. --opt root=./public for static (repeatable)' },
+  {
+    key: 'option',
+    aliases: ['options'],
+    path: ['options'],
+    kind: 'pairs',
+    flag: '--opt <KEY=VALUE>',
+    help: 'type option, e.g. --opt root=./public for static (repeatable)',
+  },
   { key: 'start', path: ['start'], kind: 'boolean', flag: '--no-start', help: 'only record it; start later with herve start' },
 ] as const satisfies readonly RegisterField[];
 
@@ -62,7 +83,13 @@ export function registerField(key: RegisterFieldKey): RegisterField {
   return field;
 }
 
-type FlagWord<Flag extends string> = Flag extends `--no-${infer Word}` ? Word : Flag extends `--${infer Word} ${string}` ? Word : Flag extends `--${infer Word}` ? Word : never;
+type FlagWord<Flag extends string> = Flag extends `--no-${infer Word}`
+  ? Word
+  : Flag extends `--${infer Word} ${string}`
+    ? Word
+    : Flag extends `--${infer Word}`
+      ? Word
+      : never;
 type CamelCase<Word extends string> = Word extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : Word;
 type FlagValue<Kind extends FieldKind> = Kind extends 'integer' ? number : Kind extends 'pairs' | 'list' ? string[] : Kind extends 'boolean' ? boolean : string;
 type FlaggedField = Extract<(typeof FIELD_TABLE)[number], { flag: string }>;
@@ -132,7 +159,9 @@ export function fieldForKey(key: string): { field: RegisterField; entry?: string
 /** The flag (or form key) to name in an error about a spec path, e.g. `--replicas` for ['replicas']. */
 export function flagForPath(path: readonly PropertyKey[]): string | undefined {
   const joined = path.map(String).join('.');
-  const field = REGISTER_FIELDS.find((candidate) => candidate.path.join('.') === joined || (candidate.kind === 'pairs' && joined.startsWith(`${candidate.path.join('.')}.`)));
+  const field = REGISTER_FIELDS.find(
+    (candidate) => candidate.path.join('.') === joined || (candidate.kind === 'pairs' && joined.startsWith(`${candidate.path.join('.')}.`)),
+  );
   if (!field) return undefined;
   if (field.key === 'type') return '<type>';
   return flagOf(field)?.replace(/^--no-/, '--');

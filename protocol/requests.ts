@@ -23,9 +23,7 @@ export const RequestRecord = z.object({
 export type RequestRecord = z.infer<typeof RequestRecord>;
 
 /** `5xx`, `4xx`… a status class, or one status such as `404`. */
-export const StatusFilter = z
-  .string()
-  .regex(/^[1-5](xx|\d\d)$/, { message: 'expected a status class like 5xx or 4xx, or a status like 404' });
+export const StatusFilter = z.string().regex(/^[1-5](xx|\d\d)$/, { message: 'expected a status class like 5xx or 4xx, or a status like 404' });
 
 /** A minimum duration (`200ms`, `1.5s`): turned into milliseconds. */
 export const SlowFilter = z.string().transform((text, context) => {
@@ -62,10 +60,7 @@ export const RequestHeaders = z.object({
 export type RequestHeaders = z.infer<typeof RequestHeaders>;
 
 /** A predicate for the filters, so the daemon and a live follower apply the same rule. */
-export function requestFilter(
-  status: string | undefined,
-  slowMs: number | undefined,
-): (record: RequestRecord) => boolean {
+export function requestFilter(status: string | undefined, slowMs: number | undefined): (record: RequestRecord) => boolean {
   const statusOk = statusMatcher(status);
   return (record) => statusOk(record.status) && (slowMs === undefined || record.durationMs >= slowMs);
 }

@@ -8,8 +8,7 @@ const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const ServiceName = z
   .string()
   .regex(NAME_PATTERN, {
-    message:
-      'must be 1-63 characters of lowercase letters, digits and dashes, starting with a letter or digit',
+    message: 'must be 1-63 characters of lowercase letters, digits and dashes, starting with a letter or digit',
   })
   .refine((name) => !(RESERVED_NAMES as readonly string[]).includes(name), {
     message: `is reserved (${RESERVED_NAMES.join(', ')})`,
@@ -32,17 +31,7 @@ export const ServiceStatus = z.enum(['stopped', 'starting', 'running', 'unhealth
 export type ServiceStatus = z.infer<typeof ServiceStatus>;
 
 /** `backoff`: exited, waiting for its restart delay. */
-export const InstanceStatus = z.enum([
-  'stopped',
-  'starting',
-  'running',
-  'unhealthy',
-  'stopping',
-  'backoff',
-  'crashed',
-  'joined',
-  'lost',
-]);
+export const InstanceStatus = z.enum(['stopped', 'starting', 'running', 'unhealthy', 'stopping', 'backoff', 'crashed', 'joined', 'lost']);
 export type InstanceStatus = z.infer<typeof InstanceStatus>;
 
 export const DesiredState = z.enum(['running', 'stopped']);
@@ -54,7 +43,11 @@ export function wholeNumberIn(min: number, max: number) {
   return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 }
 
-const Millis = z.number().int().min(0).max(24 * 3600 * 1000);
+const Millis = z
+  .number()
+  .int()
+  .min(0)
+  .max(24 * 3600 * 1000);
 
 /**
  * Passive health: what the front door sees of an instance's answers. Failures are connection
@@ -77,11 +70,18 @@ export type PassiveHealthSpec = z.infer<typeof PassiveHealthSpec>;
 
 export const HealthSpec = z.object({
   /** HTTP path probed on the instance; null = no HTTP probe. Used when neither `exec` nor `tcp` is set. */
-  path: withoutNul(z.string().startsWith('/', { message: 'must start with /' })).nullable().default('/health'),
+  path: withoutNul(z.string().startsWith('/', { message: 'must start with /' }))
+    .nullable()
+    .default('/health'),
   /** Probe by opening a TCP connection to the instance's port (for services that do not speak HTTP). */
   tcp: z.boolean().default(false),
   /** Probe by running this program (no shell; `$PORT` expanded): exit 0 within the timeout = healthy. */
-  exec: z.array(withoutNul(z.string().min(1))).min(1).max(256).nullable().default(null),
+  exec: z
+    .array(withoutNul(z.string().min(1)))
+    .min(1)
+    .max(256)
+    .nullable()
+    .default(null),
   // Every 2 s: ten services cost the daemon ten probes a second at 1 s, its largest idle expense.
   intervalMs: Millis.min(50).default(2000),
   timeoutMs: Millis.min(10).default(1000),
@@ -159,7 +159,10 @@ export const RouteSpec = z
       })
       .optional(),
     /** Host names routed to it (path untouched), besides `<name>.localhost`. */
-    hosts: z.array(z.string().toLowerCase().regex(HOST_PATTERN, { message: 'must be a host name without port, e.g. api.test' })).max(64).default([]),
+    hosts: z
+      .array(z.string().toLowerCase().regex(HOST_PATTERN, { message: 'must be a host name without port, e.g. api.test' }))
+      .max(64)
+      .default([]),
   })
   .strict();
 export type RouteSpec = z.infer<typeof RouteSpec>;

@@ -31,7 +31,11 @@ export const ThemeSchema = z.object({
 });
 export type ThemeData = z.infer<typeof ThemeSchema>;
 
-type Colourless<T> = T extends string ? string | undefined : T extends Array<infer U> ? Array<Colourless<U>> : { [K in keyof T]: K extends 'name' | 'description' ? T[K] : Colourless<T[K]> };
+type Colourless<T> = T extends string
+  ? string | undefined
+  : T extends Array<infer U>
+    ? Array<Colourless<U>>
+    : { [K in keyof T]: K extends 'name' | 'description' ? T[K] : Colourless<T[K]> };
 
 /** What components read; every colour may be absent (NO_COLOR), so components must not rely on colour alone. */
 export type Theme = Colourless<ThemeData> & { name: string; description: string; colour: boolean };

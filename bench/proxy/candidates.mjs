@@ -36,14 +36,19 @@ function nodeForwarder() {
       res.writeHead(upstreamRes.statusCode ?? 502, out);
       upstreamRes.pipe(res);
     });
-    upstream.on('error', () => { res.statusCode = 502; res.end(); });
+    upstream.on('error', () => {
+      res.statusCode = 502;
+      res.end();
+    });
     req.pipe(upstream);
   };
 }
 
 class StreamingHandler {
   /** @param {http.ServerResponse} res */
-  constructor(res) { this.res = res; }
+  constructor(res) {
+    this.res = res;
+  }
   onRequestStart() {}
   /**
    * @param {unknown} _controller
@@ -64,8 +69,13 @@ class StreamingHandler {
       this.res.once('drain', () => controller.resume());
     }
   }
-  onResponseEnd() { this.res.end(); }
-  onResponseError() { if (!this.res.headersSent) this.res.statusCode = 502; this.res.end(); }
+  onResponseEnd() {
+    this.res.end();
+  }
+  onResponseError() {
+    if (!this.res.headersSent) this.res.statusCode = 502;
+    this.res.end();
+  }
 }
 
 /** @returns {Forward} */
@@ -73,7 +83,10 @@ function undiciDispatch() {
   const pool = new Pool(`http://127.0.0.1:${upstreamPort}`, { connections: 256 });
   return (req, res) => {
     const body = req.method === 'GET' || req.method === 'HEAD' ? null : req;
-    pool.dispatch({ path: req.url ?? '/', method: /** @type {import('undici').Dispatcher.HttpMethod} */ (req.method), headers: upstreamHeaders(req), body }, new StreamingHandler(res));
+    pool.dispatch(
+      { path: req.url ?? '/', method: /** @type {import('undici').Dispatcher.HttpMethod} */ (req.method), headers: upstreamHeaders(req), body },
+      new StreamingHandler(res),
+    );
   };
 }
 
@@ -83,12 +96,18 @@ function undiciStream() {
   return (req, res) => {
     const body = req.method === 'GET' || req.method === 'HEAD' ? null : req;
     pool
-      .stream({ path: req.url ?? '/', method: /** @type {import('undici').Dispatcher.HttpMethod} */ (req.method), headers: upstreamHeaders(req), body }, ({ statusCode, headers }) => {
-        for (const key of HOP) delete headers[key];
-        res.writeHead(statusCode, headers);
-        return res;
-      })
-      .catch(() => { res.statusCode = 502; res.end(); });
+      .stream(
+        { path: req.url ?? '/', method: /** @type {import('undici').Dispatcher.HttpMethod} */ (req.method), headers: upstreamHeaders(req), body },
+        ({ statusCode, headers }) => {
+          for (const key of HOP) delete headers[key];
+          res.writeHead(statusCode, headers);
+          return res;
+        },
+      )
+      .catch(() => {
+        res.statusCode = 502;
+        res.end();
+      });
   };
 }
 

@@ -19,12 +19,24 @@ const targets = [{ service: 'bench', instance: 0, port: backendPort }];
 const routes = { targets: (/** @type {string} */ name) => (name === 'bench' ? targets : undefined), names: () => ['bench'] };
 const control = {
   list: () => [],
-  get: () => { throw new Error('bench harness has no services'); },
-  register: async () => { throw new Error('bench harness has no services'); },
-  unregister: async () => { throw new Error('bench harness has no services'); },
-  start: async () => { throw new Error('bench harness has no services'); },
-  stop: async () => { throw new Error('bench harness has no services'); },
-  restart: async () => { throw new Error('bench harness has no services'); },
+  get: () => {
+    throw new Error('bench harness has no services');
+  },
+  register: async () => {
+    throw new Error('bench harness has no services');
+  },
+  unregister: async () => {
+    throw new Error('bench harness has no services');
+  },
+  start: async () => {
+    throw new Error('bench harness has no services');
+  },
+  stop: async () => {
+    throw new Error('bench harness has no services');
+  },
+  restart: async () => {
+    throw new Error('bench harness has no services');
+  },
   stats: () => ({ at: Date.now(), daemon: { pid: process.pid, uptimeMs: 0, cpuPercent: 0, rssBytes: 0 }, services: [] }),
 };
 const httpsHome = process.argv.indexOf('--https') === -1 ? undefined : process.argv[process.argv.indexOf('--https') + 1];
@@ -46,7 +58,12 @@ process.on('SIGUSR2', () => {
   const { rss, heapUsed } = process.memoryUsage();
   console.log(`MEM ${(rss / 1024 ** 2).toFixed(1)} ${(heapUsed / 1024 ** 2).toFixed(1)}`);
 });
-process.on('SIGTERM', () => door.close().then(() => journal?.close()).then(() => process.exit(0)));
+process.on('SIGTERM', () =>
+  door
+    .close()
+    .then(() => journal?.close())
+    .then(() => process.exit(0)),
+);
 
 async function journalFromEnv(env) {
   if (!env.BENCH_ACCESS_LOG_DIR) return undefined;

@@ -8,8 +8,7 @@ const server = createServer((req, res) => {
   req.on('data', (chunk) => chunks.push(chunk));
   req.on('end', () => {
     const payload = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-    for (const resource of payload.resourceSpans ?? [])
-      for (const scope of resource.scopeSpans ?? []) spans += scope.spans?.length ?? 0;
+    for (const resource of payload.resourceSpans ?? []) for (const scope of resource.scopeSpans ?? []) spans += scope.spans?.length ?? 0;
     res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
   });
 });

@@ -21,7 +21,9 @@ function millis(text) {
  * @param {{ seconds: number; connections: number; cpu: number }} options
  */
 export async function runWrk(url, { seconds, connections, cpu }) {
-  const { stdout: output } = await execFileAsync('taskset', ['-c', String(cpu), 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url], { encoding: 'utf8' });
+  const { stdout: output } = await execFileAsync('taskset', ['-c', String(cpu), 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url], {
+    encoding: 'utf8',
+  });
   const field = (/** @type {RegExp} */ pattern) => pattern.exec(output)?.[1];
   const transfer = /Transfer\/sec:\s+([\d.]+)(B|KB|MB|GB)/.exec(output);
   const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);

@@ -45,7 +45,15 @@ export async function startHerve() {
      * @param {number} [timeoutMs]
      */
     async untilAnswering(path, timeoutMs = 20_000) {
-      await waitUntil(async () => (await fetch(this.url(path)).then((r) => r.status, () => 0)) === 200, timeoutMs, `${path} to answer`);
+      await waitUntil(
+        async () =>
+          (await fetch(this.url(path)).then(
+            (r) => r.status,
+            () => 0,
+          )) === 200,
+        timeoutMs,
+        `${path} to answer`,
+      );
     },
     monitors: () => monitorsOf(home),
     down() {

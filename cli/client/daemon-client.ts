@@ -1,15 +1,5 @@
 import { createConnection, type Socket } from 'node:net';
-import {
-  Event,
-  Method,
-  methods,
-  ParamsInput,
-  PROTOCOL_VERSION,
-  Response,
-  Result,
-  describeZodError,
-  hervePaths,
-} from '../../protocol/index.js';
+import { Event, type Method, methods, type ParamsInput, PROTOCOL_VERSION, Response, type Result, describeZodError, hervePaths } from '../../protocol/index.js';
 import { ConnectionLostError, DaemonNotRunningError, DaemonRequestError, DaemonUnresponsiveError } from './errors.js';
 
 export type EventListener = (event: Event) => void;
@@ -59,11 +49,7 @@ export class SocketDaemonClient implements DaemonClient {
    * Connect and say hello; throws DaemonNotRunningError when nothing answers.
    * With `helloTimeoutMs`, a daemon that accepts but does not answer in time is a DaemonUnresponsiveError.
    */
-  static async connect(
-    socketPath = hervePaths().socket,
-    client = 'herve-cli',
-    options: ConnectOptions = {},
-  ): Promise<SocketDaemonClient> {
+  static async connect(socketPath = hervePaths().socket, client = 'herve-cli', options: ConnectOptions = {}): Promise<SocketDaemonClient> {
     const socket = await openSocket(socketPath);
     const daemon = new SocketDaemonClient(socket);
     const hello = await withTimeout(daemon.call('hello', { version: PROTOCOL_VERSION, client }), options.helloTimeoutMs, () => {

@@ -2,7 +2,12 @@ import type { ErrorBody, ErrorCode } from '../../protocol/index.js';
 
 /** A problem the user can fix; carries the next step. Printed without a stack trace. */
 export class UserError extends Error {
-  constructor(message: string, readonly hint?: string, readonly exitCode = 1, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+    readonly exitCode = 1,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.name = 'UserError';
   }
@@ -17,7 +22,10 @@ export class DaemonNotRunningError extends UserError {
 
 /** Something accepts connections on the socket but does not answer: a wedged or foreign process. */
 export class DaemonUnresponsiveError extends UserError {
-  constructor(readonly socket: string, timeoutMs: number) {
+  constructor(
+    readonly socket: string,
+    timeoutMs: number,
+  ) {
     super(
       `the herve daemon on ${socket} accepted the connection but did not answer within ${timeoutMs / 1000} s`,
       'see its log (daemon.log in HERVE_HOME); if it is stuck, stop its process and run: herve up',

@@ -81,10 +81,7 @@ export async function run(options: CaOptions): Promise<number> {
     ['valid until', report.validUntil],
   ];
   if (report.serverCertificate !== null)
-    rows.push([
-      'front door',
-      `${report.serverCertificate.path} (${report.serverCertificate.names.join(', ')}; until ${report.serverCertificate.validUntil})`,
-    ]);
+    rows.push(['front door', `${report.serverCertificate.path} (${report.serverCertificate.names.join(', ')}; until ${report.serverCertificate.validUntil})`]);
   const width = Math.max(...rows.map(([label]) => label.length));
   const about = rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n');
   const steps = report.trust.map((step) => `  ${step.store}:\n    ${step.command}`).join('\n');

@@ -59,7 +59,10 @@ async function exportedServices(file: string | undefined): Promise<ExportSelecti
   if (project === undefined) return selectExportable(services);
   const selection = selectFromProject(services, project.services);
   if (selection.missing.length > 0) {
-    throw new UserError(`${selection.missing.join(', ')} in ${project.file} ${selection.missing.length > 1 ? 'are' : 'is'} not registered with the daemon`, 'apply the file first: herve reload (or herve up -f FILE)');
+    throw new UserError(
+      `${selection.missing.join(', ')} in ${project.file} ${selection.missing.length > 1 ? 'are' : 'is'} not registered with the daemon`,
+      'apply the file first: herve reload (or herve up -f FILE)',
+    );
   }
   return selection;
 }

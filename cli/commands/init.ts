@@ -23,7 +23,12 @@ function healthOf(service: ServiceInfo): ProjectService['health'] {
 export function toProjectService(service: ServiceInfo, base: string): ProjectService {
   const entry: ProjectService = service.type === 'command' ? { command: [service.command, ...service.args] } : { type: service.type };
   const cwd = service.cwd === null ? undefined : relative(base, service.cwd) || undefined;
-  const route = service.route === false ? false : service.route.path !== `/${service.name}` || service.route.hosts.length > 0 ? { prefix: service.route.path, hosts: service.route.hosts } : undefined;
+  const route =
+    service.route === false
+      ? false
+      : service.route.path !== `/${service.name}` || service.route.hosts.length > 0
+        ? { prefix: service.route.path, hosts: service.route.hosts }
+        : undefined;
   const optional: Partial<ProjectService> = {
     description: service.description || undefined,
     cwd,

@@ -65,7 +65,10 @@ async function follow(
   batcher.flush();
   if (why === 'closed' && lagged !== null) {
     const again = `herve logs${name === undefined ? '' : ` ${name}`}`;
-    throw new UserError(`stopped following: the daemon dropped this client because it read too slowly — ${lagged}`, `read what was missed with: ${again} -n 10000, or follow again with --grep to see less: ${again} -f`);
+    throw new UserError(
+      `stopped following: the daemon dropped this client because it read too slowly — ${lagged}`,
+      `read what was missed with: ${again} -n 10000, or follow again with --grep to see less: ${again} -f`,
+    );
   }
   if (why === 'closed') throw new UserError('the herve daemon stopped; no more logs to follow', 'start it again with: herve up');
   return 0;

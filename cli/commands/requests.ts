@@ -19,28 +19,18 @@ export interface RequestsOptions {
 type Format = (records: RequestRecord[]) => string;
 
 /** A flag checked by its protocol schema, so the CLI refuses what the socket would, before connecting. */
-function checked<T>(
-  schema: z.ZodType<T, string>,
-  value: string | undefined,
-  flag: string,
-  example: string,
-): T | undefined {
+function checked<T>(schema: z.ZodType<T, string>, value: string | undefined, flag: string, example: string): T | undefined {
   if (value === undefined) return undefined;
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  throw usageError(
-    `${flag} ${JSON.stringify(value)}: ${parsed.error.issues[0]?.message ?? 'invalid value'}`,
-    `for example: herve requests ${flag} ${example}`,
-  );
+  throw usageError(`${flag} ${JSON.stringify(value)}: ${parsed.error.issues[0]?.message ?? 'invalid value'}`, `for example: herve requests ${flag} ${example}`);
 }
 
 export async function run(ref: string | undefined, options: RequestsOptions): Promise<number> {
   const status = checked(StatusFilter, options.status, '--status', '5xx');
   const slowMs = checked(SlowFilter, options.slow, '--slow', '200ms');
   const style = stdoutStyle();
-  const format: Format = options.json
-    ? (records) => records.map((record) => `${JSON.stringify(record)}\n`).join('')
-    : (records) => requestRows(records, style);
+  const format: Format = options.json ? (records) => records.map((record) => `${JSON.stringify(record)}\n`).join('') : (records) => requestRows(records, style);
   const header = options.json ? '' : requestHeader(style);
   return withDaemon(async (client) => {
     const name = ref === undefined ? undefined : (await client.call('get', { service: ref })).name;
@@ -56,13 +46,7 @@ export async function run(ref: string | undefined, options: RequestsOptions): Pr
 
 const keyOf = (record: RequestRecord): string => `${record.at}\u0000${record.requestId}`;
 
-async function follow(
-  client: SocketDaemonClient,
-  query: ParamsInput<'requests'>,
-  name: string | undefined,
-  header: string,
-  format: Format,
-): Promise<number> {
+async function follow(client: SocketDaemonClient, query: ParamsInput<'requests'>, name: string | undefined, header: string, format: Format): Promise<number> {
   const accept = requestFilter(query.status, query.slowMs);
   const early: RequestRecord[] = [];
   let live: ((record: RequestRecord) => void) | null = null;
@@ -88,7 +72,6 @@ async function follow(
       `stopped following: the daemon dropped this client because it read too slowly — ${lagged}`,
       `read what was missed with: ${again} -n 1000, or narrow it: ${again} -f --status 5xx`,
     );
-  if (why === 'closed')
-    throw new UserError('the herve daemon stopped; no more requests to follow', 'start it again with: herve up');
+  if (why === 'closed') throw new UserError('the herve daemon stopped; no more requests to follow', 'start it again with: herve up');
   return 0;
 }

@@ -18,7 +18,8 @@ export async function run(options: UpOptions): Promise<number> {
     bus: options.bus === undefined ? undefined : busUrl(options.bus),
   };
   if (options.foreground) {
-    if (options.file !== undefined || options.watch) throw new UserError('--foreground does not apply a project file', 'run herve up -f FILE (in the background), or herve reload once it runs', 2);
+    if (options.file !== undefined || options.watch)
+      throw new UserError('--foreground does not apply a project file', 'run herve up -f FILE (in the background), or herve reload once it runs', 2);
     const running = await probeDaemon(paths);
     if (running) throw new UserError(`herve is already running (pid ${running.pid})`, 'stop it first with: herve down');
     return runForegroundDaemon(paths, { ...base, https: httpsSetting(options, undefined) });
@@ -36,7 +37,10 @@ export async function run(options: UpOptions): Promise<number> {
       ...(options.bus === undefined ? [] : ['--bus']),
       ...(settings.https && hello.httpsPort === null ? ['HTTPS'] : []),
     ];
-    const settingsNote = unapplied.length > 0 ? `; ${unapplied.join(' and ')} take${unapplied.length === 1 ? 's' : ''} effect when it starts: herve down, then herve up again` : '';
+    const settingsNote =
+      unapplied.length > 0
+        ? `; ${unapplied.join(' and ')} take${unapplied.length === 1 ? 's' : ''} effect when it starts: herve down, then herve up again`
+        : '';
     await writeOut(`herve is already running (pid ${hello.pid})${settingsNote}\n`);
   } else {
     progress.succeed(`herve daemon started`);

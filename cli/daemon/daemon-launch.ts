@@ -161,5 +161,9 @@ export function readLogTail(path: string, fromOffset: number, lines: number): st
   } finally {
     closeSync(fd);
   }
-  return buffer.toString('utf8').split('\n').filter((line) => line.length > 0).slice(-lines);
+  return buffer
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .slice(-lines);
 }

@@ -62,7 +62,13 @@ function composeService(service: ExportService, firstPort: number, options: Comp
       ? {
           deploy: {
             ...(service.replicas > 1 ? { replicas: service.replicas } : {}),
-            ...(resources ? { resources: { limits: { ...(resources.cpu ? { cpus: cpus(resources.cpu) } : {}), ...(resources.memory ? { memory: memory(resources.memory) } : {}) } } } : {}),
+            ...(resources
+              ? {
+                  resources: {
+                    limits: { ...(resources.cpu ? { cpus: cpus(resources.cpu) } : {}), ...(resources.memory ? { memory: memory(resources.memory) } : {}) },
+                  },
+                }
+              : {}),
           },
         }
       : {}),
@@ -92,6 +98,8 @@ export function composeDocument(selection: ExportSelection, options: ComposeOpti
 
 export function renderCompose(selection: ExportSelection, options: ComposeOptions): string {
   const notes = [`Each service listens on $PORT (${CONTAINER_PORT}) in its container; published on 127.0.0.1 from port ${options.basePort} (--base-port).`];
-  const header = headerLines('compose', selection, options, notes).map((line) => `# ${line}`).join('\n');
+  const header = headerLines('compose', selection, options, notes)
+    .map((line) => `# ${line}`)
+    .join('\n');
   return `${header}\n${stringify(composeDocument(selection, options), { lineWidth: 0, aliasDuplicateObjects: false })}`;
 }

@@ -4,7 +4,10 @@ import { EXTERNAL_TYPE, type DependsCondition, type ProjectEntry, type ServiceIn
  * One service as the exporters see it, whatever it came from: the running registry
  * (`fromServiceInfo`) or, later, a herve.yaml (a second constructor of this same shape).
  */
-export type ExportService = Pick<ServiceInfo, 'name' | 'type' | 'description' | 'command' | 'args' | 'cwd' | 'env' | 'replicas' | 'health' | 'restart' | 'route'> & {
+export type ExportService = Pick<
+  ServiceInfo,
+  'name' | 'type' | 'description' | 'command' | 'args' | 'cwd' | 'env' | 'replicas' | 'health' | 'restart' | 'route'
+> & {
   /** Services this one needs first, and in what state (from a herve.yaml; none from the registry). */
   dependsOn: Array<{ name: string; condition: DependsCondition }>;
   /** Kubernetes-style quantities (`500m`, `256Mi`); none from the registry. */
@@ -106,7 +109,7 @@ export function headerLines(format: string, selection: ExportSelection, options:
   const lines = [`Exported by herve export ${format} from ${selection.services.length} registered service(s).`];
   lines.push(
     options.includeEnv
-      ? 'Contains each service\'s environment values as registered (they may be secrets); --no-env leaves them out.'
+      ? "Contains each service's environment values as registered (they may be secrets); --no-env leaves them out."
       : 'Environment values left out (--no-env): only PORT and HERVE_SERVICE are set.',
   );
   const placeholders = selection.services.filter((service) => options.images[service.name] === undefined).map((service) => service.name);

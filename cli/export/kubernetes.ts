@@ -61,7 +61,10 @@ function deployment(service: ExportService, options: KubernetesOptions): IDeploy
   const withSecret = options.includeEnv && Object.keys(service.env).length > 0;
   const ownEnv = serviceEnvironment(service, CONTAINER_PORT, { ...options, includeEnv: false });
   const command = containerCommand(service);
-  const resources = service.resources && (service.resources.cpu || service.resources.memory) ? { requests: { ...service.resources }, limits: { ...service.resources } } : undefined;
+  const resources =
+    service.resources && (service.resources.cpu || service.resources.memory)
+      ? { requests: { ...service.resources }, limits: { ...service.resources } }
+      : undefined;
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -160,7 +163,9 @@ export function renderKubernetes(selection: ExportSelection, options: Kubernetes
     `HTTPRoutes attach to the Gateway "${options.gateway}" (--gateway), which this file does not define.`,
     ...(options.includeEnv ? ['Env values are in one Secret per service (<name>-env), as plain stringData: keep this file out of version control.'] : []),
   ];
-  const header = headerLines('k8s', selection, options, notes).map((line) => `# ${line}`).join('\n');
+  const header = headerLines('k8s', selection, options, notes)
+    .map((line) => `# ${line}`)
+    .join('\n');
   const documents = kubernetesObjects(selection, options).map((object) => stringify(object, { lineWidth: 0, aliasDuplicateObjects: false }));
   return `${header}\n${documents.map((document) => `---\n${document}`).join('')}`;
 }

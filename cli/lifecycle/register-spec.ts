@@ -1,6 +1,17 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fieldValue, flagForPath, flagOf, specPathOf, PATH_OPTIONS, REGISTER_FIELDS, RegisterSpec, type RegisterField, type RegisterFlagValues, type RegisterInput } from '../../protocol/index.js';
+import {
+  fieldValue,
+  flagForPath,
+  flagOf,
+  specPathOf,
+  PATH_OPTIONS,
+  REGISTER_FIELDS,
+  RegisterSpec,
+  type RegisterField,
+  type RegisterFlagValues,
+  type RegisterInput,
+} from '../../protocol/index.js';
 import { UserError } from '../client/index.js';
 
 /** What `herve register` collects from its arguments, before validation: the operands and the field table's options. */

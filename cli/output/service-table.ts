@@ -62,7 +62,9 @@ function instancesCell(service: ServiceInfo, style: Style): string {
 
 /** One line per ejected instance, under the table: until when and why. */
 function ejectionLines(services: ServiceInfo[], style: Style, now: number): string {
-  const lines = services.flatMap((service) => ejectedInstances(service).map((instance) => `${service.name} #${instance.index} ${style[EJECTED_LOOK.colour](ejectionDetail(instance.ejected, now))}\n`));
+  const lines = services.flatMap((service) =>
+    ejectedInstances(service).map((instance) => `${service.name} #${instance.index} ${style[EJECTED_LOOK.colour](ejectionDetail(instance.ejected, now))}\n`),
+  );
   return lines.length === 0 ? '' : `\n${lines.join('')}`;
 }
 

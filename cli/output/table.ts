@@ -12,9 +12,7 @@ function pad(text: string, width: number, align: 'left' | 'right'): string {
 
 /** Columns aligned with two spaces between them; the last column is not padded. */
 export function renderTable(columns: Column[], rows: string[][]): string {
-  const widths = columns.map((column, index) =>
-    Math.max(visibleWidth(column.header), ...rows.map((row) => visibleWidth(row[index] ?? ''))),
-  );
+  const widths = columns.map((column, index) => Math.max(visibleWidth(column.header), ...rows.map((row) => visibleWidth(row[index] ?? ''))));
   const renderRow = (cells: string[]): string =>
     columns
       .map((column, index) => {

@@ -28,7 +28,5 @@ export function ejectionDetail(ejection: InstanceEjection, now: number): string 
 }
 
 export function ejectedInstances(service: ServiceInfo): Array<InstanceInfo & { ejected: InstanceEjection }> {
-  return service.instances.filter(
-    (instance): instance is InstanceInfo & { ejected: InstanceEjection } => instance.ejected !== undefined,
-  );
+  return service.instances.filter((instance): instance is InstanceInfo & { ejected: InstanceEjection } => instance.ejected !== undefined);
 }

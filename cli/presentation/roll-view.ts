@@ -13,7 +13,6 @@ export function describeRoll(service: ServiceInfo): string | null {
   return `replica ${service.roll.step}/${service.roll.of}: old ${old || '–'} → new ${fresh || 'starting'}`;
 }
 
-
 /** An instance during a roll: draining (finishing its requests), serving (takes traffic), or its status. */
 export function instanceRollState(instance: InstanceInfo): string {
   if (instance.draining) return 'draining';

@@ -20,9 +20,7 @@ export function portLabel(service: ServiceInfo): string | null {
 
 /** Time since the oldest running instance started; null when none runs. */
 export function uptimeMs(service: ServiceInfo, now: number): number | null {
-  const starts = service.instances
-    .filter((instance) => instance.pid !== null && instance.startedAt !== null)
-    .map((instance) => instance.startedAt as number);
+  const starts = service.instances.filter((instance) => instance.pid !== null && instance.startedAt !== null).map((instance) => instance.startedAt as number);
   if (starts.length === 0) return null;
   return Math.max(0, now - Math.min(...starts));
 }

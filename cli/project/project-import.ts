@@ -20,7 +20,12 @@ function commandOf(line: string): ProjectService['command'] {
 
 /** Names herve accepts: lowercase letters, digits and dashes. */
 function serviceName(name: string, notes: string[]): string {
-  const clean = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) || 'service';
+  const clean =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 63) || 'service';
   if (clean !== name) notes.push(`${name}: renamed ${clean} (service names are lowercase letters, digits and dashes)`);
   return clean;
 }
@@ -45,7 +50,18 @@ const CONDITIONS: Record<string, 'started' | 'healthy' | 'completed_successfully
   process_completed_successfully: 'completed_successfully',
   process_completed: 'completed_successfully',
 };
-const COMPOSE_CARRIED = new Set(['command', 'working_dir', 'environment', 'depends_on', 'readiness_probe', 'availability', 'description', 'replicas', 'shutdown', 'is_daemon']);
+const COMPOSE_CARRIED = new Set([
+  'command',
+  'working_dir',
+  'environment',
+  'depends_on',
+  'readiness_probe',
+  'availability',
+  'description',
+  'replicas',
+  'shutdown',
+  'is_daemon',
+]);
 
 /** process-compose.yaml: `processes:` with command, working_dir, environment, depends_on, readiness_probe, availability. */
 export function fromProcessCompose(text: string): Imported {
@@ -64,7 +80,10 @@ export function fromProcessCompose(text: string): Imported {
     }
     if (typeof process.replicas === 'number') service.replicas = process.replicas;
     const depends = process.depends_on as Record<string, { condition?: string }> | undefined;
-    if (depends) service.depends_on = Object.fromEntries(Object.entries(depends).map(([other, { condition }]) => [serviceName(other, []), CONDITIONS[condition ?? ''] ?? 'started']));
+    if (depends)
+      service.depends_on = Object.fromEntries(
+        Object.entries(depends).map(([other, { condition }]) => [serviceName(other, []), CONDITIONS[condition ?? ''] ?? 'started']),
+      );
     const probe = process.readiness_probe as { http_get?: { path?: string }; exec?: { command?: string } } | undefined;
     if (probe?.http_get) service.health = { http: probe.http_get.path ?? '/' };
     else if (probe?.exec?.command) service.health = { exec: ['sh', '-c', probe.exec.command] };
@@ -80,7 +99,20 @@ export function fromProcessCompose(text: string): Imported {
   return { services, notes };
 }
 
-const PM2_CARRIED = new Set(['name', 'script', 'args', 'cwd', 'env', 'instances', 'exec_mode', 'watch', 'ignore_watch', 'autorestart', 'interpreter', 'kill_timeout']);
+const PM2_CARRIED = new Set([
+  'name',
+  'script',
+  'args',
+  'cwd',
+  'env',
+  'instances',
+  'exec_mode',
+  'watch',
+  'ignore_watch',
+  'autorestart',
+  'interpreter',
+  'kill_timeout',
+]);
 
 /** PM2's ecosystem.config.js (or .cjs/.json): `apps: [{ name, script, args, cwd, env, instances, watch, autorestart }]`. */
 export function fromEcosystem(path: string): Imported {
@@ -88,7 +120,9 @@ export function fromEcosystem(path: string): Imported {
   try {
     config = loadCommonJs(resolve(path)) as { apps?: Json[] };
   } catch (error) {
-    throw new UserError(`${path} could not be loaded: ${(error as Error).message}`, 'it must be a CommonJS module exporting { apps: [...] }', 1, { cause: error });
+    throw new UserError(`${path} could not be loaded: ${(error as Error).message}`, 'it must be a CommonJS module exporting { apps: [...] }', 1, {
+      cause: error,
+    });
   }
   const apps = Array.isArray(config) ? config : (config.apps ?? []);
   const services: Record<string, ProjectService> = {};
@@ -121,7 +155,8 @@ function loadCommonJs(path: string): unknown {
   try {
     return load(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_REQUIRE_ESM' && !/module is not defined|exports is not defined/.test((error as Error).message)) throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_REQUIRE_ESM' && !/module is not defined|exports is not defined/.test((error as Error).message))
+      throw error;
     const copy = join(dirname(path), `.herve-import-${process.pid}.cjs`);
     copyFileSync(path, copy);
     try {

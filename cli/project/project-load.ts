@@ -13,7 +13,10 @@ import { RegisterSpec, type RegisterInput } from '../../protocol/service.js';
 
 /** A project file that cannot be used, with every problem as `file:line path: message`. */
 export class ProjectFileError extends Error {
-  constructor(readonly problems: string[], options?: ErrorOptions) {
+  constructor(
+    readonly problems: string[],
+    options?: ErrorOptions,
+  ) {
     super(problems.join('\n'), options);
     this.name = 'ProjectFileError';
   }
@@ -49,7 +52,10 @@ export function loadProjectFile(path: string): LoadedProject {
   const unknown = entries.flatMap((entry) =>
     Object.keys(entry.dependsOn)
       .filter((dependency) => !entries.some((other) => other.spec.name === dependency))
-      .map((dependency) => `${label}:${project.lineOf(['services', entry.spec.name, 'depends_on'])} services.${entry.spec.name}.depends_on: no service named "${dependency}" in this file`),
+      .map(
+        (dependency) =>
+          `${label}:${project.lineOf(['services', entry.spec.name, 'depends_on'])} services.${entry.spec.name}.depends_on: no service named "${dependency}" in this file`,
+      ),
   );
   if (unknown.length > 0) throw new ProjectFileError(unknown);
   try {
@@ -69,7 +75,10 @@ export function parseProjectText(text: string, label: string): { data: ProjectFi
   const lineOf = (path: PropertyKey[]) => lineOfPath(document, lineCounter, path);
   const parsed = ProjectFile.safeParse(document.toJS() ?? {});
   if (!parsed.success) {
-    const located = flattenIssues(parsed.error.issues).map((issue) => ({ line: lineOf([...issue.path, ...(issue.keys?.slice(0, 1) ?? [])]), text: describeIssue(issue) }));
+    const located = flattenIssues(parsed.error.issues).map((issue) => ({
+      line: lineOf([...issue.path, ...(issue.keys?.slice(0, 1) ?? [])]),
+      text: describeIssue(issue),
+    }));
     throw new ProjectFileError(located.sort((a, b) => a.line - b.line).map(({ line, text }) => `${label}:${line} ${text}`));
   }
   return { data: parsed.data, lineOf };
@@ -226,7 +235,12 @@ function toEntry(name: string, service: ProjectService, base: string): ProjectEn
     health: healthSpec(service),
     restart: restartSpec(service),
     stop: service.stop === undefined ? undefined : { signal: service.stop.signal, graceMs: millis(service.stop.grace) },
-    watch: watch === undefined ? undefined : Array.isArray(watch) ? { paths: watch } : { paths: watch.paths, ignore: watch.ignore, debounceMs: millis(watch.debounce) },
+    watch:
+      watch === undefined
+        ? undefined
+        : Array.isArray(watch)
+          ? { paths: watch }
+          : { paths: watch.paths, ignore: watch.ignore, debounceMs: millis(watch.debounce) },
   };
   const parsed = RegisterSpec.safeParse(input);
   if (!parsed.success) throw new Error(describeZodError(parsed.error));

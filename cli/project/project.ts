@@ -14,7 +14,10 @@ export function projectPath(file: string | undefined): string | undefined {
 export function requireProjectPath(file: string | undefined): string {
   const path = projectPath(file);
   if (path === undefined) {
-    throw new UserError(`no ${PROJECT_FILE_NAME} in ${process.cwd()}`, `write one (herve init writes it from the services registered now), or point at it with -f FILE`);
+    throw new UserError(
+      `no ${PROJECT_FILE_NAME} in ${process.cwd()}`,
+      `write one (herve init writes it from the services registered now), or point at it with -f FILE`,
+    );
   }
   return path;
 }
@@ -25,7 +28,9 @@ export function loadProject(path: string): LoadedProject {
     return loadProjectFile(path);
   } catch (error) {
     if (error instanceof ProjectFileError) {
-      throw new UserError(error.problems.join('\n'), `nothing was changed; the keys are in the README ("Project file") and in: herve schema`, 1, { cause: error });
+      throw new UserError(error.problems.join('\n'), `nothing was changed; the keys are in the README ("Project file") and in: herve schema`, 1, {
+        cause: error,
+      });
     }
     throw error;
   }

@@ -174,7 +174,14 @@ export function Dashboard(props: DashboardProps) {
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={layout.width}>
-        <Header services={state.services} shown={visible.length} filter={tableFilter} filterEditing={mode === 'filter' && focus === 'table'} stale={!state.synced} width={layout.width} />
+        <Header
+          services={state.services}
+          shown={visible.length}
+          filter={tableFilter}
+          filterEditing={mode === 'filter' && focus === 'table'}
+          stale={!state.synced}
+          width={layout.width}
+        />
         {mode === 'help' ? (
           <HelpOverlay width={layout.width} height={layout.tableRows + 3 + layout.bottomHeight} />
         ) : (
@@ -233,7 +240,15 @@ export function Dashboard(props: DashboardProps) {
           ) : mode === 'filter' ? (
             <Text wrap="truncate-end">
               <Text color={theme.accent} bold>{`/ filter ${focus === 'table' ? 'services' : 'logs'}: `}</Text>
-              <TextInput value={filterValue} onChange={setFilter} onSubmit={backToNormal} onCancel={() => { setFilter(() => ''); backToNormal(); }} />
+              <TextInput
+                value={filterValue}
+                onChange={setFilter}
+                onSubmit={backToNormal}
+                onCancel={() => {
+                  setFilter(() => '');
+                  backToNormal();
+                }}
+              />
             </Text>
           ) : (
             <StatusLine status={status} />

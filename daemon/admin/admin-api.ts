@@ -72,7 +72,10 @@ function requestTarget(raw: string | undefined): URL | null {
 
 function pathSegments(pathname: string): string[] {
   try {
-    return pathname.split('/').filter((segment) => segment.length > 0).map(decodeURIComponent);
+    return pathname
+      .split('/')
+      .filter((segment) => segment.length > 0)
+      .map(decodeURIComponent);
   } catch {
     throw new HerveError('bad_request', `the path ${pathname} is not valid percent-encoding`);
   }

@@ -16,7 +16,11 @@ function rawBody(body: Buffer, contentType: string | undefined): Record<string, 
   return fields;
 }
 
-function parsed<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: Parameters<typeof describeZodError>[0] } }, raw: unknown, what: string): T {
+function parsed<T>(
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: Parameters<typeof describeZodError>[0] } },
+  raw: unknown,
+  what: string,
+): T {
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
   throw new HerveError('bad_request', `invalid ${what}: ${describeZodError(result.error)}`, 'for example: name=api&url=http://127.0.0.1:8080&ttl=6');

@@ -39,14 +39,16 @@ export function routeListing(context: AdminContext): Record<string, unknown> {
     .flatMap((name) => {
       const route = index === undefined ? { path: `/${name}`, hosts: [] } : index.routeOf(name);
       if (route === undefined) return [];
-      return [{
-        name,
-        path: `${route.path}/`,
-        url: `http://localhost:${port}${route.path}/`,
-        host: `${name}.localhost:${port}`,
-        ...(route.hosts.length > 0 ? { hosts: route.hosts } : {}),
-        ready: context.routes.targets(name)?.length ?? 0,
-      }];
+      return [
+        {
+          name,
+          path: `${route.path}/`,
+          url: `http://localhost:${port}${route.path}/`,
+          host: `${name}.localhost:${port}`,
+          ...(route.hosts.length > 0 ? { hosts: route.hosts } : {}),
+          ready: context.routes.targets(name)?.length ?? 0,
+        },
+      ];
     });
   return { routes, herve: ['/health', '/services', '/metrics'] };
 }

@@ -1,4 +1,16 @@
-import { describeZodError, fieldForKey, fieldValue, specPathOf, formKeysSummary, HealthSpec, parseInteger, RegisterSpec, RestartSpec, SETTING_GROUPS, type SettingGroup } from '../../protocol/index.js';
+import {
+  describeZodError,
+  fieldForKey,
+  fieldValue,
+  specPathOf,
+  formKeysSummary,
+  HealthSpec,
+  parseInteger,
+  RegisterSpec,
+  RestartSpec,
+  SETTING_GROUPS,
+  type SettingGroup,
+} from '../../protocol/index.js';
 import { HerveError } from '../shared/errors.js';
 import { FORM_TYPE, JSON_TYPE, mediaType } from './media-type.js';
 
@@ -66,7 +78,11 @@ function rawSpec(text: string, contentType: string | undefined): unknown {
     );
   }
   if (text.trimStart().startsWith('{')) {
-    throw new HerveError('bad_request', `the body looks like JSON but is sent as ${type || 'a form'}`, `send it with Content-Type: ${JSON_TYPE} (curl -H 'Content-Type: ${JSON_TYPE}' -d '{…}')`);
+    throw new HerveError(
+      'bad_request',
+      `the body looks like JSON but is sent as ${type || 'a form'}`,
+      `send it with Content-Type: ${JSON_TYPE} (curl -H 'Content-Type: ${JSON_TYPE}' -d '{…}')`,
+    );
   }
   return formToSpec(text);
 }

@@ -1,12 +1,6 @@
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
-import {
-  BUS_CHANNELS,
-  maskBusUrl,
-  parseBusMember,
-  type AnnounceParams,
-  type BusHeartbeat,
-} from '../../protocol/index.js';
+import { BUS_CHANNELS, maskBusUrl, parseBusMember, type AnnounceParams, type BusHeartbeat } from '../../protocol/index.js';
 import { describeError } from '../shared/errors.js';
 import type { BusSettings } from '../startup/bus-settings.js';
 
@@ -57,9 +51,7 @@ export class RedisBus {
     this.subscriber.on('message', (channel: string, message: string) => this.received(channel, message));
     this.subscriber.subscribe(BUS_CHANNELS.ack, BUS_CHANNELS.leave).catch((error: Error) => this.failed(error));
     this.beatTimer = setInterval(() => this.publishBeat(), settings.beatMs);
-    log(
-      `bus: ${this.shownUrl}, a heartbeat every ${settings.beatMs} ms, members out of routing after ${settings.missedBeats} missed`,
-    );
+    log(`bus: ${this.shownUrl}, a heartbeat every ${settings.beatMs} ms, members out of routing after ${settings.missedBeats} missed`);
   }
 
   close(): void {
@@ -73,9 +65,7 @@ export class RedisBus {
     if (connected === this.connected) return;
     this.connected = connected;
     this.lastError = null;
-    this.log(
-      connected ? `bus: connected to ${this.shownUrl}` : `bus: lost the connection to ${this.shownUrl}, reconnecting`,
-    );
+    this.log(connected ? `bus: connected to ${this.shownUrl}` : `bus: lost the connection to ${this.shownUrl}, reconnecting`);
     // Members answer at once, rather than a beat later.
     if (connected) this.publishBeat();
   }
@@ -95,9 +85,7 @@ export class RedisBus {
       beatMs: this.settings.beatMs,
       missedBeats: this.settings.missedBeats,
     };
-    this.publisher
-      .publish(BUS_CHANNELS.heartbeat, JSON.stringify(heartbeat))
-      .catch((error: Error) => this.failed(error));
+    this.publisher.publish(BUS_CHANNELS.heartbeat, JSON.stringify(heartbeat)).catch((error: Error) => this.failed(error));
   }
 
   private received(channel: string, message: string): void {

@@ -29,7 +29,10 @@ export class Connection {
   private outbox: string[] = [];
   private outboxBytes = 0;
 
-  constructor(private readonly socket: Socket, onLine: (connection: Connection, line: string) => void) {
+  constructor(
+    private readonly socket: Socket,
+    onLine: (connection: Connection, line: string) => void,
+  ) {
     this.reader = new LineReader(
       MAX_LINE_BYTES,
       (line) => onLine(this, line),

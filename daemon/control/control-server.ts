@@ -82,7 +82,9 @@ export class ControlServer {
       connection.reply(id, await handler(params, connection));
     } catch (error) {
       if (error instanceof HerveError) return connection.fail(id, error.toBody());
-      this.options.log(`internal error in ${method}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}${error instanceof Error && error.cause !== undefined ? `\ncaused by: ${describeError(error.cause)}` : ''}`);
+      this.options.log(
+        `internal error in ${method}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}${error instanceof Error && error.cause !== undefined ? `\ncaused by: ${describeError(error.cause)}` : ''}`,
+      );
       connection.fail(id, { code: 'internal', message: `internal error: ${describeError(error)}` });
     }
   }

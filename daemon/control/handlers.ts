@@ -78,7 +78,11 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
       const { name } = control.get(service);
       const headers = deps.requests.headersOf(name, requestId);
       if (headers !== null) return headers;
-      throw new HerveError('not_found', `no headers kept for request ${requestId} of ${name}`, `the front door keeps the headers of each service's last requests only; recent ones: herve requests ${name}`);
+      throw new HerveError(
+        'not_found',
+        `no headers kept for request ${requestId} of ${name}`,
+        `the front door keeps the headers of each service's last requests only; recent ones: herve requests ${name}`,
+      );
     },
     stats: () => control.stats(),
     subscribe: ({ topics }, connection) => {

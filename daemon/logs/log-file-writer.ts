@@ -26,7 +26,10 @@ export class LogFileWriter {
   private failure: unknown = null;
   private rotationHolds = 0;
 
-  constructor(private readonly path: string, private readonly policy: RotationPolicy) {}
+  constructor(
+    private readonly path: string,
+    private readonly policy: RotationPolicy,
+  ) {}
 
   write(text: string): void {
     if (this.closed) {

@@ -6,7 +6,10 @@ export class LogRing {
   private head = 0;
   private chars = 0;
 
-  constructor(private readonly maxLines: number, private readonly maxChars: number) {}
+  constructor(
+    private readonly maxLines: number,
+    private readonly maxChars: number,
+  ) {}
 
   get size(): number {
     return this.lines.length - this.head;

@@ -13,7 +13,10 @@ export function serviceLogsFrom(store: LogStore): ServiceLogs {
     release: (service) => void store.release(service),
     recent: async (service, instance, count) => {
       const lines = await store.tail({ service, lines: RECENT_SCAN_LINES });
-      return lines.filter((line) => line.instance === instance).slice(-count).map((line) => line.line);
+      return lines
+        .filter((line) => line.instance === instance)
+        .slice(-count)
+        .map((line) => line.line);
     },
   };
 }

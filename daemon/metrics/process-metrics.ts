@@ -13,9 +13,24 @@ export function registerProcessMetrics(registry: Registry, promClient: typeof im
       this.reset();
       this.inc(pick(process.cpuUsage()) / 1e6);
     };
-  new Counter({ name: 'process_cpu_user_seconds_total', help: 'User CPU time spent in seconds.', registers: [registry], collect: cpuSeconds((usage) => usage.user) });
-  new Counter({ name: 'process_cpu_system_seconds_total', help: 'System CPU time spent in seconds.', registers: [registry], collect: cpuSeconds((usage) => usage.system) });
-  new Counter({ name: 'process_cpu_seconds_total', help: 'Total user and system CPU time spent in seconds.', registers: [registry], collect: cpuSeconds((usage) => usage.user + usage.system) });
+  new Counter({
+    name: 'process_cpu_user_seconds_total',
+    help: 'User CPU time spent in seconds.',
+    registers: [registry],
+    collect: cpuSeconds((usage) => usage.user),
+  });
+  new Counter({
+    name: 'process_cpu_system_seconds_total',
+    help: 'System CPU time spent in seconds.',
+    registers: [registry],
+    collect: cpuSeconds((usage) => usage.system),
+  });
+  new Counter({
+    name: 'process_cpu_seconds_total',
+    help: 'Total user and system CPU time spent in seconds.',
+    registers: [registry],
+    collect: cpuSeconds((usage) => usage.user + usage.system),
+  });
 
   const memory = [
     ['process_resident_memory_bytes', 'Resident memory size in bytes.', () => process.memoryUsage.rss()],

@@ -17,9 +17,7 @@ export function runInDependencyOrder<T extends Dependent>(
 ): Map<string, Promise<void>> {
   const byName = new Map(items.map((item) => [item.name, item]));
   const waitsOn = (item: T): T[] =>
-    direction === 'dependenciesFirst'
-      ? item.dependsOn.flatMap((name) => byName.get(name) ?? [])
-      : items.filter((other) => other.dependsOn.includes(item.name));
+    direction === 'dependenciesFirst' ? item.dependsOn.flatMap((name) => byName.get(name) ?? []) : items.filter((other) => other.dependsOn.includes(item.name));
   const runs = new Map<string, Promise<void>>();
   const visiting = new Set<string>();
   const run = (item: T): Promise<void> => {

@@ -17,6 +17,10 @@ export function expandVars(text: string, env: Readonly<Record<string, string | u
 }
 
 /** The command and its arguments with every reference expanded. */
-export function expandCommand(command: string, args: readonly string[], env: Readonly<Record<string, string | undefined>>): { command: string; args: string[] } {
+export function expandCommand(
+  command: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): { command: string; args: string[] } {
   return { command: expandVars(command, env), args: args.map((arg) => expandVars(arg, env)) };
 }

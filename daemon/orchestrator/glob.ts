@@ -28,6 +28,8 @@ export function compileGlob(glob: string): LineMatcher {
   try {
     return new RE2(`${prefix}${source.replace(/^\/+/, '')}(?:/.*)?$`);
   } catch (error) {
-    throw new HerveError('bad_request', `watch.ignore ${JSON.stringify(glob)} is not a glob this can read`, 'use *, **, ? and {a,b} with balanced braces', { cause: error });
+    throw new HerveError('bad_request', `watch.ignore ${JSON.stringify(glob)} is not a glob this can read`, 'use *, **, ? and {a,b} with balanced braces', {
+      cause: error,
+    });
   }
 }

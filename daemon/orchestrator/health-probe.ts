@@ -17,7 +17,10 @@ export class HealthProbe {
   private readonly request: string;
   private socket: Socket | undefined;
 
-  constructor(private readonly port: number, path: string) {
+  constructor(
+    private readonly port: number,
+    path: string,
+  ) {
     this.request = `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUser-Agent: herve-probe\r\n\r\n`;
   }
 

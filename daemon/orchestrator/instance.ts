@@ -52,7 +52,10 @@ export class Instance implements ServiceInstance {
   /** A spawn under way (the monitor reports the pid a moment later): a stop waits for it. */
   private spawning: Promise<void> | undefined;
 
-  constructor(readonly index: number, private readonly context: InstanceContext) {}
+  constructor(
+    readonly index: number,
+    private readonly context: InstanceContext,
+  ) {}
 
   info(): InstanceInfo {
     return {
@@ -135,7 +138,9 @@ export class Instance implements ServiceInstance {
     this.context.logs.system(
       name,
       this.index,
-      endedMeanwhile ? `pid ${handle.pid} ended while no daemon was running` : `re-adopted pid ${handle.pid} on port ${port}, left running by a daemon that died`,
+      endedMeanwhile
+        ? `pid ${handle.pid} ended while no daemon was running`
+        : `re-adopted pid ${handle.pid} on port ${port}, left running by a daemon that died`,
     );
     this.captureOutput(handle, name);
     handle.onExit((exit) => this.handleExit(generation, handle, exit));

@@ -170,7 +170,10 @@ export class JoinedServices {
       member.lost = true;
       this.deps.logs.system(service.name, member.index, `${member.url} lost: no announcement for ${ttlMs / 1000} s`);
       this.deps.changed(service);
-      member.timer = setTimeout(() => this.drop(service, member, `forgotten after ${(ttlMs * FORGET_AFTER_TTLS) / 1000} s of silence`), ttlMs * (FORGET_AFTER_TTLS - 1));
+      member.timer = setTimeout(
+        () => this.drop(service, member, `forgotten after ${(ttlMs * FORGET_AFTER_TTLS) / 1000} s of silence`),
+        ttlMs * (FORGET_AFTER_TTLS - 1),
+      );
       member.timer.unref();
     }, ttlMs);
     timer.unref();

@@ -104,7 +104,8 @@ export class Orchestrator implements ServiceControl, RouteTable {
     // The daemon is up once what depends on nothing has started; the rest follows its dependencies.
     const independent = entries.filter((entry) => !entry.dependsOn.some((name) => byName.has(name)));
     for (const entry of entries) {
-      if (!independent.includes(entry)) runs.get(entry.name)?.catch((error: unknown) => this.options.logs.system(entry.name, null, `could not start: ${(error as Error).message}`));
+      if (!independent.includes(entry))
+        runs.get(entry.name)?.catch((error: unknown) => this.options.logs.system(entry.name, null, `could not start: ${(error as Error).message}`));
     }
     await Promise.all(independent.map((entry) => runs.get(entry.name)));
   }
@@ -330,7 +331,11 @@ export class Orchestrator implements ServiceControl, RouteTable {
     if (record.port === null) return;
     for (const other of this.services.values()) {
       if (other !== self && other.record.port === record.port) {
-        throw new HerveError('port_in_use', `port ${record.port} is already the fixed port of ${other.name}`, 'choose another port, or drop it to get a free one in $PORT');
+        throw new HerveError(
+          'port_in_use',
+          `port ${record.port} is already the fixed port of ${other.name}`,
+          'choose another port, or drop it to get a free one in $PORT',
+        );
       }
     }
   }
@@ -347,7 +352,11 @@ export class Orchestrator implements ServiceControl, RouteTable {
 
   private refuseJoined(ref: string, verb: string): void {
     if (!this.findJoined(ref)) return;
-    throw new HerveError('conflict', `${ref} is an external service: its members join and leave by themselves, Herve cannot ${verb} it`, `remove it at once with: herve unregister ${ref}`);
+    throw new HerveError(
+      'conflict',
+      `${ref} is an external service: its members join and leave by themselves, Herve cannot ${verb} it`,
+      `remove it at once with: herve unregister ${ref}`,
+    );
   }
 
   private byName(name: string): ServiceRuntime | undefined {
@@ -432,7 +441,12 @@ export class Orchestrator implements ServiceControl, RouteTable {
 
 async function refuseBusyPort(port: number, name: string): Promise<void> {
   const problem = await fixedPortProblem(port);
-  if (problem) throw new HerveError('port_in_use', `cannot start ${name}: ${problem}`, `stop what listens there (ss -ltnp 'sport = :${port}') or give ${name} another port`);
+  if (problem)
+    throw new HerveError(
+      'port_in_use',
+      `cannot start ${name}: ${problem}`,
+      `stop what listens there (ss -ltnp 'sport = :${port}') or give ${name} another port`,
+    );
 }
 
 function startWaitMs(service: ServiceRuntime): number {

@@ -69,8 +69,7 @@ export class PassiveHealth {
   }
 
   private findRun(index: number): Run | undefined {
-    for (const [instance, run] of this.runs)
-      if (instance.index === index && run.pid === instance.currentPid()) return run;
+    for (const [instance, run] of this.runs) if (instance.index === index && run.pid === instance.currentPid()) return run;
     return undefined;
   }
 
@@ -115,38 +114,21 @@ export class PassiveHealth {
     }
     const coolDownMs = ejection.until - Date.now();
     run.timer = setTimeout(() => this.returned(instance, run, coolDownMs), coolDownMs).unref();
-    this.announce(
-      instance,
-      'ejected',
-      ejection,
-      `instance ${instance.index} ejected after ${failures}; back in ${seconds(coolDownMs)}`,
-    );
+    this.announce(instance, 'ejected', ejection, `instance ${instance.index} ejected after ${failures}; back in ${seconds(coolDownMs)}`);
   }
 
   private returned(instance: ServiceInstance, run: Run, coolDownMs: number): void {
     const ejection = run.detector.ejection;
     if (this.runs.get(instance) !== run || run.pid !== instance.currentPid() || ejection === null) return;
     run.detector.returned(Date.now());
-    this.announce(
-      instance,
-      'returned',
-      ejection,
-      `instance ${instance.index} back in rotation after a ${seconds(coolDownMs)} cool-down`,
-    );
+    this.announce(instance, 'returned', ejection, `instance ${instance.index} back in rotation after a ${seconds(coolDownMs)} cool-down`);
   }
 
   private othersRoutable(instance: ServiceInstance): boolean {
-    return this.deps
-      .instances()
-      .some((other) => other !== instance && other.routeTarget() !== null && !this.isEjected(other));
+    return this.deps.instances().some((other) => other !== instance && other.routeTarget() !== null && !this.isEjected(other));
   }
 
-  private announce(
-    instance: ServiceInstance,
-    change: InstanceHealthChange['change'],
-    ejection: InstanceEjection,
-    message: string,
-  ): void {
+  private announce(instance: ServiceInstance, change: InstanceHealthChange['change'], ejection: InstanceEjection, message: string): void {
     this.log(instance, message);
     this.deps.changed({
       service: this.deps.name(),

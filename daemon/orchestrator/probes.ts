@@ -63,7 +63,10 @@ export class ExecProbe implements Probe {
   private readonly program: string;
   private readonly args: readonly string[];
 
-  constructor(argv: readonly string[], private readonly target: ProbeTarget) {
+  constructor(
+    argv: readonly string[],
+    private readonly target: ProbeTarget,
+  ) {
     const [program, ...args] = argv;
     if (program === undefined) throw new Error('an exec probe needs a program to run');
     this.program = program;

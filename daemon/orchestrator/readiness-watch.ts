@@ -32,7 +32,11 @@ export class ReadinessWatch {
   private closed = false;
 
   /** `target`: where a local instance runs (HTTP, TCP or exec probe), or a probe of its own for a health path (a remote upstream). */
-  constructor(target: ProbeTarget | ((path: string) => Probe), private readonly health: HealthSpec, private readonly events: ReadinessEvents) {
+  constructor(
+    target: ProbeTarget | ((path: string) => Probe),
+    private readonly health: HealthSpec,
+    private readonly events: ReadinessEvents,
+  ) {
     if (typeof target !== 'function') this.probe = createProbe(health, target);
     else this.probe = health.path === null ? undefined : target(health.path);
   }

@@ -36,7 +36,12 @@ export class RemoteInstance implements ServiceInstance {
   /** The last probe failure logged, so a failing upstream is logged once per different reason. */
   private lastFailure: string | null = null;
 
-  constructor(readonly index: number, private readonly upstream: RemoteUpstream, private readonly port: number, private readonly context: InstanceContext) {}
+  constructor(
+    readonly index: number,
+    private readonly upstream: RemoteUpstream,
+    private readonly port: number,
+    private readonly context: InstanceContext,
+  ) {}
 
   info(): InstanceInfo {
     return { index: this.index, pid: null, port: this.port, status: this.status, ready: this.ready, startedAt: this.startedAt, restarts: 0, lastExit: null };

@@ -15,7 +15,11 @@ export class RemoteProbe implements Prober {
   private readonly path: string;
 
   /** `failed` hears why a probe failed (a refused certificate, a status), for the service's log. */
-  constructor(private readonly upstream: RemoteUpstream, healthPath: string, private readonly failed: (reason: string) => void = () => undefined) {
+  constructor(
+    private readonly upstream: RemoteUpstream,
+    healthPath: string,
+    private readonly failed: (reason: string) => void = () => undefined,
+  ) {
     this.pool = new Pool(upstream.origin, { connections: 1, connect: { rejectUnauthorized: !upstream.insecure } });
     this.path = `${upstream.basePath}${healthPath}`;
   }

@@ -46,7 +46,10 @@ export class ServiceRuntime {
   private readonly pinned = new Map<Instance, ServiceRecord>();
   private readonly passive: PassiveHealth;
 
-  constructor(public record: ServiceRecord, private readonly deps: ServiceDeps) {
+  constructor(
+    public record: ServiceRecord,
+    private readonly deps: ServiceDeps,
+  ) {
     this.crashes = new CrashLoopDetector(record.restart);
     this.passive = new PassiveHealth({
       name: () => this.record.name,
@@ -174,9 +177,15 @@ export class ServiceRuntime {
     const { record } = this;
     if (record.type !== PROXY_TYPE) return this.createProcessInstance(index);
     const { target } = record.options;
-    if (target === undefined) throw new HerveError('bad_request', `proxy ${record.name} has no target`, `give it one: herve register proxy --name ${record.name} --opt target=URL`);
+    if (target === undefined)
+      throw new HerveError('bad_request', `proxy ${record.name} has no target`, `give it one: herve register proxy --name ${record.name} --opt target=URL`);
     const upstream = remoteUpstream(target, { insecure: record.options.insecure === 'true', host: record.options.host });
-    return new RemoteInstance(index, upstream, effectivePort(new URL(target)), this.contextFor(() => this.record));
+    return new RemoteInstance(
+      index,
+      upstream,
+      effectivePort(new URL(target)),
+      this.contextFor(() => this.record),
+    );
   }
 
   private setDesired(desired: 'running' | 'stopped'): void {
@@ -231,7 +240,10 @@ export class ServiceRuntime {
   }
 
   private createProcessInstance(index: number, spec?: ServiceRecord): Instance {
-    const instance: Instance = new Instance(index, this.contextFor(() => this.pinned.get(instance) ?? this.record));
+    const instance: Instance = new Instance(
+      index,
+      this.contextFor(() => this.pinned.get(instance) ?? this.record),
+    );
     if (spec) this.pinned.set(instance, spec);
     return instance;
   }

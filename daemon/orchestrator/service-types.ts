@@ -35,7 +35,13 @@ export const commandType: ServiceType = {
     if (!request.command) {
       throw new HerveError('bad_request', 'type "command" needs a command to run', 'give it after --: herve register command --name api -- node server.js');
     }
-    return { command: request.command, args: request.args, env: request.env, description: `${request.command} ${request.args.join(' ')}`.trim(), healthPath: '/health' };
+    return {
+      command: request.command,
+      args: request.args,
+      env: request.env,
+      description: `${request.command} ${request.args.join(' ')}`.trim(),
+      healthPath: '/health',
+    };
   },
 };
 

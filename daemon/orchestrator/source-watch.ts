@@ -34,7 +34,10 @@ export class SourceWatch {
       if (rel.split('/').some((part) => ALWAYS_IGNORED.includes(part))) return true;
       return rel !== '' && ignored.some((pattern) => pattern.test(rel));
     };
-    this.watcher = watch(spec.paths.map((path) => resolve(cwd, path)), { ignoreInitial: true, ignored: isIgnored });
+    this.watcher = watch(
+      spec.paths.map((path) => resolve(cwd, path)),
+      { ignoreInitial: true, ignored: isIgnored },
+    );
     this.scanned = new Promise((resolveReady) => this.watcher.once('ready', () => resolveReady()));
     this.watcher.on('all', (_event, path) => this.schedule(path));
     this.watcher.on('error', (error) => options.failed((error as Error).message));

@@ -1,7 +1,23 @@
 import type { ServiceRecord } from '../registry/registry.js';
 
 /** The parts of a stored service that make up its spec, in the order changes are reported. */
-export const SPEC_FIELDS = ['type', 'command', 'args', 'cwd', 'env', 'options', 'health', 'port', 'replicas', 'route', 'restart', 'stop', 'watch', 'description', 'dependsOn'] as const;
+export const SPEC_FIELDS = [
+  'type',
+  'command',
+  'args',
+  'cwd',
+  'env',
+  'options',
+  'health',
+  'port',
+  'replicas',
+  'route',
+  'restart',
+  'stop',
+  'watch',
+  'description',
+  'dependsOn',
+] as const;
 export type SpecField = (typeof SPEC_FIELDS)[number];
 
 /** A spec field, or `health.passive`: the passive-health thresholds, read live, so they replace no instance. */

@@ -116,7 +116,11 @@ export class ProjectApplier {
       const service = this.control.list().find((candidate) => candidate.name === name);
       const state = service ? met(condition, service) : 'failed';
       if (state === 'failed') {
-        throw new HerveError('conflict', `${dependent} depends on ${name} being ${condition.replaceAll('_', ' ')}, but ${name} is ${service?.status ?? 'gone'}`, `see why: herve logs ${name}`);
+        throw new HerveError(
+          'conflict',
+          `${dependent} depends on ${name} being ${condition.replaceAll('_', ' ')}, but ${name} is ${service?.status ?? 'gone'}`,
+          `see why: herve logs ${name}`,
+        );
       }
       return state;
     };
@@ -128,7 +132,16 @@ export class ProjectApplier {
         outcome();
       };
       const timer = setTimeout(
-        () => finish(() => reject(new HerveError('conflict', `${dependent} waited ${DEPENDENCY_WAIT_MS / 1000} s for ${name} to be ${condition.replaceAll('_', ' ')}`, `see why: herve logs ${name}`))),
+        () =>
+          finish(() =>
+            reject(
+              new HerveError(
+                'conflict',
+                `${dependent} waited ${DEPENDENCY_WAIT_MS / 1000} s for ${name} to be ${condition.replaceAll('_', ' ')}`,
+                `see why: herve logs ${name}`,
+              ),
+            ),
+          ),
         DEPENDENCY_WAIT_MS,
       );
       const unsubscribe = this.control.onEvent((event) => {
@@ -144,8 +157,19 @@ export class ProjectApplier {
 
   private record(file: string, reason: string, changes: ServiceChange[], error: string | null): void {
     const count = (action: ServiceChange['action']) => changes.filter((change) => change.action === action).length;
-    this.lastReload = { file, reason, at: Date.now(), added: count('add'), removed: count('remove'), changed: count('change'), unchanged: count('unchanged'), error };
-    this.log(`applied ${file} (${reason}): +${this.lastReload.added} -${this.lastReload.removed} ~${this.lastReload.changed} =${this.lastReload.unchanged}${error ? ` — stopped: ${error}` : ''}`);
+    this.lastReload = {
+      file,
+      reason,
+      at: Date.now(),
+      added: count('add'),
+      removed: count('remove'),
+      changed: count('change'),
+      unchanged: count('unchanged'),
+      error,
+    };
+    this.log(
+      `applied ${file} (${reason}): +${this.lastReload.added} -${this.lastReload.removed} ~${this.lastReload.changed} =${this.lastReload.unchanged}${error ? ` — stopped: ${error}` : ''}`,
+    );
     const event: Event = { event: 'reload', data: this.lastReload };
     for (const listener of this.listeners) listener(event);
   }

@@ -48,7 +48,11 @@ export function planChanges(file: string, entries: ProjectEntry[], current: Serv
     if (!existing) return { name, action: 'add', fields: [] };
     if (existing.source !== file) {
       const owner = existing.source === null ? 'registered by hand' : `from ${existing.source}`;
-      throw new HerveError('name_taken', `a service named "${name}" already exists (${owner})`, `unregister it first (herve unregister ${name}) or rename it in ${file}`);
+      throw new HerveError(
+        'name_taken',
+        `a service named "${name}" already exists (${owner})`,
+        `unregister it first (herve unregister ${name}) or rename it in ${file}`,
+      );
     }
     const fields = fieldChanges(existing, next);
     return { name, action: fields.length > 0 ? 'change' : 'unchanged', fields };

@@ -129,7 +129,9 @@ function refuseInHttp(socket: Socket): void {
 
 function openFileLimit(): number {
   try {
-    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((row) => row.startsWith('Max open files'));
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((row) => row.startsWith('Max open files'));
     const soft = Number(line?.split(/\s+/)[3]);
     return Number.isFinite(soft) && soft > 0 ? soft : 1024;
   } catch {

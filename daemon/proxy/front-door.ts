@@ -75,7 +75,10 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     journal: options.journal,
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
   };
-  const hosts = new HostAllowList({ hosts: [...(options.allowedHosts ?? []), ...listenHostNames(options.host)], routeHosts: options.routeHosts ?? routeHostsOf(options.routes) });
+  const hosts = new HostAllowList({
+    hosts: [...(options.allowedHosts ?? []), ...listenHostNames(options.host)],
+    routeHosts: options.routeHosts ?? routeHostsOf(options.routes),
+  });
   const websockets = new WebsocketUpgrades(options.routes, roundRobin, hosts);
   let port = options.port;
   const admin: AdminContext = {
@@ -174,7 +177,19 @@ function recordUnanswered(context: ProxyContext, req: IncomingMessage, match: Se
   const journal = context.journal;
   if (journal === undefined) return;
   const { requestId, trace } = forwardedRequest(req, match.prefix, journal.tracing);
-  const record = { at: Date.now(), service: match.name, instance: null, method: req.method ?? 'GET', path: req.url ?? '/', status, bytes: 0, durationMs: 0, upstreamMs: null, requestId, traceId: trace.traceId };
+  const record = {
+    at: Date.now(),
+    service: match.name,
+    instance: null,
+    method: req.method ?? 'GET',
+    path: req.url ?? '/',
+    status,
+    bytes: 0,
+    durationMs: 0,
+    upstreamMs: null,
+    requestId,
+    traceId: trace.traceId,
+  };
   journal.record({ record, trace, prefix: match.prefix, rawHeaders: req.rawHeaders });
 }
 

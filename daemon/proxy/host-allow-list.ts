@@ -99,7 +99,10 @@ export function listenHostNames(listenHost: string | undefined): string[] {
 }
 
 /** The 421 body: which host was refused, which are allowed, and how to allow another. */
-export function misdirectedBody(host: string | undefined, allowed: readonly string[]): { error: ErrorCode; message: string; hint: string; allowedHosts: readonly string[] } {
+export function misdirectedBody(
+  host: string | undefined,
+  allowed: readonly string[],
+): { error: ErrorCode; message: string; hint: string; allowedHosts: readonly string[] } {
   const shown = (host ?? '').slice(0, SHOWN_HOST_LIMIT);
   return {
     error: 'misdirected_request',

@@ -55,7 +55,12 @@ export function closeServer(server: Server): Promise<void> {
  * Listens with one server per host, all on the same port (the first resolves
  * port 0). On failure closes whatever it opened and throws HerveError('port_in_use').
  */
-export async function listenAll<S extends Server>(makeServer: () => S, port: number, hosts: readonly string[], setting = PORT_SETTING): Promise<{ port: number; servers: S[] }> {
+export async function listenAll<S extends Server>(
+  makeServer: () => S,
+  port: number,
+  hosts: readonly string[],
+  setting = PORT_SETTING,
+): Promise<{ port: number; servers: S[] }> {
   for (let attempt = 0; ; attempt++) {
     const servers: S[] = [];
     let resolvedPort = port;

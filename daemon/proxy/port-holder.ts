@@ -44,7 +44,9 @@ function listeningInodes(port: number): Set<string> {
 
 function commandLine(pid: number): string {
   try {
-    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\u0000').filter((arg) => arg.length > 0);
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\u0000')
+      .filter((arg) => arg.length > 0);
     return args.join(' ').slice(0, 200);
   } catch {
     return '?';

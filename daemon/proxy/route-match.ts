@@ -123,7 +123,8 @@ export class RouteIndex {
 
   match(url: string, host: string | undefined): ServiceMatch | null {
     const byHost = this.matchHost(host);
-    if (byHost !== null) return this.routedByDefault(byHost) ? { name: byHost, path: url, prefix: null } : { name: byHost, path: url, prefix: null, unrouted: true };
+    if (byHost !== null)
+      return this.routedByDefault(byHost) ? { name: byHost, path: url, prefix: null } : { name: byHost, path: url, prefix: null, unrouted: true };
     for (const { prefix, name } of this.byPrefix) {
       if (!url.startsWith(prefix)) continue;
       const next = url.charCodeAt(prefix.length);
@@ -160,5 +161,7 @@ export function routeRequest(routes: { routeIndex?(): RouteIndex }, url: string,
 
 /** Why a request named no service: none of that name, or one routed elsewhere (or a worker without a route). */
 export function unroutedMessage(name: string, exists: boolean): string {
-  return exists ? `${name} is not routed here (its route is elsewhere, or it serves no HTTP); GET / lists the routes` : `no service named ${name}; GET / lists the routes`;
+  return exists
+    ? `${name} is not routed here (its route is elsewhere, or it serves no HTTP); GET / lists the routes`
+    : `no service named ${name}; GET / lists the routes`;
 }

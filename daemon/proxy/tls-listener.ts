@@ -1,21 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  createSecureServer,
-  type Http2SecureServer,
-  type Http2ServerRequest,
-  type Http2ServerResponse,
-  type ServerHttp2Session,
-} from 'node:http2';
+import { createSecureServer, type Http2SecureServer, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createSecureContext, type SecureContext } from 'node:tls';
-import {
-  applyTimeouts,
-  checkingIntervalMs,
-  type ConnectionLimiter,
-  type FrontDoorLimits,
-  type Http1Timeouts,
-} from './connection-limits.js';
+import { applyTimeouts, checkingIntervalMs, type ConnectionLimiter, type FrontDoorLimits, type Http1Timeouts } from './connection-limits.js';
 import { applyHttp2Timeouts } from './http2-timeouts.js';
 import { closeServer, listenAll } from './listen-loopback.js';
 
@@ -70,8 +58,7 @@ export async function listenTls(options: TlsListenerOptions): Promise<TlsListene
       onRequest,
     );
     // Read by Node's HTTP/1.1 side of the server when it starts listening.
-    (server as unknown as { connectionsCheckingInterval: number }).connectionsCheckingInterval =
-      checkingIntervalMs(limits);
+    (server as unknown as { connectionsCheckingInterval: number }).connectionsCheckingInterval = checkingIntervalMs(limits);
     applyTimeouts(server as unknown as Http1Timeouts, limits);
     options.limiter.watch(server, (socket) => socket.destroy());
     server.on('connection', (socket: Socket) => {

@@ -18,9 +18,7 @@ const SANE_REQUEST_ID = /^[A-Za-z0-9._:/+=@-]{1,128}$/;
 const SAMPLED = '01';
 
 /** The client's traceparent, or null when absent or invalid (then it is replaced). */
-export function parseTraceparent(
-  value: string | undefined,
-): { traceId: string; parentId: string; flags: string } | null {
+export function parseTraceparent(value: string | undefined): { traceId: string; parentId: string; flags: string } | null {
   if (value === undefined) return null;
   const match = TRACEPARENT.exec(value);
   if (match === null) return null;

@@ -21,7 +21,11 @@ export class WebsocketUpgrades {
   /** Where each upgrade went, so a refused connection counts against that instance (passive health). */
   private readonly targets = new WeakMap<IncomingMessage, RouteTarget>();
 
-  constructor(private readonly routes: RouteTable, private readonly roundRobin: RoundRobin, private readonly hosts: HostAllowList) {
+  constructor(
+    private readonly routes: RouteTable,
+    private readonly roundRobin: RoundRobin,
+    private readonly hosts: HostAllowList,
+  ) {
     // The error may come after the sockets were joined, when an HTTP reply would corrupt the stream.
     this.proxy.on('error', (error, req, socket) => {
       this.reportConnectFailure(error, req);

@@ -181,7 +181,14 @@ function toServiceRow(record: ServiceRecord): ServiceRow {
     desired: record.desired,
     created_at: record.createdAt,
     restarts: record.restarts,
-    extra: JSON.stringify({ port: record.port, route: record.route, stop: record.stop, watch: record.watch, source: record.source, dependsOn: record.dependsOn }),
+    extra: JSON.stringify({
+      port: record.port,
+      route: record.route,
+      stop: record.stop,
+      watch: record.watch,
+      source: record.source,
+      dependsOn: record.dependsOn,
+    }),
   };
 }
 
@@ -237,7 +244,11 @@ export class Registry {
 
   /** Version 2 added the instances' monitors and the services' `extra` column; version 1 had neither. */
   private migrate(): void {
-    const columnsOf = (table: string) => this.db.prepare<[], { name: string }>(`PRAGMA table_info(${table})`).all().map((column) => column.name);
+    const columnsOf = (table: string) =>
+      this.db
+        .prepare<[], { name: string }>(`PRAGMA table_info(${table})`)
+        .all()
+        .map((column) => column.name);
     if (!columnsOf('services').includes('extra')) this.db.exec(`ALTER TABLE services ADD COLUMN extra TEXT NOT NULL DEFAULT '{}'`);
     if (!columnsOf('instances').includes('monitor_pid')) {
       this.db.exec('ALTER TABLE instances ADD COLUMN monitor_pid INTEGER; ALTER TABLE instances ADD COLUMN monitor_start_time TEXT;');

@@ -4,7 +4,18 @@
  * and listen to its events; the orchestrator alone changes service state.
  */
 import type { RouteIndex } from '../proxy/route-match.js';
-import type { AnnounceParams, Event, LifecycleResult, LogLine, ProcessUsage, RegisterSpec, RequestStats, ServiceInfo, StatsSnapshot, UpdateResult } from '../../protocol/index.js';
+import type {
+  AnnounceParams,
+  Event,
+  LifecycleResult,
+  LogLine,
+  ProcessUsage,
+  RegisterSpec,
+  RequestStats,
+  ServiceInfo,
+  StatsSnapshot,
+  UpdateResult,
+} from '../../protocol/index.js';
 
 /** What the socket server and the admin HTTP API may ask of the orchestrator. Throws HerveError. */
 export interface ServiceControl {

@@ -6,7 +6,12 @@ import type { ErrorBody, ErrorCode } from '../../protocol/index.js';
  */
 export class HerveError extends Error {
   /** `options.cause`: the error this one explains, kept for the daemon log and debugging. */
-  constructor(readonly code: ErrorCode, message: string, readonly hint?: string, options?: ErrorOptions) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly hint?: string,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.name = 'HerveError';
   }

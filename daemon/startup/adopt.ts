@@ -13,12 +13,7 @@ export type Adoptions = Map<string, Map<number, Adoption>>;
  * time, never a reused pid) or ended meanwhile with a recorded exit, for services still meant to run.
  * Anything else it left running (a stopped or removed service, an instance without a monitor) is reaped.
  */
-export async function adoptPredecessorInstances(
-  registry: Registry,
-  supervisor: Supervisor,
-  runDir: string,
-  report: PredecessorReport,
-): Promise<Adoptions> {
+export async function adoptPredecessorInstances(registry: Registry, supervisor: Supervisor, runDir: string, report: PredecessorReport): Promise<Adoptions> {
   const services = new Map(registry.listServices().map((service) => [service.uuid, service]));
   const adoptions: Adoptions = new Map();
   const unwanted: InstanceRecord[] = [];

@@ -17,7 +17,11 @@ function flagValues(argv: string[]): string[] {
 function validated(raw: string, source: string): string {
   const parsed = AllowedHost.safeParse(raw);
   if (parsed.success) return parsed.data;
-  throw new HerveError('bad_request', `${source}: ${describeZodError(parsed.error)}`, 'for example: herve up --allow-host dev.test, or HERVE_ALLOWED_HOSTS=dev.test,*.dev.test');
+  throw new HerveError(
+    'bad_request',
+    `${source}: ${describeZodError(parsed.error)}`,
+    'for example: herve up --allow-host dev.test, or HERVE_ALLOWED_HOSTS=dev.test,*.dev.test',
+  );
 }
 
 /** The hosts the front door answers for besides its built-in ones: HERVE_ALLOWED_HOSTS, then --allow-host. */

@@ -16,8 +16,7 @@ export function parseBusSettings(env: NodeJS.ProcessEnv): BusSettings | null {
   const url = env.HERVE_BUS;
   if (url === undefined || url === '') return null;
   const problem = busUrlProblem(url);
-  if (problem)
-    throw new HerveError('bad_request', `HERVE_BUS ${problem}`, 'for example: herve up --bus redis://127.0.0.1:6379');
+  if (problem) throw new HerveError('bad_request', `HERVE_BUS ${problem}`, 'for example: herve up --bus redis://127.0.0.1:6379');
   return {
     url,
     beatMs: wholeNumberFromEnv(env, 'HERVE_BUS_BEAT_MS', BUS_DEFAULT_BEAT_MS, 50),

@@ -7,11 +7,7 @@ export function wholeNumberFromEnv(env: NodeJS.ProcessEnv, name: string, fallbac
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) < minimum || Number(raw) > LARGEST) {
-    throw new HerveError(
-      'bad_request',
-      `${name} must be a whole number from ${minimum} (got "${raw}")`,
-      `for example: ${name}=${fallback} herve up`,
-    );
+    throw new HerveError('bad_request', `${name} must be a whole number from ${minimum} (got "${raw}")`, `for example: ${name}=${fallback} herve up`);
   }
   return Number(raw);
 }

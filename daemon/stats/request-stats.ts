@@ -42,7 +42,10 @@ class ServiceWindow {
   private readonly slotErrors: Uint32Array;
   private readonly slotBuckets: Uint32Array;
 
-  constructor(private readonly windowSeconds: number, readonly firstSecond: number) {
+  constructor(
+    private readonly windowSeconds: number,
+    readonly firstSecond: number,
+  ) {
     this.slotSecond = new Float64Array(windowSeconds).fill(-1);
     this.slotCount = new Uint32Array(windowSeconds);
     this.slotErrors = new Uint32Array(windowSeconds);

@@ -27,7 +27,6 @@ function removeFiles(files: MonitorFiles): void {
   for (const path of [files.out, files.err, files.exit]) rmSync(path, { force: true });
 }
 
-
 const SIGNAL_BY_NUMBER = new Map(Object.entries(osConstants.signals).map(([name, number]) => [number, name as NodeJS.Signals]));
 
 /** The monitor writes the shell's `$?`: 128 + n for a service killed by signal n. */
@@ -153,7 +152,9 @@ export function createMonitoredSupervisor(runDir: string): Supervisor {
     if (!line?.startsWith('pid ')) {
       const exit = await shell.exited;
       removeFiles(files);
-      const why = line?.startsWith('spawn-error ') ? line.slice('spawn-error '.length) : `its monitor ended before starting it (code ${exit.code}, signal ${exit.signal})`;
+      const why = line?.startsWith('spawn-error ')
+        ? line.slice('spawn-error '.length)
+        : `its monitor ended before starting it (code ${exit.code}, signal ${exit.signal})`;
       return endedHandle({ code: null, signal: null, spawnError: why });
     }
     return new MonitoredProcess(Number(line.slice('pid '.length)), monitor, shell.mark, files, shell.exited);

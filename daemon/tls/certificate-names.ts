@@ -29,10 +29,7 @@ export function certificateNames(allowedHosts: readonly string[]): CertificateNa
 }
 
 /** Whether a certificate's names are exactly these, in any order. */
-export function sameNames(
-  found: readonly { type: string; value: string }[],
-  wanted: readonly CertificateName[],
-): boolean {
+export function sameNames(found: readonly { type: string; value: string }[], wanted: readonly CertificateName[]): boolean {
   const key = (name: { type: string; value: string }): string => `${name.type}:${name.value}`;
   const have = new Set(found.map(key));
   return have.size === wanted.length && wanted.every((name) => have.has(key(name)));

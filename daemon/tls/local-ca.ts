@@ -53,11 +53,7 @@ interface Authority {
  * front door's certificate (localhost, *.localhost, 127.0.0.1, ::1 and the allowed hosts) is
  * issued again when it nears its end, when the names change, or when the CA is new.
  */
-export async function ensureLocalCa(
-  paths: HervePaths,
-  allowedHosts: readonly string[],
-  now = new Date(),
-): Promise<LocalCaOutcome> {
+export async function ensureLocalCa(paths: HervePaths, allowedHosts: readonly string[], now = new Date()): Promise<LocalCaOutcome> {
   mkdirSync(paths.caDir, { recursive: true, mode: 0o700 });
   const names = certificateNames(allowedHosts);
   const existing = await readAuthority(paths, now);
@@ -69,8 +65,7 @@ export async function ensureLocalCa(
     writePrivateFile(paths.tlsCert, leaf.cert);
   }
   const exact = new Set(names.filter((name) => !name.value.startsWith('*.')).map((name) => name.value));
-  const certificateFor = (host: string) =>
-    exact.has(host) ? null : signLeaf(authority, [{ type: 'dns', value: host }], new Date());
+  const certificateFor = (host: string) => (exact.has(host) ? null : signLeaf(authority, [{ type: 'dns', value: host }], new Date()));
   return {
     ...leaf,
     ca: authority.cert.toString('pem'),
@@ -113,12 +108,7 @@ async function createAuthority(paths: HervePaths, now: Date): Promise<Authority>
   return { cert, key: keys.privateKey };
 }
 
-async function readLeaf(
-  paths: HervePaths,
-  authority: Authority,
-  names: readonly CertificateName[],
-  now: Date,
-): Promise<Omit<ServingCertificate, 'ca'> | null> {
+async function readLeaf(paths: HervePaths, authority: Authority, names: readonly CertificateName[], now: Date): Promise<Omit<ServingCertificate, 'ca'> | null> {
   if (!existsSync(paths.tlsCert) || !existsSync(paths.tlsKey)) return null;
   try {
     const certPem = readFileSync(paths.tlsCert, 'utf8');
@@ -135,11 +125,7 @@ async function readLeaf(
   }
 }
 
-async function signLeaf(
-  authority: Authority,
-  names: readonly CertificateName[],
-  now: Date,
-): Promise<Omit<ServingCertificate, 'ca'>> {
+async function signLeaf(authority: Authority, names: readonly CertificateName[], now: Date): Promise<Omit<ServingCertificate, 'ca'>> {
   const keys = await webcrypto.subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify']);
   const cert = await x509.X509CertificateGenerator.create({
     subject: [{ CN: ['localhost'] }, { O: ['Herve (development only)'] }],

@@ -15,8 +15,7 @@ export interface RequestTracer {
  */
 export function tracesUrl(env: NodeJS.ProcessEnv): string | null {
   const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
-  if (traces !== undefined && traces.length > 0)
-    return checkedUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', traces, traces);
+  if (traces !== undefined && traces.length > 0) return checkedUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', traces, traces);
   const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
   if (base === undefined || base.length === 0) return null;
   return checkedUrl('OTEL_EXPORTER_OTLP_ENDPOINT', base, `${base.replace(/\/+$/, '')}/v1/traces`);

@@ -54,11 +54,14 @@ export function runService(definition: ServiceDefinition): Server {
     server.close(() => process.exit(0));
     // A keep-alive connection goes idle once its in-flight response ends: close each as it does.
     setInterval(() => server.closeIdleConnections(), 50).unref();
-    setTimeout(() => {
-      console.log(`${definition.name}: grace period over, closing remaining connections`);
-      server.closeAllConnections();
-      process.exit(0);
-    }, envInteger('SHUTDOWN_GRACE_MS', 5000)).unref();
+    setTimeout(
+      () => {
+        console.log(`${definition.name}: grace period over, closing remaining connections`);
+        server.closeAllConnections();
+        process.exit(0);
+      },
+      envInteger('SHUTDOWN_GRACE_MS', 5000),
+    ).unref();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

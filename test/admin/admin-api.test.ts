@@ -69,9 +69,18 @@ describe('admin API on a real daemon started with AUTH_ADMIN_ID and AUTH_ADMIN_S
     expect(services).toContainEqual(expect.objectContaining({ name: 'one', type: 'echo', status: 'running', uuid: before.uuid }));
     expect(before.uuid).toMatch(/^[0-9a-f-]{36}$/);
 
-    for (const authorization of [`Basic ${Buffer.from('admin:wrong').toString('base64')}`, `Basic ${Buffer.from('root:password').toString('base64')}`, 'Bearer x', undefined]) {
+    for (const authorization of [
+      `Basic ${Buffer.from('admin:wrong').toString('base64')}`,
+      `Basic ${Buffer.from('root:password').toString('base64')}`,
+      'Bearer x',
+      undefined,
+    ]) {
       const headers: Record<string, string> = authorization ? { authorization } : {};
-      for (const [path, method] of [['/services', 'GET'], ['/services/one/stop', 'POST'], ['/services/one/unregister', 'POST']]) {
+      for (const [path, method] of [
+        ['/services', 'GET'],
+        ['/services/one/stop', 'POST'],
+        ['/services/one/unregister', 'POST'],
+      ]) {
         const response = await fetch(`${admin.url}${path}`, { method, headers });
         expect(response.status, `${method} ${path} with ${authorization}`).toBe(401);
         expect(response.headers.get('www-authenticate')).toMatch(/^Basic realm="herve"/);
@@ -96,7 +105,10 @@ describe('admin API on a real daemon started with AUTH_ADMIN_ID and AUTH_ADMIN_S
   });
 
   it('registers from JSON and from a form with nested fields', async () => {
-    expect(await registered(admin, JSON.stringify({ type: 'echo', name: 'json-one', replicas: 2 }), JSON_BODY)).toMatchObject({ name: 'json-one', replicas: 2 });
+    expect(await registered(admin, JSON.stringify({ type: 'echo', name: 'json-one', replicas: 2 }), JSON_BODY)).toMatchObject({
+      name: 'json-one',
+      replicas: 2,
+    });
     const two = await running(admin, 'json-one');
     expect(new Set(pidsOf(two)).size).toBe(2);
     const form = await registered(admin, 'name=formy&type=command&command=node&args=server.js&replicas=3&health=/ready&env.MODE=fast&start=false', FORM);
@@ -131,10 +143,19 @@ describe('admin API on a real daemon started with AUTH_ADMIN_ID and AUTH_ADMIN_S
 
   it('refuses a body over 1 MiB with 413 and keeps serving', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: admin.port, method: 'POST', path: '/services/register', headers: { authorization: GOOD_AUTH, 'content-length': String(2 * 1024 * 1024) } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: admin.port,
+          method: 'POST',
+          path: '/services/register',
+          headers: { authorization: GOOD_AUTH, 'content-length': String(2 * 1024 * 1024) },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.write('name=');
     });
@@ -158,7 +179,10 @@ describe('admin API on a real daemon started with AUTH_ADMIN_ID and AUTH_ADMIN_S
     expect((await fetch(`${admin.url}/svc/`)).status).toBe(200);
 
     expect((await post(admin, `/services/${uuid}/restart`)).status).toBe(200);
-    const thirdPid = itemAt(pidsOf(await admin.waitForService('svc', (info) => info.status === 'running' && pidsOf(info)[0] !== secondPid, 'svc restarted')), 0);
+    const thirdPid = itemAt(
+      pidsOf(await admin.waitForService('svc', (info) => info.status === 'running' && pidsOf(info)[0] !== secondPid, 'svc restarted')),
+      0,
+    );
     seenPids.add(thirdPid);
     await assertProcessGone(secondPid);
     expect(isAlive(thirdPid)).toBe(true);

@@ -23,10 +23,13 @@ export async function startAdminDaemon(env: NodeJS.ProcessEnv = ADMIN_ENV): Prom
   const call: AdminDaemon['call'] = (path, init = {}) =>
     fetch(`${url}${path}`, { method: init.method ?? 'GET', body: init.body, headers: { authorization: GOOD_AUTH, ...init.headers } });
   const waitForService: AdminDaemon['waitForService'] = (ref, check, what) =>
-    waitFor(async () => {
-      const info = (await (await call(`/services/${ref}`)).json()) as ServiceInfo;
-      return check(info) ? info : null;
-    }, { timeoutMs: 20_000, message: what });
+    waitFor(
+      async () => {
+        const info = (await (await call(`/services/${ref}`)).json()) as ServiceInfo;
+        return check(info) ? info : null;
+      },
+      { timeoutMs: 20_000, message: what },
+    );
   return { daemon, url, port, call, waitForService };
 }
 

@@ -143,7 +143,10 @@ describe('browser-borne attacks on a daemon with admin credentials set', () => {
         { origin: 'null' },
       ];
       for (const headers of cases) {
-        const reply = await expectRefusedWithoutEffect({ headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'echo', name: 'forged' }) });
+        const reply = await expectRefusedWithoutEffect({
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify({ type: 'echo', name: 'forged' }),
+        });
         expect(reply.status, JSON.stringify(headers)).toBe(403);
         expect(json(reply).error, JSON.stringify(headers)).toBe('cross_origin');
       }
@@ -183,9 +186,17 @@ describe('browser-borne attacks on a daemon with admin credentials set', () => {
       expect(form.status).toBe(403);
       expect(json(form)).toMatchObject({ error: 'simple_request', hint: expect.stringContaining('X-Herve-Admin') });
 
-      const jsonBody = await send(port, '/services/register', { method: 'POST', headers: { ...own, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'echo', name: 'same-json', start: false }) });
+      const jsonBody = await send(port, '/services/register', {
+        method: 'POST',
+        headers: { ...own, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'echo', name: 'same-json', start: false }),
+      });
       expect(jsonBody.status, jsonBody.body).toBe(201);
-      const marked = await send(port, '/services/register', { method: 'POST', headers: { ...own, 'content-type': FORM, 'x-herve-admin': '1' }, body: 'type=echo&name=same-marked&start=false' });
+      const marked = await send(port, '/services/register', {
+        method: 'POST',
+        headers: { ...own, 'content-type': FORM, 'x-herve-admin': '1' },
+        body: 'type=echo&name=same-marked&start=false',
+      });
       expect(marked.status, marked.body).toBe(201);
       for (const name of ['same-json', 'same-marked']) await daemon.client.call('unregister', { service: name });
     });
@@ -229,7 +240,10 @@ describe('browser-borne attacks on a daemon with admin credentials set', () => {
         ];
         for (const [kind, reply] of replies) {
           expect(reply.status, `${kind} with Host ${withPort}`).toBe(421);
-          expect(json(reply), kind).toMatchObject({ error: 'misdirected_request', allowedHosts: expect.arrayContaining(['localhost', '127.0.0.1', '[::1]', '*.localhost']) });
+          expect(json(reply), kind).toMatchObject({
+            error: 'misdirected_request',
+            allowedHosts: expect.arrayContaining(['localhost', '127.0.0.1', '[::1]', '*.localhost']),
+          });
           expect(json(reply).hint, kind).toMatch(/--allow-host/);
         }
       }

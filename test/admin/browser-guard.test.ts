@@ -68,7 +68,9 @@ describe('register bodies are read as their Content-Type says', () => {
     }
     // A JSON-looking form body is not parsed: the error says which Content-Type to send.
     for (const type of [undefined, 'application/x-www-form-urlencoded']) {
-      expect(() => parseRegisterBody(json, type), type).toThrow(expect.objectContaining({ code: 'bad_request', hint: expect.stringContaining('Content-Type: application/json') }));
+      expect(() => parseRegisterBody(json, type), type).toThrow(
+        expect.objectContaining({ code: 'bad_request', hint: expect.stringContaining('Content-Type: application/json') }),
+      );
     }
   });
 });

@@ -21,7 +21,7 @@ describe('admin API against guessing and bad input', () => {
     for (let i = 0; i < 5; i++) expect((await wrong()).headers.get('retry-after')).toBeNull();
     // The 6th, 7th and 8th wait 250, 500 and 1000 ms: on a timer, so the daemon answers meanwhile.
     const began = Date.now();
-    const slowed = Promise.all([wrong(), wrong(), wrong()].map(async (reply) => (await reply)));
+    const slowed = Promise.all([wrong(), wrong(), wrong()].map(async (reply) => await reply));
     const health = await fetch(`${harness.url}/health`);
     expect(health.status).toBe(200);
     const replies = await slowed;

@@ -100,29 +100,44 @@ describe('GET /metrics on a real daemon', () => {
       samples.find((sample) => sample.name === name && Object.entries(labels).every(([key, wanted]) => sample.labels[key] === wanted))?.value;
 
     const info = await daemon.client.call('register', { type: 'echo', replicas: 2 });
-    const [killed, kept] = firstItems(info.instances.map((instance) => instance.pid!), 2);
+    const [killed, kept] = firstItems(
+      info.instances.map((instance) => instance.pid!),
+      2,
+    );
     servicePids.push(killed, kept);
-    let samples = await waitFor(async () => {
-      const current = await scrape();
-      return value(current, 'herve_instance_up', { service: 'echo', instance: '0' }) === 1 && value(current, 'herve_instance_up', { service: 'echo', instance: '1' }) === 1 ? current : null;
-    }, { timeoutMs: 20_000, message: 'both instances up' });
+    let samples = await waitFor(
+      async () => {
+        const current = await scrape();
+        return value(current, 'herve_instance_up', { service: 'echo', instance: '0' }) === 1 &&
+          value(current, 'herve_instance_up', { service: 'echo', instance: '1' }) === 1
+          ? current
+          : null;
+      },
+      { timeoutMs: 20_000, message: 'both instances up' },
+    );
     expect(value(samples, 'herve_service_restarts_total', { service: 'echo' }) ?? 0).toBe(0);
 
     process.kill(killed, 'SIGKILL');
-    const back = await waitFor(async () => {
-      const current = await daemon!.client.call('get', { service: 'echo' });
-      return itemAt(current.instances, 0).ready && itemAt(current.instances, 0).pid !== killed ? current : null;
-    }, { timeoutMs: 20_000, message: 'the killed instance back' });
+    const back = await waitFor(
+      async () => {
+        const current = await daemon!.client.call('get', { service: 'echo' });
+        return itemAt(current.instances, 0).ready && itemAt(current.instances, 0).pid !== killed ? current : null;
+      },
+      { timeoutMs: 20_000, message: 'the killed instance back' },
+    );
     servicePids.push(itemAt(back.instances, 0).pid!);
     samples = await scrape();
     expect(value(samples, 'herve_service_restarts_total', { service: 'echo' })).toBe(1);
     expect(value(samples, 'herve_instance_up', { service: 'echo', instance: '0' })).toBe(1);
 
     // The sampler's figures for the two live echo processes, as read from /proc by the daemon.
-    samples = await waitFor(async () => {
-      const current = await scrape();
-      return (value(current, 'herve_process_resident_memory_bytes', { service: 'echo' }) ?? 0) > 0 ? current : null;
-    }, { message: 'echo memory sampled' });
+    samples = await waitFor(
+      async () => {
+        const current = await scrape();
+        return (value(current, 'herve_process_resident_memory_bytes', { service: 'echo' }) ?? 0) > 0 ? current : null;
+      },
+      { message: 'echo memory sampled' },
+    );
     const stats = (await daemon.client.call('stats')).services.find((service) => service.name === 'echo')!;
     const rss = value(samples, 'herve_process_resident_memory_bytes', { service: 'echo' })!;
     // Two node processes: each at least a few MB, together far below a GB.

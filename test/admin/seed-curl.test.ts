@@ -8,7 +8,10 @@ import { itemAt } from '../helpers/item-at.js';
 
 /** One of the README's curl lines, verbatim but for the port (tests never use fixed ports) and the uuid. */
 async function curl(admin: AdminDaemon, line: string, uuid = ':uuid'): Promise<{ status: number; body: string }> {
-  const args = line.replace(/^curl /, '').replaceAll('localhost:5000', `localhost:${admin.port}`).replaceAll(':uuid', uuid);
+  const args = line
+    .replace(/^curl /, '')
+    .replaceAll('localhost:5000', `localhost:${admin.port}`)
+    .replaceAll(':uuid', uuid);
   const { stdout: output } = await promisify(execFile)('sh', ['-c', `curl -s -w '\\n%{http_code}' ${args}`], { encoding: 'utf8' });
   const lines = output.split('\n');
   return { status: Number(lines.pop()), body: lines.join('\n') };
@@ -46,7 +49,10 @@ describe('the README’s curl lines against a real daemon started with AUTH_ADMI
     expect((await fetch(`${admin.url}/my-service/`)).status).toBe(200);
 
     expect((await curl(admin, 'curl -X POST -u admin:password http://localhost:5000/services/:uuid/restart', uuid)).status).toBe(200);
-    const thirdPid = itemAt(pidsOf(await admin.waitForService(uuid, (info) => info.status === 'running' && pidsOf(info)[0] !== secondPid, 'my-service restarted')), 0);
+    const thirdPid = itemAt(
+      pidsOf(await admin.waitForService(uuid, (info) => info.status === 'running' && pidsOf(info)[0] !== secondPid, 'my-service restarted')),
+      0,
+    );
     seenPids.add(thirdPid);
     await assertProcessGone(secondPid);
 

@@ -52,9 +52,13 @@ export function ensureBuilt(): void {
   try {
     // Another worker may have built while this one waited. A failed build fails the tests: they would run stale code.
     if (isStale()) {
-      for (const [command, args] of [['npx', ['tsc', '-p', '.']], [process.execPath, ['scripts/bundle-cli.mjs']]] as const) {
+      for (const [command, args] of [
+        ['npx', ['tsc', '-p', '.']],
+        [process.execPath, ['scripts/bundle-cli.mjs']],
+      ] as const) {
         const build = execaSync(command, [...args], { cwd: repoRoot, reject: false, all: true });
-        if (build.exitCode !== 0) throw new Error(`the rebuild failed (${command} ${args.join(' ')}, exit ${build.exitCode}); fix it or run npm run build:\n${build.all}`);
+        if (build.exitCode !== 0)
+          throw new Error(`the rebuild failed (${command} ${args.join(' ')}, exit ${build.exitCode}); fix it or run npm run build:\n${build.all}`);
       }
     }
   } finally {
@@ -132,7 +136,10 @@ export async function stopAndProve(home: string, extraPids: number[] = []): Prom
   if (daemonPid) pids.push(Number(daemonPid));
   const survivors: number[] = [];
   for (const pid of pids) {
-    const gone = await assertProcessGone(pid, 10_000).then(() => true, () => false);
+    const gone = await assertProcessGone(pid, 10_000).then(
+      () => true,
+      () => false,
+    );
     if (!gone) {
       survivors.push(pid);
       process.kill(pid, 'SIGKILL');

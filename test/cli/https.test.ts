@@ -48,13 +48,7 @@ describe('herve up --https and herve ca', () => {
     const text = await herve(home, ['ca']);
     expect(text.exitCode, text.stderr).toBe(0);
     expect(text.stdout).toContain(paths.caCert);
-    for (const tool of [
-      'update-ca-certificates',
-      'update-ca-trust',
-      'security add-trusted-cert',
-      'certutil',
-      'NODE_EXTRA_CA_CERTS',
-    ])
+    for (const tool of ['update-ca-certificates', 'update-ca-trust', 'security add-trusted-cert', 'certutil', 'NODE_EXTRA_CA_CERTS'])
       expect(text.stdout).toContain(tool);
     expect(text.stdout).not.toContain('BEGIN');
 
@@ -62,12 +56,7 @@ describe('herve up --https and herve ca', () => {
     const report = JSON.parse(json.stdout) as CaReport;
     expect(report.certificate).toBe(paths.caCert);
     expect(report.fingerprintSha256).toBe(new X509Certificate(ca).fingerprint256);
-    expect(report.serverCertificate?.names).toEqual([
-      'DNS:localhost',
-      'DNS:*.localhost',
-      'IP Address:127.0.0.1',
-      'IP Address:0:0:0:0:0:0:0:1',
-    ]);
+    expect(report.serverCertificate?.names).toEqual(['DNS:localhost', 'DNS:*.localhost', 'IP Address:127.0.0.1', 'IP Address:0:0:0:0:0:0:0:1']);
     expect(report.trust.every((step) => step.command.includes(paths.caCert))).toBe(true);
   });
 

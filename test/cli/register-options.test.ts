@@ -43,7 +43,24 @@ describe('herve register options, logs --json and PORT', () => {
   it('--cwd, --health, --restart, --description and --env reach the service; without --cwd it runs where herve was called', async () => {
     const dir = join(scratch, 'elsewhere');
     mkdirSync(dir);
-    await register('command', '--name', 'placed', '--cwd', dir, '--health', '/healthz', '--restart', 'never', '--description', 'reports where it runs', '--env', 'GREETING=hi', '--', 'node', fixture('reporter.mjs'));
+    await register(
+      'command',
+      '--name',
+      'placed',
+      '--cwd',
+      dir,
+      '--health',
+      '/healthz',
+      '--restart',
+      'never',
+      '--description',
+      'reports where it runs',
+      '--env',
+      'GREETING=hi',
+      '--',
+      'node',
+      fixture('reporter.mjs'),
+    );
     // Ready at all proves /healthz is probed: /health answers 404.
     const placed = await waitFor(async () => ((await get('placed')).status === 'running' ? get('placed') : null), { message: 'placed running' });
     expect(placed).toMatchObject({ description: 'reports where it runs', health: { path: '/healthz' }, restart: { policy: 'never' }, cwd: dir });
@@ -52,10 +69,13 @@ describe('herve register options, logs --json and PORT', () => {
     // --restart never: killed, it stays down.
     const pid = itemAt(placed.instances, 0).pid!;
     process.kill(pid, 'SIGKILL');
-    const down = await waitFor(async () => {
-      const current = await get('placed');
-      return itemAt(current.instances, 0).pid === null && itemAt(current.instances, 0).lastExit ? current : null;
-    }, { message: 'placed down after the kill' });
+    const down = await waitFor(
+      async () => {
+        const current = await get('placed');
+        return itemAt(current.instances, 0).pid === null && itemAt(current.instances, 0).lastExit ? current : null;
+      },
+      { message: 'placed down after the kill' },
+    );
     expect(down).toMatchObject({ restarts: 0 });
     expect(down.status).not.toBe('running');
 
@@ -77,13 +97,26 @@ describe('herve register options, logs --json and PORT', () => {
   it('logs --json prints one JSON object per line', async () => {
     await register('command', '--name', 'jsonlog', '--', 'node', fixture('greeter.mjs'));
     await fetch(`http://127.0.0.1:${proxyPort}/jsonlog/asked`);
-    const lines = await waitFor(async () => {
-      const result = await herve(home, ['logs', 'jsonlog', '--json', '-n', '50']);
-      expect(result.exitCode, result.stderr).toBe(0);
-      const parsed = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { service: string; stream: string; line: string; at: number });
-      return parsed.some((entry) => entry.line === 'greeting GET /asked') ? parsed : null;
-    }, { message: 'the request in logs --json' });
-    expect(lines).toContainEqual(expect.objectContaining({ service: 'jsonlog', instance: 0, stream: 'stdout', line: 'greeter listening on ' + itemAt((await get('jsonlog')).instances, 0).port }));
+    const lines = await waitFor(
+      async () => {
+        const result = await herve(home, ['logs', 'jsonlog', '--json', '-n', '50']);
+        expect(result.exitCode, result.stderr).toBe(0);
+        const parsed = result.stdout
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as { service: string; stream: string; line: string; at: number });
+        return parsed.some((entry) => entry.line === 'greeting GET /asked') ? parsed : null;
+      },
+      { message: 'the request in logs --json' },
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        service: 'jsonlog',
+        instance: 0,
+        stream: 'stdout',
+        line: 'greeter listening on ' + itemAt((await get('jsonlog')).instances, 0).port,
+      }),
+    );
     expect(lines).toContainEqual(expect.objectContaining({ service: 'jsonlog', stream: 'stderr', line: 'greeter says this on stderr' }));
     for (const entry of lines) expect(typeof entry.at).toBe('number');
   });

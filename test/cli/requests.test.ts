@@ -17,19 +17,9 @@ describe('herve requests', () => {
   };
 
   it('shows a table by default, filters by --status and --slow, -n and --json', async () => {
-    const registered = await herve(home, [
-      'register',
-      'command',
-      '--name',
-      'web',
-      '--json',
-      '--',
-      process.execPath,
-      `${FIXTURES_DIR}/echo-headers.mjs`,
-    ]);
+    const registered = await herve(home, ['register', 'command', '--name', 'web', '--json', '--', process.execPath, `${FIXTURES_DIR}/echo-headers.mjs`]);
     expect(registered.exitCode, registered.stderr).toBe(0);
-    for (const instance of (JSON.parse(registered.stdout) as { instances: { pid: number }[] }).instances)
-      seen.add(instance.pid);
+    for (const instance of (JSON.parse(registered.stdout) as { instances: { pid: number }[] }).instances) seen.add(instance.pid);
     const client = await SocketDaemonClient.connect(hervePaths({ HERVE_HOME: home }).socket, 'herve-test');
     proxyPort = client.hello.proxyPort!;
     client.close();

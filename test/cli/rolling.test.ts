@@ -16,7 +16,23 @@ describe('herve register with $PORT, and herve restart --rolling', () => {
   };
 
   const registerPythonServer = (name: string) =>
-    herve(home, ['register', 'command', '--name', name, '--replicas', '2', '--health', '/', '--', 'python3', '-m', 'http.server', '--bind', '127.0.0.1', '$PORT']);
+    herve(home, [
+      'register',
+      'command',
+      '--name',
+      name,
+      '--replicas',
+      '2',
+      '--health',
+      '/',
+      '--',
+      'python3',
+      '-m',
+      'http.server',
+      '--bind',
+      '127.0.0.1',
+      '$PORT',
+    ]);
 
   beforeAll(async () => {
     requireTool('python3');

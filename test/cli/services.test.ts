@@ -57,7 +57,12 @@ describe('herve with services', () => {
       // script(1) gives `herve ls` a pseudo-terminal, as a person running it has.
       const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(herveBin)} ls`;
       const { NO_COLOR: _no, FORCE_COLOR: _force, ...inherited } = process.env;
-      const result = await execa('script', ['-qec', command, '/dev/null'], { env: { ...inherited, HERVE_HOME: home, TERM: 'xterm-256color', ...env }, extendEnv: false, reject: false, timeout: 60_000 });
+      const result = await execa('script', ['-qec', command, '/dev/null'], {
+        env: { ...inherited, HERVE_HOME: home, TERM: 'xterm-256color', ...env },
+        extendEnv: false,
+        reject: false,
+        timeout: 60_000,
+      });
       expect(result.exitCode, result.stderr).toBe(0);
       expect(result.stdout).toMatch(/painted\s/);
       return result.stdout;
@@ -155,10 +160,13 @@ describe('herve with services', () => {
     follow.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
       // Until the subscription is in place a request may be missed; keep asking until one shows.
-      await waitFor(async () => {
-        await fetch(`http://127.0.0.1:${port}/followed`).then((response) => response.text());
-        return output.includes('greeting GET /followed');
-      }, { timeoutMs: 10_000, message: 'the followed line' });
+      await waitFor(
+        async () => {
+          await fetch(`http://127.0.0.1:${port}/followed`).then((response) => response.text());
+          return output.includes('greeting GET /followed');
+        },
+        { timeoutMs: 10_000, message: 'the followed line' },
+      );
       expect(output).toMatch(new RegExp(`^${CLOCK} follower\\[0\\]   greeting GET /followed$`, 'm'));
       await interruptCleanly(follow);
     } finally {

@@ -74,12 +74,16 @@ describe('CLI start-up stays lean (the esbuild bundle of scripts/bundle-cli.mjs)
   });
 
   it("keeps only zod's English locale (the others are a third of the source Node would compile)", () => {
-    const locales = Object.values(metafile.outputs).flatMap((output) => Object.keys(output.inputs)).filter((input) => input.startsWith('node_modules/zod/v4/locales/'));
+    const locales = Object.values(metafile.outputs)
+      .flatMap((output) => Object.keys(output.inputs))
+      .filter((input) => input.startsWith('node_modules/zod/v4/locales/'));
     expect(locales.sort()).toEqual(['node_modules/zod/v4/locales/en.js', 'node_modules/zod/v4/locales/index.js']);
   });
 
   it('ink and react are never bundled: only the lazily imported dashboard loads them, from node_modules', () => {
-    const bundledTui = Object.values(metafile.outputs).flatMap((output) => Object.keys(output.inputs)).filter((input) => /^node_modules\/(ink|react)\//.test(input));
+    const bundledTui = Object.values(metafile.outputs)
+      .flatMap((output) => Object.keys(output.inputs))
+      .filter((input) => /^node_modules\/(ink|react)\//.test(input));
     expect(bundledTui).toEqual([]);
     expect(tuiImports(startupGraph('cli/tui/launch.tsx'))).toEqual(expect.arrayContaining(['ink', 'react']));
     for (const entry of ['cli/commands/tui.ts', 'cli/tui/run.tsx']) expect(tuiImports(startupGraph(entry)), entry).toEqual([]);

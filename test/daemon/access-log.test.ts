@@ -62,9 +62,7 @@ describe('the access log and the requests method', () => {
     });
     const records = accessLines(daemon).map((line) => RequestRecord.parse(JSON.parse(line)));
     expect(records).toHaveLength(REQUESTS);
-    expect(new Set(records.map((record) => record.requestId))).toEqual(
-      new Set(Array.from({ length: REQUESTS }, (_, index) => `load-${index}`)),
-    );
+    expect(new Set(records.map((record) => record.requestId))).toEqual(new Set(Array.from({ length: REQUESTS }, (_, index) => `load-${index}`)));
     for (const record of records) {
       expect(record).toMatchObject({
         service: 'web',
@@ -107,15 +105,11 @@ describe('the access log and the requests method', () => {
     await waitFor(() => events.filter((event) => event.event === 'request').length === 7, {
       message: 'request events missing',
     });
-    expect(events.map((event) => (event.event === 'request' ? event.data.status : null))).toEqual([
-      503, 503, 503, 404, 404, 200, 200,
-    ]);
+    expect(events.map((event) => (event.event === 'request' ? event.data.status : null))).toEqual([503, 503, 503, 404, 404, 200, 200]);
 
     await daemon.stop();
     const again = await webDaemon(daemon.home);
-    const fromFile = (await again.client.call('requests', { service: 'web', lines: 3 })).requests.map(
-      (record) => record.path,
-    );
+    const fromFile = (await again.client.call('requests', { service: 'web', lines: 3 })).requests.map((record) => record.path);
     expect(fromFile).toEqual(['/web/missing?status=404', '/web/slow?sleep=400', '/web/fine']);
   });
 
@@ -137,9 +131,7 @@ describe('the access log and the requests method', () => {
     expect(byName['x-request-id']).toBe('inspect-me');
     const log = readFileSync(join(daemon.paths.accessLogsDir, 'web.log'), 'utf8');
     for (const value of Object.values(secrets)) expect(log).not.toContain(value);
-    await expect(
-      daemon.client.call('requestHeaders', { service: 'web', requestId: 'never-sent' }),
-    ).rejects.toMatchObject({ code: 'not_found' });
+    await expect(daemon.client.call('requestHeaders', { service: 'web', requestId: 'never-sent' })).rejects.toMatchObject({ code: 'not_found' });
   });
 });
 
@@ -150,9 +142,7 @@ describe('requests no instance could take, and unregistered services', () => {
     await daemon.client.call('stop', { service: 'web' });
     await get(daemon, '/refused', { 'x-request-id': 'refused-1' });
     const { requests } = await daemon.client.call('requests', { service: 'web', status: '503' });
-    expect(requests).toMatchObject([
-      { path: '/web/refused', status: 503, instance: null, requestId: 'refused-1', bytes: 0 },
-    ]);
+    expect(requests).toMatchObject([{ path: '/web/refused', status: 503, instance: null, requestId: 'refused-1', bytes: 0 }]);
 
     const openAccessLogs = () =>
       readdirSync(`/proc/${daemon.pid}/fd`)

@@ -41,10 +41,13 @@ describe('the front door of a real daemon', () => {
 
   const register = async (spec: RegisterInput): Promise<ServiceInfo> => {
     const info = await daemon.client.call('register', spec);
-    const running = await waitFor(async () => {
-      const current = await daemon.client.call('get', { service: info.name });
-      return current.instances.every((instance) => instance.ready) ? current : null;
-    }, { timeoutMs: 20_000, message: `${info.name} ready` });
+    const running = await waitFor(
+      async () => {
+        const current = await daemon.client.call('get', { service: info.name });
+        return current.instances.every((instance) => instance.ready) ? current : null;
+      },
+      { timeoutMs: 20_000, message: `${info.name} ready` },
+    );
     running.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
     return running;
   };
@@ -107,9 +110,12 @@ describe('the front door of a real daemon', () => {
       while (!stopped) proxiedBodies.push(await (await fetch(`http://127.0.0.1:${port}/drain/x`)).text());
     })();
     const stopping = daemon.client.call('stop', { service: 'drain' });
-    await waitFor(async () => (await daemon.client.call('logs', { service: 'drain', lines: 50 })).lines.some((line) => line.line === 'slow-drain: got SIGTERM'), {
-      message: 'the SIGTERM to arrive',
-    });
+    await waitFor(
+      async () => (await daemon.client.call('logs', { service: 'drain', lines: 50 })).lines.some((line) => line.line === 'slow-drain: got SIGTERM'),
+      {
+        message: 'the SIGTERM to arrive',
+      },
+    );
     // The instance still answers for a while after SIGTERM; the proxy must no longer send it anything.
     expect(await (await fetch(direct)).text()).toBe('after SIGTERM');
     const proxied = await fetch(`http://127.0.0.1:${port}/drain/x`);

@@ -36,10 +36,13 @@ describe('the daemon and its front door', () => {
     // No waiting for instance 1, which never settles as ready.
     const info = await daemon.client.call('start', { service: 'half', wait: false });
     info.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
-    const ready = await waitFor(async () => {
-      const current = await daemon!.client.call('get', { service: 'half' });
-      return itemAt(current.instances, 0).ready ? current : null;
-    }, { message: 'instance 0 ready' });
+    const ready = await waitFor(
+      async () => {
+        const current = await daemon!.client.call('get', { service: 'half' });
+        return itemAt(current.instances, 0).ready ? current : null;
+      },
+      { message: 'instance 0 ready' },
+    );
     ready.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
     expect(ready.instances[1]).toMatchObject({ ready: false });
     // Instance 1 is up and would answer if asked.
@@ -66,7 +69,10 @@ describe('the daemon and its front door', () => {
     seenPids.add(pid);
     process.kill(pid, 'SIGKILL');
     await assertProcessGone(pid);
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${daemon!.proxyPort}/echo/`)).status === 200, { timeoutMs: 20_000, message: 'echo answering again' });
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${daemon!.proxyPort}/echo/`)).status === 200, {
+      timeoutMs: 20_000,
+      message: 'echo answering again',
+    });
     const current = await daemon.client.call('get', { service: 'echo' });
     current.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
     expect(itemAt(current.instances, 0).pid).not.toBe(pid);

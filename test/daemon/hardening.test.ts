@@ -21,7 +21,7 @@ const mode = (path: string): string => (statSync(path).mode & 0o777).toString(8)
 const NOBODY = 65534;
 
 describe('the daemon under hostile or careless input', () => {
-  it('gives services the user environment without Herve\'s own secrets and settings', async () => {
+  it("gives services the user environment without Herve's own secrets and settings", async () => {
     const secret = 'admin-secret-never-in-a-service';
     daemon = await startDaemon({
       env: { AUTH_ADMIN_ID: 'admin', AUTH_ADMIN_SECRET: secret, HERVE_UPSTREAM_TIMEOUT_MS: '30000', USER_THING: 'kept' },
@@ -37,7 +37,7 @@ describe('the daemon under hostile or careless input', () => {
     expect(env.PATH).toBe(process.env.PATH);
   });
 
-  it('closes an unregistered service\'s log file: fds do not grow over register/unregister cycles', async () => {
+  it("closes an unregistered service's log file: fds do not grow over register/unregister cycles", async () => {
     daemon = await startDaemon();
     const cycle = async (name: string) => {
       await daemon!.client.call('register', { type: 'echo', name, start: false });
@@ -66,7 +66,10 @@ describe('the daemon under hostile or careless input', () => {
 
   it('refuses a --grep pattern RE2 cannot run, saying why', async () => {
     daemon = await startDaemon();
-    await expect(daemon.client.call('logs', { lines: 10, grep: '(a)\\1' })).rejects.toMatchObject({ code: 'bad_request', message: expect.stringContaining('invalid escape') });
+    await expect(daemon.client.call('logs', { lines: 10, grep: '(a)\\1' })).rejects.toMatchObject({
+      code: 'bad_request',
+      message: expect.stringContaining('invalid escape'),
+    });
     await expect(daemon.client.call('logs', { lines: 10, grep: 'a(?=b)' })).rejects.toMatchObject({ hint: expect.stringContaining('lookaround') });
   });
 
@@ -89,10 +92,14 @@ describe('the daemon under hostile or careless input', () => {
     const cases: [string, (home: string) => void, string][] = [
       ['owned by nobody', (home) => chownSync(home, NOBODY, NOBODY), 'owned by another user'],
       ['mode 777', (home) => chmodSync(home, 0o777), 'writable by group or others'],
-      ['a socket owned by nobody', (home) => {
-        writeFileSync(join(home, 'herve.sock'), '');
-        chownSync(join(home, 'herve.sock'), NOBODY, NOBODY);
-      }, 'herve.sock is owned by another user'],
+      [
+        'a socket owned by nobody',
+        (home) => {
+          writeFileSync(join(home, 'herve.sock'), '');
+          chownSync(join(home, 'herve.sock'), NOBODY, NOBODY);
+        },
+        'herve.sock is owned by another user',
+      ],
     ];
     for (const [what, spoil, message] of cases) {
       const home = mkdtempSync('/tmp/hv-');
@@ -105,12 +112,16 @@ describe('the daemon under hostile or careless input', () => {
     }
   });
 
-  it('names the process holding the front door\'s port when it is taken', async () => {
-    const holder = spawn(process.execPath, ['-e', "const s = require('net').createServer().listen(0, '127.0.0.1', () => console.log(s.address().port))"], { stdio: ['ignore', 'pipe', 'inherit'] });
+  it("names the process holding the front door's port when it is taken", async () => {
+    const holder = spawn(process.execPath, ['-e', "const s = require('net').createServer().listen(0, '127.0.0.1', () => console.log(s.address().port))"], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     seenPids.add(holder.pid!);
     try {
       const port = await new Promise<string>((resolve) => holder.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())));
-      await expect(startDaemon({ args: ['--port', port], timeoutMs: 10_000 })).rejects.toThrow(new RegExp(`port ${port} is already in use by pid ${holder.pid} \\(.*node -e`));
+      await expect(startDaemon({ args: ['--port', port], timeoutMs: 10_000 })).rejects.toThrow(
+        new RegExp(`port ${port} is already in use by pid ${holder.pid} \\(.*node -e`),
+      );
     } finally {
       holder.kill('SIGKILL');
     }

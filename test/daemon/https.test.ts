@@ -94,12 +94,7 @@ describe('the HTTPS front door of a real daemon (herve up --https)', () => {
   });
 
   it('proxies HTTP/2 to the service as HTTP/1.1: Host from :authority, no pseudo-headers, cookies joined, body without a length', async () => {
-    const reply = await http2Request(
-      port,
-      ca,
-      { ':method': 'POST', ':path': '/echo/hello?x=1', cookie: ['a=1', 'b=2'] },
-      'streamed body',
-    );
+    const reply = await http2Request(port, ca, { ':method': 'POST', ':path': '/echo/hello?x=1', cookie: ['a=1', 'b=2'] }, 'streamed body');
     expect(reply.alpn).toBe('h2');
     expect(reply.status).toBe(200);
     const echoed = JSON.parse(reply.body) as Echoed;
@@ -146,12 +141,7 @@ describe('the HTTPS front door of a real daemon (herve up --https)', () => {
     expect([health.status, JSON.parse(health.body).status]).toEqual([200, 'ok']);
     const metrics = await http2Request(port, ca, { ':path': '/metrics' });
     expect(metrics.body).toContain('herve_http_requests_total');
-    const foreign = await http2Request(
-      port,
-      ca,
-      { ':method': 'POST', ':path': '/services/register', origin: 'https://evil.example.com' },
-      '{}',
-    );
+    const foreign = await http2Request(port, ca, { ':method': 'POST', ':path': '/services/register', origin: 'https://evil.example.com' }, '{}');
     expect(JSON.parse(foreign.body)).toMatchObject({ error: 'cross_origin' });
     const own = await http2Request(
       port,
@@ -212,10 +202,7 @@ describe('a second start with HTTPS', () => {
       const port = second.httpsPort!;
       const held = [await handshake(port, { ca }), await handshake(port, { ca })];
       const third = await handshake(port, { ca }).then(
-        (socket) =>
-          new Promise<string>((resolve) =>
-            socket.once('close', () => resolve('closed')).once('data', () => resolve('answered')),
-          ),
+        (socket) => new Promise<string>((resolve) => socket.once('close', () => resolve('closed')).once('data', () => resolve('answered'))),
         () => 'refused',
       );
       expect(third).toBe('refused');

@@ -39,16 +39,19 @@ describe('logs and stats over the socket', () => {
       restart: { policy: 'never' },
     });
     info.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
-    const lines = await waitFor(async () => {
-      const { lines } = await daemon!.client.call('logs', { service: 'talker', lines: 10 });
-      const output = lines.filter((line) => line.stream === 'stdout');
-      return output.length === 2 ? output : null;
-    }, { message: 'talker output not captured' });
+    const lines = await waitFor(
+      async () => {
+        const { lines } = await daemon!.client.call('logs', { service: 'talker', lines: 10 });
+        const output = lines.filter((line) => line.stream === 'stdout');
+        return output.length === 2 ? output : null;
+      },
+      { message: 'talker output not captured' },
+    );
     expect(itemAt(lines, 0).line).toBe('x'.repeat(1024 * 1024));
     expect(itemAt(lines, 1).line).toBe('last words without newline');
   });
 
-  it('follows one service\'s lines with logs:<name> and keeps answering while a subscriber never reads', async () => {
+  it("follows one service's lines with logs:<name> and keeps answering while a subscriber never reads", async () => {
     daemon = await startDaemon();
     // A subscriber that never reads: the daemon must drop for it, not buffer without bound or stall.
     const stalled = await RawSocket.connect(daemon.paths.socket);

@@ -62,7 +62,7 @@ describe('monitored supervisor', () => {
     expect(readdirSync(runDir)).toEqual([]);
   });
 
-  it('SIGTERM reaches the service, not the monitor, and the exit recorded is the service\'s own', async () => {
+  it("SIGTERM reaches the service, not the monitor, and the exit recorded is the service's own", async () => {
     const handle = await run(['-e', "process.on('SIGTERM', () => process.exit(7)); console.log('armed'); setInterval(() => {}, 1000)"]);
     const output = collect(handle);
     await waitFor(() => output.join('').includes('armed'));

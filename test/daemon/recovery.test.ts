@@ -118,11 +118,14 @@ describe('crash recovery', () => {
 
     const second = await started(first.home);
     requests.retarget(() => second.proxyPort);
-    const services = await waitFor(async () => {
-      const { services } = await second.client.call('list');
-      const meant = services.filter((service) => service.desired === 'running');
-      return meant.length === 4 && meant.every((service) => service.status === 'running') ? services : null;
-    }, { message: 'services did not come back' });
+    const services = await waitFor(
+      async () => {
+        const { services } = await second.client.call('list');
+        const meant = services.filter((service) => service.desired === 'running');
+        return meant.length === 4 && meant.every((service) => service.status === 'running') ? services : null;
+      },
+      { message: 'services did not come back' },
+    );
     const byName = Object.fromEntries(services.map((service) => [service.name, service]));
     const named = (name: string) => byName[name] ?? expect.fail(`no service ${name} after the restart`);
     expect(named('idle').status).toBe('stopped');
@@ -258,7 +261,10 @@ describe('crash recovery', () => {
 
   it('a second daemon on the same home refuses to start and says which one runs', async () => {
     const daemon = await started();
-    const second = spawn(process.execPath, [DAEMON_ENTRY, '--port', '0'], { env: { ...process.env, HERVE_HOME: daemon.home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const second = spawn(process.execPath, [DAEMON_ENTRY, '--port', '0'], {
+      env: { ...process.env, HERVE_HOME: daemon.home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     second.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const code = await new Promise<number | null>((done) => second.once('exit', done));
@@ -270,7 +276,10 @@ describe('crash recovery', () => {
   it('refuses to start beside a live daemon whose socket file was deleted', async () => {
     const daemon = await started();
     rmSync(daemon.paths.socket);
-    const second = spawn(process.execPath, [DAEMON_ENTRY, '--port', '0'], { env: { ...process.env, HERVE_HOME: daemon.home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const second = spawn(process.execPath, [DAEMON_ENTRY, '--port', '0'], {
+      env: { ...process.env, HERVE_HOME: daemon.home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     second.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     expect(await new Promise<number | null>((done) => second.once('exit', done))).toBe(1);

@@ -26,10 +26,7 @@ interface Echoed {
   otlpEndpoint: string | null;
 }
 
-async function echo(
-  daemon: TestDaemon,
-  headers: Record<string, string> = {},
-): Promise<{ echoed: Echoed; requestId: string | null }> {
+async function echo(daemon: TestDaemon, headers: Record<string, string> = {}): Promise<{ echoed: Echoed; requestId: string | null }> {
   const response = await fetch(`http://127.0.0.1:${daemon.proxyPort}/web/`, { headers });
   return { echoed: (await response.json()) as Echoed, requestId: response.headers.get('x-request-id') };
 }
@@ -86,11 +83,7 @@ describe('tracing at the front door', () => {
 
     // Each request's record names the trace the service was given.
     const { requests } = await daemon.client.call('requests', { service: 'web', lines: 3 });
-    expect(requests.map((record) => record.traceId)).toEqual([
-      CLIENT_TRACE,
-      traceId,
-      TRACEPARENT.exec(invalid.echoed.headers.traceparent ?? '')![1],
-    ]);
+    expect(requests.map((record) => record.traceId)).toEqual([CLIENT_TRACE, traceId, TRACEPARENT.exec(invalid.echoed.headers.traceparent ?? '')![1]]);
 
     const modules = loadedModules(daemon);
     expect(modules.some((url) => url.endsWith('/dist/daemon/proxy/front-door.js'))).toBe(true);
@@ -117,13 +110,10 @@ describe('tracing at the front door', () => {
     const rootRequest = await echo(daemon);
     const [, rootTrace, rootSpan] = TRACEPARENT.exec(rootRequest.echoed.headers.traceparent ?? '') ?? [];
 
-    const spans = await waitFor(
-      () => (receiver!.spans.some((span) => span.traceId === rootTrace) ? receiver!.spans : null),
-      {
-        timeoutMs: 20_000,
-        message: 'the receiver got no spans',
-      },
-    );
+    const spans = await waitFor(() => (receiver!.spans.some((span) => span.traceId === rootTrace) ? receiver!.spans : null), {
+      timeoutMs: 20_000,
+      message: 'the receiver got no spans',
+    });
     expect(receiver.refused).toEqual([]);
     const child = spans.find((span) => span.traceId === CLIENT_TRACE);
     expect(child).toMatchObject({

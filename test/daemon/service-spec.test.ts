@@ -65,9 +65,12 @@ describe('service spec fields', () => {
       const flag = join(dir, 'ready');
       const runs = join(dir, 'runs');
       // The probe command gets $PORT expanded and runs without a shell; each run leaves a line in `runs`.
-      const exec = await daemon.client.call('register', fixtureService('gated', 'http-ok.mjs', {
-        health: { exec: ['/bin/sh', '-c', `echo run >> ${runs}; test -f ${flag} && test -n "$1"`, 'probe', '$PORT'], intervalMs: 100 },
-      }), );
+      const exec = await daemon.client.call(
+        'register',
+        fixtureService('gated', 'http-ok.mjs', {
+          health: { exec: ['/bin/sh', '-c', `echo run >> ${runs}; test -f ${flag} && test -n "$1"`, 'probe', '$PORT'], intervalMs: 100 },
+        }),
+      );
       pidsOf(exec);
       expect(itemAt(exec.instances, 0).ready).toBe(false);
       const probeRuns = () => (existsSync(runs) ? readFileSync(runs, 'utf8').split('\n').filter(Boolean).length : 0);
@@ -120,7 +123,10 @@ describe('service spec fields', () => {
       code: 'bad_request',
       message: expect.stringContaining('allows only 1 replica'),
     });
-    const owner = await daemon.client.call('register', { ...fixtureService('owner', 'port-arg.mjs', { port }), args: [join(FIXTURES_DIR, 'port-arg.mjs'), '$PORT'] });
+    const owner = await daemon.client.call('register', {
+      ...fixtureService('owner', 'port-arg.mjs', { port }),
+      args: [join(FIXTURES_DIR, 'port-arg.mjs'), '$PORT'],
+    });
     pidsOf(owner);
     expect(itemAt(owner.instances, 0).port).toBe(port);
     expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe(`port-arg on ${port}\n`);

@@ -41,11 +41,14 @@ describe('supervision', () => {
     const before = await daemon.client.call('register', { type: 'echo' });
     const oldPid = itemAt(before.instances, 0).pid!;
     process.kill(oldPid, 'SIGKILL');
-    const after = await waitFor(async () => {
-      const info = await daemon!.client.call('get', { service: 'echo' });
-      const instance = itemAt(info.instances, 0);
-      return info.status === 'running' && instance.pid !== oldPid ? info : null;
-    }, { timeoutMs: 20_000, message: 'echo did not come back' });
+    const after = await waitFor(
+      async () => {
+        const info = await daemon!.client.call('get', { service: 'echo' });
+        const instance = itemAt(info.instances, 0);
+        return info.status === 'running' && instance.pid !== oldPid ? info : null;
+      },
+      { timeoutMs: 20_000, message: 'echo did not come back' },
+    );
     const response = await fetch(`http://127.0.0.1:${itemAt(after.instances, 0).port}/hello`);
     expect(response.status).toBe(200);
     expect(itemAt(after.instances, 0).restarts).toBe(1);
@@ -67,26 +70,38 @@ describe('supervision', () => {
     });
     await daemon.client.call('register', { ...spec, start: false });
     await daemon.client.call('start', { service: 'flaky', wait: false });
-    const crashed = await waitFor(async () => {
-      const info = await daemon!.client.call('get', { service: 'flaky' });
-      return info.status === 'crashed' ? info : null;
-    }, { message: 'flaky never became crashed' });
+    const crashed = await waitFor(
+      async () => {
+        const info = await daemon!.client.call('get', { service: 'flaky' });
+        return info.status === 'crashed' ? info : null;
+      },
+      { message: 'flaky never became crashed' },
+    );
     expect(crashed.instances[0]).toMatchObject({ status: 'crashed', pid: null, restarts: 2 });
     expect((await systemLines('flaky')).some((line) => line.startsWith('crash loop: 3 exits'))).toBe(true);
 
     // No restart happens on its own: watched for far longer than the next backoff (80 ms) would take.
     const settled = await daemon.client.call('get', { service: 'flaky' });
-    await holdsFor(async () => {
-      const current = await daemon!.client.call('get', { service: 'flaky' });
-      return current.status === 'crashed' && current.restarts === settled.restarts && itemAt(current.instances, 0).pid === null;
-    }, { forMs: 1500, message: 'flaky staying crashed' });
+    await holdsFor(
+      async () => {
+        const current = await daemon!.client.call('get', { service: 'flaky' });
+        return current.status === 'crashed' && current.restarts === settled.restarts && itemAt(current.instances, 0).pid === null;
+      },
+      { forMs: 1500, message: 'flaky staying crashed' },
+    );
 
     // `start` clears the crash loop and runs it again: a new process, and a new crash loop in time.
     await daemon.client.call('start', { service: 'flaky', wait: false });
-    const spawned = await waitFor(async () => {
-      const current = await daemon!.client.call('get', { service: 'flaky' });
-      return itemAt(current.instances, 0).restarts > itemAt(settled.instances, 0).restarts || (itemAt(current.instances, 0).pid !== null && current.status !== 'crashed') ? current : null;
-    }, { message: 'flaky running again after start' });
+    const spawned = await waitFor(
+      async () => {
+        const current = await daemon!.client.call('get', { service: 'flaky' });
+        return itemAt(current.instances, 0).restarts > itemAt(settled.instances, 0).restarts ||
+          (itemAt(current.instances, 0).pid !== null && current.status !== 'crashed')
+          ? current
+          : null;
+      },
+      { message: 'flaky running again after start' },
+    );
     expect(spawned.status).not.toBe('crashed');
     const startedLines = (await systemLines('flaky')).filter((line) => line.startsWith('started pid'));
     expect(startedLines.length).toBeGreaterThan(itemAt(crashed.instances, 0).restarts + 1);
@@ -97,7 +112,10 @@ describe('supervision', () => {
     daemon = await startDaemon();
     await track('once');
     await track('clean');
-    await daemon.client.call('register', fixtureService('once', 'crash-after.mjs', { env: { CRASH_AFTER_MS: '50' }, health: { path: null }, restart: { policy: 'never' } }));
+    await daemon.client.call(
+      'register',
+      fixtureService('once', 'crash-after.mjs', { env: { CRASH_AFTER_MS: '50' }, health: { path: null }, restart: { policy: 'never' } }),
+    );
     await daemon.client.call('register', {
       type: 'command',
       name: 'clean',
@@ -161,12 +179,17 @@ describe('supervision', () => {
     });
     await waitFor(async () => (await daemon!.client.call('get', { service: 'sick' })).status === 'running', { message: 'sick ready first' });
     await fetch(`http://127.0.0.1:${itemAt(info.instances, 0).port}/sicken`);
-    const unhealthy: ServiceInfo = await waitFor(async () => {
-      const current = await daemon!.client.call('get', { service: 'sick' });
-      return current.status === 'unhealthy' ? current : null;
-    }, { message: 'never unhealthy' });
+    const unhealthy: ServiceInfo = await waitFor(
+      async () => {
+        const current = await daemon!.client.call('get', { service: 'sick' });
+        return current.status === 'unhealthy' ? current : null;
+      },
+      { message: 'never unhealthy' },
+    );
     expect(itemAt(unhealthy.instances, 0).ready).toBe(false);
-    await waitFor(async () => itemAt((await daemon!.client.call('get', { service: 'sick' })).instances, 0).restarts >= 1, { message: 'unhealthy instance not restarted' });
+    await waitFor(async () => itemAt((await daemon!.client.call('get', { service: 'sick' })).instances, 0).restarts >= 1, {
+      message: 'unhealthy instance not restarted',
+    });
     expect((await systemLines('sick')).some((line) => line.startsWith('unhealthy for 300 ms'))).toBe(true);
     // Seen as events, in this order: ready and running, then unhealthy, then restarted.
     const firstRunning = statuses.indexOf('running');

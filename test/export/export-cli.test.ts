@@ -8,7 +8,7 @@ import { itemAt } from '../helpers/item-at.js';
 
 const TRICKY = 's3cr%t "quoted" $HOME \\x';
 
-describe('herve export, from a real daemon\'s registry', () => {
+describe("herve export, from a real daemon's registry", () => {
   const home = makeHome();
   const out = mkdtempSync('/tmp/hv-export-');
 
@@ -42,7 +42,12 @@ describe('herve export, from a real daemon\'s registry', () => {
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^# .*environment values/m);
     const objects = parseKubernetes(result.stdout);
-    expect(objects.filter((object) => object.kind === 'Deployment').map((object) => object.metadata.name).sort()).toEqual(['api', 'ticks', 'web']);
+    expect(
+      objects
+        .filter((object) => object.kind === 'Deployment')
+        .map((object) => object.metadata.name)
+        .sort(),
+    ).toEqual(['api', 'ticks', 'web']);
 
     const web = byKindAndName(objects, 'Deployment', 'web');
     expect(web.spec.replicas).toBe(2);
@@ -52,7 +57,10 @@ describe('herve export, from a real daemon\'s registry', () => {
     // 3 failures to unhealthy, then 10 s of 2 s probes before Herve would restart it.
     expect(container.livenessProbe.failureThreshold).toBe(8);
     expect(container.envFrom).toEqual([{ secretRef: { name: 'web-env' } }]);
-    expect(container.env).toEqual([{ name: 'PORT', value: '8080' }, { name: 'HERVE_SERVICE', value: 'web' }]);
+    expect(container.env).toEqual([
+      { name: 'PORT', value: '8080' },
+      { name: 'HERVE_SERVICE', value: 'web' },
+    ]);
     expect(byKindAndName(objects, 'Secret', 'web-env').stringData).toEqual({ TOKEN: TRICKY });
 
     const api = byKindAndName(objects, 'Deployment', 'api').spec.template.spec.containers[0];
@@ -62,7 +70,10 @@ describe('herve export, from a real daemon\'s registry', () => {
     const ticks = byKindAndName(objects, 'Deployment', 'ticks').spec.template.spec.containers[0];
     expect(ticks.readinessProbe).toBeUndefined();
 
-    expect(byKindAndName(objects, 'Service', 'web').spec).toMatchObject({ selector: { 'app.kubernetes.io/name': 'web' }, ports: [{ port: 80, targetPort: 'http' }] });
+    expect(byKindAndName(objects, 'Service', 'web').spec).toMatchObject({
+      selector: { 'app.kubernetes.io/name': 'web' },
+      ports: [{ port: 80, targetPort: 'http' }],
+    });
     const path = byKindAndName(objects, 'HTTPRoute', 'web-path').spec;
     expect(path.parentRefs).toEqual([{ name: 'front' }]);
     expect(path.rules[0].matches).toEqual([{ path: { type: 'PathPrefix', value: '/web' } }]);
@@ -105,7 +116,11 @@ describe('herve export, from a real daemon\'s registry', () => {
     expect(readdirSync(dir).sort()).toEqual(['herve-api.service', 'herve-ticks.service', 'herve-web@.service']);
 
     const web = parseUnit(readFileSync(join(dir, 'herve-web@.service'), 'utf8'));
-    const env = Object.fromEntries((web.Service?.Environment ?? []).flatMap((line) => unitWords(line, false)).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+    const env = Object.fromEntries(
+      (web.Service?.Environment ?? [])
+        .flatMap((line) => unitWords(line, false))
+        .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+    );
     expect(env).toEqual({ PORT: '%i', HERVE_SERVICE: 'web', TOKEN: TRICKY });
     expect(web.Service?.Restart).toEqual(['always']);
     const api = parseUnit(readFileSync(join(dir, 'herve-api.service'), 'utf8'));
@@ -156,7 +171,9 @@ describe('herve export -f herve.yaml', () => {
 
     const k8s = await herve(home, ['export', 'k8s', '-f', file]);
     expect(k8s.exitCode, k8s.stderr).toBe(0);
-    const routes = parseKubernetes(k8s.stdout).filter((object) => object.kind === 'HTTPRoute').map((object) => object.metadata.name);
+    const routes = parseKubernetes(k8s.stdout)
+      .filter((object) => object.kind === 'HTTPRoute')
+      .map((object) => object.metadata.name);
     // worker and migrate have `route: false`.
     expect(routes.sort()).toEqual(['api-host', 'api-path']);
 

@@ -30,7 +30,14 @@ const selection: ExportSelection = {
     service('db', { health: HealthSpec.parse({ path: null }) }),
     service('cache'),
     service('migrate', { restart: RestartSpec.parse({ policy: 'never' }) }),
-    service('api', { dependsOn: [{ name: 'db', condition: 'healthy' }, { name: 'cache', condition: 'healthy' }, { name: 'migrate', condition: 'completed_successfully' }], resources: { cpu: '500m', memory: '256Mi' } }),
+    service('api', {
+      dependsOn: [
+        { name: 'db', condition: 'healthy' },
+        { name: 'cache', condition: 'healthy' },
+        { name: 'migrate', condition: 'completed_successfully' },
+      ],
+      resources: { cpu: '500m', memory: '256Mi' },
+    }),
   ],
   skipped: [{ name: 'upstream', reason: 'type proxy: Herve does not run it' }],
 };

@@ -30,7 +30,10 @@ export function parseKubernetes(text: string): KubeObject[] {
 }
 
 // The schema names draft-07 by its https URL, which Ajv does not register; Ajv's default dialect is draft-07.
-const { $schema: _draft, ...composeSchema } = JSON.parse(readFileSync(join(import.meta.dirname, 'vendor', 'compose-spec.json'), 'utf8')) as Record<string, unknown>;
+const { $schema: _draft, ...composeSchema } = JSON.parse(readFileSync(join(import.meta.dirname, 'vendor', 'compose-spec.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 const validateCompose = new Ajv({ allErrors: true, strict: false }).compile(composeSchema);
 
 export function parseCompose(text: string): { name: string; services: Record<string, any> } {

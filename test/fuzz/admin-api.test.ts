@@ -14,22 +14,7 @@ const GOOD = `Basic ${Buffer.from('admin:password').toString('base64')}`;
 const SENTINEL = 'sentinel';
 
 const segment = fc.oneof(
-  fc.constantFrom(
-    'services',
-    'register',
-    'start',
-    'stop',
-    'restart',
-    'unregister',
-    'health',
-    'metrics',
-    '_herve',
-    'upstreams',
-    '..',
-    '%00',
-    '%2e%2e',
-    '',
-  ),
+  fc.constantFrom('services', 'register', 'start', 'stop', 'restart', 'unregister', 'health', 'metrics', '_herve', 'upstreams', '..', '%00', '%2e%2e', ''),
   fc.string({ maxLength: 12 }).map(encodeURIComponent),
 );
 const path = fc.array(segment, { minLength: 1, maxLength: 4 }).map((parts) => `/${parts.join('/')}`);
@@ -49,20 +34,12 @@ const field = fc.constantFrom(
   'x.y.z',
   '',
 );
-const value = fc.oneof(
-  fc.string({ maxLength: 30 }),
-  fc.constantFrom('echo', 'command', '0x10', '-1', '1e9', '\u0000', 'none', 'false'),
-);
-const formBody = fc
-  .array(fc.tuple(field, value), { maxLength: 6 })
-  .map((pairs) => new URLSearchParams(pairs).toString());
+const value = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('echo', 'command', '0x10', '-1', '1e9', '\u0000', 'none', 'false'));
+const formBody = fc.array(fc.tuple(field, value), { maxLength: 6 }).map((pairs) => new URLSearchParams(pairs).toString());
 const jsonBody = fc.oneof(
   fc.json(),
   fc
-    .record(
-      { name: value, type: value, replicas: fc.oneof(fc.integer(), value), start: fc.constant(false) },
-      { requiredKeys: [] },
-    )
+    .record({ name: value, type: value, replicas: fc.oneof(fc.integer(), value), start: fc.constant(false) }, { requiredKeys: [] })
     .map((body) => JSON.stringify(body)),
 );
 const exchange = fc.record({
@@ -149,7 +126,6 @@ describe('fuzzing the admin HTTP API', () => {
     expect((await daemon.client.call('ping')).pong).toBe(true);
     expect(await waitFor(async () => (await fetch(`${base}/${SENTINEL}/after-fuzz`)).status === 200)).toBe(true);
     reportFuzz('admin API', tried, seed);
-    for (const service of (await daemon.client.call('list')).services)
-      service.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+    for (const service of (await daemon.client.call('list')).services) service.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
   });
 });

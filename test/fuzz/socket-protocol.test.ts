@@ -14,18 +14,52 @@ cleanUpAfterEach(seenPids);
 const METHODS = [...Object.keys(methods).filter((method) => method !== 'shutdown'), 'nope', '__proto__', 'constructor', ''];
 const SENTINEL = 'sentinel';
 
-const text = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('echo', 'static', 'command', 'sse', '\u0000', '../..', 'a'.repeat(2000), '^(a+)+$', '(a)\\1'));
-const paramValue: fc.Arbitrary<unknown> = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(text, { maxLength: 4 }), fc.dictionary(text, text, { maxKeys: 4 }));
+const text = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.constantFrom('echo', 'static', 'command', 'sse', '\u0000', '../..', 'a'.repeat(2000), '^(a+)+$', '(a)\\1'),
+);
+const paramValue: fc.Arbitrary<unknown> = fc.oneof(
+  text,
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(text, { maxLength: 4 }),
+  fc.dictionary(text, text, { maxKeys: 4 }),
+);
 const params = fc.oneof(
   fc.anything({ maxDepth: 3 }),
   fc.record(
-    { service: text, type: text, name: text, lines: fc.integer(), grep: text, topics: fc.array(text, { maxLength: 3 }), version: fc.integer(), wait: fc.boolean(), env: fc.dictionary(text, paramValue, { maxKeys: 3 }), replicas: paramValue, command: text, args: fc.array(text, { maxLength: 3 }), cwd: text, start: fc.constant(false) },
+    {
+      service: text,
+      type: text,
+      name: text,
+      lines: fc.integer(),
+      grep: text,
+      topics: fc.array(text, { maxLength: 3 }),
+      version: fc.integer(),
+      wait: fc.boolean(),
+      env: fc.dictionary(text, paramValue, { maxKeys: 3 }),
+      replicas: paramValue,
+      command: text,
+      args: fc.array(text, { maxLength: 3 }),
+      cwd: text,
+      start: fc.constant(false),
+    },
     { requiredKeys: [] },
   ),
 );
-const request = fc.record({ id: fc.oneof(fc.integer(), fc.string({ maxLength: 20 })), method: fc.constantFrom(...METHODS), params }, { requiredKeys: ['id', 'method'] });
+const request = fc.record(
+  { id: fc.oneof(fc.integer(), fc.string({ maxLength: 20 })), method: fc.constantFrom(...METHODS), params },
+  { requiredKeys: ['id', 'method'] },
+);
 const line = fc
-  .oneof({ weight: 6, arbitrary: request.map((message) => JSON.stringify(message)) }, fc.json(), fc.string({ maxLength: 200 }), fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes).toString('latin1')))
+  .oneof(
+    { weight: 6, arbitrary: request.map((message) => JSON.stringify(message)) },
+    fc.json(),
+    fc.string({ maxLength: 200 }),
+    fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes).toString('latin1')),
+  )
   // One line each (so one reply each), never about the sentinel, never empty (the daemon skips blank lines).
   .map((raw) => raw.replace(/[\r\n]/g, ' '))
   .filter((raw) => raw.trim().length > 0 && !raw.includes(SENTINEL) && !raw.includes('shutdown'));

@@ -28,9 +28,7 @@ type KeyValue = { key: string; value: AnyValue };
 function flatten(attributes: KeyValue[] = []): Record<string, string | number | boolean> {
   const flat: Record<string, string | number | boolean> = {};
   for (const { key, value } of attributes) {
-    flat[key] =
-      value.stringValue ??
-      (value.intValue !== undefined ? Number(value.intValue) : (value.doubleValue ?? value.boolValue ?? ''));
+    flat[key] = value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : (value.doubleValue ?? value.boolValue ?? ''));
   }
   return flat;
 }
@@ -45,11 +43,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
       const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
-      if (
-        req.method !== 'POST' ||
-        req.url !== '/v1/traces' ||
-        !String(req.headers['content-type']).startsWith('application/json')
-      ) {
+      if (req.method !== 'POST' || req.url !== '/v1/traces' || !String(req.headers['content-type']).startsWith('application/json')) {
         refused.push(`${req.method} ${req.url} ${req.headers['content-type']}`);
         res.writeHead(415).end();
         return;

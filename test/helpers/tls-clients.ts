@@ -10,10 +10,7 @@ export interface Reply {
 }
 
 /** A finished TLS handshake to 127.0.0.1 (`servername` for SNI), or the error that ended it. */
-export function handshake(
-  port: number,
-  options: { ca?: string; servername?: string; alpn?: string[] },
-): Promise<TLSSocket> {
+export function handshake(port: number, options: { ca?: string; servername?: string; alpn?: string[] }): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
     const socket = connectTls(
       {
@@ -30,12 +27,7 @@ export function handshake(
 }
 
 /** One HTTP/2 request (`:path` and the other headers as given) on a connection of its own. */
-export function http2Request(
-  port: number,
-  ca: string,
-  headers: OutgoingHttpHeaders,
-  body?: string,
-): Promise<Reply & { alpn: string | undefined }> {
+export function http2Request(port: number, ca: string, headers: OutgoingHttpHeaders, body?: string): Promise<Reply & { alpn: string | undefined }> {
   return new Promise((resolve, reject) => {
     const session = connectHttp2(`https://localhost:${port}`, { ca });
     session.once('error', reject);
@@ -71,9 +63,7 @@ export function https1Request(
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, alpn: alpnProtocol }),
-      );
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, alpn: alpnProtocol }));
     });
     req.once('error', reject);
     req.end();

@@ -32,7 +32,12 @@ describe('herve import', () => {
       expect(result.stdout).toContain('top-level log_location: not carried over');
     } else {
       expect(names).toEqual(['api', 'worker-1']);
-      expect(itemAt(loaded.services, 0).spec).toMatchObject({ command: 'node', args: ['server.js', '--verbose'], replicas: 2, env: { NODE_ENV: 'production' } });
+      expect(itemAt(loaded.services, 0).spec).toMatchObject({
+        command: 'node',
+        args: ['server.js', '--verbose'],
+        replicas: 2,
+        env: { NODE_ENV: 'production' },
+      });
       expect(itemAt(loaded.services, 1).spec).toMatchObject({ command: 'python3', restart: { policy: 'never' }, watch: { paths: ['src'] } });
       expect(result.stdout).toContain('api.max_memory_restart: not carried over');
       expect(result.stderr).toContain('not carried over');
@@ -81,7 +86,6 @@ describe('herve up -f / diff / reload / init (real daemon)', () => {
     expect(huge.stderr).toMatch(/larger than|too large/);
     expect(await knownPids(home)).toEqual(before);
     writeFileSync(file, 'services: [not, a, map');
-
 
     const ls = JSON.parse((await herve(home, ['ls', '--json'])).stdout) as { services: { name: string; source: string | null }[] };
     expect(ls.services).toEqual([expect.objectContaining({ name: 'api', source: file })]);

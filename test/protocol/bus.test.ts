@@ -3,12 +3,7 @@ import { BusUrl, busUrlProblem, maskBusUrl, parseBusMember } from '../../protoco
 
 describe('the bus URL', () => {
   it('takes redis:// and rediss:// with a host, an optional password and database number', () => {
-    for (const url of [
-      'redis://127.0.0.1:6379',
-      'redis://:pw@redis.internal:6380/2',
-      'rediss://user:pw@[::1]:6379',
-      'redis://host',
-    ])
+    for (const url of ['redis://127.0.0.1:6379', 'redis://:pw@redis.internal:6380/2', 'rediss://user:pw@[::1]:6379', 'redis://host'])
       expect(busUrlProblem(url), url).toBeNull();
   });
 
@@ -46,8 +41,6 @@ describe('a bus message (herve:ack, herve:leave)', () => {
     expect(parseBusMember('nope')).toBe('not JSON');
     expect(parseBusMember('{"name":"Bad Name","url":"http://h:1"}')).toMatch(/^name: /);
     expect(parseBusMember('{"name":"api","url":"http://user:pw@h:1"}')).toMatch(/must not carry credentials/);
-    expect(parseBusMember(JSON.stringify({ name: 'api', url: 'http://h:1', pad: 'x'.repeat(5000) }))).toMatch(
-      /longer than 4096 bytes/,
-    );
+    expect(parseBusMember(JSON.stringify({ name: 'api', url: 'http://h:1', pad: 'x'.repeat(5000) }))).toMatch(/longer than 4096 bytes/);
   });
 });

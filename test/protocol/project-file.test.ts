@@ -87,7 +87,10 @@ describe('herve.yaml', () => {
     ]);
     expect(problems('services:\n  api:\n    replicas: "2"\n')[0]).toMatch(/^herve\.yaml:3 services\.api\.replicas: /);
     expect(problems('services:\n  Bad_Name:\n    type: echo\n')[0]).toMatch(/^herve\.yaml:2 services\.Bad_Name/);
-    expect(problems('servces: {}\n')).toEqual(['herve.yaml:1 services: expected record, received undefined', 'herve.yaml:1 (top level): unknown key "servces"']);
+    expect(problems('servces: {}\n')).toEqual([
+      'herve.yaml:1 services: expected record, received undefined',
+      'herve.yaml:1 (top level): unknown key "servces"',
+    ]);
   });
 
   it('refuses text that is not YAML, a service with neither type nor command, and a 10 MB file', () => {
@@ -102,8 +105,12 @@ describe('herve.yaml', () => {
     );
     expect(ordered.services.map((entry) => entry.spec.name)).toEqual(['cache', 'db', 'api']);
     expect(itemAt(ordered.services, 2).dependsOn).toEqual({ db: 'healthy' });
-    expect(problems('services:\n  a:\n    type: echo\n    depends_on: [b]\n  b:\n    type: echo\n    depends_on: [a]\n')).toEqual(['herve.yaml: depends_on has a cycle: a → b → a']);
-    expect(problems('services:\n  a:\n    type: echo\n    depends_on: [ghost]\n')).toEqual(['herve.yaml:4 services.a.depends_on: no service named "ghost" in this file']);
+    expect(problems('services:\n  a:\n    type: echo\n    depends_on: [b]\n  b:\n    type: echo\n    depends_on: [a]\n')).toEqual([
+      'herve.yaml: depends_on has a cycle: a → b → a',
+    ]);
+    expect(problems('services:\n  a:\n    type: echo\n    depends_on: [ghost]\n')).toEqual([
+      'herve.yaml:4 services.a.depends_on: no service named "ghost" in this file',
+    ]);
   });
 });
 
@@ -114,7 +121,10 @@ describe('the README', () => {
     const [, example] = /```yaml\n([\s\S]*?)```/.exec(section) ?? [];
     if (example === undefined) throw new Error('the README has no yaml example under ## Project file');
     const { data } = parseProjectText(example, 'README');
-    const keys = Object.keys((projectJsonSchema() as { properties: { services: { additionalProperties: { properties: object } } } }).properties.services.additionalProperties.properties);
+    const keys = Object.keys(
+      (projectJsonSchema() as { properties: { services: { additionalProperties: { properties: object } } } }).properties.services.additionalProperties
+        .properties,
+    );
     const used = new Set(Object.values(data.services).flatMap((service) => Object.keys(service)));
     for (const key of keys) {
       expect(used.has(key), `the example uses ${key}`).toBe(true);

@@ -55,6 +55,9 @@ describe('the registration field table', () => {
 
   it('names the flag in a CLI error and the form key in a dashboard error', () => {
     expect(() => buildRegisterSpec({ type: 'echo', command: [], replicas: 65 })).toThrow(/--replicas expected a whole number from 1 to 64/);
-    expect(draftToParams({ ...EMPTY_DRAFT, type: 'echo', replicas: '0' }, '/srv')).toEqual({ ok: false, error: 'replicas expected a whole number from 1 to 64' });
+    expect(draftToParams({ ...EMPTY_DRAFT, type: 'echo', replicas: '0' }, '/srv')).toEqual({
+      ok: false,
+      error: 'replicas expected a whole number from 1 to 64',
+    });
   });
 });

@@ -79,9 +79,14 @@ describe('proxy errors', () => {
   });
 
   it('port_in_use when the port is taken, naming the process that holds it, leaving nothing open', async () => {
-    const error = await startFrontDoor({ port: harness.door.port, routes: new FixtureRoutes(), control: new FixtureControl() }).catch((caught: unknown) => caught);
+    const error = await startFrontDoor({ port: harness.door.port, routes: new FixtureRoutes(), control: new FixtureControl() }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(HerveError);
-    expect(error).toMatchObject({ code: 'port_in_use', message: expect.stringMatching(new RegExp(`^port ${harness.door.port} is already in use by pid ${process.pid} \\(.*node`)) });
+    expect(error).toMatchObject({
+      code: 'port_in_use',
+      message: expect.stringMatching(new RegExp(`^port ${harness.door.port} is already in use by pid ${process.pid} \\(.*node`)),
+    });
     expect((error as HerveError).hint).toContain('--port');
   });
 

@@ -43,7 +43,10 @@ describe('failover and aborted clients', () => {
 
   it('kill -9 of one of three replicas under load costs (almost) no failed request', async () => {
     children = await Promise.all(['a', 'b', 'c'].map(spawnUpstream));
-    harness.routes.set('web', children.map(({ port }) => port));
+    harness.routes.set(
+      'web',
+      children.map(({ port }) => port),
+    );
     let ok = 0;
     let failed = 0;
     let stop = false;

@@ -96,7 +96,7 @@ describe('redirects behind the front door', () => {
   const base = mkdtempSync('/tmp/hv-site-');
   afterAll(() => rmSync(base, { recursive: true, force: true }));
 
-  it('keeps the route prefix in the static service\'s directory redirect', async () => {
+  it("keeps the route prefix in the static service's directory redirect", async () => {
     mkdirSync(join(base, 'sub'));
     daemon = await startDaemon();
     const info = await daemon.client.call('register', { type: 'static', name: 'site', options: { root: base } });

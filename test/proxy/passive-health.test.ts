@@ -128,9 +128,7 @@ describe('passive health', () => {
       },
       { timeoutMs: 60_000, message: 'instance 0 kept as the last routable instance' },
     );
-    expect(kept.line).toBe(
-      'instance 0 failed 3 times (HTTP 500) but is the last routable instance of flaky: kept in rotation',
-    );
+    expect(kept.line).toBe('instance 0 failed 3 times (HTTP 500) but is the last routable instance of flaky: kept in rotation');
     const after = await ask(flaky.daemon);
     expect(after).toMatchObject({ status: 500, instance: 0 });
     expect((await flaky.get()).instances[0]!.ejected).toBeUndefined();
@@ -148,10 +146,7 @@ describe('passive health', () => {
       change: 'returned',
       message: 'instance 1 back in rotation after a 0.5 s cool-down',
     });
-    const answers = await flaky.askUntil(
-      (answers) => answers.some(({ instance }) => instance === 1),
-      'instance 1 answering again',
-    );
+    const answers = await flaky.askUntil((answers) => answers.some(({ instance }) => instance === 1), 'instance 1 answering again');
     expect(answers.every(({ status }) => status === 200)).toBe(true);
     expect((await flaky.get()).instances[1]!.ejected).toBeUndefined();
     expect(flaky.events).toHaveLength(2);
@@ -181,9 +176,7 @@ describe('passive health', () => {
     expect(restarted.instances[1]!.ejected).toBeUndefined();
     expect(restarted.instances[1]!.restarts).toBe(1);
     const logs = await flaky.daemon.client.call('logs', { service: 'flaky', grep: 'restarting' });
-    expect(logs.lines.map((line) => line.line)).toContain(
-      'ejected 2 times in a row (last after 3 failures: HTTP 500) — restarting',
-    );
+    expect(logs.lines.map((line) => line.line)).toContain('ejected 2 times in a row (last after 3 failures: HTTP 500) — restarting');
     await waitFor(async () => (await ask(flaky.daemon)).pid === restarted.instances[1]!.pid, {
       timeoutMs: 30_000,
       message: 'the new instance 1 answering',

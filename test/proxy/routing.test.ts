@@ -34,7 +34,10 @@ describe('routing', () => {
     harness = await startHarness();
     upstreams = await Promise.all(['a', 'b', 'c'].map((name) => startUpstream(echoHandler(name))));
     harness.routes.set('echo', [itemAt(upstreams, 0).port]);
-    harness.routes.set('trio', upstreams.map((upstream) => upstream.port));
+    harness.routes.set(
+      'trio',
+      upstreams.map((upstream) => upstream.port),
+    );
   });
 
   afterEach(async () => {
@@ -56,7 +59,11 @@ describe('routing', () => {
   });
 
   it('routes /echo, /echo/ and /echo?q alike, and generates a request id', async () => {
-    for (const [path, upstreamPath] of [['/echo', '/'], ['/echo/', '/'], ['/echo?q=1', '/?q=1']]) {
+    for (const [path, upstreamPath] of [
+      ['/echo', '/'],
+      ['/echo/', '/'],
+      ['/echo?q=1', '/?q=1'],
+    ]) {
       const echoed = (await (await fetch(`${harness.url}${path}`)).json()) as Echoed;
       expect(echoed.url).toBe(upstreamPath);
       expect(echoed.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);

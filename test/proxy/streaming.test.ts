@@ -158,15 +158,18 @@ function openPaused(port: number, path: string): Promise<import('node:http').Inc
 async function waitUntilStalled(counter: () => number): Promise<void> {
   let last = -1;
   let stableSince = Date.now();
-  await waitFor(() => {
-    const now = counter();
-    if (now !== last) {
-      last = now;
-      stableSince = Date.now();
-      return false;
-    }
-    return Date.now() - stableSince >= 200;
-  }, { timeoutMs: 10_000, message: 'the transfer to stall under backpressure' });
+  await waitFor(
+    () => {
+      const now = counter();
+      if (now !== last) {
+        last = now;
+        stableSince = Date.now();
+        return false;
+      }
+      return Date.now() - stableSince >= 200;
+    },
+    { timeoutMs: 10_000, message: 'the transfer to stall under backpressure' },
+  );
 }
 
 /** A chunked POST written piece by piece, waiting for drain: the proxy must stream it through. */

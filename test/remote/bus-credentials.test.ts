@@ -38,24 +38,13 @@ describe('the bus password', () => {
       reject: false,
     });
     memberPids.push(joined.pid!);
-    await waitFor(
-      async () => (await fetch(`http://127.0.0.1:${port}/api/`).then((response) => response.text())) === 'member one',
-      { timeoutMs: 20_000, message: 'member reached' },
-    );
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/api/`).then((response) => response.text())) === 'member one', {
+      timeoutMs: 20_000,
+      message: 'member reached',
+    });
 
     const printEnv = "console.log('ENV ' + JSON.stringify(process.env)); setInterval(() => {}, 1000)";
-    const register = await herve(home, [
-      'register',
-      'command',
-      '--name',
-      'printenv',
-      '--health',
-      'none',
-      '--',
-      process.execPath,
-      '-e',
-      printEnv,
-    ]);
+    const register = await herve(home, ['register', 'command', '--name', 'printenv', '--health', 'none', '--', process.execPath, '-e', printEnv]);
     expect(register.exitCode, register.stderr).toBe(0);
     const logs = await waitFor(async () => {
       const out = await herve(home, ['logs', 'printenv', '--grep', '^ENV ']);

@@ -42,9 +42,7 @@ function startMember(id: string, env: Record<string, string>): Promise<Member> {
     });
     seenPids.add(child.pid!);
     members.push(child);
-    child.stdout!.once('data', (chunk: Buffer) =>
-      resolve({ child, port: Number(/joined (\d+)/.exec(String(chunk))?.[1]) }),
-    );
+    child.stdout!.once('data', (chunk: Buffer) => resolve({ child, port: Number(/joined (\d+)/.exec(String(chunk))?.[1]) }));
     child.once('exit', (code) => reject(new Error(`member ${id} exited with ${code}`)));
   });
 }
@@ -56,8 +54,7 @@ async function answering(daemon: TestDaemon, tries = 8): Promise<string[]> {
   return [...seen].sort();
 }
 
-const readyMembers = async (daemon: TestDaemon) =>
-  (await get(daemon, 'api')).instances.filter((instance) => instance.status === 'joined').length;
+const readyMembers = async (daemon: TestDaemon) => (await get(daemon, 'api')).instances.filter((instance) => instance.status === 'joined').length;
 
 describe('services that join over a Redis bus (herve up --bus)', () => {
   it('members on the bus get traffic from every daemon on it; one that leaves is gone from both at once', async () => {
@@ -98,11 +95,10 @@ describe('services that join over a Redis bus (herve up --bus)', () => {
     await waitFor(async () => (await readyMembers(daemon)) === 2, { timeoutMs: 20_000, message: 'both joined' });
 
     victim.child.kill('SIGKILL');
-    await waitFor(
-      async () =>
-        (await get(daemon, 'api')).instances.find((instance) => instance.port === victim.port)?.status === 'lost',
-      { timeoutMs: 20_000, message: 'victim lost' },
-    );
+    await waitFor(async () => (await get(daemon, 'api')).instances.find((instance) => instance.port === victim.port)?.status === 'lost', {
+      timeoutMs: 20_000,
+      message: 'victim lost',
+    });
     // Its port answered again by a listener that counts connections: the front door must not come.
     let connections = 0;
     const sentinel = createServer((socket) => {
@@ -114,9 +110,7 @@ describe('services that join over a Redis bus (herve up --bus)', () => {
     expect(await answering(daemon, 12)).toEqual(['200 member survivor']);
     expect(connections).toBe(0);
     const { lines } = await daemon.client.call('logs', { service: 'api', lines: 50 });
-    expect(lines.map((line) => line.line).join('\n')).toContain(
-      `http://127.0.0.1:${victim.port} lost: no announcement for 1 s`,
-    );
+    expect(lines.map((line) => line.line).join('\n')).toContain(`http://127.0.0.1:${victim.port} lost: no announcement for 1 s`);
   }, 60_000);
 
   it('survives Redis going down and restarting: members go out of routing, then come back', async () => {
@@ -200,8 +194,6 @@ describe('services that join over a Redis bus (herve up --bus)', () => {
     } finally {
       publisher.disconnect();
     }
-    expect((await daemon.client.call('list')).services.map((service) => `${service.name} ${service.type}`)).toEqual([
-      'echo echo',
-    ]);
+    expect((await daemon.client.call('list')).services.map((service) => `${service.name} ${service.type}`)).toEqual(['echo echo']);
   }, 60_000);
 });

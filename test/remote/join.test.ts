@@ -81,14 +81,26 @@ describe('joining and leaving by heartbeat', () => {
     const auth = { authorization: `Basic ${Buffer.from('admin:pw').toString('base64')}` };
     const form = `name=web&url=${encodeURIComponent(a.url)}&ttl=5`;
     expect((await fetch(`${base}/announce`, { method: 'POST', body: form })).status).toBe(401);
-    const announced = await fetch(`${base}/announce`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+    const announced = await fetch(`${base}/announce`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+      body: form,
+    });
     expect(announced.status).toBe(200);
     expect(await announced.json()).toEqual({ name: 'web', url: a.url, ttl: 5, members: 1 });
     expect((await fetch(`http://127.0.0.1:${daemon.proxyPort}/web/hello`)).status).toBe(200);
-    const bad = await fetch(`${base}/announce`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'web', url: 'gopher://x' }) });
+    const bad = await fetch(`${base}/announce`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'web', url: 'gopher://x' }),
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { message: string }).message).toMatch(/url must be http/);
-    const left = await fetch(`${base}/leave`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'web' }) });
+    const left = await fetch(`${base}/leave`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'web' }),
+    });
     expect(await left.json()).toEqual({ name: 'web', left: 1 });
   });
 

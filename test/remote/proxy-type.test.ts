@@ -10,10 +10,13 @@ afterEach(async () => {
 });
 
 async function running(daemon: TestDaemon, name: string) {
-  return waitFor(async () => {
-    const info = await daemon.client.call('get', { service: name });
-    return info.status === 'running' ? info : undefined;
-  }, { message: `${name} running` });
+  return waitFor(
+    async () => {
+      const info = await daemon.client.call('get', { service: name });
+      return info.status === 'running' ? info : undefined;
+    },
+    { message: `${name} running` },
+  );
 }
 
 describe('the proxy type: an upstream Herve does not run', () => {
@@ -48,7 +51,12 @@ describe('the proxy type: an upstream Herve does not run', () => {
     const upstream = await httpUpstream();
     upstreams.push(upstream);
     const daemon = await startDaemon();
-    await daemon.client.call('register', { type: 'proxy', name: 'flaky', options: { target: upstream.url }, health: { intervalMs: 100, unhealthyThreshold: 2 } });
+    await daemon.client.call('register', {
+      type: 'proxy',
+      name: 'flaky',
+      options: { target: upstream.url },
+      health: { intervalMs: 100, unhealthyThreshold: 2 },
+    });
     await running(daemon, 'flaky');
     await upstream.close();
     await waitFor(async () => (await fetch(`http://127.0.0.1:${daemon.proxyPort}/flaky/`)).status === 503, { message: 'flaky out of routing' });
@@ -59,11 +67,19 @@ describe('the proxy type: an upstream Herve does not run', () => {
     const upstream = await httpsUpstream();
     upstreams.push(upstream);
     const daemon = await startDaemon();
-    await daemon.client.call('register', { type: 'proxy', name: 'strict', options: { target: upstream.url }, health: { intervalMs: 100, startTimeoutMs: 1000 } });
-    const logs = await waitFor(async () => {
-      const { lines } = await daemon.client.call('logs', { service: 'strict', lines: 50 });
-      return lines.find((line) => /probe of https:.*(certificate|CERT)/i.test(line.line));
-    }, { message: 'certificate refusal in the log' });
+    await daemon.client.call('register', {
+      type: 'proxy',
+      name: 'strict',
+      options: { target: upstream.url },
+      health: { intervalMs: 100, startTimeoutMs: 1000 },
+    });
+    const logs = await waitFor(
+      async () => {
+        const { lines } = await daemon.client.call('logs', { service: 'strict', lines: 50 });
+        return lines.find((line) => /probe of https:.*(certificate|CERT)/i.test(line.line));
+      },
+      { message: 'certificate refusal in the log' },
+    );
     expect(logs.line).toMatch(/self[- ]signed/i);
     expect((await daemon.client.call('get', { service: 'strict' })).status).toBe('starting');
     expect((await fetch(`http://127.0.0.1:${daemon.proxyPort}/strict/`)).status).toBe(503);

@@ -60,7 +60,7 @@ describe('static service', () => {
     expect(JSON.parse((await request(site.port, '/health')).text).status).toBe('ok');
   });
 
-  it('keeps the front door\'s prefix (X-Forwarded-Prefix) in its directory redirect, and ignores an unsafe one', async () => {
+  it("keeps the front door's prefix (X-Forwarded-Prefix) in its directory redirect, and ignores an unsafe one", async () => {
     const site = await serveSite();
     const behindProxy = await request(site.port, '/docs?x=1', { headers: { 'x-forwarded-prefix': '/site' } });
     expect([behindProxy.status, behindProxy.headers.location]).toEqual([301, '/site/docs/?x=1']);

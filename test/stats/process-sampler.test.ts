@@ -54,12 +54,15 @@ describe('process sampler', () => {
     let sampledAt = Date.now();
     // Other tests share the two cores, so the busy child's share can be small: compare the two, over
     // an interval of 500 ms at least, rather than expecting a whole core.
-    const last = await waitFor(() => {
-      if (Date.now() - sampledAt < 500) return undefined;
-      sampledAt = Date.now();
-      const usage = sample([busy.pid!, idle.pid!]);
-      return (usage.get(busy.pid!)?.cpuPercent ?? 0) > 5 ? usage : undefined;
-    }, { message: 'the busy child to show CPU', timeoutMs: 30_000 });
+    const last = await waitFor(
+      () => {
+        if (Date.now() - sampledAt < 500) return undefined;
+        sampledAt = Date.now();
+        const usage = sample([busy.pid!, idle.pid!]);
+        return (usage.get(busy.pid!)?.cpuPercent ?? 0) > 5 ? usage : undefined;
+      },
+      { message: 'the busy child to show CPU', timeoutMs: 30_000 },
+    );
     const busyPercent = last.get(busy.pid!)!.cpuPercent;
     // One thread cannot use more than one core; the margin covers the sampling interval's edges.
     expect(busyPercent).toBeLessThan(130);
@@ -72,24 +75,29 @@ describe('process sampler', () => {
     // `; true` keeps sh from exec-ing node, so node is the shell's child.
     const wrapper = startChild('/bin/sh', ['-c', `"${process.execPath}" -e '${ALLOCATE_100MB}'; true`]);
     const sample = createProcessSampler();
-    const withTree = await waitFor(() => {
-      const usage = sample([direct.pid!, wrapper.pid!]);
-      const both = [usage.get(direct.pid!)?.rssBytes ?? 0, usage.get(wrapper.pid!)?.rssBytes ?? 0];
-      return both.every((bytes) => bytes > 100 * 1024 * 1024) ? usage : undefined;
-    }, { message: 'both to hold 100 MB' });
+    const withTree = await waitFor(
+      () => {
+        const usage = sample([direct.pid!, wrapper.pid!]);
+        const both = [usage.get(direct.pid!)?.rssBytes ?? 0, usage.get(wrapper.pid!)?.rssBytes ?? 0];
+        return both.every((bytes) => bytes > 100 * 1024 * 1024) ? usage : undefined;
+      },
+      { message: 'both to hold 100 MB' },
+    );
     expect(withTree.get(wrapper.pid!)!.rssBytes).toBeLessThan(400 * 1024 * 1024);
     const rootOnly = createProcessSampler({ includeDescendants: false })([wrapper.pid!]);
     expect(rootOnly.get(wrapper.pid!)!.rssBytes).toBeLessThan(20 * 1024 * 1024);
   });
 
-  it('leaves out descendants that lead their own process group, as the daemon\'s services do', async () => {
+  it("leaves out descendants that lead their own process group, as the daemon's services do", async () => {
     const script = `const c=require('child_process').spawn(process.execPath,['-e',${JSON.stringify(ALLOCATE_100MB)}],{detached:true,stdio:'ignore'});console.log(c.pid);setInterval(()=>{},1000)`;
     const parent = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
     started.push(parent);
     const grandchildPid = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
     try {
       const sample = createProcessSampler();
-      await waitFor(() => ((sample([grandchildPid]).get(grandchildPid)?.rssBytes ?? 0) > 100 * 1024 * 1024 ? true : undefined), { message: 'the child to hold 100 MB' });
+      await waitFor(() => ((sample([grandchildPid]).get(grandchildPid)?.rssBytes ?? 0) > 100 * 1024 * 1024 ? true : undefined), {
+        message: 'the child to hold 100 MB',
+      });
       expect(sample([parent.pid!]).get(parent.pid!)!.rssBytes).toBeLessThan(80 * 1024 * 1024);
     } finally {
       process.kill(-grandchildPid, 'SIGKILL');

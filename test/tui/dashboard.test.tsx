@@ -20,7 +20,14 @@ const selectedName = (frame: string) => /│› (\S+)/.exec(frame)?.[1] ?? null;
 describe('services table', () => {
   it('shows every status with its symbol, and – for absent figures', async () => {
     // The README's symbols, the same as `herve ls` prints.
-    const labels = { running: '● running', starting: '◔ starting', stopping: '◕ stopping', stopped: '○ stopped', unhealthy: '▲ unhealthy', crashed: '✖ crashed' } as const;
+    const labels = {
+      running: '● running',
+      starting: '◔ starting',
+      stopping: '◕ stopping',
+      stopped: '○ stopped',
+      unhealthy: '▲ unhealthy',
+      crashed: '✖ crashed',
+    } as const;
     const statuses = Object.keys(labels) as (keyof typeof labels)[];
     const daemon = new FakeDaemon(statuses.map((status) => makeService(`svc-${status}`, { status })));
     const app = show(daemon);

@@ -48,8 +48,7 @@ async function pressUntil(key: string, read: (text: string) => string, wanted: s
 const count = (text: string, needle: string) => text.split(needle).length - 1;
 
 /** The table row of `name` shows `status` (symbol and word). */
-const rowShows = (text: string, name: string, symbol: string, status: string) =>
-  new RegExp(`│[› ] ${name}\\s+\\S+\\s+${symbol} ${status}`).test(text);
+const rowShows = (text: string, name: string, symbol: string, status: string) => new RegExp(`│[› ] ${name}\\s+\\S+\\s+${symbol} ${status}`).test(text);
 
 describe('herve tui in a real terminal (needs tmux; .ci/run installs it)', () => {
   let daemon: TestDaemon | undefined;
@@ -62,10 +61,13 @@ describe('herve tui in a real terminal (needs tmux; .ci/run installs it)', () =>
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing — build first: npx tsc -p .`);
     daemon = await startDaemon();
     for (const type of ['echo', 'static', 'sse']) await daemon.client.call('register', { type, name: type });
-    const running = await waitFor(async () => {
-      const { services } = await daemon!.client.call('list');
-      return services.length === 3 && services.every((service) => service.status === 'running') ? services : null;
-    }, { timeoutMs: 20_000, message: 'demo services running' });
+    const running = await waitFor(
+      async () => {
+        const { services } = await daemon!.client.call('list');
+        return services.length === 3 && services.every((service) => service.status === 'running') ? services : null;
+      },
+      { timeoutMs: 20_000, message: 'demo services running' },
+    );
     running.forEach(rememberPids);
     tmux('new-session', '-d', '-s', SESSION, '-x', '160', '-y', '45', '-e', `HERVE_HOME=${daemon.home}`, 'sh');
     press('-l', `PS1='$ ' exec sh`);
@@ -93,7 +95,10 @@ describe('herve tui in a real terminal (needs tmux; .ci/run installs it)', () =>
   it('shows the services live, stops and starts echo, follows its log, and quits cleanly', async () => {
     press('-l', `node ${CLI} tui; echo "tui exited with $?"`);
     press('Enter');
-    let text = await waitForScreen((t) => t.includes('● connected') && ['echo', 'static', 'sse'].every((name) => rowShows(t, name, '●', 'running')), 'the three demo services running');
+    let text = await waitForScreen(
+      (t) => t.includes('● connected') && ['echo', 'static', 'sse'].every((name) => rowShows(t, name, '●', 'running')),
+      'the three demo services running',
+    );
     expect(text).toContain(daemon!.paths.socket);
     expect(text).toMatch(/│› echo/);
 
@@ -138,7 +143,10 @@ describe('herve tui in a real terminal (needs tmux; .ci/run installs it)', () =>
 
     // A smaller terminal: the frame refits, once, with no leftovers of the larger one.
     tmux('resize-window', '-t', SESSION, '-x', '100', '-y', '30');
-    text = await waitForScreen((t) => count(t, 'NAME') === 1 && (t.split('\n')[1]?.startsWith('╭') ?? false) && /─╮$/.test(t.split('\n')[1] ?? ''), 'the frame refitted to 100x30');
+    text = await waitForScreen(
+      (t) => count(t, 'NAME') === 1 && (t.split('\n')[1]?.startsWith('╭') ?? false) && /─╮$/.test(t.split('\n')[1] ?? ''),
+      'the frame refitted to 100x30',
+    );
     expect(text.split('\n')[1]).toHaveLength(100);
     expect(count(text, '● connected')).toBe(1);
 
@@ -172,8 +180,13 @@ describe('herve tui in a real terminal (needs tmux; .ci/run installs it)', () =>
     await waitForScreen((t) => t.includes('tui exited with 0'), 'the shell back after q');
   }, 60_000);
 
-  it('inspects a service\'s requests live (i), opens one with its headers masked and its log lines (Enter)', async () => {
-    const web = await daemon!.client.call('register', { type: 'command', name: 'web', command: process.execPath, args: [join(PROJECT_ROOT, 'test', 'fixtures', 'echo-headers.mjs')] });
+  it("inspects a service's requests live (i), opens one with its headers masked and its log lines (Enter)", async () => {
+    const web = await daemon!.client.call('register', {
+      type: 'command',
+      name: 'web',
+      command: process.execPath,
+      args: [join(PROJECT_ROOT, 'test', 'fixtures', 'echo-headers.mjs')],
+    });
     rememberPids(web);
     press('-l', `clear; node ${CLI} tui; echo "tui exited with $?"`);
     press('Enter');
@@ -181,12 +194,14 @@ describe('herve tui in a real terminal (needs tmux; .ci/run installs it)', () =>
     await pressUntil('j', (t) => /│› (\S+)/.exec(t)?.[1] ?? '', 'web');
     press('i');
     await waitForScreen((t) => t.includes('requests · web'), 'the inspector');
-    const response = await fetch(`http://127.0.0.1:${daemon!.proxyPort}/web/tmux-inspected`, { headers: { authorization: 'Bearer tmux-secret', 'x-request-id': 'tmux-req-1' } });
+    const response = await fetch(`http://127.0.0.1:${daemon!.proxyPort}/web/tmux-inspected`, {
+      headers: { authorization: 'Bearer tmux-secret', 'x-request-id': 'tmux-req-1' },
+    });
     await response.arrayBuffer();
     let text = await waitForScreen((t) => /› \S+ GET\s+200\s+\S+\s+web\[0\]\s+\/web\/tmux-inspected/.test(t), 'the request in the inspector');
     expect(text).toContain('Enter headers & log lines');
     press('Enter');
-    text = await waitForScreen((t) => t.includes('handled GET /tmux-inspected request tmux-req-1'), 'the request\'s headers and log lines');
+    text = await waitForScreen((t) => t.includes('handled GET /tmux-inspected request tmux-req-1'), "the request's headers and log lines");
     expect(text).toMatch(/authorization: \*\*\*/i);
     expect(text).not.toContain('tmux-secret');
     press('Escape');

@@ -14,15 +14,7 @@ describe('an ejected instance in the detail pane', () => {
       port: 43_001,
       ejected: { until, failures: 3, reason: 'connect ECONNREFUSED', streak: 1 },
     };
-    const view = render(
-      <DetailPane
-        service={{ ...base, instances: [serving, ejected] }}
-        stats={undefined}
-        rateHistory={undefined}
-        width={160}
-        height={12}
-      />,
-    );
+    const view = render(<DetailPane service={{ ...base, instances: [serving, ejected] }} stats={undefined} rateHistory={undefined} width={160} height={12} />);
     const frame = view.lastFrame() ?? '';
     view.unmount();
     expect(frame).toContain('#0 running ✓ :43000');
@@ -34,15 +26,7 @@ describe('an ejected instance in the detail pane', () => {
   it('says an instance being restarted by passive health is out until it has restarted', () => {
     const base = makeService('web');
     const restarting = { ...base.instances[0]!, ejected: { until: null, failures: 3, reason: 'HTTP 500', streak: 3 } };
-    const view = render(
-      <DetailPane
-        service={{ ...base, instances: [restarting] }}
-        stats={undefined}
-        rateHistory={undefined}
-        width={160}
-        height={12}
-      />,
-    );
+    const view = render(<DetailPane service={{ ...base, instances: [restarting] }} stats={undefined} rateHistory={undefined} width={160} height={12} />);
     const frame = view.lastFrame() ?? '';
     view.unmount();
     expect(frame).toContain('⊘ ejected, restarting');

@@ -166,7 +166,14 @@ export class FakeDaemon {
     };
     switch (method) {
       case 'hello':
-        return { version: PROTOCOL_VERSION, pid: 999, startedAt: Date.now() - 120_000, home: '/tmp/hv-fake', socket: '/tmp/hv-fake/herve.sock', proxyPort: 5000 };
+        return {
+          version: PROTOCOL_VERSION,
+          pid: 999,
+          startedAt: Date.now() - 120_000,
+          home: '/tmp/hv-fake',
+          socket: '/tmp/hv-fake/herve.sock',
+          proxyPort: 5000,
+        };
       case 'ping':
         return { pong: true, pid: 999, uptimeMs: 120_000 };
       case 'list':
@@ -183,7 +190,8 @@ export class FakeDaemon {
       case 'register': {
         const spec = RegisterSpec.parse(params);
         const name = spec.name ?? spec.type;
-        if (this.services.has(name)) throw new DaemonRequestError({ code: 'name_taken', message: `a service named "${name}" exists`, hint: 'choose another --name' });
+        if (this.services.has(name))
+          throw new DaemonRequestError({ code: 'name_taken', message: `a service named "${name}" exists`, hint: 'choose another --name' });
         const info = makeService(name, { type: spec.type, replicas: spec.replicas, command: spec.command ?? 'node', args: spec.args });
         this.services.set(name, info);
         this.emit({ event: 'service', data: info });

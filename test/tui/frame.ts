@@ -5,7 +5,7 @@ type Rendered = ReturnType<typeof render>;
 
 /** Poll the last frame until `check` passes or the deadline passes (then fail with the frame). */
 export async function waitForFrame(app: Rendered, check: (frame: string) => boolean, timeoutMs = 10_000): Promise<string> {
-  const frame = await waitFor(() => (check(app.lastFrame() ?? '') ? app.lastFrame() ?? '' : null), { timeoutMs, intervalMs: 10 }).catch(() => {
+  const frame = await waitFor(() => (check(app.lastFrame() ?? '') ? (app.lastFrame() ?? '') : null), { timeoutMs, intervalMs: 10 }).catch(() => {
     throw new Error(`frame never matched within ${timeoutMs} ms; last frame:\n${app.lastFrame() ?? ''}`);
   });
   // React runs a legacy root's effects (Ink's key subscriptions among them) in a later

@@ -24,9 +24,7 @@ async function webDaemon(): Promise<TestDaemon> {
 function showDashboard(daemon: TestDaemon) {
   const app = render(
     <Dashboard
-      connect={(timeoutMs) =>
-        SocketDaemonClient.connect(daemon.paths.socket, 'herve-tui-test', { helloTimeoutMs: timeoutMs })
-      }
+      connect={(timeoutMs) => SocketDaemonClient.connect(daemon.paths.socket, 'herve-tui-test', { helloTimeoutMs: timeoutMs })}
       socketPath={daemon.paths.socket}
       retryMs={50}
       flushMs={20}
@@ -64,11 +62,7 @@ describe('the request inspector', () => {
     expect(frame).toMatch(/› \d{2}:\d{2}:\d{2}\.\d{3} GET\s+503\s+\S+ms\s+web\[0\]\s+\/web\/private\?status=503/);
 
     app.stdin.write(KEYS.enter);
-    frame = await waitForFrame(
-      app,
-      (text) =>
-        text.includes('accept: text/plain') && text.includes('handled GET /private?status=503 request inspect-1'),
-    );
+    frame = await waitForFrame(app, (text) => text.includes('accept: text/plain') && text.includes('handled GET /private?status=503 request inspect-1'));
     expect(frame).toContain('request inspect-1');
     expect(frame).toMatch(/authorization: \*\*\*/i);
     expect(frame).toMatch(/cookie: \*\*\*/i);

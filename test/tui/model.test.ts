@@ -34,7 +34,11 @@ describe('layout', () => {
   });
 
   it('keeps the frame one line shorter than the terminal', () => {
-    for (const [columns, rows, count] of [[160, 45, 3], [100, 24, 50], [80, 12, 10]] as const) {
+    for (const [columns, rows, count] of [
+      [160, 45, 3],
+      [100, 24, 50],
+      [80, 12, 10],
+    ] as const) {
       const layout = computeLayout(columns, rows, count);
       const total = 1 + layout.tableRows + 3 + layout.bottomHeight + 1 + 2;
       expect(total, `${columns}x${rows}`).toBeLessThanOrEqual(Math.max(rows - 1, 14));
@@ -58,7 +62,15 @@ describe('dashboard state', () => {
       data: {
         at: 0,
         daemon: { pid: 1, uptimeMs: 9, cpuPercent: 0.1, rssBytes: 1 },
-        services: [{ name: 'echo', cpuPercent: 1, rssBytes: 2, instances: [], requests: { total: 1, ratePerSec: rate, errors5xx: 0, errorRate: 0, p50Ms: 1, p90Ms: 2, p99Ms: 3, bytesOut: 0 } }],
+        services: [
+          {
+            name: 'echo',
+            cpuPercent: 1,
+            rssBytes: 2,
+            instances: [],
+            requests: { total: 1, ratePerSec: rate, errors5xx: 0, errorRate: 0, p50Ms: 1, p90Ms: 2, p99Ms: 3, bytesOut: 0 },
+          },
+        ],
       },
     });
     let state = synced;

@@ -6,9 +6,7 @@ const mounted: Array<ReturnType<typeof render>> = [];
 
 /** Render the dashboard over a fake daemon, with short retry and flush timers for tests. */
 export function show(daemon: FakeDaemon, props: Partial<DashboardProps> = {}) {
-  const app = render(
-    <Dashboard connect={daemon.connect} socketPath="/tmp/hv-fake/herve.sock" retryMs={50} flushMs={20} {...props} />,
-  );
+  const app = render(<Dashboard connect={daemon.connect} socketPath="/tmp/hv-fake/herve.sock" retryMs={50} flushMs={20} {...props} />);
   mounted.push(app);
   return app;
 }

@@ -8,10 +8,20 @@ describe('the dashboard UI state, without rendering', () => {
   it('moves the selection within the visible list, from the first row when nothing is chosen', () => {
     expect(run([{ type: 'move', step: 1, names }]).selectedName).toBe('beta');
     expect(run([{ type: 'move', step: 5, names }]).selectedName).toBe('gamma');
-    expect(run([{ type: 'move', step: 1, names }, { type: 'move', step: -3, names }]).selectedName).toBe('alpha');
+    expect(
+      run([
+        { type: 'move', step: 1, names },
+        { type: 'move', step: -3, names },
+      ]).selectedName,
+    ).toBe('alpha');
     // Three keys in one chunk, before any render: each applies to the state the previous left.
     expect(run([1, 1, -1].map((step) => ({ type: 'move' as const, step, names }))).selectedName).toBe('beta');
-    expect(run([{ type: 'select', name: 'beta' }, { type: 'move', step: 1, names: [] }]).selectedName).toBe('beta');
+    expect(
+      run([
+        { type: 'select', name: 'beta' },
+        { type: 'move', step: 1, names: [] },
+      ]).selectedName,
+    ).toBe('beta');
   });
 
   it('asks before stop or unregister and forgets the question once answered', () => {
@@ -45,7 +55,12 @@ describe('the dashboard UI state, without rendering', () => {
 
   it('switches modes and themes', () => {
     expect(run([{ type: 'mode', mode: 'help' }]).mode).toBe('help');
-    expect(run([{ type: 'mode', mode: 'register' }, { type: 'mode', mode: 'normal' }]).mode).toBe('normal');
+    expect(
+      run([
+        { type: 'mode', mode: 'register' },
+        { type: 'mode', mode: 'normal' },
+      ]).mode,
+    ).toBe('normal');
     expect(run([{ type: 'theme', name: 'light' }]).themeName).toBe('light');
   });
 });
@@ -63,7 +78,10 @@ describe('the request inspector state', () => {
   });
 
   it('Esc goes back from a request to the list, then to the main view; close goes straight back', () => {
-    const inRequest = run([{ type: 'mode', mode: 'inspect' }, { type: 'inspectOpen', service: 'api', requestId: 'abc', key: 'r3' }]);
+    const inRequest = run([
+      { type: 'mode', mode: 'inspect' },
+      { type: 'inspectOpen', service: 'api', requestId: 'abc', key: 'r3' },
+    ]);
     expect(inRequest.inspector).toEqual({ selectedKey: 'r3', opened: { service: 'api', requestId: 'abc' } });
     const list = uiReducer(inRequest, { type: 'inspectBack' });
     expect(list).toMatchObject({ mode: 'inspect', inspector: { selectedKey: 'r3', opened: null } });

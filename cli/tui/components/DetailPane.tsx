@@ -50,7 +50,9 @@ export const DetailPane = memo(function DetailPane({ service, stats, rateHistory
   if (!service) {
     return (
       <Box borderStyle="round" borderColor={theme.border} width={width} height={height} paddingX={1}>
-        <Text color={theme.dim} dimColor={!theme.colour}>no service selected</Text>
+        <Text color={theme.dim} dimColor={!theme.colour}>
+          no service selected
+        </Text>
       </Box>
     );
   }
@@ -71,14 +73,18 @@ export const DetailPane = memo(function DetailPane({ service, stats, rateHistory
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={theme.border} width={width} height={height} paddingX={1}>
       <Text wrap="truncate-end">
-        <Text bold color={theme.accent}>{service.name}</Text>
+        <Text bold color={theme.accent}>
+          {service.name}
+        </Text>
         <Text color={theme.dim}>{` ${service.type} `}</Text>
         <Text color={theme.status[service.status]}>{statusLabel(service.status)}</Text>
         {service.description ? <Text color={theme.dim} dimColor={!theme.colour}>{`  ${service.description}`}</Text> : null}
       </Text>
       {shown.map(([label, value]) => (
         <Text key={label} wrap="truncate-end">
-          <Text color={theme.dim} dimColor={!theme.colour}>{label.padEnd(LABEL_WIDTH)} </Text>
+          <Text color={theme.dim} dimColor={!theme.colour}>
+            {label.padEnd(LABEL_WIDTH)}{' '}
+          </Text>
           <Text color={label === 'req/s' ? theme.accent : label === EJECTED ? theme.status[EJECTED_LOOK.themeStatus] : theme.text}>{value}</Text>
         </Text>
       ))}

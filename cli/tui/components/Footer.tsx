@@ -41,7 +41,9 @@ export function Footer({ keys, connection, daemon, lastReload, socketPath, theme
         {keys.map(([key, action], index) => (
           <Text key={key}>
             {index > 0 ? '  ' : ' '}
-            <Text bold color={theme.accent}>{key}</Text>
+            <Text bold color={theme.accent}>
+              {key}
+            </Text>
             <Text color={theme.dim}>{` ${action}`}</Text>
           </Text>
         ))}

@@ -18,14 +18,14 @@ export function Header({ services, shown, filter, filterEditing, stale, width }:
   const theme = useTheme();
   const counts = new Map<string, number>();
   for (const service of services) counts.set(service.status, (counts.get(service.status) ?? 0) + 1);
-  const summary = [...counts.entries()]
-    .map(([status, count]) => `${statusSymbol(status as ServiceInfo['status'])} ${count} ${status}`)
-    .join('  ');
+  const summary = [...counts.entries()].map(([status, count]) => `${statusSymbol(status as ServiceInfo['status'])} ${count} ${status}`).join('  ');
   const total = `${services.length} service${services.length === 1 ? '' : 's'}`;
   return (
     <Box width={width}>
       <Text wrap="truncate-end">
-        <Text bold color={theme.accent}>{' herve '}</Text>
+        <Text bold color={theme.accent}>
+          {' herve '}
+        </Text>
         <Text color={theme.text}>{` ${total}`}</Text>
         {filter || filterEditing ? <Text color={theme.accent}>{` (${shown} shown)`}</Text> : null}
         <Text color={theme.dim}>{summary ? `   ${summary}` : ''}</Text>

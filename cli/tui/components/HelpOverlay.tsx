@@ -12,7 +12,7 @@ export const HELP: ReadonlyArray<readonly [string, string]> = [
   ['space  p', 'pause / resume the logs'],
   ['PgUp/PgDn  [ ]', 'scroll the logs back / forward (pauses them)'],
   ['Tab', 'move focus between the table and the logs'],
-  ['i', 'requests: the selected service\'s last requests, live (↑↓ pick, Enter: headers and log lines, Esc back)'],
+  ['i', "requests: the selected service's last requests, live (↑↓ pick, Enter: headers and log lines, Esc back)"],
   ['/  f', 'filter the focused pane (Enter keeps, Esc clears)'],
   ['t', 'next colour theme'],
   ['?', 'this help (any key closes it)'],
@@ -25,7 +25,9 @@ function HelpColumn({ entries, width }: { entries: ReadonlyArray<readonly [strin
     <Box flexDirection="column" width={width}>
       {entries.map(([keys, meaning]) => (
         <Text key={keys} wrap="truncate-end">
-          <Text bold color={theme.accent}>{keys.padEnd(17)}</Text>
+          <Text bold color={theme.accent}>
+            {keys.padEnd(17)}
+          </Text>
           <Text color={theme.text}>{meaning}</Text>
         </Text>
       ))}
@@ -42,7 +44,9 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
   const perColumn = split ? Math.ceil(HELP.length / 2) : rows;
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={theme.accent} width={width} height={height} paddingX={1}>
-      <Text bold color={theme.accent}>Keys (any key closes this help)</Text>
+      <Text bold color={theme.accent}>
+        Keys (any key closes this help)
+      </Text>
       <Box>
         <HelpColumn entries={HELP.slice(0, perColumn)} width={split ? Math.floor(inner / 2) : inner} />
         {split ? <HelpColumn entries={HELP.slice(perColumn, perColumn * 2)} width={inner - Math.floor(inner / 2)} /> : null}

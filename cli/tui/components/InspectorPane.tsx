@@ -39,10 +39,7 @@ function RequestRow({ record, selected }: { record: RequestRecord; selected: boo
 function DetailView({ record, detail, rows }: { record: RequestRecord; detail: RequestDetail; rows: number }) {
   const theme = useTheme();
   const headers = detail.headers ?? [];
-  const headerRows = Math.max(
-    1,
-    Math.min(headers.length, rows - Math.min(detail.lines.length, Math.floor(rows / 2)) - 2),
-  );
+  const headerRows = Math.max(1, Math.min(headers.length, rows - Math.min(detail.lines.length, Math.floor(rows / 2)) - 2));
   const logRows = Math.max(0, rows - headerRows - 2);
   return (
     <>
@@ -58,10 +55,7 @@ function DetailView({ record, detail, rows }: { record: RequestRecord; detail: R
           <Text color={value === MASKED_VALUE ? theme.warning : theme.text}>{printable(value)}</Text>
         </Text>
       ))}
-      <Text
-        color={theme.dim}
-        wrap="truncate-end"
-      >{`log lines with ${record.requestId}:${detail.lines.length === 0 ? ' none' : ''}`}</Text>
+      <Text color={theme.dim} wrap="truncate-end">{`log lines with ${record.requestId}:${detail.lines.length === 0 ? ' none' : ''}`}</Text>
       {detail.lines.slice(-logRows).map((line, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: the lines are fetched once and never reordered
         <Text key={index} wrap="truncate-end">
@@ -81,14 +75,7 @@ export const InspectorPane = memo(function InspectorPane(props: InspectorPanePro
   const selected = selectedRequest(requests, selectedKey);
   const following = selectedKey === null ? '▶ following' : '❚❚ holding';
   return (
-    <Box
-      flexDirection="column"
-      borderStyle="round"
-      borderColor={theme.accent}
-      width={width}
-      height={height}
-      paddingX={1}
-    >
+    <Box flexDirection="column" borderStyle="round" borderColor={theme.accent} width={width} height={height} paddingX={1}>
       <Text wrap="truncate-end">
         <Text bold color={theme.accent}>{`requests · ${service ?? 'no service'}`}</Text>
         <Text color={theme.dim}>{`  ${requests.length} shown  ${following}`}</Text>

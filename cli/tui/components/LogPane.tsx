@@ -43,14 +43,18 @@ export const LogPane = memo(function LogPane(props: LogPaneProps) {
         {error ? <Text color={theme.error}>{`  ✖ ${error}`}</Text> : null}
       </Text>
       {shown.length === 0 ? (
-        <Text color={theme.dim} dimColor={!theme.colour}>{filter ? 'no line matches the filter' : 'no output yet'}</Text>
+        <Text color={theme.dim} dimColor={!theme.colour}>
+          {filter ? 'no line matches the filter' : 'no output yet'}
+        </Text>
       ) : (
         shown.map((line, index) => (
           <Text key={index} wrap="truncate-end">
             <Text color={theme.dim} dimColor={!theme.colour}>{`${formatClock(line.at, 's')} `}</Text>
             {service === null ? <Text color={serviceColour(theme, line.service)}>{`${line.service.slice(0, prefixWidth).padEnd(prefixWidth)} │ `}</Text> : null}
             {/* Plain stdout text: most lines are stdout, and every styled character costs Ink time per frame. */}
-            {line.stream === 'stdout' ? printable(line.line) : (
+            {line.stream === 'stdout' ? (
+              printable(line.line)
+            ) : (
               <Text color={line.stream === 'stderr' ? theme.error : theme.accent}>
                 {line.stream === 'system' ? `» ${printable(line.line)}` : printable(line.line)}
               </Text>

@@ -31,10 +31,7 @@ const COMMAND_TYPE: ServiceTypeInfo = { name: 'command', description: 'any progr
 /** Register a service: pick a type, then name, replicas, and a command line for `command`. */
 export function RegisterForm({ types, width, height, onSubmit, onCancel }: RegisterFormProps) {
   const theme = useTheme();
-  const choices = useMemo(
-    () => (types.some((type) => type.name === 'command') ? [...types] : [...types, COMMAND_TYPE]),
-    [types],
-  );
+  const choices = useMemo(() => (types.some((type) => type.name === 'command') ? [...types] : [...types, COMMAND_TYPE]), [types]);
   const [typeIndex, setTypeIndex, typeIndexRef] = useSyncedState(0);
   const [draft, setDraft, draftRef] = useSyncedState<RegisterDraft>({ ...EMPTY_DRAFT, type: choices[0]?.name ?? '' });
   const [field, setField, fieldRef] = useSyncedState<DraftField>('type');
@@ -82,7 +79,9 @@ export function RegisterForm({ types, width, height, onSubmit, onCancel }: Regis
 
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={theme.accent} width={width} height={height} paddingX={1}>
-      <Text bold color={theme.accent}>Register a service</Text>
+      <Text bold color={theme.accent}>
+        Register a service
+      </Text>
       {fields.map((name) => (
         <Box key={name} flexDirection={name === 'type' ? 'column' : 'row'}>
           <Text color={field === name ? theme.accent : theme.dim} bold={field === name}>
@@ -91,14 +90,7 @@ export function RegisterForm({ types, width, height, onSubmit, onCancel }: Regis
           </Text>
           {name === 'type' && field === 'type' ? (
             <Box paddingLeft={2}>
-              <SelectList
-                items={items}
-                selected={typeIndex}
-                width={width - 6}
-                height={listHeight}
-                onMove={moveType}
-                onSubmit={advance}
-              />
+              <SelectList items={items} selected={typeIndex} width={width - 6} height={listHeight} onMove={moveType} onSubmit={advance} />
             </Box>
           ) : null}
           {name !== 'type' ? (

@@ -27,7 +27,10 @@ export function scrollWindow(count: number, selected: number, visible: number): 
 export function ServicesTable(props: ServicesTableProps) {
   const { services, stats, columns, selectedName, visibleRows, width, now, emptyText } = props;
   const theme = useTheme();
-  const selectedIndex = Math.max(0, services.findIndex((service) => service.name === selectedName));
+  const selectedIndex = Math.max(
+    0,
+    services.findIndex((service) => service.name === selectedName),
+  );
   const { first, last } = scrollWindow(services.length, selectedIndex, visibleRows);
   const header = ' '.repeat(ROW_MARKER_WIDTH) + columns.map((column) => fit(column.title, column.width, column.align)).join(' ');
   return (
@@ -38,16 +41,18 @@ export function ServicesTable(props: ServicesTableProps) {
       {services.length === 0 ? (
         <Text wrap="truncate-end" color={theme.dim} dimColor={!theme.colour}>{`  ${emptyText}`}</Text>
       ) : (
-        services.slice(first, last).map((service) => (
-          <ServiceRow
-            key={service.uuid}
-            service={service}
-            stats={stats.get(service.name)}
-            columns={columns}
-            selected={service.name === selectedName}
-            now={now}
-          />
-        ))
+        services
+          .slice(first, last)
+          .map((service) => (
+            <ServiceRow
+              key={service.uuid}
+              service={service}
+              stats={stats.get(service.name)}
+              columns={columns}
+              selected={service.name === selectedName}
+              now={now}
+            />
+          ))
       )}
     </Box>
   );

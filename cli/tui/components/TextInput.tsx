@@ -36,7 +36,9 @@ export function TextInput({ value, onChange, onSubmit, onCancel, focus = true, p
     return (
       <Text>
         {cursor}
-        <Text color={theme.dim} dimColor={!theme.colour}>{placeholder}</Text>
+        <Text color={theme.dim} dimColor={!theme.colour}>
+          {placeholder}
+        </Text>
       </Text>
     );
   }

@@ -55,14 +55,18 @@ export function useLogStream(options: LogStreamOptions): LogStream {
     const publish = () => {
       if (active && !pausedRef.current) setLines(buffer.snapshot());
     };
-    const batcher = new EventBatcher<LogLine>(flushMs, (batch) => {
-      if (beforeBacklog) {
-        beforeBacklog = [...beforeBacklog, ...batch].slice(-capacity);
-        return;
-      }
-      buffer.append(batch);
-      publish();
-    }, capacity);
+    const batcher = new EventBatcher<LogLine>(
+      flushMs,
+      (batch) => {
+        if (beforeBacklog) {
+          beforeBacklog = [...beforeBacklog, ...batch].slice(-capacity);
+          return;
+        }
+        buffer.append(batch);
+        publish();
+      },
+      capacity,
+    );
     let retryTimer: NodeJS.Timeout | undefined;
     // Set once this stream's connection has dropped: the reopen is then under way, and a request
     // that was in flight when it dropped (subscribe, backlog) fails for that same reason.

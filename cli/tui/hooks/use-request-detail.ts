@@ -14,10 +14,7 @@ const EMPTY: RequestDetail = { headers: null, lines: [], error: null };
 const LOG_LINES = 50;
 
 /** The opened request's headers (masked by the daemon) and its log lines, found by its request id. */
-export function useRequestDetail(
-  client: DaemonClient | null,
-  opened: { service: string; requestId: string } | null,
-): RequestDetail {
+export function useRequestDetail(client: DaemonClient | null, opened: { service: string; requestId: string } | null): RequestDetail {
   const [detail, setDetail] = useState<RequestDetail>(EMPTY);
   useEffect(() => {
     setDetail(EMPTY);

@@ -1,14 +1,5 @@
 import type { ServiceInfo, ServiceStats } from '../../../protocol/index.js';
-import {
-  formatBytes,
-  formatDuration,
-  formatLatency,
-  formatNumber,
-  formatPercent,
-  formatRate,
-  formatRatio,
-  ABSENT,
-} from '../../presentation/format.js';
+import { formatBytes, formatDuration, formatLatency, formatNumber, formatPercent, formatRate, formatRatio, ABSENT } from '../../presentation/format.js';
 import { statusLabel } from '../../presentation/status.js';
 import { pidLabel, portLabel, readyCount, uptimeMs } from '../../presentation/service-view.js';
 
@@ -38,7 +29,12 @@ const requests = ({ stats }: CellInput) => stats?.requests ?? null;
 const processStats = ({ service, stats }: CellInput) => (pidLabel(service) === null ? undefined : stats);
 
 export const NAME_COLUMN: Column = {
-  key: 'name', title: 'NAME', width: NAME_MIN_WIDTH, align: 'left', dropOrder: 0, cell: ({ service }) => service.name,
+  key: 'name',
+  title: 'NAME',
+  width: NAME_MIN_WIDTH,
+  align: 'left',
+  dropOrder: 0,
+  cell: ({ service }) => service.name,
 };
 
 const OTHER_COLUMNS: Column[] = [

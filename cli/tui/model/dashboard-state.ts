@@ -54,7 +54,13 @@ export function resync(state: DashboardState, snapshot: SyncSnapshot, now: numbe
   const previous = new Map(state.services.map((service) => [service.uuid, service]));
   const services = sortByName(snapshot.services.map((service) => keepIfSame(previous.get(service.uuid), service)));
   const daemon = snapshot.daemon
-    ? { pid: snapshot.daemon.pid, uptimeMs: snapshot.daemon.uptimeMs, cpuPercent: state.daemon?.cpuPercent ?? null, rssBytes: state.daemon?.rssBytes ?? null, observedAt: now }
+    ? {
+        pid: snapshot.daemon.pid,
+        uptimeMs: snapshot.daemon.uptimeMs,
+        cpuPercent: state.daemon?.cpuPercent ?? null,
+        rssBytes: state.daemon?.rssBytes ?? null,
+        observedAt: now,
+      }
     : state.daemon;
   const lastReload = snapshot.lastReload === undefined ? state.lastReload : snapshot.lastReload;
   return { ...state, services, types: snapshot.types ?? state.types, daemon, lastReload, synced: true, now };

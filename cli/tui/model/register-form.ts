@@ -1,4 +1,13 @@
-import { describeZodError, fieldValue, flagForPath, registerField, RegisterSpec, specPathOf, type RegisterFieldKey, type RegisterInput } from '../../../protocol/index.js';
+import {
+  describeZodError,
+  fieldValue,
+  flagForPath,
+  registerField,
+  RegisterSpec,
+  specPathOf,
+  type RegisterFieldKey,
+  type RegisterInput,
+} from '../../../protocol/index.js';
 import { parseOptions, splitCommandLine } from '../../../protocol/command-line.js';
 
 /** The registration fields the form asks for, by their key in the field table: `command` is a whole command line, `option` key=value words. */

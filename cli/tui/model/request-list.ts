@@ -6,10 +6,7 @@ export function requestKey(record: RequestRecord): string {
 }
 
 /** The highlighted request: the one with `selectedKey`, else the newest. */
-export function selectedRequest(
-  requests: readonly RequestRecord[],
-  selectedKey: string | null,
-): RequestRecord | undefined {
+export function selectedRequest(requests: readonly RequestRecord[], selectedKey: string | null): RequestRecord | undefined {
   if (selectedKey !== null) {
     const found = requests.find((record) => requestKey(record) === selectedKey);
     if (found) return found;
@@ -18,11 +15,7 @@ export function selectedRequest(
 }
 
 /** A window of `rows` requests that keeps the highlighted one in view (the newest at the bottom). */
-export function visibleRequests(
-  requests: readonly RequestRecord[],
-  selected: RequestRecord | undefined,
-  rows: number,
-): readonly RequestRecord[] {
+export function visibleRequests(requests: readonly RequestRecord[], selected: RequestRecord | undefined, rows: number): readonly RequestRecord[] {
   const index = selected === undefined ? requests.length - 1 : requests.indexOf(selected);
   const from = Math.max(0, Math.min(index, requests.length - rows));
   return requests.slice(from, from + Math.max(0, rows));

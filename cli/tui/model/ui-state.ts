@@ -98,9 +98,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     case 'toggleFocus':
       return { ...state, focus: state.focus === 'table' ? 'logs' : 'table' };
     case 'filter':
-      return state.focus === 'table'
-        ? { ...state, tableFilter: action.update(state.tableFilter) }
-        : { ...state, logFilter: action.update(state.logFilter) };
+      return state.focus === 'table' ? { ...state, tableFilter: action.update(state.tableFilter) } : { ...state, logFilter: action.update(state.logFilter) };
     case 'theme':
       return { ...state, themeName: action.name };
     case 'inspectMove':
@@ -126,7 +124,10 @@ function movedKey(current: string | null, step: number, keys: readonly string[])
 /** The name `step` rows away from the current one, kept within the list; unchanged when it is empty. */
 function moved(current: string | null, step: number, names: readonly string[]): string | null {
   if (names.length === 0) return current;
-  const index = Math.max(0, names.findIndex((name) => name === current));
+  const index = Math.max(
+    0,
+    names.findIndex((name) => name === current),
+  );
   return names[Math.max(0, Math.min(names.length - 1, index + step))] ?? current;
 }
 

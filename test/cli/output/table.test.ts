@@ -12,9 +12,7 @@ describe('renderTable', () => {
         ['a-longer-name', '12', '–'],
       ],
     );
-    expect(table).toBe(
-      ['NAME            N  URL', 'echo            1  http://localhost:5000/echo/', 'a-longer-name  12  –', ''].join('\n'),
-    );
+    expect(table).toBe(['NAME            N  URL', 'echo            1  http://localhost:5000/echo/', 'a-longer-name  12  –', ''].join('\n'));
   });
 
   it('measures cells by their visible width when they are coloured', () => {

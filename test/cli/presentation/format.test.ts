@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  fit,
-  formatBytes,
-  formatClock,
-  formatDuration,
-  formatLatency,
-  formatPercent,
-  formatRate,
-  formatRatio,
-} from '../../../cli/presentation/format.js';
+import { fit, formatBytes, formatClock, formatDuration, formatLatency, formatPercent, formatRate, formatRatio } from '../../../cli/presentation/format.js';
 
 /** One output for `herve ls` and the dashboard, narrow enough for the dashboard's columns. */
 describe('formatting figures', () => {

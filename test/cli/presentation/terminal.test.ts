@@ -26,13 +26,17 @@ describe('colour', () => {
 });
 
 describe('status looks', () => {
-  it('are the README\'s symbols, in the CLI as in the dashboard', () => {
+  it("are the README's symbols, in the CLI as in the dashboard", () => {
     const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
     const promised = /status symbols \(`([^`]+)`\)/.exec(readme)?.[1];
-    expect(Object.values(STATUS_LOOK).map((look) => look.symbol).join(' ')).toBe(promised);
+    expect(
+      Object.values(STATUS_LOOK)
+        .map((look) => look.symbol)
+        .join(' '),
+    ).toBe(promised);
   });
 
-  it('take the default theme\'s status colours in the CLI (its gray is the terminal\'s dim)', () => {
+  it("take the default theme's status colours in the CLI (its gray is the terminal's dim)", () => {
     const theme = loadTheme(DEFAULT_THEME, { colour: true });
     for (const [status, look] of Object.entries(STATUS_LOOK)) {
       expect(look.colour === 'dim' ? 'gray' : look.colour, status).toBe(theme.status[status as keyof typeof theme.status]);

@@ -1,11 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  findMarkedProcesses,
-  INSTANCE_MARK_VARIABLE,
-  newInstanceMark,
-  readInstanceMark,
-} from '../../../daemon/supervisor/descendants.js';
+import { findMarkedProcesses, INSTANCE_MARK_VARIABLE, newInstanceMark, readInstanceMark } from '../../../daemon/supervisor/descendants.js';
 import { assertProcessGone, waitFor } from '../../helpers/daemon.js';
 
 const started: ChildProcess[] = [];

@@ -4,7 +4,11 @@ import { LineReader } from '../../../daemon/control/line-reader.js';
 function reader(limit = 16) {
   const lines: string[] = [];
   let overflows = 0;
-  const instance = new LineReader(limit, (line) => lines.push(line), () => (overflows += 1));
+  const instance = new LineReader(
+    limit,
+    (line) => lines.push(line),
+    () => (overflows += 1),
+  );
   return { instance, lines, overflows: () => overflows };
 }
 

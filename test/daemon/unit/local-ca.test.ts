@@ -28,23 +28,11 @@ describe('the local certificate authority', () => {
     expect(ca.ca).toBe(true);
     expect(leaf.ca).toBe(false);
     expect(leaf.checkIssued(ca) && leaf.verify(ca.publicKey)).toBe(true);
-    expect(leaf.subjectAltName).toBe(
-      'DNS:localhost, DNS:*.localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1',
-    );
-    expect([leaf.checkHost('localhost'), leaf.checkIP('127.0.0.1'), leaf.checkIP('::1')]).toEqual([
-      'localhost',
-      '127.0.0.1',
-      '::1',
-    ]);
+    expect(leaf.subjectAltName).toBe('DNS:localhost, DNS:*.localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1');
+    expect([leaf.checkHost('localhost'), leaf.checkIP('127.0.0.1'), leaf.checkIP('::1')]).toEqual(['localhost', '127.0.0.1', '::1']);
 
     const again = await ensureLocalCa(paths, []);
-    expect([again.createdCa, again.issuedLeaf, again.ca, again.cert, again.key]).toEqual([
-      false,
-      false,
-      first.ca,
-      first.cert,
-      first.key,
-    ]);
+    expect([again.createdCa, again.issuedLeaf, again.ca, again.cert, again.key]).toEqual([false, false, first.ca, first.cert, first.key]);
   });
 
   it('issues the certificate again, under the same CA, when the names change or its end nears', async () => {
@@ -55,11 +43,7 @@ describe('the local certificate authority', () => {
     expect(new X509Certificate(named.cert).subjectAltName).toContain('DNS:*.dev.test');
     expect(read(paths.tlsCert)).toBe(named.cert);
 
-    const late = await ensureLocalCa(
-      paths,
-      ['dev.test', '*.dev.test', '[fe80::1]'],
-      new Date(Date.now() + 380 * DAY_MS),
-    );
+    const late = await ensureLocalCa(paths, ['dev.test', '*.dev.test', '[fe80::1]'], new Date(Date.now() + 380 * DAY_MS));
     expect([late.createdCa, late.issuedLeaf, late.ca]).toEqual([false, true, first.ca]);
     expect(new Date(new X509Certificate(late.cert).validTo).getTime()).toBeGreaterThan(Date.now() + 700 * DAY_MS);
   });

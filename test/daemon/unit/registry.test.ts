@@ -79,7 +79,9 @@ describe('registry', () => {
     registry.recordInstance({ serviceUuid: api.uuid, index: 0, pid: 100, pgid: 100, port: 4000, startTime: '42' });
     registry.recordInstance({ serviceUuid: api.uuid, index: 0, pid: 200, pgid: 200, port: 4001, startTime: '43' });
     registry.forgetInstance(api.uuid, 0, 100);
-    expect(registry.listInstances()).toEqual([{ serviceUuid: api.uuid, index: 0, pid: 200, pgid: 200, port: 4001, startTime: '43', monitorPid: null, monitorStartTime: null }]);
+    expect(registry.listInstances()).toEqual([
+      { serviceUuid: api.uuid, index: 0, pid: 200, pgid: 200, port: 4001, startTime: '43', monitorPid: null, monitorStartTime: null },
+    ]);
     registry.recordInstance({ serviceUuid: api.uuid, index: 1, pid: 300, pgid: 300, port: 4002, startTime: '44', monitorPid: 299, monitorStartTime: '41' });
     expect(registry.listInstances()[1]).toMatchObject({ pid: 300, monitorPid: 299, monitorStartTime: '41' });
     registry.deleteService(api.uuid);

@@ -50,15 +50,10 @@ describe('RequestJournal', () => {
     const reopened = new RequestJournal({ dir, maxFileBytes: 4096, keepFiles: 3 });
     const all = await reopened.recentRequests({ service: 'api', lines: 1000, accept: () => true });
     const files = ['api.log', 'api.log.1', 'api.log.2', 'api.log.3'].filter((name) => existsSync(join(dir, name)));
-    const kept = files.reduce(
-      (sum, name) => sum + readFileSync(join(dir, name), 'utf8').split('\n').filter(Boolean).length,
-      0,
-    );
+    const kept = files.reduce((sum, name) => sum + readFileSync(join(dir, name), 'utf8').split('\n').filter(Boolean).length, 0);
     expect(all).toHaveLength(kept);
     expect(all.at(-1)?.requestId).toBe('r-59');
-    expect(all.map((entry) => entry.requestId)).toEqual(
-      all.map((entry) => entry.requestId).sort((a, b) => Number(a.slice(2)) - Number(b.slice(2))),
-    );
+    expect(all.map((entry) => entry.requestId)).toEqual(all.map((entry) => entry.requestId).sort((a, b) => Number(a.slice(2)) - Number(b.slice(2))));
     await reopened.close();
   });
 

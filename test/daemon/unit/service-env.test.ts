@@ -13,9 +13,7 @@ describe('what a service inherits from the daemon', () => {
       AUTH_ADMIN_SECRET: 'admin',
     };
     const inherited = serviceEnvironment(daemonEnv, {}, facts);
-    expect(
-      Object.keys(inherited).filter((name) => name.startsWith('OTEL_EXPORTER_OTLP_') || name.startsWith('AUTH_')),
-    ).toEqual([]);
+    expect(Object.keys(inherited).filter((name) => name.startsWith('OTEL_EXPORTER_OTLP_') || name.startsWith('AUTH_'))).toEqual([]);
     expect(inherited.PATH).toBe('/usr/bin');
     const declared = serviceEnvironment(daemonEnv, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://own-collector:4318' }, facts);
     expect(declared.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://own-collector:4318');

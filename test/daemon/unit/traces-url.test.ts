@@ -6,9 +6,7 @@ describe('where the front door sends its spans', () => {
     expect(tracesUrl({})).toBeNull();
     expect(tracesUrl({ OTEL_EXPORTER_OTLP_ENDPOINT: '' })).toBeNull();
     expect(tracesUrl({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://localhost:4318' })).toBe('http://localhost:4318/v1/traces');
-    expect(tracesUrl({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://localhost:4318/' })).toBe(
-      'http://localhost:4318/v1/traces',
-    );
+    expect(tracesUrl({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://localhost:4318/' })).toBe('http://localhost:4318/v1/traces');
     expect(
       tracesUrl({
         OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:1',
