@@ -137,7 +137,7 @@ async function main() {
     for (let round = 0; round < rounds; round++) {
       for (const target of targets) {
         const run = await runWrk(target[kind], { seconds, connections: CONNECTIONS, cpu: 1 });
-        (results[kind][target.name] ??= []).push(run);
+        results[kind][target.name] = [...(results[kind][target.name] ?? []), run];
         console.log(
           `  ${kind} round ${round + 1} ${target.name.padEnd(6)} ${run.rps.toFixed(0).padStart(7)} req/s  p50 ${run.p50.toFixed(2)} ms  p99 ${run.p99.toFixed(2)} ms  ${run.mbps.toFixed(0)} MB/s${run.errors ? `  errors ${run.errors}` : ''}`,
         );

@@ -111,7 +111,9 @@ class FakeConnection {
       case 'project':
         return { lastReload: null };
       case 'subscribe':
-        (params.topics ?? []).forEach((topic) => this.topics.add(topic));
+        (params.topics ?? []).forEach((topic) => {
+          this.topics.add(topic);
+        });
         return { topics: params.topics ?? [] };
       default:
         throw new Error(`bench fake has no ${method}`);

@@ -64,11 +64,16 @@ function mount(daemon, { flushMs, maxFps }) {
  * @returns {Promise<void>}
  */
 function nextWrite(stdout) {
-  return new Promise((resolve) => (stdout.onWrite = () => ((stdout.onWrite = null), resolve())));
+  return new Promise((resolve) => {
+    stdout.onWrite = () => {
+      stdout.onWrite = null;
+      resolve();
+    };
+  });
 }
 
 /** Wall time from events in to frame out, per update, with nothing throttled; and the CPU time it took. */
-async function updateCost(label, daemon, stdout, produce, updates) {
+async function updateCost(label, _daemon, stdout, produce, updates) {
   const times = [];
   const cpuTimes = [];
   for (let i = 0; i < updates; i++) {
@@ -108,7 +113,16 @@ export async function renderBenchmark() {
     for (let i = 0; i < count; i++) daemon.log('svc-00', `GET /flood/${line++} 200 0.4ms`);
   };
   const results = [
-    await updateCost('stats event (50 rows change) + 100 log lines', daemon, stdout, (/** @type {number} */ tick) => (daemon.stats(tick), flood(100)), 200),
+    await updateCost(
+      'stats event (50 rows change) + 100 log lines',
+      daemon,
+      stdout,
+      (/** @type {number} */ tick) => {
+        daemon.stats(tick);
+        flood(100);
+      },
+      200,
+    ),
     await updateCost('100 log lines only (rows memoised)', daemon, stdout, () => flood(100), 200),
   ];
   app.unmount();

@@ -25,7 +25,10 @@ export function packageRoot(): string {
   if (cached) return cached;
   const start = dirname(fileURLToPath(import.meta.url));
   for (let dir = start; ; dir = dirname(dir)) {
-    if (isHerveRoot(dir)) return (cached = dir);
+    if (isHerveRoot(dir)) {
+      cached = dir;
+      return dir;
+    }
     if (dirname(dir) === dir) throw new Error(`no package.json named "${PACKAGE_NAME}" above ${start}`);
   }
 }

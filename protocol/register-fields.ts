@@ -107,6 +107,15 @@ export type SettingGroup = (typeof SETTING_GROUPS)[number];
 const INTEGER = /^-?\d+$/;
 
 /** A strict integer, or the text unchanged so the schema reports the field. */
+/** `target[key]` as an object, created empty when missing: how a field's path is walked to its leaf. */
+export function childObject(target: Record<string, unknown>, key: string): Record<string, unknown> {
+  const existing = target[key];
+  if (existing !== null && typeof existing === 'object') return existing as Record<string, unknown>;
+  const created: Record<string, unknown> = {};
+  target[key] = created;
+  return created;
+}
+
 export function parseInteger(text: string): number | string {
   return INTEGER.test(text) ? Number(text) : text;
 }

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
+  childObject,
   fieldValue,
   flagForPath,
   flagOf,
@@ -87,7 +88,7 @@ function flaggedFields(args: RegisterArgs): Record<string, unknown> {
     if (value === undefined) continue;
     let target = input;
     const { groups, leaf } = specPathOf(field);
-    for (const step of groups) target = (target[step] ??= {}) as Record<string, unknown>;
+    for (const step of groups) target = childObject(target, step);
     if (field.kind === 'pairs') target[leaf] = parsePairs(value as string[], flagOf(field) ?? field.key);
     else target[leaf] = typeof value === 'string' ? fieldValue(field, value) : value;
   }

@@ -20,5 +20,5 @@ export function formatLogLine(line: LogLine, style: Style): string {
 
 export function formatLogLines(lines: LogLine[], style: Style): string {
   if (lines.length === 0) return '';
-  return lines.map((line) => formatLogLine(line, style)).join('\n') + '\n';
+  return `${lines.map((line) => formatLogLine(line, style)).join('\n')}\n`;
 }

@@ -22,5 +22,5 @@ export function renderTable(columns: Column[], rows: string[][]): string {
       })
       .join('  ')
       .trimEnd();
-  return [renderRow(columns.map((column) => column.header)), ...rows.map(renderRow)].join('\n') + '\n';
+  return `${[renderRow(columns.map((column) => column.header)), ...rows.map(renderRow)].join('\n')}\n`;
 }

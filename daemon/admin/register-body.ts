@@ -1,4 +1,5 @@
 import {
+  childObject,
   describeZodError,
   fieldForKey,
   fieldValue,
@@ -18,7 +19,7 @@ const SETTINGS: Record<SettingGroup, { shape: Record<string, unknown> }> = { hea
 
 function nested(spec: Record<string, unknown>, path: readonly string[]): Record<string, unknown> {
   let target = spec;
-  for (const step of path) target = (target[step] ??= {}) as Record<string, unknown>;
+  for (const step of path) target = childObject(target, step);
   return target;
 }
 
@@ -38,8 +39,11 @@ function setField(spec: Record<string, unknown>, key: string, value: string): vo
     const { groups, leaf } = specPathOf(field);
     const parent = nested(spec, groups);
     if (field.kind === 'pairs' && entry !== undefined) nested(parent, [leaf])[entry] = value;
-    else if (field.kind === 'list') ((parent[leaf] ??= []) as unknown[]).push(value);
-    else parent[leaf] = fieldValue(field, value);
+    else if (field.kind === 'list') {
+      const list = (parent[leaf] as unknown[] | undefined) ?? [];
+      list.push(value);
+      parent[leaf] = list;
+    } else parent[leaf] = fieldValue(field, value);
     return;
   }
   if (!setSetting(spec, key, value)) {

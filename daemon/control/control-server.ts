@@ -96,7 +96,11 @@ export class ControlServer {
 
   private broadcast(event: Event, topic: string): void {
     let line: string | undefined;
-    for (const connection of this.connections) if (connection.follows(topic)) connection.push(event, (line ??= serialize(event)));
+    for (const connection of this.connections) {
+      if (!connection.follows(topic)) continue;
+      line ??= serialize(event);
+      connection.push(event, line);
+    }
   }
 
   /** To those following `topic` (every service) or `topic:<service>`; serialized once, only if someone follows. */
@@ -105,7 +109,8 @@ export class ControlServer {
     let text: string | undefined;
     for (const connection of this.connections) {
       if (!connection.follows(topic) && !connection.follows(serviceTopic)) continue;
-      connection.push(event, (text ??= serialize(event)));
+      text ??= serialize(event);
+      connection.push(event, text);
     }
   }
 

@@ -22,7 +22,10 @@ export class LineReader {
         return;
       }
       const piece = chunk.subarray(start, newline);
-      if (this.pendingBytes + piece.length > this.maxLineBytes) return this.overflow();
+      if (this.pendingBytes + piece.length > this.maxLineBytes) {
+        this.overflow();
+        return;
+      }
       const line = this.pending.length === 0 ? piece.toString('utf8') : Buffer.concat([...this.pending, piece]).toString('utf8');
       this.pending = [];
       this.pendingBytes = 0;
@@ -33,7 +36,10 @@ export class LineReader {
 
   private hold(rest: Buffer): void {
     if (rest.length === 0) return;
-    if (this.pendingBytes + rest.length > this.maxLineBytes) return this.overflow();
+    if (this.pendingBytes + rest.length > this.maxLineBytes) {
+      this.overflow();
+      return;
+    }
     this.pending.push(rest);
     this.pendingBytes += rest.length;
   }

@@ -6,6 +6,11 @@ import { HerveError } from '../shared/errors.js';
 let RE2: typeof RE2Type | undefined;
 const loadRe2 = (): typeof RE2Type => (RE2 ??= createRequire(import.meta.url)('re2') as typeof RE2Type);
 
+/** A regular expression compiled with RE2 (linear time); throws what RE2 throws on a bad one. */
+export function linearMatcher(source: string): LineMatcher {
+  return new (loadRe2())(source);
+}
+
 /** What a log tail filters lines with. */
 export interface LineMatcher {
   test(text: string): boolean;
@@ -19,7 +24,7 @@ export interface LineMatcher {
 export function compileGrep(pattern: string | undefined): LineMatcher | undefined {
   if (pattern === undefined) return undefined;
   try {
-    return new (loadRe2())(pattern);
+    return linearMatcher(pattern);
   } catch (error) {
     const reason = (error as Error).message;
     const unsupported = /invalid escape|perl operator|backreference|lookahead|lookbehind/i.test(reason);

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 
 const BLOCK_BYTES = 64 * 1024;
 
@@ -8,7 +8,7 @@ const BLOCK_BYTES = 64 * 1024;
  * A missing file yields nothing.
  */
 export async function* linesBackward(path: string): AsyncGenerator<string[]> {
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(path, 'r');
   } catch (error) {

@@ -1,6 +1,5 @@
-import RE2 from 're2';
 import { HerveError } from '../shared/errors.js';
-import type { LineMatcher } from '../logs/grep-pattern.js';
+import { linearMatcher, type LineMatcher } from '../logs/grep-pattern.js';
 
 /**
  * A glob (`*`, `**`, `?`, `{a,b}`) as a matcher over `/`-separated relative paths. A pattern without
@@ -26,7 +25,7 @@ export function compileGlob(glob: string): LineMatcher {
   }
   const prefix = anchored ? '^' : '(?:^|/)';
   try {
-    return new RE2(`${prefix}${source.replace(/^\/+/, '')}(?:/.*)?$`);
+    return linearMatcher(`${prefix}${source.replace(/^\/+/, '')}(?:/.*)?$`);
   } catch (error) {
     throw new HerveError('bad_request', `watch.ignore ${JSON.stringify(glob)} is not a glob this can read`, 'use *, **, ? and {a,b} with balanced braces', {
       cause: error,

@@ -30,8 +30,8 @@ export async function adoptPredecessorInstances(registry: Registry, supervisor: 
       continue;
     }
     if (record.monitorPid) keptMonitors.add(record.monitorPid);
-    let byIndex = adoptions.get(record.serviceUuid);
-    if (!byIndex) adoptions.set(record.serviceUuid, (byIndex = new Map()));
+    const byIndex = adoptions.get(record.serviceUuid) ?? new Map<number, Adoption>();
+    adoptions.set(record.serviceUuid, byIndex);
     byIndex.set(record.index, { handle: taken.handle, port: record.port, endedMeanwhile: taken.endedMeanwhile });
     report.log(`${taken.endedMeanwhile ? 'found the exit of' : 're-adopting'} pid ${record.pid} of ${service!.name}[${record.index}]`);
   }

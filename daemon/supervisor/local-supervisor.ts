@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isGroupAlive, isProcessRunning, signalGroup } from '../../platform/proc.js';
+import { isGroupAlive, signalGroup } from '../../platform/proc.js';
 import { findMarkedProcesses, INSTANCE_MARK_VARIABLE, isSameProcess, newInstanceMark, signalMarked, type MarkedProcess } from './descendants.js';
 import type { OutputListener, OutputStream, ProcessExit, ProcessHandle, SpawnRequest, Supervisor } from './types.js';
 

@@ -23,7 +23,9 @@ async function registered(admin: AdminDaemon, body: string, headers: Record<stri
 /** Waits for every instance of `name` to be ready and remembers their pids for the cleanup check. */
 async function running(admin: AdminDaemon, name: string): Promise<ServiceInfo> {
   const info = await admin.waitForService(name, (each) => each.status === 'running' && each.instances.every((instance) => instance.ready), `${name} running`);
-  pidsOf(info).forEach((pid) => seenPids.add(pid));
+  pidsOf(info).forEach((pid) => {
+    seenPids.add(pid);
+  });
   return info;
 }
 

@@ -111,13 +111,19 @@ describe('browser-borne attacks on a daemon with admin credentials set', () => {
     marker = join(daemon.home, 'pwned');
     for (const service of [{ type: 'echo' as const }, fixtureService('chat', 'ws-echo.mjs')]) {
       const info = await daemon.client.call('register', service);
-      info.instances.forEach((instance) => servicePids.add(instance.pid!));
+      info.instances.forEach((instance) => {
+        servicePids.add(instance.pid!);
+      });
     }
   });
 
   afterAll(async () => {
     const { services } = await daemon.client.call('list');
-    services.forEach((service) => service.instances.forEach((instance) => instance.pid && servicePids.add(instance.pid)));
+    services.forEach((service) => {
+      service.instances.forEach((instance) => {
+        instance.pid && servicePids.add(instance.pid);
+      });
+    });
     await daemon.stop();
     daemon.removeHome();
     for (const pid of [daemon.pid, ...servicePids]) await assertProcessGone(pid);

@@ -13,7 +13,7 @@ describe('cli/ imports', () => {
   });
 
   it('keep Ink and React out of everything but the dashboard', () => {
-    const outside = sourceFiles('cli').filter((file) => !file.startsWith(join(cliDir, 'tui') + '/'));
+    const outside = sourceFiles('cli').filter((file) => !file.startsWith(`${join(cliDir, 'tui')}/`));
     const heavy = outside.filter((file) => importSpecifiers(readFileSync(file, 'utf8')).some((s) => /^(ink|react)(\/|$)/.test(s)));
     expect(heavy.map((file) => relative(REPOSITORY_ROOT, file))).toEqual([]);
   });

@@ -114,7 +114,7 @@ describe('herve register options, logs --json and PORT', () => {
         service: 'jsonlog',
         instance: 0,
         stream: 'stdout',
-        line: 'greeter listening on ' + itemAt((await get('jsonlog')).instances, 0).port,
+        line: `greeter listening on ${itemAt((await get('jsonlog')).instances, 0).port}`,
       }),
     );
     expect(lines).toContainEqual(expect.objectContaining({ service: 'jsonlog', stream: 'stderr', line: 'greeter says this on stderr' }));

@@ -35,7 +35,9 @@ describe('default limits', () => {
     const daemon = await startDaemon();
     await daemon.client.call('register', { ...fixtureService('flaky', 'crash-after.mjs', { env: { CRASH_AFTER_MS: '50' } }), start: false });
     const stubborn = await daemon.client.call('register', fixtureService('stubborn', 'ignore-sigterm.mjs'));
-    stubborn.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+    stubborn.instances.forEach((instance) => {
+      instance.pid && seenPids.add(instance.pid);
+    });
 
     // Both at once: the grace runs its 5 s while the crash loop plays out.
     const stopAsked = Date.now();

@@ -48,7 +48,9 @@ describe('the front door of a real daemon', () => {
       },
       { timeoutMs: 20_000, message: `${info.name} ready` },
     );
-    running.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+    running.instances.forEach((instance) => {
+      instance.pid && seenPids.add(instance.pid);
+    });
     return running;
   };
 

@@ -16,7 +16,9 @@ describe('the daemon and its front door', () => {
     daemon = await startDaemon();
     expect(daemon.proxyPort).toBeGreaterThan(0);
     const info = await daemon.client.call('register', fixtureService('api', 'http-ok.mjs', { replicas: 2 }));
-    info.instances.forEach((instance) => seenPids.add(instance.pid!));
+    info.instances.forEach((instance) => {
+      seenPids.add(instance.pid!);
+    });
     expect(info.url).toBe(`http://localhost:${daemon.proxyPort}/api/`);
     const bodies = new Set<string>();
     for (let i = 0; i < 4; i++) bodies.add(await (await fetch(`http://127.0.0.1:${daemon.proxyPort}/api/x`)).text());
@@ -35,7 +37,9 @@ describe('the daemon and its front door', () => {
     await daemon.client.call('register', { ...fixtureService('half', 'first-instance-ready.mjs', { replicas: 2, health: { intervalMs: 100 } }), start: false });
     // No waiting for instance 1, which never settles as ready.
     const info = await daemon.client.call('start', { service: 'half', wait: false });
-    info.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+    info.instances.forEach((instance) => {
+      instance.pid && seenPids.add(instance.pid);
+    });
     const ready = await waitFor(
       async () => {
         const current = await daemon!.client.call('get', { service: 'half' });
@@ -43,7 +47,9 @@ describe('the daemon and its front door', () => {
       },
       { message: 'instance 0 ready' },
     );
-    ready.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+    ready.instances.forEach((instance) => {
+      instance.pid && seenPids.add(instance.pid);
+    });
     expect(ready.instances[1]).toMatchObject({ ready: false });
     // Instance 1 is up and would answer if asked.
     expect(await (await fetch(`http://127.0.0.1:${itemAt(ready.instances, 1).port}/x`)).text()).toBe('ok half/1\n');
@@ -55,7 +61,9 @@ describe('the daemon and its front door', () => {
   it('answers 504 after HERVE_UPSTREAM_TIMEOUT_MS when a service sends no headers', async () => {
     daemon = await startDaemon({ env: { HERVE_UPSTREAM_TIMEOUT_MS: '300' } });
     const info = await daemon.client.call('register', fixtureService('slow', 'slow-headers.mjs'));
-    info.instances.forEach((instance) => seenPids.add(instance.pid!));
+    info.instances.forEach((instance) => {
+      seenPids.add(instance.pid!);
+    });
     const response = await fetch(`http://127.0.0.1:${daemon.proxyPort}/slow/x`);
     // The service would answer after 10 s with a 200: a 504 can only come from the proxy's own deadline.
     expect(response.status).toBe(504);
@@ -74,7 +82,9 @@ describe('the daemon and its front door', () => {
       message: 'echo answering again',
     });
     const current = await daemon.client.call('get', { service: 'echo' });
-    current.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+    current.instances.forEach((instance) => {
+      instance.pid && seenPids.add(instance.pid);
+    });
     expect(itemAt(current.instances, 0).pid).not.toBe(pid);
   });
 

@@ -28,7 +28,9 @@ describe('the daemon under hostile or careless input', () => {
     });
     const program = "console.log('ENV ' + JSON.stringify(process.env)); setInterval(() => {}, 1000)";
     const info = await daemon.client.call('register', nodeService('printenv', program, { MODE: 'dev' }));
-    info.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+    info.instances.forEach((instance) => {
+      instance.pid && seenPids.add(instance.pid);
+    });
     const line = await waitFor(async () => (await daemon!.client.call('logs', { service: 'printenv', lines: 50, grep: '^ENV ' })).lines[0]);
     const env = JSON.parse(line.line.slice(4)) as Record<string, string>;
     expect(line.line).not.toContain(secret);
@@ -53,7 +55,9 @@ describe('the daemon under hostile or careless input', () => {
     daemon = await startDaemon();
     const program = "console.log('a'.repeat(40) + '!'); setInterval(() => {}, 1000)";
     const info = await daemon.client.call('register', nodeService('letters', program));
-    info.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+    info.instances.forEach((instance) => {
+      instance.pid && seenPids.add(instance.pid);
+    });
     await waitFor(async () => (await daemon!.client.call('logs', { service: 'letters', lines: 5, grep: '!$' })).lines.length === 1);
     const other = await daemon.connect();
     const grep = daemon.client.call('logs', { service: 'letters', lines: 10, grep: '^(a+)+$' });

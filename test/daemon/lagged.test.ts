@@ -11,7 +11,11 @@ const subscribers: Socket[] = [];
 const SUBSCRIBERS = 20;
 
 cleanUpAfterEach(seenPids);
-afterEach(() => subscribers.splice(0).forEach((socket) => socket.destroy()));
+afterEach(() =>
+  subscribers.splice(0).forEach((socket) => {
+    socket.destroy();
+  }),
+);
 
 /** A control-socket client that subscribes to every log and then does not read. */
 function silentSubscriber(path: string): Promise<Socket> {
@@ -42,7 +46,9 @@ describe('subscribers that do not read', () => {
     daemon = await startDaemon();
     const silent = await Promise.all(Array.from({ length: SUBSCRIBERS }, () => silentSubscriber(daemon!.paths.socket)));
     const info = await daemon.client.call('register', fixtureService('flood', 'flood.mjs', { env: { FLOOD_LINES: '300000' } }));
-    info.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+    info.instances.forEach((instance) => {
+      instance.pid && seenPids.add(instance.pid);
+    });
     // Far past the bound for every silent subscriber: one of them now reads what it was sent.
     await waitFor(async () => (await daemon!.client.call('logs', { service: 'flood', lines: 1, grep: '^line 50000$' })).lines.length === 1, {
       timeoutMs: 60_000,

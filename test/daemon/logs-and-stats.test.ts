@@ -15,7 +15,9 @@ describe('logs and stats over the socket', () => {
   it('captures a 100k-line burst exactly, readable through the logs method', async () => {
     daemon = await startDaemon();
     const info = await daemon.client.call('register', fixtureService('flood', 'flood.mjs', { env: { FLOOD_LINES: String(LINES) } }));
-    info.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+    info.instances.forEach((instance) => {
+      instance.pid && seenPids.add(instance.pid);
+    });
     await waitFor(async () => (await daemon!.client.call('logs', { service: 'flood', lines: 5, grep: '^flood done$' })).lines.length === 1, {
       timeoutMs: 30_000,
       message: 'flood did not finish',
@@ -38,7 +40,9 @@ describe('logs and stats over the socket', () => {
       health: { path: null },
       restart: { policy: 'never' },
     });
-    info.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+    info.instances.forEach((instance) => {
+      instance.pid && seenPids.add(instance.pid);
+    });
     const lines = await waitFor(
       async () => {
         const { lines } = await daemon!.client.call('logs', { service: 'talker', lines: 10 });
@@ -66,7 +70,9 @@ describe('logs and stats over the socket', () => {
     await follower.subscribe(['logs:flood']);
     await daemon.client.call('register', { type: 'echo', start: false });
     const info = await daemon.client.call('register', fixtureService('flood', 'flood.mjs', { env: { FLOOD_LINES: '20000' } }));
-    info.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+    info.instances.forEach((instance) => {
+      instance.pid && seenPids.add(instance.pid);
+    });
     await waitFor(() => followed.includes('flood:flood done'), { timeoutMs: 30_000, message: 'follower missed the end of the flood' });
     expect(followed.filter((line) => line.startsWith('flood:line '))).toHaveLength(20_000);
     expect(followed.some((line) => line.startsWith('echo:'))).toBe(false);

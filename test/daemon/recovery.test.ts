@@ -104,8 +104,12 @@ describe('crash recovery', () => {
     await first.client.call('register', { ...fixtureService('idle', 'http-ok.mjs'), start: false });
     const kept = [...pidsOf(api), ...pidsOf(echo), ...pidsOf(ticker)];
     const victimPid = itemAt(pidsOf(victim), 0);
-    [...kept, victimPid].forEach((pid) => seenPids.add(pid));
-    monitorsOf(first.home).forEach((pid) => seenPids.add(pid));
+    [...kept, victimPid].forEach((pid) => {
+      seenPids.add(pid);
+    });
+    monitorsOf(first.home).forEach((pid) => {
+      seenPids.add(pid);
+    });
     expect(monitorsOf(first.home)).toHaveLength(5);
     const requests = requestLoop(() => first.proxyPort);
 
@@ -142,7 +146,9 @@ describe('crash recovery', () => {
     expect(victimLog).toContain('killed by SIGKILL');
     const apiLog = (await second.client.call('logs', { service: 'api', lines: 100, grep: 're-adopted pid' })).lines;
     expect(apiLog.map((line) => line.instance).sort()).toEqual([0, 1]);
-    monitorsOf(first.home).forEach((pid) => seenPids.add(pid));
+    monitorsOf(first.home).forEach((pid) => {
+      seenPids.add(pid);
+    });
 
     // Routing works through the new daemon's front door, to the same processes.
     const answered = await waitFor(async () => {
@@ -176,8 +182,12 @@ describe('crash recovery', () => {
     await first.client.call('register', fixtureService('api', 'http-ok.mjs', { replicas: 2 }));
     const rolled = await first.client.call('restart', { service: 'api', rolling: true, wait: true });
     const rolledPids = pidsOf(rolled);
-    rolledPids.forEach((pid) => seenPids.add(pid));
-    monitorsOf(first.home).forEach((pid) => seenPids.add(pid));
+    rolledPids.forEach((pid) => {
+      seenPids.add(pid);
+    });
+    monitorsOf(first.home).forEach((pid) => {
+      seenPids.add(pid);
+    });
     expect(rolled.instances.map((instance) => instance.index).sort()).not.toEqual([0, 1]);
     await first.kill9();
     daemons.splice(daemons.indexOf(first), 1);
@@ -197,7 +207,9 @@ describe('crash recovery', () => {
     const info = await first.client.call('register', fixtureService('api', 'http-ok.mjs', { replicas: 2 }));
     const [oldA, oldB] = firstItems(pidsOf(info), 2);
     const monitors = monitorsOf(first.home);
-    [oldA, oldB, ...monitors].forEach((pid) => seenPids.add(pid));
+    [oldA, oldB, ...monitors].forEach((pid) => {
+      seenPids.add(pid);
+    });
     await first.kill9();
     daemons.splice(daemons.indexOf(first), 1);
     for (const pid of monitors) process.kill(pid, 'SIGKILL');
@@ -213,8 +225,12 @@ describe('crash recovery', () => {
       const current = await second.client.call('get', { service: 'api' });
       return current.status === 'running' && current.instances.every((instance) => instance.pid !== null) ? current : null;
     });
-    pidsOf(back).forEach((pid) => seenPids.add(pid));
-    monitorsOf(first.home).forEach((pid) => seenPids.add(pid));
+    pidsOf(back).forEach((pid) => {
+      seenPids.add(pid);
+    });
+    monitorsOf(first.home).forEach((pid) => {
+      seenPids.add(pid);
+    });
     expect(pidsOf(back)).not.toContain(process.pid);
     expect(pidsOf(back).some((pid) => pid === oldA || pid === oldB)).toBe(false);
     expect(second.output()).not.toContain('reaping pid');
@@ -223,7 +239,9 @@ describe('crash recovery', () => {
   it('a clean shutdown keeps desired states: the next daemon starts them again', async () => {
     const first = await started();
     const info = await first.client.call('register', fixtureService('keeper', 'http-ok.mjs'));
-    pidsOf(info).forEach((pid) => seenPids.add(pid));
+    pidsOf(info).forEach((pid) => {
+      seenPids.add(pid);
+    });
     expect(await first.stop()).toBe(0);
     daemons.splice(daemons.indexOf(first), 1);
     expect(existsSync(first.paths.socket)).toBe(false);
@@ -235,14 +253,18 @@ describe('crash recovery', () => {
       const current = await second.client.call('get', { service: 'keeper' });
       return current.status === 'running' ? current : null;
     });
-    pidsOf(back).forEach((pid) => seenPids.add(pid));
+    pidsOf(back).forEach((pid) => {
+      seenPids.add(pid);
+    });
   });
 
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     it(`${signal} on the daemon stops every service gracefully and exits 0`, async () => {
       const daemon = await started();
       const info = await daemon.client.call('register', fixtureService('calm', 'http-ok.mjs'));
-      pidsOf(info).forEach((pid) => seenPids.add(pid));
+      pidsOf(info).forEach((pid) => {
+        seenPids.add(pid);
+      });
       process.kill(daemon.pid, signal);
       await waitFor(() => daemon.exited, { message: 'daemon did not exit' });
       expect(await daemon.stop()).toBe(0);

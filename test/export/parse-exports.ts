@@ -57,7 +57,8 @@ export function parseUnit(text: string): UnitFile {
     }
     const equals = line.indexOf('=');
     if (!section || equals <= 0) throw new Error(`not a unit line: ${line}`);
-    (section[line.slice(0, equals)] ??= []).push(line.slice(equals + 1));
+    const key = line.slice(0, equals);
+    section[key] = [...(section[key] ?? []), line.slice(equals + 1)];
   }
   return unit;
 }

@@ -98,7 +98,9 @@ describe('fuzzing the admin HTTP API', () => {
   it('answers every request with a known status and a JSON error body, and keeps serving', async () => {
     daemon = await startDaemon({ env: CREDENTIALS });
     const sentinel = await daemon.client.call('register', { type: 'echo', name: SENTINEL });
-    sentinel.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+    sentinel.instances.forEach((instance) => {
+      instance.pid && seenPids.add(instance.pid);
+    });
     const base = `http://127.0.0.1:${daemon.proxyPort}`;
     const { seed, numRuns } = fuzzSettings(200);
     let tried = 0;
@@ -126,6 +128,9 @@ describe('fuzzing the admin HTTP API', () => {
     expect((await daemon.client.call('ping')).pong).toBe(true);
     expect(await waitFor(async () => (await fetch(`${base}/${SENTINEL}/after-fuzz`)).status === 200)).toBe(true);
     reportFuzz('admin API', tried, seed);
-    for (const service of (await daemon.client.call('list')).services) service.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+    for (const service of (await daemon.client.call('list')).services)
+      service.instances.forEach((instance) => {
+        instance.pid && seenPids.add(instance.pid);
+      });
   });
 });

@@ -80,7 +80,9 @@ describe('fuzzing the control socket', () => {
   it('answers every message with a well-formed reply, never an internal error, and keeps serving', async () => {
     daemon = await startDaemon();
     const sentinel = await daemon.client.call('register', { type: 'echo', name: SENTINEL });
-    sentinel.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+    sentinel.instances.forEach((instance) => {
+      instance.pid && seenPids.add(instance.pid);
+    });
     const socket = await RawSocket.connect(daemon.paths.socket);
     const { seed, numRuns } = fuzzSettings(300);
     let tried = 0;
@@ -104,6 +106,9 @@ describe('fuzzing the control socket', () => {
     expect(served).toBe(true);
     reportFuzz('control socket', tried, seed);
     // Whatever the fuzz registered is cleaned up with the daemon; remember its pids for the proof.
-    for (const service of (await daemon.client.call('list')).services) service.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+    for (const service of (await daemon.client.call('list')).services)
+      service.instances.forEach((instance) => {
+        instance.pid && seenPids.add(instance.pid);
+      });
   });
 });

@@ -12,7 +12,7 @@
  * Every test must end with its daemon stopped (or killed) and its services' pids gone:
  * use `assertProcessGone(pid)` on the pids it saw.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,7 +86,12 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   let exitCode: number | null | undefined;
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done((exitCode = code))));
+  const exited = new Promise<number | null>((done) =>
+    child.once('exit', (code) => {
+      exitCode = code;
+      done(code);
+    }),
+  );
 
   const clients: SocketDaemonClient[] = [];
   const connect = async () => {
@@ -108,7 +113,10 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
     throw new Error(`${(error as Error).message}\ndaemon output:\n${output}`);
   }
   const { hello } = client;
-  const closeClients = () => clients.forEach((each) => each.close());
+  const closeClients = () =>
+    clients.forEach((each) => {
+      each.close();
+    });
 
   const daemon: TestDaemon = {
     home,

@@ -11,8 +11,7 @@ export class RawSocket {
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
       this.buffer += chunk;
-      let newline: number;
-      while ((newline = this.buffer.indexOf('\n')) !== -1) {
+      for (let newline = this.buffer.indexOf('\n'); newline !== -1; newline = this.buffer.indexOf('\n')) {
         this.lines.push(this.buffer.slice(0, newline));
         this.buffer = this.buffer.slice(newline + 1);
       }

@@ -10,7 +10,11 @@ const seenPids = new Set<number>();
 const sockets: Socket[] = [];
 
 cleanUpAfterEach(seenPids);
-afterAll(() => sockets.forEach((socket) => socket.destroy()));
+afterAll(() =>
+  sockets.forEach((socket) => {
+    socket.destroy();
+  }),
+);
 
 interface OpenedSocket {
   socket: Socket;
@@ -50,7 +54,9 @@ describe('the front door under idle and half-open connections', () => {
       env: { HERVE_HEADER_TIMEOUT_MS: '5000', HERVE_MAX_CONNECTIONS: '300', HERVE_MAX_CONNECTIONS_PER_CLIENT: '200' },
     });
     const info = await daemon.client.call('register', fixtureService('api', 'http-ok.mjs'));
-    info.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+    info.instances.forEach((instance) => {
+      instance.pid && seenPids.add(instance.pid);
+    });
     const port = daemon.proxyPort!;
     expect((await fetch(`http://127.0.0.1:${port}/api/`)).status).toBe(200);
 
@@ -81,7 +87,9 @@ describe('the front door under idle and half-open connections', () => {
   it('answers 400 to a request with two Host headers instead of blaming the upstream', async () => {
     daemon = await startDaemon();
     const info = await daemon.client.call('register', fixtureService('api', 'http-ok.mjs'));
-    info.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+    info.instances.forEach((instance) => {
+      instance.pid && seenPids.add(instance.pid);
+    });
     const reply = await rawExchange(daemon.proxyPort!, 'GET /api/ HTTP/1.1\r\nHost: localhost\r\nHost: api.localhost\r\nConnection: close\r\n\r\n');
     expect(reply).toMatch(/^HTTP\/1\.1 400 /);
     expect(reply).toContain('more than one Host header');
@@ -100,7 +108,9 @@ describe('redirects behind the front door', () => {
     mkdirSync(join(base, 'sub'));
     daemon = await startDaemon();
     const info = await daemon.client.call('register', { type: 'static', name: 'site', options: { root: base } });
-    info.instances.forEach((instance) => instance.pid && seenPids.add(instance.pid));
+    info.instances.forEach((instance) => {
+      instance.pid && seenPids.add(instance.pid);
+    });
     await waitFor(async () => (await daemon!.client.call('get', { service: 'site' })).status === 'running');
     const reply = await fetch(`http://127.0.0.1:${daemon.proxyPort}/site/sub`, { redirect: 'manual' });
     expect([reply.status, reply.headers.get('location')]).toEqual([301, '/site/sub/']);

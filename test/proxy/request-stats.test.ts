@@ -23,7 +23,10 @@ describe('latency histogram', () => {
 
   it('matches exact percentiles of a skewed sample within 4 %', () => {
     let seed = 42;
-    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     // Log-normal-ish latencies from 50 µs to ~2 s.
     const samples = Array.from({ length: 20_000 }, () => Math.floor(50 * Math.exp(random() * 10.6)));
     const buckets = createBuckets();

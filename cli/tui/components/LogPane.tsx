@@ -48,6 +48,7 @@ export const LogPane = memo(function LogPane(props: LogPaneProps) {
         </Text>
       ) : (
         shown.map((line, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a row is a position in the pane; lines carry no id and repeat
           <Text key={index} wrap="truncate-end">
             <Text color={theme.dim} dimColor={!theme.colour}>{`${formatClock(line.at, 's')} `}</Text>
             {service === null ? <Text color={serviceColour(theme, line.service)}>{`${line.service.slice(0, prefixWidth).padEnd(prefixWidth)} │ `}</Text> : null}

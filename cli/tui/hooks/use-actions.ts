@@ -31,7 +31,12 @@ export function useActions(client: DaemonClient | null): Actions {
   const clientRef = useRef(client);
   clientRef.current = client;
   const mounted = useRef(true);
-  useEffect(() => () => void (mounted.current = false), []);
+  useEffect(
+    () => () => {
+      mounted.current = false;
+    },
+    [],
+  );
 
   const run = useCallback((progress: string, action: (client: DaemonClient) => Promise<string>) => {
     const current = clientRef.current;

@@ -47,6 +47,16 @@ export function useDashboardKeys(commands: DashboardCommands, focus: Focus, isAc
   useInput(handle, { isActive });
 }
 
+/** Paging, focus, Esc and Ctrl-C: the keys that are not letters. */
+function specialKey(commands: DashboardCommands, input: string, key: Key): (() => void) | undefined {
+  if (key.pageUp || input === '[') return () => commands.scrollLogs(PAGE);
+  if (key.pageDown || input === ']') return () => commands.scrollLogs(-PAGE);
+  if (key.tab) return commands.toggleFocus;
+  if (key.escape) return commands.clearFilter;
+  if (key.ctrl && input === 'c') return commands.quit;
+  return undefined;
+}
+
 function handleKey(commands: DashboardCommands, focus: Focus, input: string, key: Key): void {
   const step = verticalStep(input, key);
   if (step !== 0) {
@@ -54,11 +64,11 @@ function handleKey(commands: DashboardCommands, focus: Focus, input: string, key
     else commands.moveSelection(step);
     return;
   }
-  if (key.pageUp || input === '[') return commands.scrollLogs(PAGE);
-  if (key.pageDown || input === ']') return commands.scrollLogs(-PAGE);
-  if (key.tab) return commands.toggleFocus();
-  if (key.escape) return commands.clearFilter();
-  if (key.ctrl && input === 'c') return commands.quit();
+  const special = specialKey(commands, input, key);
+  if (special) {
+    special();
+    return;
+  }
   const byKey: Record<string, () => void> = {
     s: commands.start,
     x: commands.stop,

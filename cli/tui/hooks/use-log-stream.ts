@@ -45,6 +45,7 @@ export function useLogStream(options: LogStreamOptions): LogStream {
     if (!paused) setLines(buffer.snapshot());
   }, [paused, buffer]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: bumping `reopen` is how a dropped stream asks this effect to run again
   useEffect(() => {
     if (!connection) return;
     let active = true;

@@ -124,10 +124,7 @@ function movedKey(current: string | null, step: number, keys: readonly string[])
 /** The name `step` rows away from the current one, kept within the list; unchanged when it is empty. */
 function moved(current: string | null, step: number, names: readonly string[]): string | null {
   if (names.length === 0) return current;
-  const index = Math.max(
-    0,
-    names.findIndex((name) => name === current),
-  );
+  const index = current === null ? 0 : Math.max(0, names.indexOf(current));
   return names[Math.max(0, Math.min(names.length - 1, index + step))] ?? current;
 }
 

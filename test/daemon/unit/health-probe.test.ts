@@ -8,7 +8,9 @@ const servers: Server[] = [];
 const probes: HealthProbe[] = [];
 
 afterEach(async () => {
-  probes.splice(0).forEach((probe) => probe.close());
+  probes.splice(0).forEach((probe) => {
+    probe.close();
+  });
   await Promise.all(servers.splice(0).map((server) => new Promise((done) => server.close(done))));
 });
 
@@ -45,12 +47,14 @@ describe('health probe', () => {
   });
 
   it('is unhealthy on 5xx, and on a refused connection', async () => {
-    const { port } = await serve((req, res) => {
+    const { port } = await serve((_req, res) => {
       res.statusCode = 503;
       res.end('no');
     });
     expect(await probeOf(port).check(1000)).toBe(false);
-    servers.splice(0).forEach((server) => server.close());
+    servers.splice(0).forEach((server) => {
+      server.close();
+    });
     await new Promise((done) => setTimeout(done, 10));
     expect(await probeOf(port).check(1000)).toBe(false);
   });
@@ -62,7 +66,7 @@ describe('health probe', () => {
   });
 
   it('handles chunked answers by reconnecting next time', async () => {
-    const { port, connections } = await serve((req, res) => {
+    const { port, connections } = await serve((_req, res) => {
       res.write('part one ');
       setTimeout(() => res.end('part two'), 5);
     });

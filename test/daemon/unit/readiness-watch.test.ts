@@ -9,14 +9,16 @@ const servers: Server[] = [];
 const watches: ReadinessWatch[] = [];
 
 afterEach(async () => {
-  watches.splice(0).forEach((watch) => watch.close());
+  watches.splice(0).forEach((watch) => {
+    watch.close();
+  });
   await Promise.all(servers.splice(0).map((server) => new Promise((done) => server.close(done))));
 });
 
 /** A server whose health answer the test switches. */
 async function switchable(): Promise<{ port: number; setStatus(code: number): void }> {
   let status = 200;
-  const server = createServer((req, res) => {
+  const server = createServer((_req, res) => {
     res.statusCode = status;
     res.end();
   });

@@ -8,8 +8,12 @@ import { firstItems } from '../../helpers/item-at.js';
 const open: Registry[] = [];
 const dirs: string[] = [];
 afterEach(() => {
-  open.splice(0).forEach((registry) => registry.close());
-  dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+  open.splice(0).forEach((registry) => {
+    registry.close();
+  });
+  dirs.splice(0).forEach((dir) => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 });
 
 function freshFile(): string {
