@@ -99,15 +99,19 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
     clients.push(client);
     return client;
   };
+  const closed = new Promise<void>((done) => child.once('close', () => done()));
   let client: SocketDaemonClient;
   try {
-    client = await waitFor(
-      async () => {
-        if (exitCode !== undefined) throw new Error(`daemon exited with code ${exitCode}:\n${output}`);
-        return connect();
-      },
-      { timeoutMs: options.timeoutMs ?? 45_000, message: 'daemon did not answer hello' },
-    );
+    // A daemon that exits stops the wait at once (a refused start is not a slow one).
+    const answer = await waitFor(async () => (exitCode !== undefined ? 'exited' : connect()), {
+      timeoutMs: options.timeoutMs ?? 45_000,
+      message: 'daemon did not answer hello',
+    });
+    if (answer === 'exited') {
+      await closed;
+      throw new Error(`daemon exited with code ${exitCode}:\n${output}`);
+    }
+    client = answer;
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\ndaemon output:\n${output}`);
