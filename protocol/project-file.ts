@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DURATION_ERROR, DURATION_PATTERN } from './duration.js';
-import { Glob, HealthSpec, RestartPolicy, RouteSpec, ServiceName, StopSignal, wholeNumberIn } from './service.js';
+import { fixedPortProblem, Glob, HealthSpec, RestartPolicy, RouteSpec, ServiceName, StopSignal, wholeNumberIn } from './service.js';
 
 /** The project file's name in a directory, and the largest file Herve reads. */
 export const PROJECT_FILE_NAME = 'herve.yaml';
@@ -90,7 +90,11 @@ export const ProjectService = z
       .optional()
       .describe('restart (rolling) when these paths change'),
   })
-  .strict();
+  .strict()
+  .superRefine((service, context) => {
+    const problem = fixedPortProblem(service.port, service.replicas ?? 1);
+    if (problem !== null) context.addIssue({ code: 'custom', path: ['port'], message: problem });
+  });
 export type ProjectService = z.infer<typeof ProjectService>;
 
 /** `https:` at the top of herve.yaml: what `herve up --https [--https-port N]` asks for, when the daemon starts. */

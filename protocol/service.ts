@@ -315,6 +315,12 @@ export const LifecycleResult = ServiceInfo.extend({
 });
 export type LifecycleResult = z.infer<typeof LifecycleResult>;
 
+/** Why a fixed port cannot go with these replicas, or null: every replica would have to listen on it. */
+export function fixedPortProblem(port: number | undefined, replicas: number): string | null {
+  if (port === undefined || replicas === 1) return null;
+  return `a fixed port (${port}) allows only 1 replica, not ${replicas}: every replica would have to listen on it`;
+}
+
 export const ServiceTypeInfo = z.object({
   name: z.string(),
   description: z.string(),

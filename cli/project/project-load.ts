@@ -30,6 +30,8 @@ export interface LoadedProject {
   services: ProjectEntry[];
   /** `https:` as written (undefined when the file does not say). */
   https?: ProjectHttps;
+  /** Where a path is written, `herve.yaml:LINE`, for problems found after loading (by the daemon's types). */
+  where(path: PropertyKey[]): string;
 }
 
 /** Read, check and resolve a herve.yaml: paths against its directory, env files read, dependencies ordered. */
@@ -59,7 +61,7 @@ export function loadProjectFile(path: string): LoadedProject {
   );
   if (unknown.length > 0) throw new ProjectFileError(unknown);
   try {
-    return { file, services: dependencyOrder(entries), https: project.data.https };
+    return { file, services: dependencyOrder(entries), https: project.data.https, where: (at) => `${label}:${project.lineOf(at)}` };
   } catch (error) {
     throw new ProjectFileError([`${label}: ${(error as Error).message}`], { cause: error });
   }

@@ -36,8 +36,21 @@ export function loadProject(path: string): LoadedProject {
   }
 }
 
-export function applyProject(client: SocketDaemonClient, project: LoadedProject, options: { dryRun: boolean; reason: string }): Promise<ApplyResult> {
+export async function applyProject(client: SocketDaemonClient, project: LoadedProject, options: { dryRun: boolean; reason: string }): Promise<ApplyResult> {
+  await refuseUnknownTypes(client, project);
   return client.call('apply', { file: project.file, services: project.services, dryRun: options.dryRun, reason: options.reason });
+}
+
+/** Types are the daemon's (built-ins, command, proxy): checked against its list so the error can name the line. */
+async function refuseUnknownTypes(client: SocketDaemonClient, project: LoadedProject): Promise<void> {
+  const known = (await client.call('types')).types.map((type) => type.name);
+  const problems = project.services
+    .filter((entry) => !known.includes(entry.spec.type))
+    .map(
+      (entry) =>
+        `${project.where(['services', entry.spec.name, 'type'])} services.${entry.spec.name}.type: unknown type "${entry.spec.type}"; one of: ${known.join(', ')}`,
+    );
+  if (problems.length > 0) throw new UserError(problems.join('\n'), 'nothing was changed; see what each type takes with: herve types', 1);
 }
 
 const MARKS: Record<ServiceChange['action'], string> = { add: '+', remove: '-', change: '~', unchanged: '=' };

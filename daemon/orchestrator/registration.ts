@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import { HealthSpec, RestartSpec, ServiceName, describeZodError, type RegisterSpec } from '../../protocol/index.js';
+import { HealthSpec, RestartSpec, ServiceName, describeZodError, fixedPortProblem, type RegisterSpec } from '../../protocol/index.js';
 import { HerveError } from '../shared/errors.js';
 import type { ServiceRecord } from '../registry/registry.js';
 import type { ServiceTypes } from './service-types.js';
@@ -53,10 +53,7 @@ function checkWorkingDirectory(cwd: string): void {
 }
 
 function checkFixedPort(port: number | undefined, replicas: number, name: string): void {
-  if (port === undefined || replicas === 1) return;
-  throw new HerveError(
-    'bad_request',
-    `${name}: a fixed port (${port}) allows only 1 replica, not ${replicas}: every replica would have to listen on it`,
-    'drop the port (Herve then gives each replica a free one in $PORT) or set replicas to 1',
-  );
+  const problem = fixedPortProblem(port, replicas);
+  if (problem === null) return;
+  throw new HerveError('bad_request', `${name}: ${problem}`, 'drop the port (Herve then gives each replica a free one in $PORT) or set replicas to 1');
 }

@@ -84,6 +84,13 @@ describe('herve up -f / diff / reload / init (real daemon)', () => {
     const huge = await herve(home, ['reload', '-f', file]);
     expect(huge.exitCode).toBe(1);
     expect(huge.stderr).toMatch(/larger than|too large/);
+    // Rules that need more than one field, or the daemon's list of types, still name the line.
+    writeFileSync(file, `services:\n  api:\n    command: [node, ${http}]\n    replicas: 2\n    port: 8089\n`);
+    expect((await herve(home, ['reload', '-f', file])).stderr).toContain('herve.yaml:5 services.api.port: a fixed port (8089) allows only 1 replica, not 2');
+    writeFileSync(file, `services:\n  api:\n    command: [node, ${http}]\n  odd:\n    type: nosuch\n`);
+    const unknownType = await herve(home, ['reload', '-f', file]);
+    expect(unknownType.exitCode).toBe(1);
+    expect(unknownType.stderr).toMatch(/herve\.yaml:5 services\.odd\.type: unknown type "nosuch"; one of: .*echo/);
     expect(await knownPids(home)).toEqual(before);
     writeFileSync(file, 'services: [not, a, map');
 
