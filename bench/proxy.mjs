@@ -3,10 +3,11 @@
 // Front-door benchmark (run on demand, not a test): direct vs Herve vs nginx, interleaved rounds, medians.
 // Layout: backend and proxy share CPU 0, wrk runs on CPU 1. Options: --rounds N --seconds S --connections C
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { request } from 'node:http';
 import { parseArgs } from 'node:util';
-import { freePort, hasCommand, portFrom } from './lib.mjs';
+import { freePort, hasCommand, portFrom, socketClient, waitUntil } from './lib.mjs';
 import { writeNginxConfig } from './proxy/nginx.mjs';
 import { runWrk } from './proxy/wrk.mjs';
 
@@ -24,8 +25,8 @@ const children = [];
  * @param {string} command
  * @param {string[]} commandArgs
  */
-function startPinned(command, commandArgs) {
-  const child = spawn('taskset', ['-c', '0', command, ...commandArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+function startPinned(command, commandArgs, env = process.env) {
+  const child = spawn('taskset', ['-c', '0', command, ...commandArgs], { stdio: ['ignore', 'pipe', 'inherit'], env });
   children.push(child);
   return child;
 }
@@ -92,6 +93,23 @@ function abortAfterFirstChunk(port, path) {
   });
 }
 
+/**
+ * What users run: a real daemon (`dist/daemon/main.js`, probes, stats, access log and all) on CPU 0,
+ * with the backend registered as a `proxy` service named `bench`. Resolves its port and its home.
+ * @param {number} backendPort
+ */
+async function startRealDaemon(backendPort) {
+  const home = mkdtempSync('/tmp/hv-bench-proxy-');
+  const port = await freePort();
+  startPinned(process.execPath, [here('../dist/daemon/main.js'), '--port', String(port)], { ...process.env, HERVE_HOME: home });
+  /** @type {Awaited<ReturnType<typeof socketClient>> | undefined} */
+  let client;
+  await waitUntil(async () => (client = await socketClient(join(home, 'herve.sock')).catch(() => undefined)), 20_000, 'the daemon');
+  await client?.call('register', { type: 'proxy', name: 'bench', options: { target: `http://127.0.0.1:${backendPort}` } });
+  client?.close();
+  return { port, home };
+}
+
 async function main() {
   for (const tool of ['wrk', 'taskset']) {
     if (!hasCommand(tool)) {
@@ -102,9 +120,11 @@ async function main() {
   const backendPort = await portFrom(startPinned(process.execPath, [here('./proxy/backend.mjs')]));
   const herve = startPinned(process.execPath, ['--expose-gc', here('./proxy/herve-harness.mjs'), String(backendPort)]);
   const hervePort = await portFrom(herve);
+  const daemon = await startRealDaemon(backendPort);
   const targets = [
     { name: 'direct', small: `http://127.0.0.1:${backendPort}/`, big: `http://127.0.0.1:${backendPort}/big` },
     { name: 'herve', small: `http://127.0.0.1:${hervePort}/bench/`, big: `http://127.0.0.1:${hervePort}/bench/big` },
+    { name: 'daemon', small: `http://127.0.0.1:${daemon.port}/bench/`, big: `http://127.0.0.1:${daemon.port}/bench/big` },
   ];
   let nginxDir = null;
   if (hasCommand('nginx')) {
@@ -155,6 +175,7 @@ async function main() {
   );
   await abortedDownloadsCheck(herve, hervePort, idle, rssPeak);
   if (nginxDir) rmSync(nginxDir, { recursive: true, force: true });
+  rmSync(daemon.home, { recursive: true, force: true });
 }
 
 /** @typedef {Awaited<ReturnType<typeof runWrk>>} WrkRun */
@@ -206,6 +227,20 @@ function report(results, names) {
     console.log(
       `Herve/nginx:  ${rpsRatio.toFixed(2)}x req/s (target >= 0.5: ${verdict(rpsRatio >= 0.5)}), p99 ${p99Ratio.toFixed(2)}x (target <= 2: ${verdict(p99Ratio <= 2)}), ${mbpsRatio.toFixed(2)}x MB/s on 1 MiB (target >= 0.9: ${verdict(mbpsRatio >= 0.9)})`,
     );
+    if (names.includes('daemon')) {
+      /**
+       * @param {'small' | 'big'} kind
+       * @param {'rps' | 'p99' | 'mbps'} field
+       */
+      const daemonPerRound = (kind, field) =>
+        median((results[kind].daemon ?? []).map((run, index) => run[field] / (results[kind].nginx?.[index]?.[field] ?? NaN)));
+      const rps = daemonPerRound('small', 'rps');
+      const p99 = daemonPerRound('small', 'p99');
+      const mbps = daemonPerRound('big', 'mbps');
+      console.log(
+        `real daemon/nginx, median of per-round ratios: ${rps.toFixed(2)}x req/s (target >= 0.6: ${verdict(rps >= 0.6)}), p99 ${p99.toFixed(2)}x (target <= 2: ${verdict(p99 <= 2)}), ${mbps.toFixed(2)}x MB/s on 1 MiB (target >= 1.0: ${verdict(mbps >= 1)})`,
+      );
+    }
   }
 }
 
