@@ -65,17 +65,21 @@ describe('service spec fields', () => {
       const flag = join(dir, 'ready');
       const runs = join(dir, 'runs');
       // The probe command gets $PORT expanded and runs without a shell; each run leaves a line in `runs`.
-      const exec = await daemon.client.call(
+      await daemon.client.call(
         'register',
         fixtureService('gated', 'http-ok.mjs', {
           health: { exec: ['/bin/sh', '-c', `echo run >> ${runs}; test -f ${flag} && test -n "$1"`, 'probe', '$PORT'], intervalMs: 100 },
+          start: false,
         }),
       );
-      pidsOf(exec);
+      // Started without waiting: it is not meant to be ready until the flag exists.
+      const exec = await daemon.client.call('start', { service: 'gated', wait: false });
       expect(itemAt(exec.instances, 0).ready).toBe(false);
       const probeRuns = () => (existsSync(runs) ? readFileSync(runs, 'utf8').split('\n').filter(Boolean).length : 0);
       await waitFor(() => probeRuns() >= 3, { message: 'three failing probe runs' });
-      expect(itemAt((await daemon.client.call('get', { service: 'gated' })).instances, 0).ready).toBe(false);
+      const probed = await daemon.client.call('get', { service: 'gated' });
+      expect(pidsOf(probed)).toHaveLength(1);
+      expect(itemAt(probed.instances, 0).ready).toBe(false);
       writeFileSync(flag, '');
       await waitFor(async () => itemAt((await daemon.client.call('get', { service: 'gated' })).instances, 0).ready, { message: 'exec probe passes' });
     } finally {
