@@ -14,8 +14,15 @@ import { parseBusSettings } from './startup/bus-settings.js';
 const DEFAULT_PROXY_PORT = 5000;
 const DEFAULT_HTTPS_PORT = 5443;
 
+// A foreground daemon's reader may go away (a closed pipe): it then logs nowhere, rather than turn each
+// EPIPE into an uncaught error whose own log line fails again.
+let stdoutOpen = true;
+process.stdout.on('error', () => {
+  stdoutOpen = false;
+});
+
 function log(message: string): void {
-  process.stdout.write(`${new Date().toISOString()} herve: ${message}\n`);
+  if (stdoutOpen) process.stdout.write(`${new Date().toISOString()} herve: ${message}\n`);
 }
 
 /** A port from `--FLAG N`, `--FLAG=N` or the environment; `fallback` when none is given. */

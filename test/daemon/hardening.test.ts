@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanUpAfterEach, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { SocketDaemonClient } from '../../cli/client/index.js';
+import { cleanUpAfterEach, DAEMON_ENTRY, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { openFdCount } from '../helpers/process-resources.js';
 
 let daemon: TestDaemon | undefined;
@@ -128,6 +129,31 @@ describe('the daemon under hostile or careless input', () => {
       );
     } finally {
       holder.kill('SIGKILL');
+    }
+  });
+
+  it('keeps running when the pipe its output goes to is closed (a foreground daemon whose reader went away)', async () => {
+    const home = mkdtempSync('/tmp/hv-');
+    const child = spawn(process.execPath, [DAEMON_ENTRY, '--port', '0'], { env: { ...process.env, HERVE_HOME: home }, stdio: ['ignore', 'pipe', 'ignore'] });
+    seenPids.add(child.pid!);
+    try {
+      const client = await waitFor(() => SocketDaemonClient.connect(join(home, 'herve.sock'), 'herve-test').catch(() => null), { timeoutMs: 45_000 });
+      child.stdout.destroy();
+      // Each of these makes the daemon log a line to the closed pipe.
+      for (let i = 0; i < 3; i++) {
+        const info = await client.call('register', { type: 'echo', name: `after-close-${i}` });
+        for (const instance of info.instances) if (instance.pid) seenPids.add(instance.pid);
+        await client.call('unregister', { service: `after-close-${i}` });
+      }
+      expect((await client.call('ping')).pong).toBe(true);
+      expect(child.exitCode).toBeNull();
+      await client.call('shutdown');
+      client.close();
+      await waitFor(() => child.exitCode !== null, { message: 'the daemon to exit after shutdown' });
+      expect(child.exitCode).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(home, { recursive: true, force: true });
     }
   });
 });
