@@ -7,21 +7,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify, parseArgs } from 'node:util';
-import { ensureDebianTools, freePort, hasCommand, median, printTable, sleep } from './lib.mjs';
+import { promisify } from 'node:util';
+import { ensureDebianTools, freePort, hasCommand, loadOptions, median, printTable, sleep } from './lib.mjs';
 import { writeNginxConfig } from './proxy/nginx.mjs';
 import { runWrk } from './proxy/wrk.mjs';
 
-const { values: args } = parseArgs({
-  options: {
-    rounds: { type: 'string', default: '3' },
-    seconds: { type: 'string', default: '5' },
-    connections: { type: 'string', default: '50' },
-  },
-});
-const ROUNDS = Number(args.rounds);
-const SECONDS = Number(args.seconds);
-const CONNECTIONS = Number(args.connections);
+const { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS } = loadOptions({ rounds: 3, seconds: 5, connections: 50 });
 const here = (path) => new URL(path, import.meta.url).pathname;
 const execFileAsync = promisify(execFile);
 const children = [];

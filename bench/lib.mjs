@@ -3,6 +3,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
+import { parseArgs } from 'node:util';
 
 /** @param {string} name */
 export function hasCommand(name) {
@@ -166,4 +167,19 @@ export async function socketClient(path, onEvent = () => undefined) {
     });
   await call('hello', { version: await protocolVersion(), client: 'bench' });
   return { call, close: () => socket.destroy() };
+}
+
+/**
+ * `--rounds N --seconds S --connections C` of a load benchmark, with its defaults.
+ * @param {{ rounds: number; seconds: number; connections: number }} defaults
+ */
+export function loadOptions(defaults) {
+  const { values } = parseArgs({
+    options: {
+      rounds: { type: 'string', default: String(defaults.rounds) },
+      seconds: { type: 'string', default: String(defaults.seconds) },
+      connections: { type: 'string', default: String(defaults.connections) },
+    },
+  });
+  return { rounds: Number(values.rounds), seconds: Number(values.seconds), connections: Number(values.connections) };
 }

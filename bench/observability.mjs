@@ -5,20 +5,10 @@
 // Options: --rounds N --seconds S --connections C
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { hasCommand, median, portFrom } from './lib.mjs';
+import { hasCommand, loadOptions, median, portFrom } from './lib.mjs';
 import { runWrk } from './proxy/wrk.mjs';
 
-const { values: args } = parseArgs({
-  options: {
-    rounds: { type: 'string', default: '3' },
-    seconds: { type: 'string', default: '5' },
-    connections: { type: 'string', default: '50' },
-  },
-});
-const ROUNDS = Number(args.rounds);
-const SECONDS = Number(args.seconds);
-const CONNECTIONS = Number(args.connections);
+const { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS } = loadOptions({ rounds: 3, seconds: 5, connections: 50 });
 const here = (path) => new URL(path, import.meta.url).pathname;
 const children = [];
 

@@ -6,17 +6,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'node:http';
-import { parseArgs } from 'node:util';
-import { freePort, hasCommand, portFrom, socketClient, waitUntil } from './lib.mjs';
+import { freePort, hasCommand, loadOptions, portFrom, socketClient, waitUntil } from './lib.mjs';
 import { writeNginxConfig } from './proxy/nginx.mjs';
 import { runWrk } from './proxy/wrk.mjs';
 
-const { values: args } = parseArgs({
-  options: { rounds: { type: 'string', default: '5' }, seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '50' } },
-});
-const ROUNDS = Number(args.rounds);
-const SECONDS = Number(args.seconds);
-const CONNECTIONS = Number(args.connections);
+const { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS } = loadOptions({ rounds: 5, seconds: 5, connections: 50 });
 const here = (/** @type {string} */ path) => new URL(path, import.meta.url).pathname;
 /** @type {import('node:child_process').ChildProcessByStdio<null, import('node:stream').Readable, null>[]} */
 const children = [];
