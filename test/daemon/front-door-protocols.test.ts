@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { RegisterInput, ServiceInfo } from '../../protocol/index.js';
-import { assertProcessGone, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { assertProcessGone, registerReady, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { fixtureService } from '../helpers/fixtures.js';
 import { itemAt } from '../helpers/item-at.js';
 
@@ -39,20 +39,7 @@ describe('the front door of a real daemon', () => {
   let port: number;
   const seenPids = new Set<number>();
 
-  const register = async (spec: RegisterInput): Promise<ServiceInfo> => {
-    const info = await daemon.client.call('register', spec);
-    const running = await waitFor(
-      async () => {
-        const current = await daemon.client.call('get', { service: info.name });
-        return current.instances.every((instance) => instance.ready) ? current : null;
-      },
-      { timeoutMs: 20_000, message: `${info.name} ready` },
-    );
-    running.instances.forEach((instance) => {
-      instance.pid && seenPids.add(instance.pid);
-    });
-    return running;
-  };
+  const register = (spec: RegisterInput): Promise<ServiceInfo> => registerReady(daemon, spec, seenPids);
 
   beforeAll(async () => {
     daemon = await startDaemon();

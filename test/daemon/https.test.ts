@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { RegisterInput } from '../../protocol/index.js';
-import { assertProcessGone, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { assertProcessGone, registerReady, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { fixtureService } from '../helpers/fixtures.js';
 import { handshake, http2Request, https1Request } from '../helpers/tls-clients.js';
 
@@ -36,17 +36,7 @@ describe('the HTTPS front door of a real daemon (herve up --https)', () => {
   let ca: string;
   const seenPids = new Set<number>();
 
-  const register = async (spec: RegisterInput): Promise<void> => {
-    const info = await daemon.client.call('register', spec);
-    const running = await waitFor(
-      async () => {
-        const current = await daemon.client.call('get', { service: info.name });
-        return current.instances.every((instance) => instance.ready) ? current : null;
-      },
-      { timeoutMs: 20_000, message: `${info.name} ready` },
-    );
-    for (const instance of running.instances) if (instance.pid) seenPids.add(instance.pid);
-  };
+  const register = (spec: RegisterInput) => registerReady(daemon, spec, seenPids);
 
   beforeAll(async () => {
     daemon = await startDaemon({ args: HTTPS_ARGS });

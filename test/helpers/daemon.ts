@@ -18,7 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import { SocketDaemonClient } from '../../cli/client/index.js';
-import { hervePaths, type HervePaths } from '../../protocol/index.js';
+import { hervePaths, type HervePaths, type RegisterInput, type ServiceInfo } from '../../protocol/index.js';
 import { isProcessAlive } from '../../platform/proc.js';
 import { waitFor } from './poll.js';
 
@@ -174,4 +174,18 @@ export function cleanUpAfterEach(pids: Set<number>): void {
     for (const pid of pids) await assertProcessGone(pid);
     pids.clear();
   });
+}
+
+/** Registers `spec` and waits until every instance is ready; their pids go into `pids` for the cleanup proof. */
+export async function registerReady(daemon: TestDaemon, spec: RegisterInput, pids: Set<number>): Promise<ServiceInfo> {
+  const info = await daemon.client.call('register', spec);
+  const running = await waitFor(
+    async () => {
+      const current = await daemon.client.call('get', { service: info.name });
+      return current.instances.every((instance) => instance.ready) ? current : null;
+    },
+    { timeoutMs: 20_000, message: `${info.name} ready` },
+  );
+  for (const instance of running.instances) if (instance.pid) pids.add(instance.pid);
+  return running;
 }
