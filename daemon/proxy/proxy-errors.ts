@@ -27,6 +27,7 @@ const UPSTREAM_FAILURES: Record<string, string> = {
   UND_ERR_SOCKET: 'connection closed (UND_ERR_SOCKET)',
   UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
   UND_ERR_HEADERS_TIMEOUT: 'timeout (no response headers)',
+  HERVE_UPSTREAM_PROTOCOL: 'malformed response',
 };
 
 /** How an upstream failure is told in the service's log, or undefined when the error is not the instance's. */

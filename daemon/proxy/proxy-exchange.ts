@@ -1,6 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { Dispatcher } from 'undici';
 import type { RemoteUpstream, RouteTable, RouteTarget } from '../shared/contracts.js';
 import type { RequestJournal } from '../requests/request-journal.js';
 import type { RequestStatsRecorder } from '../stats/request-stats.js';
@@ -8,6 +7,8 @@ import { forwardedRequest } from './forwarded-headers.js';
 import type { TraceContext } from './trace-context.js';
 import { sendProxyError, upstreamFailure } from './proxy-errors.js';
 import type { RoundRobin } from './round-robin.js';
+import { UpstreamProtocolError } from './upstream-client/response-parser.js';
+import type { UpstreamController, UpstreamHandler } from './upstream-client/upstream-pool.js';
 import type { UpstreamPools } from './upstream-pools.js';
 
 /** What every exchange shares: built once per front door. */
@@ -31,6 +32,18 @@ function remoteHeaders(headers: string[], upstream: RemoteUpstream): string[] {
   }
   rewritten.push('host', upstream.host);
   return rewritten;
+}
+
+const serverNames = new Map<string, string>();
+
+/** The name TLS asks a remote upstream's certificate for (parsed once per origin). */
+function serverNameOf(origin: string): string {
+  let name = serverNames.get(origin);
+  if (name === undefined) {
+    name = new URL(origin).hostname;
+    serverNames.set(origin, name);
+  }
+  return name;
 }
 
 /** Status recorded for a request the client gave up on before a response started (nginx's 499). */
@@ -57,18 +70,18 @@ function onClientDrain(this: TrackedResponse): void {
 }
 
 /**
- * One proxied request: an undici dispatch handler that streams the upstream
+ * One proxied request: a dispatch handler that streams the upstream
  * response into the client response with backpressure, retries a failed
  * connection once when nothing of the request can have been acted on, and records the outcome.
  */
-export class ProxyExchange implements Dispatcher.DispatchHandler {
+export class ProxyExchange implements UpstreamHandler {
   private readonly startedAt = performance.now();
   private readonly headers: string[];
   private readonly requestId: string;
   private readonly trace: TraceContext;
   private readonly hasBody: boolean;
   private readonly retryable: boolean;
-  private controller: Dispatcher.DispatchController | null = null;
+  private controller: UpstreamController | null = null;
   private responseStarted = false;
   private awaitingDrain = false;
   private done = false;
@@ -106,7 +119,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
         method,
         headers: upstream ? remoteHeaders(this.headers, upstream) : this.headers,
         // TLS names the upstream's host, whatever Host header is sent.
-        ...(upstream ? { servername: new URL(upstream.origin).hostname } : {}),
+        ...(upstream ? { servername: serverNameOf(upstream.origin) } : {}),
         body: this.hasBody ? req : null,
         headersTimeout: this.context.upstreamTimeoutMs,
         // Streams (SSE, long downloads) may idle for long; only the wait for headers is bounded.
@@ -116,12 +129,12 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     );
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
+  onRequestStart(controller: UpstreamController): void {
     this.controller = controller;
     if (this.done) controller.abort(new Error('client closed the connection'));
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+  onResponseStart(_controller: UpstreamController, statusCode: number, headers: IncomingHttpHeaders): void {
     this.responseStarted = true;
     this.status = statusCode;
     this.upstreamMs = performance.now() - this.startedAt;
@@ -134,7 +147,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     if (headers['content-length'] === undefined) res.flushHeaders();
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onResponseData(controller: UpstreamController, chunk: Buffer): void {
     this.bytesOut += chunk.length;
     if (!this.res.write(chunk) && !this.awaitingDrain) {
       this.awaitingDrain = true;
@@ -148,7 +161,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     this.finish(this.status);
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+  onResponseError(_controller: UpstreamController, error: Error): void {
     if (this.done) return;
     if (this.responseStarted) {
       // Mid-body failure: the status is already out; cut the client off so it sees a truncated response.
@@ -180,7 +193,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
   /**
    * Once, on a connection failure: an idempotent bodiless request, any request refused at connect
    * (nothing reached the upstream), or one whose body was never read from the client (so no byte
-   * of it went upstream; undici reads the body only as it writes it). A body partly sent is never replayed.
+   * of it went upstream; the pools read the body only as they write it). A body partly sent is never replayed.
    */
   private shouldRetry(error: Error): boolean {
     const code = (error as NodeJS.ErrnoException).code ?? '';
@@ -213,6 +226,8 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
       const seconds = this.context.upstreamTimeoutMs / 1000;
       return sendProxyError(this.res, 'gateway_timeout', `${where} sent no response within ${seconds} s`, this.service);
     }
+    if (error instanceof UpstreamProtocolError)
+      return sendProxyError(this.res, 'bad_gateway', `${where} sent a malformed response: ${error.message}`, this.service);
     return sendProxyError(this.res, 'bad_gateway', `${where} failed: ${code}`, this.service);
   }
 

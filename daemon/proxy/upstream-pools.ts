@@ -1,5 +1,7 @@
-import { Pool } from 'undici';
+import { createRequire } from 'node:module';
+import type { Dispatcher, Pool } from 'undici';
 import type { RouteTarget } from '../shared/contracts.js';
+import { type UpstreamHandler, UpstreamPool, type UpstreamPoolStats, type UpstreamRequest } from './upstream-client/upstream-pool.js';
 
 export interface UpstreamPoolOptions {
   /** Most connections kept to one upstream instance (bounded pooling). */
@@ -20,53 +22,90 @@ export interface UpstreamUsage {
   pending: number;
 }
 
+/** What the front door dispatches to: Herve's own HTTP/1.1 pool, or undici's for an HTTPS upstream. */
+export interface Upstream {
+  dispatch(request: UpstreamRequest & { servername?: string; bodyTimeout?: number }, handler: UpstreamHandler): void;
+  readonly stats: UpstreamPoolStats;
+  close(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
 const SWEEP_INTERVAL_MS = 30_000;
+/** How often idle keep-alive connections are checked against their timeout. */
+const KEEP_ALIVE_CHECK_MS = 500;
 
 interface PoolEntry {
-  pool: Pool;
+  pool: Upstream;
   port: number;
   origin?: string;
   /** Sweeps since the pool was last handed out. */
   idleSweeps: number;
 }
 
-/** One undici Pool per upstream (a port on 127.0.0.1, or a remote origin), created on first use, dropped when idle. */
+// undici is loaded only for the first HTTPS upstream: plain HTTP, local or remote, goes through UpstreamPool.
+const requireUndici = createRequire(import.meta.url);
+
+/**
+ * One pool per upstream (a port on 127.0.0.1, or a remote origin), created on first use, dropped
+ * when idle. Plain HTTP upstreams use Herve's HTTP/1.1 pool; HTTPS ones use undici's, which speaks TLS.
+ */
 export class UpstreamPools {
   private readonly pools = new Map<string, PoolEntry>();
   private readonly sweeper: NodeJS.Timeout;
+  private readonly keepAliveChecker: NodeJS.Timeout;
 
   constructor(private readonly options: UpstreamPoolOptions) {
     this.sweeper = setInterval(() => this.sweepIdle(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
+    this.keepAliveChecker = setInterval(() => this.closeIdleConnections(), KEEP_ALIVE_CHECK_MS);
+    this.keepAliveChecker.unref();
   }
 
-  get(port: number): Pool {
-    return this.entry(String(port), port, `http://127.0.0.1:${port}`, {});
+  get(port: number): Upstream {
+    return this.entry(String(port), port, () => this.plainPool('127.0.0.1', port));
   }
 
   /** The pool for a route target: its remote upstream (TLS checked unless insecure) or its local port. */
-  forTarget(target: RouteTarget): Pool {
+  forTarget(target: RouteTarget): Upstream {
     const { upstream } = target;
     if (upstream === undefined) return this.get(target.port);
     const key = `${upstream.origin}${upstream.insecure ? ' insecure' : ''}`;
-    return this.entry(key, target.port, upstream.origin, { rejectUnauthorized: !upstream.insecure }, upstream.origin);
+    return this.entry(key, target.port, () => this.remotePool(upstream.origin, upstream.insecure), upstream.origin);
   }
 
-  private entry(key: string, port: number, url: string, tls: { rejectUnauthorized?: boolean }, origin?: string): Pool {
+  private entry(key: string, port: number, create: () => Upstream, origin?: string): Upstream {
     let entry = this.pools.get(key);
     if (entry === undefined) {
-      const pool = new Pool(url, {
-        connections: this.options.connectionsPerUpstream,
-        pipelining: 1,
-        keepAliveTimeout: this.options.keepAliveTimeoutMs,
-        keepAliveMaxTimeout: this.options.keepAliveTimeoutMs,
-        ...(origin ? { connect: tls } : {}),
-      });
-      entry = { pool, port, origin, idleSweeps: 0 };
+      entry = { pool: create(), port, origin, idleSweeps: 0 };
       this.pools.set(key, entry);
     }
     entry.idleSweeps = 0;
     return entry.pool;
+  }
+
+  private plainPool(host: string, port: number): UpstreamPool {
+    return new UpstreamPool({ host, port, connections: this.options.connectionsPerUpstream, keepAliveTimeoutMs: this.options.keepAliveTimeoutMs });
+  }
+
+  private remotePool(origin: string, insecure: boolean): Upstream {
+    const url = new URL(origin);
+    if (url.protocol === 'http:') return this.plainPool(url.hostname.replace(/^\[|\]$/g, ''), Number(url.port || 80));
+    const { Pool: UndiciPool } = requireUndici('undici') as typeof import('undici');
+    const pool: Pool = new UndiciPool(origin, {
+      connections: this.options.connectionsPerUpstream,
+      pipelining: 1,
+      keepAliveTimeout: this.options.keepAliveTimeoutMs,
+      keepAliveMaxTimeout: this.options.keepAliveTimeoutMs,
+      connect: { rejectUnauthorized: !insecure },
+    });
+    return {
+      dispatch: (request, handler) => pool.dispatch(request as Dispatcher.DispatchOptions, handler as Dispatcher.DispatchHandler),
+      get stats() {
+        return pool.stats;
+      },
+      close: () => pool.close(),
+      destroy: () => pool.destroy(),
+    };
   }
 
   usage(): UpstreamUsage[] {
@@ -84,9 +123,15 @@ export class UpstreamPools {
 
   async close(): Promise<void> {
     clearInterval(this.sweeper);
+    clearInterval(this.keepAliveChecker);
     const pools = [...this.pools.values()].map((entry) => entry.pool);
     this.pools.clear();
     await Promise.all(pools.map((pool) => pool.destroy().catch(() => undefined)));
+  }
+
+  private closeIdleConnections(): void {
+    const now = Date.now();
+    for (const { pool } of this.pools.values()) if (pool instanceof UpstreamPool) pool.closeIdle(now);
   }
 
   // A pool not handed out and with nothing in flight for two sweeps is closed; ports get reused.
