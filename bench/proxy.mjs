@@ -56,6 +56,29 @@ function settledMemory(child) {
   });
 }
 
+/**
+ * CPU seconds (user + system) a process and its children so far have used: what a proxy spends is
+ * told apart from what its neighbours on the core spend, which req/s alone cannot on a shared machine.
+ * @param {number[]} pids
+ */
+function cpuSeconds(pids) {
+  let ticks = 0;
+  for (const pid of pids) {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / 100;
+}
+
+/** @param {number} pid */
+function childPids(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
 /** @param {number} pid */
 function rssMiB(pid) {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -95,13 +118,13 @@ function abortAfterFirstChunk(port, path) {
 async function startRealDaemon(backendPort) {
   const home = mkdtempSync('/tmp/hv-bench-proxy-');
   const port = await freePort();
-  startPinned(process.execPath, [here('../dist/daemon/main.js'), '--port', String(port)], { ...process.env, HERVE_HOME: home });
+  const child = startPinned(process.execPath, [here('../dist/daemon/main.js'), '--port', String(port)], { ...process.env, HERVE_HOME: home });
   /** @type {Awaited<ReturnType<typeof socketClient>> | undefined} */
   let client;
   await waitUntil(async () => (client = await socketClient(join(home, 'herve.sock')).catch(() => undefined)), 20_000, 'the daemon');
   await client?.call('register', { type: 'proxy', name: 'bench', options: { target: `http://127.0.0.1:${backendPort}` } });
   client?.close();
-  return { port, home };
+  return { port, home, pid: child.pid ?? 0 };
 }
 
 async function main() {
@@ -115,18 +138,20 @@ async function main() {
   const herve = startPinned(process.execPath, ['--expose-gc', here('./proxy/herve-harness.mjs'), String(backendPort)]);
   const hervePort = await portFrom(herve);
   const daemon = await startRealDaemon(backendPort);
+  /** @type {{ name: string; small: string; big: string; pids: () => number[] }[]} */
   const targets = [
-    { name: 'direct', small: `http://127.0.0.1:${backendPort}/`, big: `http://127.0.0.1:${backendPort}/big` },
-    { name: 'herve', small: `http://127.0.0.1:${hervePort}/bench/`, big: `http://127.0.0.1:${hervePort}/bench/big` },
-    { name: 'daemon', small: `http://127.0.0.1:${daemon.port}/bench/`, big: `http://127.0.0.1:${daemon.port}/bench/big` },
+    { name: 'direct', small: `http://127.0.0.1:${backendPort}/`, big: `http://127.0.0.1:${backendPort}/big`, pids: () => [] },
+    { name: 'herve', small: `http://127.0.0.1:${hervePort}/bench/`, big: `http://127.0.0.1:${hervePort}/bench/big`, pids: () => [herve.pid ?? 0] },
+    { name: 'daemon', small: `http://127.0.0.1:${daemon.port}/bench/`, big: `http://127.0.0.1:${daemon.port}/bench/big`, pids: () => [daemon.pid] },
   ];
   let nginxDir = null;
   if (hasCommand('nginx')) {
     const nginxPort = await freePort();
     const config = writeNginxConfig(backendPort, nginxPort);
     nginxDir = config.dir;
-    startPinned('nginx', ['-c', config.path, '-p', config.dir]);
-    targets.push({ name: 'nginx', small: `http://127.0.0.1:${nginxPort}/bench/`, big: `http://127.0.0.1:${nginxPort}/bench/big` });
+    const master = startPinned('nginx', ['-c', config.path, '-p', config.dir]);
+    const nginxPids = () => [master.pid ?? 0, ...childPids(master.pid ?? 0)];
+    targets.push({ name: 'nginx', small: `http://127.0.0.1:${nginxPort}/bench/`, big: `http://127.0.0.1:${nginxPort}/bench/big`, pids: nginxPids });
   } else {
     console.log('SKIP nginx: not installed (apt-get install -y nginx); ratios against nginx are not measured.');
   }
@@ -150,10 +175,13 @@ async function main() {
     for (const target of targets) await runWrk(target[kind], { seconds: 2, connections: CONNECTIONS, cpu: 1 }); // warm-up (JIT, pools)
     for (let round = 0; round < rounds; round++) {
       for (const target of targets) {
-        const run = await runWrk(target[kind], { seconds, connections: CONNECTIONS, cpu: 1 });
+        const pids = target.pids();
+        const cpuBefore = cpuSeconds(pids);
+        const wrk = await runWrk(target[kind], { seconds, connections: CONNECTIONS, cpu: 1 });
+        const run = { ...wrk, cpuUs: pids.length === 0 ? NaN : ((cpuSeconds(pids) - cpuBefore) / wrk.requests) * 1e6 };
         results[kind][target.name] = [...(results[kind][target.name] ?? []), run];
         console.log(
-          `  ${kind} round ${round + 1} ${target.name.padEnd(6)} ${run.rps.toFixed(0).padStart(7)} req/s  p50 ${run.p50.toFixed(2)} ms  p99 ${run.p99.toFixed(2)} ms  ${run.mbps.toFixed(0)} MB/s${run.errors ? `  errors ${run.errors}` : ''}`,
+          `  ${kind} round ${round + 1} ${target.name.padEnd(6)} ${run.rps.toFixed(0).padStart(7)} req/s  p50 ${run.p50.toFixed(2)} ms  p99 ${run.p99.toFixed(2)} ms  ${run.mbps.toFixed(0)} MB/s${Number.isFinite(run.cpuUs) ? `  ${run.cpuUs.toFixed(1)} µs CPU/req` : ''}${run.errors ? `  errors ${run.errors}` : ''}`,
         );
       }
     }
@@ -172,7 +200,7 @@ async function main() {
   rmSync(daemon.home, { recursive: true, force: true });
 }
 
-/** @typedef {Awaited<ReturnType<typeof runWrk>>} WrkRun */
+/** @typedef {Awaited<ReturnType<typeof runWrk>> & { cpuUs: number }} WrkRun */
 /** @typedef {Record<'small' | 'big', Record<string, WrkRun[]>>} Results */
 
 /**
@@ -191,14 +219,15 @@ function report(results, names) {
       p50: median(runs.map((run) => run.p50)),
       p99: median(runs.map((run) => run.p99)),
       mbps: median(runs.map((run) => run.mbps)),
+      cpuUs: median(runs.map((run) => run.cpuUs)),
     };
   };
-  console.log('\nmedians');
+  console.log('\nmedians (CPU/req: the proxy process alone, user + system)');
   for (const name of names) {
     const small = summary('small', name);
     const big = summary('big', name);
     console.log(
-      `  ${name.padEnd(6)} 13 B: ${small.rps.toFixed(0).padStart(7)} req/s  p50 ${small.p50.toFixed(2)} ms  p99 ${small.p99.toFixed(2)} ms   1 MiB: ${big.mbps.toFixed(0)} MB/s (${big.rps.toFixed(0)} req/s)`,
+      `  ${name.padEnd(6)} 13 B: ${small.rps.toFixed(0).padStart(7)} req/s  p50 ${small.p50.toFixed(2)} ms  p99 ${small.p99.toFixed(2)} ms${Number.isFinite(small.cpuUs) ? `  ${small.cpuUs.toFixed(1)} µs CPU/req` : ''}   1 MiB: ${big.mbps.toFixed(0)} MB/s (${big.rps.toFixed(0)} req/s)`,
     );
   }
   const herve = { small: summary('small', 'herve'), big: summary('big', 'herve') };

@@ -30,6 +30,7 @@ export async function runWrk(url, { seconds, connections, cpu }) {
   const non2xx = Number(field(/Non-2xx or 3xx responses: (\d+)/) ?? 0);
   return {
     rps: Number(field(/Requests\/sec:\s+([\d.]+)/)),
+    requests: Number(field(/(\d+) requests in/)),
     p50: millis(field(/^\s+50%\s+(\S+)/m) ?? ''),
     p99: millis(field(/^\s+99%\s+(\S+)/m) ?? ''),
     mbps: transfer ? (Number(transfer[1]) * (UNITS[transfer[2] ?? ''] ?? NaN)) / 1024 ** 2 : NaN,
