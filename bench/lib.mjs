@@ -133,7 +133,7 @@ export function portFrom(child) {
 
 /** The daemon's protocol version, from the build (so a bench speaks what the daemon speaks). */
 export async function protocolVersion() {
-  const { PROTOCOL_VERSION } = await import('../dist/protocol/messages.js');
+  const { PROTOCOL_VERSION } = await import('../dist/protocol/constants.js');
   return PROTOCOL_VERSION;
 }
 

@@ -1,3 +1,4 @@
+export * from './constants.js';
 export * from './service.js';
 export * from './telemetry.js';
 export * from './messages.js';

@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import { ServiceName } from './service.js';
 
-/** The type a joined service shows: a process Herve did not spawn, in routing while it announces. */
-export const EXTERNAL_TYPE = 'external';
-
 /** A problem with an upstream URL, said so a person can fix it; null when it is usable. */
 export function upstreamUrlProblem(value: string | undefined, what: string): string | null {
   if (value === undefined || value === '') return `${what} is required, e.g. https://api.internal:8443`;

@@ -14,8 +14,6 @@ export type UpdateResult = z.infer<typeof UpdateResult>;
 import { LogLine, StatsSnapshot } from './telemetry.js';
 import { RequestHeaders, RequestRecord, RequestsParams } from './requests.js';
 
-/** 2: register, start, restart and stop answer with their outcome. */
-export const PROTOCOL_VERSION = 2;
 /** A socket line longer than this closes the connection. */
 export const MAX_LINE_BYTES = 1024 * 1024;
 

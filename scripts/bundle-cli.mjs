@@ -1,11 +1,14 @@
 // Bundles the CLI (cli/main.ts and every command it lazily imports) into dist/cli/main.js plus
-// lazily loaded chunks, so `herve ls` reads a few files instead of ~100 zod modules.
+// lazily loaded chunks, so `herve ls` reads a few files instead of ~100 zod modules; and the
+// fast path (cli/fast-main.ts: ls, start, stop without commander or zod) into dist/cli/fast.cjs.
 // tsc stays the type checker and still builds dist/ (daemon, services, and an unbundled
-// dist/cli/ whose entry this bundle replaces). Run after tsc: `npm run build`.
+// dist/cli/ whose entry this bundle replaces). Run after tsc: `npm run build` (the fast path's
+// reply checks are compiled from dist/protocol/).
 import { chmodSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { compiledRepliesSource } from './compile-replies.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -32,7 +35,47 @@ const englishOnlyZodLocales = {
 };
 
 /**
- * Bundle into `outdir` (default dist/cli): main.js and chunks/. Returns esbuild's metafile.
+ * The fast path's build: cli/client/reply-checks.ts (zod) becomes reply-checks.fast.ts, which
+ * checks replies with functions compiled from the same schemas (`herve:compiled-replies`) and
+ * imports the zod checks, left outside the bundle as dist/cli/reply-checks.js, only for a reply
+ * they cannot vouch for.
+ */
+const compiledReplyChecks = {
+  name: 'compiled-reply-checks',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/reply-checks\.js$/ }, (args) =>
+      args.importer.endsWith('reply-checks.fast.ts')
+        ? { path: './reply-checks.js', external: true }
+        : { path: join(dirname(args.importer), 'reply-checks.fast.ts') },
+    );
+    build.onResolve({ filter: /^herve:compiled-replies$/ }, () => ({ path: 'compiled-replies', namespace: 'herve' }));
+    build.onLoad({ filter: /.*/, namespace: 'herve' }, async () => {
+      const { methods, Response } = await import(join(root, 'dist/protocol/index.js'));
+      return { contents: compiledRepliesSource(methods, Response), loader: 'js' };
+    });
+  },
+};
+
+/** The fast path: one CommonJS file, so that it needs no ES module loader of its own. */
+function bundleFastPath(outdir) {
+  return esbuild.build({
+    absWorkingDir: root,
+    entryPoints: ['cli/fast-main.ts'],
+    outfile: join(outdir, 'fast.cjs'),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    plugins: [compiledReplyChecks],
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
+  });
+}
+
+/**
+ * Bundle into `outdir` (default dist/cli): main.js, chunks/, reply-checks.js (zod's checks, for
+ * the fast path) and fast.cjs. Returns esbuild's metafiles of both builds, merged.
  * Ink and React stay external so that the TUI chunk loads them after it settles NODE_ENV
  * (React picks its production or development build on first import).
  */
@@ -41,7 +84,7 @@ export async function bundleCli(outdir = join(root, 'dist/cli')) {
   rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
   const result = await esbuild.build({
     absWorkingDir: root,
-    entryPoints: { main: 'cli/main.ts' },
+    entryPoints: { main: 'cli/main.ts', 'reply-checks': 'cli/client/reply-checks.ts' },
     outdir,
     chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
@@ -57,8 +100,12 @@ export async function bundleCli(outdir = join(root, 'dist/cli')) {
     logLevel: 'warning',
     metafile: true,
   });
+  const fast = await bundleFastPath(outdir);
   chmodSync(join(outdir, 'main.js'), 0o755);
-  return result.metafile;
+  return {
+    inputs: { ...result.metafile.inputs, ...fast.metafile.inputs },
+    outputs: { ...result.metafile.outputs, ...fast.metafile.outputs },
+  };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,6 +1,10 @@
 import { createConnection, type Socket } from 'node:net';
-import { Event, type Method, methods, type ParamsInput, PROTOCOL_VERSION, Response, type Result, describeZodError, hervePaths } from '../../protocol/index.js';
+import { PROTOCOL_VERSION } from '../../protocol/constants.js';
+import type { Event, Method, ParamsInput, Response, Result } from '../../protocol/index.js';
+import { hervePaths } from '../../protocol/paths.js';
 import { ConnectionLostError, DaemonNotRunningError, DaemonRequestError, DaemonUnresponsiveError } from './errors.js';
+// The fast path's bundle (scripts/bundle-cli.mjs) swaps this module for reply-checks.fast.ts.
+import { type Checked, checkEvent, checkResponse, checkResult, type MaybeLater } from './reply-checks.js';
 
 export type EventListener = (event: Event) => void;
 
@@ -121,22 +125,29 @@ export class SocketDaemonClient implements DaemonClient {
       return;
     }
     if (raw !== null && typeof raw === 'object' && 'event' in raw) {
-      const event = Event.safeParse(raw);
-      if (event.success) for (const listener of this.eventListeners) listener(event.data);
+      whenChecked(checkEvent(raw), (event) => {
+        if (event.ok) for (const listener of this.eventListeners) listener(event.value);
+      });
       return;
     }
-    const response = Response.safeParse(raw);
-    if (!response.success || typeof response.data.id !== 'number') return;
-    const pending = this.pending.get(response.data.id);
+    whenChecked(checkResponse(raw), (response) => {
+      if (response.ok) this.settle(response.value);
+    });
+  }
+
+  private settle(response: Response): void {
+    if (typeof response.id !== 'number') return;
+    const pending = this.pending.get(response.id);
     if (!pending) return;
-    this.pending.delete(response.data.id);
-    if (!response.data.ok) {
-      pending.reject(new DaemonRequestError(response.data.error));
+    this.pending.delete(response.id);
+    if (!response.ok) {
+      pending.reject(new DaemonRequestError(response.error));
       return;
     }
-    const result = methods[pending.method].result.safeParse(response.data.result);
-    if (result.success) pending.resolve(result.data);
-    else pending.reject(new Error(`daemon sent a malformed ${pending.method} result: ${describeZodError(result.error)}`, { cause: result.error }));
+    whenChecked(checkResult(pending.method, response.result), (result) => {
+      if (result.ok) pending.resolve(result.value);
+      else pending.reject(new Error(`daemon sent a malformed ${pending.method} result: ${result.problem}`));
+    });
   }
 
   private handleClose(): void {
@@ -146,6 +157,11 @@ export class SocketDaemonClient implements DaemonClient {
     this.pending.clear();
     for (const listener of this.closeListeners) listener();
   }
+}
+
+function whenChecked<T>(checked: MaybeLater<Checked<T>>, use: (checked: Checked<T>) => void): void {
+  if (checked instanceof Promise) void checked.then(use);
+  else use(checked);
 }
 
 function withTimeout<T>(work: Promise<T>, timeoutMs: number | undefined, onTimeout: () => Error): Promise<T> {

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { hervePaths, socketPathProblem, type HervePaths } from '../../protocol/index.js';
+import { hervePaths, socketPathProblem, type HervePaths } from '../../protocol/paths.js';
 import { SocketDaemonClient, UserError } from '../client/index.js';
 
 /** Herve's paths for this environment, refused early when the socket cannot live there. */

@@ -1,4 +1,5 @@
-import { EXTERNAL_TYPE, type InstanceInfo, type ServiceInfo, type ServiceStats, type StatsSnapshot } from '../../protocol/index.js';
+import { EXTERNAL_TYPE } from '../../protocol/constants.js';
+import type { InstanceInfo, ServiceInfo, ServiceStats, StatsSnapshot } from '../../protocol/index.js';
 import { ABSENT, formatBytes, formatDuration, formatLatency, formatPercent, formatRate } from '../presentation/format.js';
 import { readyCount, uptimeMs } from '../presentation/service-view.js';
 import { EJECTED_LOOK, ejectedInstances, ejectionDetail } from '../presentation/ejection-view.js';

@@ -53,16 +53,37 @@ function startupGraph(entry: string): Graph {
   return graph;
 }
 
-const fromPackage = (graph: Graph, name: string): boolean => [...graph.inputs].some((input) => input.startsWith(`node_modules/${name}/`));
+/** A package's path as bundled; in a worktree whose node_modules is a link, esbuild reports the link's target. */
+const packagePath = (input: string): string => input.replace(/^(\.\.\/)*[^.][^/]*\/node_modules\//, 'node_modules/');
+const fromPackage = (graph: Graph, name: string): boolean => [...graph.inputs].some((input) => packagePath(input).startsWith(`node_modules/${name}/`));
 const tuiImports = (graph: Graph): string[] => [...graph.externals].filter((name) => TUI_PACKAGE.test(name));
 
 describe('CLI start-up stays lean (the esbuild bundle of scripts/bundle-cli.mjs)', () => {
-  it('the entry (what --help and --version run) holds commander but loads neither zod, ink nor react', () => {
+  it('the entry only picks a path: it loads neither commander, zod, ink nor react', () => {
     const graph = startupGraph('cli/main.ts');
     expect(relative(outdir, resolve(root, outputFor('cli/main.ts')))).toBe('main.js');
+    for (const name of ['commander', 'zod']) expect(fromPackage(graph, name), name).toBe(false);
+    expect(tuiImports(graph)).toEqual([]);
+  });
+
+  it('the full program (what --help and --version run) holds commander but loads neither zod, ink nor react', () => {
+    const graph = startupGraph('cli/run-program.ts');
     expect(fromPackage(graph, 'commander')).toBe(true);
     expect(fromPackage(graph, 'zod')).toBe(false);
     expect(tuiImports(graph)).toEqual([]);
+  });
+
+  it('the fast path (ls, start, stop) is one CommonJS file with neither commander nor zod: its reply checks are compiled', () => {
+    const output = outputFor('cli/fast-main.ts');
+    expect(relative(outdir, resolve(root, output))).toBe('fast.cjs');
+    const graph = startupGraph('cli/fast-main.ts');
+    for (const name of ['commander', 'zod']) expect(fromPackage(graph, name), name).toBe(false);
+    expect([...graph.externals].every((name) => name.startsWith('node:'))).toBe(true);
+    expect([...graph.inputs]).toEqual(expect.arrayContaining(['cli/client/reply-checks.fast.ts', 'herve:compiled-replies', 'cli/commands/ls.ts']));
+    expect([...graph.inputs]).not.toContain('cli/client/reply-checks.ts');
+    // zod's checks stay outside, for a reply the compiled ones cannot vouch for.
+    expect(metafile.outputs[output]?.imports).toContainEqual(expect.objectContaining({ path: './reply-checks.js', kind: 'dynamic-import', external: true }));
+    expect(relative(outdir, resolve(root, outputFor('cli/client/reply-checks.ts')))).toBe('reply-checks.js');
   });
 
   it('ls, start, stop, logs and register each load zod (the protocol) but never ink or react', () => {
@@ -76,6 +97,7 @@ describe('CLI start-up stays lean (the esbuild bundle of scripts/bundle-cli.mjs)
   it("keeps only zod's English locale (the others are a third of the source Node would compile)", () => {
     const locales = Object.values(metafile.outputs)
       .flatMap((output) => Object.keys(output.inputs))
+      .map(packagePath)
       .filter((input) => input.startsWith('node_modules/zod/v4/locales/'));
     expect(locales.sort()).toEqual(['node_modules/zod/v4/locales/en.js', 'node_modules/zod/v4/locales/index.js']);
   });
@@ -83,6 +105,7 @@ describe('CLI start-up stays lean (the esbuild bundle of scripts/bundle-cli.mjs)
   it('ink and react are never bundled: only the lazily imported dashboard loads them, from node_modules', () => {
     const bundledTui = Object.values(metafile.outputs)
       .flatMap((output) => Object.keys(output.inputs))
+      .map(packagePath)
       .filter((input) => /^node_modules\/(ink|react)\//.test(input));
     expect(bundledTui).toEqual([]);
     expect(tuiImports(startupGraph('cli/tui/launch.tsx'))).toEqual(expect.arrayContaining(['ink', 'react']));

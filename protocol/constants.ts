@@ -1,0 +1,7 @@
+// Values without a schema, in a module that loads no zod: the CLI's fast path imports them alone.
+
+/** 2: register, start, restart and stop answer with their outcome. */
+export const PROTOCOL_VERSION = 2;
+
+/** The type a joined service shows: a process Herve did not spawn, in routing while it announces. */
+export const EXTERNAL_TYPE = 'external';
