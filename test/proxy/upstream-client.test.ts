@@ -97,10 +97,12 @@ describe('the upstream response parser', () => {
 /** A TCP upstream that answers each request head with what `respond` writes; it records what it was sent. */
 async function scriptedUpstream(
   respond: (socket: Socket, request: string, index: number) => void,
-): Promise<{ server: Server; port: number; received: string[]; connections: number }> {
-  const state = { received: [] as string[], connections: 0 };
+): Promise<{ server: Server; sockets: Set<Socket>; port: number; received: string[]; connections: number }> {
+  const state = { received: [] as string[], connections: 0, sockets: new Set<Socket>() };
   const server = createServer((socket) => {
     state.connections++;
+    state.sockets.add(socket);
+    socket.on('close', () => state.sockets.delete(socket));
     let buffer = '';
     socket.on('data', (data) => {
       buffer += data.toString('latin1');
@@ -120,7 +122,7 @@ async function scriptedUpstream(
 
 describe('the front door over its own HTTP/1.1 client', () => {
   let harness: Harness;
-  const servers: Server[] = [];
+  const servers: { server: Server; sockets: Set<Socket> }[] = [];
 
   beforeEach(async () => {
     harness = await startHarness({ upstreamTimeoutMs: 2000 });
@@ -128,15 +130,15 @@ describe('the front door over its own HTTP/1.1 client', () => {
 
   afterEach(async () => {
     await harness.door.close();
-    for (const server of servers.splice(0)) {
-      server.closeAllConnections?.();
+    for (const { server, sockets } of servers.splice(0)) {
+      for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
     }
   });
 
   async function route(respond: Parameters<typeof scriptedUpstream>[0]) {
     const upstream = await scriptedUpstream(respond);
-    servers.push(upstream.server);
+    servers.push(upstream);
     harness.routes.set('raw', [upstream.port]);
     return upstream;
   }
