@@ -3,6 +3,8 @@ import { type AddressInfo, createServer, type Server, type Socket } from 'node:n
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ResponseParser, UpstreamProtocolError } from '../../daemon/proxy/upstream-client/response-parser.js';
+import { UpstreamPool } from '../../daemon/proxy/upstream-client/upstream-pool.js';
+import { waitFor } from '../helpers/poll.js';
 import { startHarness, type Harness } from './fixtures/harness.js';
 
 interface Parsed {
@@ -206,5 +208,49 @@ describe('the front door over its own HTTP/1.1 client', () => {
     expect(upstream.connections).toBe(2);
     const { upstreams } = (await (await fetch(`${harness.url}/_herve/upstreams`)).json()) as { upstreams: unknown[] };
     expect(upstreams[0]).toMatchObject({ port: upstream.port, running: 0, pending: 0 });
+  });
+});
+
+describe('the upstream pool', () => {
+  it('queues past its connection cap in order, reuses the one connection, and a request aborted while queued costs it nothing', async () => {
+    const upstream = await scriptedUpstream((socket, request) => {
+      const path = /^GET (\S+)/.exec(request)?.[1] ?? '?';
+      setTimeout(() => socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${path.length}\r\n\r\n${path}`), 20);
+    });
+    const pool = new UpstreamPool({ host: '127.0.0.1', port: upstream.port, connections: 1, keepAliveTimeoutMs: 4000 });
+    const answers: string[] = [];
+    const errors: string[] = [];
+    const send = (path: string, abortAtStart = false) =>
+      new Promise<void>((resolve) => {
+        let body = '';
+        pool.dispatch(
+          { path, method: 'GET', headers: ['host', 'x'], body: null, headersTimeout: 2000 },
+          {
+            onRequestStart: (controller) => abortAtStart && controller.abort(new Error('client left')),
+            onResponseData: (_controller, chunk) => {
+              body += chunk.toString();
+            },
+            onResponseEnd: () => {
+              answers.push(body);
+              resolve();
+            },
+            onResponseError: (_controller, error) => {
+              errors.push(error.message);
+              resolve();
+            },
+          },
+        );
+      });
+    const all = Promise.all([send('/one'), send('/gone', true), send('/two'), send('/three')]);
+    expect(pool.stats).toMatchObject({ connected: 1, running: 1, pending: 3 });
+    await all;
+    expect(answers).toEqual(['/one', '/two', '/three']);
+    expect(errors).toEqual(['client left']);
+    expect(upstream.received.map((request) => request.split(' ')[1])).toEqual(['/one', '/two', '/three']);
+    expect(upstream.connections).toBe(1);
+    expect(pool.stats).toMatchObject({ connected: 1, free: 1, running: 0, pending: 0 });
+    await pool.destroy();
+    await waitFor(() => pool.stats.connected === 0 && upstream.sockets.size === 0);
+    await new Promise((resolve) => upstream.server.close(resolve));
   });
 });
