@@ -1,9 +1,14 @@
 // @ts-check
 // Shared helpers of the benchmark scripts: tools, processes, /proc readings, medians.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createConnection, createServer } from 'node:net';
 import { parseArgs } from 'node:util';
+
+const benchRoot = dirname(fileURLToPath(import.meta.url));
+export const pm2Bin = join(benchRoot, 'pm2/node_modules/pm2/bin/pm2');
 
 /** @param {string} name */
 export function hasCommand(name) {
@@ -182,4 +187,27 @@ export function loadOptions(defaults) {
     },
   });
   return { rounds: Number(values.rounds), seconds: Number(values.seconds), connections: Number(values.connections) };
+}
+
+/** pm2 installed into bench/pm2 (benchmark only); false when it cannot be. */
+export function ensurePm2() {
+  if (existsSync(pm2Bin)) return true;
+  console.log('installing pm2 into bench/pm2 (benchmark only)…');
+  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', join(benchRoot, 'pm2')], {
+    stdio: 'ignore',
+  });
+  if (result.status !== 0 || !existsSync(pm2Bin)) {
+    console.log('skipping the PM2 side: could not install pm2 (npm install --prefix bench/pm2)');
+    return false;
+  }
+  return true;
+}
+
+/**
+ * A ratio against its target (at most `limit`), as the benchmarks print it: `≤ 1 — met`.
+ * @param {number} ratio
+ * @param {number} limit
+ */
+export function targetMet(ratio, limit) {
+  return `≤ ${limit} — ${ratio <= limit ? 'met' : 'MISSED'}`;
 }

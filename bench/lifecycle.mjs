@@ -5,28 +5,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuPercentOver, ensureDebianTools, freePort, median, printTable, rssMegabytes, run, sleep, waitUntil } from './lib.mjs';
+import { cpuPercentOver, ensureDebianTools, ensurePm2, freePort, median, pm2Bin, printTable, rssMegabytes, run, sleep, targetMet, waitUntil } from './lib.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const herveBin = join(root, 'dist/cli/main.js');
 const echoScript = join(root, 'dist/services/echo/main.js');
 const floodScript = join(root, 'bench/fixtures/flood.mjs');
-const pm2Bin = join(root, 'bench/pm2/node_modules/pm2/bin/pm2');
 const SERVICES = 10;
 const FLOOD_LINES = 200_000;
-
-function ensurePm2() {
-  if (existsSync(pm2Bin)) return true;
-  console.log('installing pm2 into bench/pm2 (benchmark only)…');
-  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', join(root, 'bench/pm2')], {
-    stdio: 'ignore',
-  });
-  if (result.status !== 0 || !existsSync(pm2Bin)) {
-    console.log('skipping the PM2 side: could not install pm2 (npm install --prefix bench/pm2)');
-    return false;
-  }
-  return true;
-}
 
 /** @param {string} url */
 async function getJson(url) {
@@ -122,7 +108,13 @@ async function main() {
     }
     await sleep(3000);
     const rssTen = [rssMegabytes(herveDaemon), havePm2 ? rssMegabytes(pm2Daemon) : 0];
-    rows.push([`daemon RSS, ${SERVICES} echo (MB)`, rssTen[0].toFixed(1), rssTen[1].toFixed(1), ratio(...rssTen), '≤ 1']);
+    rows.push([
+      `daemon RSS, ${SERVICES} echo (MB)`,
+      rssTen[0].toFixed(1),
+      rssTen[1].toFixed(1),
+      ratio(...rssTen),
+      havePm2 ? targetMet(rssTen[0] / rssTen[1], 1) : '≤ 1',
+    ]);
     console.log('measuring idle CPU of both daemons over the same 20 s…');
     const idle = await cpuPercentOver(havePm2 ? [herveDaemon, pm2Daemon] : [herveDaemon], 20);
     rows.push([`daemon CPU idle, ${SERVICES} echo (%)`, idle[0].toFixed(2), (idle[1] ?? 0).toFixed(2), ratio(idle[0], idle[1]), '≤ 1']);

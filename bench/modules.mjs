@@ -16,7 +16,7 @@ const DAEMON_PACKAGES = ['zod', 'better-sqlite3', 'chokidar', 'undici', 'http-pr
 /** Packages the daemon no longer loads at start (execa: node:child_process instead; re2: on the first --grep). */
 const FORMER_PACKAGES = ['execa', 're2'];
 const WHOLE = [
-  ['the daemon’s module graph (dist/daemon/daemon.js)', [dist('daemon/daemon.js')]],
+  ['the daemon’s module graph (dist/daemon/startup/start-daemon.js)', [dist('daemon/startup/start-daemon.js')]],
   ['the dashboard’s packages (ink, react)', ['ink', 'react']],
   ['the protocol alone (dist/protocol, zod included)', [dist('protocol/index.js')]],
 ];

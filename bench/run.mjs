@@ -16,6 +16,7 @@ const suites = {
   tui: 'dashboard render cost, CPU and memory',
   'host-check': 'the front door’s Host allow-list, ns per request',
   modules: 'RSS each package costs at the daemon’s start, and the dashboard’s',
+  memory: 'the daemon’s RSS with 10 services vs PM2’s God daemon, interleaved rounds',
   adopt: 'kill -9 of the daemon under load, then herve up: pids kept, lines lost, failed requests',
   soak: 'wrk through the front door for minutes, then chaos: a replica killed every 2 s',
   resources: 'daemon RSS and fds after register cycles, half-open connections, silent subscribers',

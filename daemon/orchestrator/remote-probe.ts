@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import type { RemoteUpstream } from '../shared/contracts.js';
 
 import type { Probe } from './probes.js';
@@ -9,9 +9,10 @@ export type Prober = Probe;
 /**
  * HTTP(S) GET of a remote upstream's health path on one kept-alive connection: true for a 2xx in time.
  * TLS certificates are checked unless the upstream is marked insecure, like the proxied requests.
+ * undici loads with the first remote probe: a daemon without remote members never pays for it here.
  */
 export class RemoteProbe implements Prober {
-  private readonly pool: Pool;
+  private readonly pool: Promise<Pool>;
   private readonly path: string;
 
   /** `failed` hears why a probe failed (a refused certificate, a status), for the service's log. */
@@ -20,13 +21,14 @@ export class RemoteProbe implements Prober {
     healthPath: string,
     private readonly failed: (reason: string) => void = () => undefined,
   ) {
-    this.pool = new Pool(upstream.origin, { connections: 1, connect: { rejectUnauthorized: !upstream.insecure } });
+    this.pool = import('undici').then(({ Pool }) => new Pool(upstream.origin, { connections: 1, connect: { rejectUnauthorized: !upstream.insecure } }));
     this.path = `${upstream.basePath}${healthPath}`;
   }
 
   async check(timeoutMs: number): Promise<boolean> {
     try {
-      const response = await this.pool.request({
+      const pool = await this.pool;
+      const response = await pool.request({
         path: this.path,
         method: 'GET',
         headers: { 'user-agent': 'herve-probe', ...(this.upstream.host ? { host: this.upstream.host } : {}) },
@@ -46,6 +48,6 @@ export class RemoteProbe implements Prober {
   }
 
   close(): void {
-    void this.pool.destroy().catch(() => undefined);
+    void this.pool.then((pool) => pool.destroy()).catch(() => undefined);
   }
 }

@@ -1,5 +1,5 @@
 import { relative, resolve, sep } from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 import type { WatchSpec } from '../../protocol/index.js';
 import { compileGlob } from './glob.js';
 
@@ -18,10 +18,11 @@ export interface SourceWatchOptions {
 
 /**
  * Watches a service's sources with chokidar: changes under `paths`, debounced, minus node_modules,
- * .git and the `ignore` globs. Closed (and rebuilt) when the spec changes.
+ * .git and the `ignore` globs. Closed (and rebuilt) when the spec changes. chokidar loads with the
+ * first watch: a daemon with no `watch:` service never pays for it.
  */
 export class SourceWatch {
-  private readonly watcher: FSWatcher;
+  private readonly watcher: Promise<FSWatcher>;
   private timer: NodeJS.Timeout | undefined;
   private lastPath = '';
   private readonly scanned: Promise<void>;
@@ -34,13 +35,16 @@ export class SourceWatch {
       if (rel.split('/').some((part) => ALWAYS_IGNORED.includes(part))) return true;
       return rel !== '' && ignored.some((pattern) => pattern.test(rel));
     };
-    this.watcher = watch(
-      spec.paths.map((path) => resolve(cwd, path)),
-      { ignoreInitial: true, ignored: isIgnored },
-    );
-    this.scanned = new Promise((resolveReady) => this.watcher.once('ready', () => resolveReady()));
-    this.watcher.on('all', (_event, path) => this.schedule(path));
-    this.watcher.on('error', (error) => options.failed((error as Error).message));
+    this.watcher = import('chokidar').then(({ watch }) => {
+      const watcher = watch(
+        spec.paths.map((path) => resolve(cwd, path)),
+        { ignoreInitial: true, ignored: isIgnored },
+      );
+      watcher.on('all', (_event, path) => this.schedule(path));
+      watcher.on('error', (error) => options.failed((error as Error).message));
+      return watcher;
+    });
+    this.scanned = this.watcher.then((watcher) => new Promise((resolveReady) => watcher.once('ready', () => resolveReady())));
   }
 
   /** Resolves once the initial scan is done, so a change made after it is seen. */
@@ -50,7 +54,7 @@ export class SourceWatch {
 
   async close(): Promise<void> {
     clearTimeout(this.timer);
-    await this.watcher.close();
+    await (await this.watcher).close();
   }
 
   private schedule(path: string): void {
