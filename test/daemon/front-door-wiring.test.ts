@@ -51,8 +51,17 @@ describe('the daemon and its front door', () => {
       instance.pid && seenPids.add(instance.pid);
     });
     expect(ready.instances[1]).toMatchObject({ ready: false });
-    // Instance 1 is up and would answer if asked.
-    expect(await (await fetch(`http://127.0.0.1:${itemAt(ready.instances, 1).port}/x`)).text()).toBe('ok half/1\n');
+    // Instance 1 is up and would answer if asked (it may start listening after instance 0 is ready).
+    const direct = `http://127.0.0.1:${itemAt(ready.instances, 1).port}/x`;
+    const answer = await waitFor(
+      () =>
+        fetch(direct).then(
+          (response) => response.text(),
+          () => null,
+        ),
+      { message: 'instance 1 answering directly' },
+    );
+    expect(answer).toBe('ok half/1\n');
     const bodies: string[] = [];
     for (let i = 0; i < 6; i++) bodies.push(await (await fetch(`http://127.0.0.1:${daemon.proxyPort}/half/x`)).text());
     expect(bodies).toEqual(Array(6).fill('ok half/0\n'));
