@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { cpuPercentOver, ensureDebianTools, freePort, median, printTable, rssMegabytes, run, sleep, waitUntil } from './lib.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const herveBin = join(root, 'dist/cli/main.js');
+const herveBin = join(root, 'dist/cli/main.cjs');
 const echoScript = join(root, 'dist/services/echo/main.js');
 const floodScript = join(root, 'bench/fixtures/flood.mjs');
 const pm2Bin = join(root, 'bench/pm2/node_modules/pm2/bin/pm2');
