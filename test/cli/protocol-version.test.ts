@@ -59,7 +59,7 @@ const greetsWithItsVersion: Answer = ({ method }) =>
     ? { ok: true, result: { version: OTHER_VERSION, pid: 1, startedAt: 0, home: '/nowhere', socket: '/nowhere/herve.sock', proxyPort: null } }
     : { ok: false, error: { code: 'bad_request', message: `unknown method ${method}` } };
 
-const READS = new Set(['list', 'stats']);
+const READS = new Set(['list', 'stats', 'logs']);
 
 /** hello first, and nothing but reads behind it: nothing acted on a daemon that hello refused. */
 function expectOnlyReadsBehindHello(methods: string[], label: string): void {
