@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { cpuPercentOver, ensureDebianTools, ensurePm2, freePort, median, pm2Bin, printTable, rssMegabytes, run, sleep, targetMet, waitUntil } from './lib.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const herveBin = join(root, 'dist/cli/main.js');
+const herveBin = join(root, 'dist/cli/main.cjs');
 const echoScript = join(root, 'dist/services/echo/main.js');
 const floodScript = join(root, 'bench/fixtures/flood.mjs');
 const SERVICES = 10;

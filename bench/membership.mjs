@@ -15,7 +15,7 @@ import { ensureDebianTools, freePort, median, sleep } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const herveBin = join(root, 'dist/cli/main.js');
+const herveBin = join(root, 'dist/cli/main.cjs');
 const memberScript = join(root, 'test/remote/fixtures/member.mjs');
 const execFileAsync = promisify(execFile);
 /** Local members announce with this TTL; bus beats are a quarter of it, four missed: the same second. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
-const herve = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const herve = fileURLToPath(new URL('../dist/cli/main.cjs', import.meta.url));
 const SERVICES = 20;
 const ROUNDS = 5;
 const home = mkdtempSync('/tmp/hv-bench-reload-');

@@ -10,7 +10,7 @@ import { ensureDebianTools, freePort, printTable, run, sleep, waitUntil } from '
 import { runWrk } from './proxy/wrk.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const herveBin = join(root, 'dist', 'cli', 'main.js');
+const herveBin = join(root, 'dist', 'cli', 'main.cjs');
 const ROUNDS = Number(process.env.ROLL_ROUNDS ?? 3);
 const WRK_SECONDS = 6;
 const execFileAsync = promisify(execFile);

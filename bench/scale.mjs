@@ -14,7 +14,7 @@ import { cpuPercentOver, ensureDebianTools, freePort, median, printTable, rssMeg
 // As `herve tui` does: React's production build, set before the render benchmark loads it.
 process.env.NODE_ENV ??= 'production';
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const herveBin = join(root, 'dist/cli/main.js');
+const herveBin = join(root, 'dist/cli/main.cjs');
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? '1,10,100,500').split(',').map(Number);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 10);
 const LS_ROUNDS = Number(process.env.BENCH_LS_ROUNDS ?? 5);

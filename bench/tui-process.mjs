@@ -106,11 +106,11 @@ async function dashboardPid(tmux) {
 }
 
 /**
- * `cli`: another build's dist/cli/main.js, to compare two builds in the same run.
+ * `cli`: another build's dist/cli/main.cjs, to compare two builds in the same run.
  * @param {string[]} [nodeFlags]
  * @param {string} [cli]
  */
-export async function processBenchmark(nodeFlags = [], cli = join(root, 'dist/cli/main.js')) {
+export async function processBenchmark(nodeFlags = [], cli = join(root, 'dist/cli/main.cjs')) {
   const home = mkdtempSync('/tmp/hv-bench-');
   const tmuxDir = mkdtempSync('/tmp/hv-tmux-');
   /** @type {Tmux} */

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { FastInvocation } from './fast-path.js';
 
-/** The fast path's bundle, next to main.js (scripts/bundle-cli.mjs). */
+/** The fast path's bundle, next to the entry, main.cjs (scripts/bundle-cli.mjs). */
 export const FAST_BUNDLE = './fast.cjs';
 
 export function runFastPath(invocation: FastInvocation): Promise<never> {

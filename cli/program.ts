@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, type OptionValues } from '@commander-js/extra-typings';
 import { parseInteger, REGISTER_FIELDS, type RegisterFlagValues } from '../protocol/register-fields.js';
+import { DEFAULT_LOG_LINES } from '../protocol/constants.js';
 import { packageVersion } from '../platform/package-root.js';
 
 /** The exit code the chosen command asked for. */
@@ -136,7 +137,7 @@ const DECLARATIONS = {
       .command('logs')
       .description('show the last lines of a service (or of all), and follow them with -f')
       .argument('[service]', 'name or uuid (default: every service)')
-      .option('-n, --lines <n>', 'how many past lines', wholeNumber(0), 100)
+      .option('-n, --lines <n>', 'how many past lines', wholeNumber(0), DEFAULT_LOG_LINES)
       .option('-f, --follow', 'keep printing new lines until Ctrl-C')
       .option('--grep <regex>', 'only lines matching this regular expression')
       .option('--json', 'one JSON object per line')

@@ -5,3 +5,6 @@ export const PROTOCOL_VERSION = 2;
 
 /** The type a joined service shows: a process Herve did not spawn, in routing while it announces. */
 export const EXTERNAL_TYPE = 'external';
+
+/** How many past log lines `logs` returns when not told. */
+export const DEFAULT_LOG_LINES = 100;

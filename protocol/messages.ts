@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InstanceEjection, LifecycleResult, RegisterSpec, ServiceInfo, ServiceRef, ServiceTypeInfo } from './service.js';
+import { DEFAULT_LOG_LINES } from './constants.js';
 import { AnnounceParams, AnnounceResult, LeaveParams, LeaveResult } from './membership.js';
 import { ApplyParams, ApplyResult, ProjectState, ReloadInfo } from './project-apply.js';
 
@@ -70,7 +71,7 @@ export const methods = {
     params: z.object({
       /** Omit for every service. */
       service: ServiceRef.optional(),
-      lines: z.number().int().min(0).max(1_000_000).default(100),
+      lines: z.number().int().min(0).max(1_000_000).default(DEFAULT_LOG_LINES),
       grep: z.string().max(1000).optional(),
     }),
     result: z.object({ lines: z.array(LogLine) }),

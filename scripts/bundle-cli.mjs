@@ -1,10 +1,11 @@
-// Bundles the CLI (cli/main.ts and every command it lazily imports) into dist/cli/main.js plus
-// lazily loaded chunks, so `herve ls` reads a few files instead of ~100 zod modules; and the
-// fast path (cli/fast-main.ts: ls, start, stop without commander or zod) into dist/cli/fast.cjs.
+// Bundles the CLI: its entry (cli/main.ts, the `bin`) into dist/cli/main.cjs; the full program
+// (cli/run-program.ts and every command it lazily imports) into dist/cli/full.js plus lazily loaded
+// chunks, so `herve --help` reads a few files instead of ~100 zod modules; and the fast path
+// (cli/fast-main.ts: ls, start, stop without commander or zod) into dist/cli/fast.cjs.
 // tsc stays the type checker and still builds dist/ (daemon, services, and an unbundled
 // dist/cli/ whose entry this bundle replaces). Run after tsc: `npm run build` (the fast path's
 // reply checks are compiled from dist/protocol/).
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -56,6 +57,38 @@ const compiledReplyChecks = {
   },
 };
 
+/** The full program's bundle, which the entry imports for every command the fast path does not take. */
+const FULL_PROGRAM = './full.js';
+
+/**
+ * The entry: CommonJS, so that Node starts it without its ES module loader (the fast path never
+ * needs one), importing the full program's ES module bundle only for the other commands.
+ */
+function bundleEntry(outdir) {
+  return esbuild.build({
+    absWorkingDir: root,
+    entryPoints: ['cli/main.ts'],
+    outfile: join(outdir, 'main.cjs'),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    // cli/fast-load.ts finds fast.cjs from its own file, which CommonJS knows by name.
+    define: { 'import.meta.url': '__filename' },
+    plugins: [
+      {
+        name: 'full-program-bundle',
+        setup(build) {
+          build.onResolve({ filter: /^\.\/run-program\.js$/ }, () => ({ path: FULL_PROGRAM, external: true }));
+        },
+      },
+    ],
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
+  });
+}
+
 /** The fast path: one CommonJS file, so that it needs no ES module loader of its own. */
 function bundleFastPath(outdir) {
   return esbuild.build({
@@ -74,8 +107,9 @@ function bundleFastPath(outdir) {
 }
 
 /**
- * Bundle into `outdir` (default dist/cli): main.js, chunks/, reply-checks.js (zod's checks, for
- * the fast path) and fast.cjs. Returns esbuild's metafiles of both builds, merged.
+ * Bundle into `outdir` (default dist/cli): main.cjs, full.js, chunks/, reply-checks.js (zod's
+ * checks, for the fast path), fast.cjs, and main.js, a one-line ES module that runs main.cjs for
+ * whoever still starts `dist/cli/main.js`. Returns esbuild's metafiles of the builds, merged.
  * Ink and React stay external so that the TUI chunk loads them after it settles NODE_ENV
  * (React picks its production or development build on first import).
  */
@@ -84,7 +118,7 @@ export async function bundleCli(outdir = join(root, 'dist/cli')) {
   rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
   const result = await esbuild.build({
     absWorkingDir: root,
-    entryPoints: { main: 'cli/main.ts', 'reply-checks': 'cli/client/reply-checks.ts' },
+    entryPoints: { full: 'cli/run-program.ts', 'reply-checks': 'cli/client/reply-checks.ts' },
     outdir,
     chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
@@ -100,11 +134,12 @@ export async function bundleCli(outdir = join(root, 'dist/cli')) {
     logLevel: 'warning',
     metafile: true,
   });
-  const fast = await bundleFastPath(outdir);
-  chmodSync(join(outdir, 'main.js'), 0o755);
+  const builds = [result, await bundleEntry(outdir), await bundleFastPath(outdir)];
+  chmodSync(join(outdir, 'main.cjs'), 0o755);
+  writeFileSync(join(outdir, 'main.js'), "import './main.cjs';\n");
   return {
-    inputs: { ...result.metafile.inputs, ...fast.metafile.inputs },
-    outputs: { ...result.metafile.outputs, ...fast.metafile.outputs },
+    inputs: Object.assign({}, ...builds.map((build) => build.metafile.inputs)),
+    outputs: Object.assign({}, ...builds.map((build) => build.metafile.outputs)),
   };
 }
 
@@ -112,5 +147,5 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const metafile = await bundleCli(process.argv[2] ? resolve(process.argv[2]) : undefined);
   const outputs = Object.values(metafile.outputs);
   const kib = Math.round(outputs.reduce((sum, output) => sum + output.bytes, 0) / 1024);
-  console.log(`bundled the CLI: main.js + ${outputs.length - 1} chunks (${kib} KiB)`);
+  console.log(`bundled the CLI: main.cjs, full.js, fast.cjs + ${outputs.length - 3} other files (${kib} KiB)`);
 }

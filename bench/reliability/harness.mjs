@@ -10,7 +10,7 @@ import { freePort, rssMegabytes, sleep, waitUntil } from '../lib.mjs';
 
 const execFileAsync = promisify(execFile);
 export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const herveBin = join(root, 'dist/cli/main.js');
+const herveBin = join(root, 'dist/cli/main.cjs');
 
 /** A daemon in a temp HERVE_HOME on a free port, driven with the real `herve` command. */
 export async function startHerve() {

@@ -27,6 +27,14 @@ export interface DaemonClient {
   close(): void;
 }
 
+/** Methods that change nothing: the only ones sent before hello has vouched for the daemon (`SocketDaemonClient.read`). */
+export type ReadMethod = Extract<Method, 'list' | 'stats' | 'get' | 'logs'>;
+
+/** What `SocketDaemonClient.read` hands its reader: calls to read methods only. */
+export interface ReadingClient {
+  call<M extends ReadMethod>(method: M, params?: ParamsInput<M>): Promise<Result<M>>;
+}
+
 interface Pending {
   method: Method;
   resolve: (value: unknown) => void;
@@ -54,22 +62,48 @@ export class SocketDaemonClient implements DaemonClient {
    * With `helloTimeoutMs`, a daemon that accepts but does not answer in time is a DaemonUnresponsiveError.
    */
   static async connect(socketPath = hervePaths().socket, client = 'herve-cli', options: ConnectOptions = {}): Promise<SocketDaemonClient> {
-    const socket = await openSocket(socketPath);
-    const daemon = new SocketDaemonClient(socket);
-    const hello = await withTimeout(daemon.call('hello', { version: PROTOCOL_VERSION, client }), options.helloTimeoutMs, () => {
+    const daemon = new SocketDaemonClient(await openSocket(socketPath));
+    await daemon.greet(socketPath, client, options);
+    return daemon;
+  }
+
+  /**
+   * Connect and run `read` with its requests sent right behind hello instead of after its answer
+   * (one round trip fewer); their answers count only once hello has vouched for the daemon, so a
+   * daemon of another protocol version fails as it does in `connect`. Only reads can go out
+   * unvouched: nothing may act on a daemon before its version is known. Always closes the connection.
+   */
+  static async read<T>(socketPath: string, client: string, options: ConnectOptions, read: (daemon: ReadingClient) => Promise<T>): Promise<T> {
+    const daemon = new SocketDaemonClient(await openSocket(socketPath));
+    try {
+      // hello and the reads issued at once leave in one write.
+      daemon.socket.cork();
+      const greeted = daemon.greet(socketPath, client, options);
+      const reading = read(daemon);
+      daemon.socket.uncork();
+      // Whatever the reads meet on a daemon hello refuses, hello's verdict is the one reported.
+      reading.catch(() => undefined);
+      await greeted;
+      return await reading;
+    } finally {
       daemon.close();
+    }
+  }
+
+  private async greet(socketPath: string, client: string, options: ConnectOptions): Promise<void> {
+    const hello = await withTimeout(this.call('hello', { version: PROTOCOL_VERSION, client }), options.helloTimeoutMs, () => {
+      this.close();
       return new DaemonUnresponsiveError(socketPath, options.helloTimeoutMs as number);
     });
     if (hello.version !== PROTOCOL_VERSION) {
-      daemon.close();
+      this.close();
       throw new DaemonRequestError({
         code: 'version_mismatch',
         message: `daemon speaks protocol v${hello.version}, this client v${PROTOCOL_VERSION}`,
         hint: 'restart the daemon with this version: herve down && herve up',
       });
     }
-    daemon.greeting = hello;
-    return daemon;
+    this.greeting = hello;
   }
 
   /** The daemon's answer to the hello `connect` sent: its pid, home, socket and proxy port. */

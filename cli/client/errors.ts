@@ -13,6 +13,11 @@ export class UserError extends Error {
   }
 }
 
+/** Wrong arguments: exit 2, as for commander's own usage errors. */
+export function usageError(message: string, hint?: string, options?: ErrorOptions): UserError {
+  return new UserError(message, hint, 2, options);
+}
+
 export class DaemonNotRunningError extends UserError {
   constructor(readonly socket: string) {
     super('herve daemon is not running — start it with: herve up', undefined, 3);

@@ -7,8 +7,8 @@ import { renderSystemd, systemdUnits } from '../export/systemd.js';
 import { withDaemon } from '../daemon/connect.js';
 import { loadProject, projectPath } from '../project/project.js';
 import { writeOut } from '../output/output.js';
-import { parsePairs, usageError } from '../lifecycle/register-spec.js';
-import { UserError } from '../client/index.js';
+import { parsePairs } from '../lifecycle/register-spec.js';
+import { UserError, usageError } from '../client/index.js';
 
 export interface ExportCommandOptions {
   image?: string[];

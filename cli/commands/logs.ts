@@ -1,10 +1,9 @@
 import type { LogLine, ParamsInput } from '../../protocol/index.js';
-import { UserError, type SocketDaemonClient } from '../client/index.js';
-import { withDaemon } from '../daemon/connect.js';
+import { type SocketDaemonClient, UserError, usageError } from '../client/index.js';
+import { readFromDaemon, withDaemon } from '../daemon/connect.js';
 import { formatLogLines } from '../logs/log-format.js';
 import { LineBatcher, linesAfterHistory, untilInterruptedOrClosed } from '../logs/log-follow.js';
 import { writeOut } from '../output/output.js';
-import { usageError } from '../lifecycle/register-spec.js';
 import { stdoutStyle, type Style } from '../presentation/terminal.js';
 import type { OptionsOf } from '../program.js';
 
@@ -27,16 +26,16 @@ function formatter(options: LogsOptions, style: Style): (lines: LogLine[]) => st
 export async function run(ref: string | undefined, options: LogsOptions): Promise<number> {
   const grep = compileGrep(options.grep);
   const format = formatter(options, stdoutStyle());
+  if (!options.follow) {
+    // The daemon takes a name or a uuid: a read, sent with hello.
+    const past = await readFromDaemon((client) => client.call('logs', { service: ref, lines: options.lines, grep: options.grep }));
+    await writeOut(format(past.lines));
+    return 0;
+  }
   return withDaemon(async (client) => {
     // Topics name services by name, so a uuid is turned into the name first.
     const name = ref === undefined ? undefined : (await client.call('get', { service: ref })).name;
-    const query: ParamsInput<'logs'> = { service: name, lines: options.lines ?? 100, grep: options.grep };
-    if (!options.follow) {
-      const { lines } = await client.call('logs', query);
-      await writeOut(format(lines));
-      return 0;
-    }
-    return follow(client, query, name, grep, format);
+    return follow(client, { service: name, lines: options.lines, grep: options.grep }, name, grep, format);
   });
 }
 

@@ -1,5 +1,5 @@
 import type { StatsSnapshot } from '../../protocol/index.js';
-import { withDaemon } from '../daemon/connect.js';
+import { readFromDaemon } from '../daemon/connect.js';
 import { writeJson, writeOut } from '../output/output.js';
 import { renderServiceTable } from '../output/service-table.js';
 import { stdoutStyle } from '../presentation/terminal.js';
@@ -8,7 +8,7 @@ import type { OptionsOf } from '../program.js';
 type LsOptions = OptionsOf<'status'>;
 
 export async function run(options: LsOptions): Promise<number> {
-  const { services, stats } = await withDaemon(async (client) => {
+  const { services, stats } = await readFromDaemon(async (client) => {
     const [list, snapshot] = await Promise.all([
       client.call('list'),
       // The table still makes sense without CPU/MEM figures.

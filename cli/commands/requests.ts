@@ -1,10 +1,9 @@
 import type { z } from 'zod';
 import { requestFilter, SlowFilter, StatusFilter, type ParamsInput, type RequestRecord } from '../../protocol/index.js';
-import { UserError, type SocketDaemonClient } from '../client/index.js';
+import { type SocketDaemonClient, UserError, usageError } from '../client/index.js';
 import { withDaemon } from '../daemon/connect.js';
 import { LineBatcher, untilInterruptedOrClosed } from '../logs/log-follow.js';
 import { writeOut } from '../output/output.js';
-import { usageError } from '../lifecycle/register-spec.js';
 import { requestHeader, requestRows } from '../output/request-rows.js';
 import { stdoutStyle } from '../presentation/terminal.js';
 

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { hervePaths, socketPathProblem, type HervePaths } from '../../protocol/paths.js';
-import { SocketDaemonClient, UserError } from '../client/index.js';
+import { type ReadingClient, SocketDaemonClient, UserError } from '../client/index.js';
 
 /** Herve's paths for this environment, refused early when the socket cannot live there. */
 export function cliPaths(): HervePaths {
@@ -29,4 +29,9 @@ export async function withDaemon<T>(work: (client: SocketDaemonClient) => Promis
   } finally {
     client.close();
   }
+}
+
+/** Like `withDaemon` for reads, whose requests go out with hello (`SocketDaemonClient.read`). */
+export function readFromDaemon<T>(read: (client: ReadingClient) => Promise<T>): Promise<T> {
+  return SocketDaemonClient.read(cliPaths().socket, 'herve-cli', { helloTimeoutMs: HELLO_TIMEOUT_MS }, read);
 }

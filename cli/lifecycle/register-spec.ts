@@ -13,14 +13,10 @@ import {
   type RegisterFlagValues,
   type RegisterInput,
 } from '../../protocol/index.js';
-import { UserError } from '../client/index.js';
+import { usageError } from '../client/index.js';
 
 /** What `herve register` collects from its arguments, before validation: the operands and the field table's options. */
 export type RegisterArgs = { type: string; command: string[] } & RegisterFlagValues;
-
-export function usageError(message: string, hint?: string, options?: ErrorOptions): UserError {
-  return new UserError(message, hint, 2, options);
-}
 
 /** `K=V` pairs into a record; `what` names the flag in errors. */
 export function parsePairs(pairs: string[] | undefined, what: string): Record<string, string> {

@@ -45,11 +45,14 @@ async function rawReplies(home: string, calls: [string, object][]): Promise<unkn
 }
 
 describe('the fast path recognises only the forms it runs exactly as commander would', () => {
-  it('takes ls/status [--json] and start/stop <service> [--json] [--no-wait], in any order', () => {
+  it('takes ls/status [--json], start/stop <service> [--json] [--no-wait] and logs [service] [-n|--lines N] [--json], in any order', () => {
     expect(fastInvocation(['ls'])).toEqual({ command: 'ls', json: false });
     expect(fastInvocation(['status', '--json'])).toEqual({ command: 'ls', json: true });
     expect(fastInvocation(['start', '--no-wait', 'api'])).toEqual({ command: 'start', service: 'api', json: false, wait: false });
     expect(fastInvocation(['stop', 'api', '--json'])).toEqual({ command: 'stop', service: 'api', json: true, wait: true });
+    expect(fastInvocation(['logs'])).toEqual({ command: 'logs', service: undefined, lines: 100, json: false });
+    expect(fastInvocation(['logs', '-n', '1000', 'api'])).toEqual({ command: 'logs', service: 'api', lines: 1000, json: false });
+    expect(fastInvocation(['logs', '--json', 'api', '--lines', '0'])).toEqual({ command: 'logs', service: 'api', lines: 0, json: true });
   });
 
   it('leaves everything else to the full program: help, other flags, operands missing or extra, repeated flags, --', () => {
@@ -67,7 +70,20 @@ describe('the fast path recognises only the forms it runs exactly as commander w
       ['stop', '--', 'api'],
       ['stop', 'api', '--json=1'],
       ['restart', 'api'],
-      ['logs'],
+      ['logs', 'a', 'b'],
+      ['logs', 'api', '-f'],
+      ['logs', '--grep', 'GET'],
+      ['logs', '--help'],
+      ['logs', '-n'],
+      ['logs', '-n', 'x'],
+      ['logs', '-n', '-5'],
+      ['logs', '-n', '1.5'],
+      ['logs', '-n', '99999999999999999999'],
+      ['logs', '-n1000'],
+      ['logs', '--lines=5'],
+      ['logs', '-n', '1', '--lines', '2'],
+      ['logs', '--json', '--json'],
+      ['logs', '--', 'api'],
     ]) {
       expect(fastInvocation(args), args.join(' ')).toBeNull();
     }
@@ -192,7 +208,7 @@ describe('the fast path and the full program give the same output, errors and ex
     rmSync(home, { recursive: true, force: true });
   });
 
-  it('ls, ls --json, start and stop (with --json and --no-wait), and an unknown service', async () => {
+  it('ls, ls --json, start and stop (with --json and --no-wait), logs, and an unknown service', async () => {
     // Pids, ports, times and figures differ from run to run, and with them the columns' widths.
     const steady = (text: string) => text.replace(/\d+(\.\d+)?/g, 'N').replace(/ +/g, ' ');
     /** The state each command starts from, the same for both runs. */
@@ -208,6 +224,9 @@ describe('the fast path and the full program give the same output, errors and ex
       [['start', 'idle', '--json'], 'stopped'],
       [['start', 'nope'], 'running'],
       [['stop', 'nope', '--json'], 'running'],
+      [['logs', 'idle', '-n', '3'], 'running'],
+      [['logs', '--json', '--lines', '2', 'idle'], 'running'],
+      [['logs', 'nope'], 'running'],
     ] as const) {
       await from(state);
       const fast = await herve(home, [...args]);

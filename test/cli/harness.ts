@@ -7,7 +7,7 @@ import { assertProcessGone, isAlive, waitFor } from '../helpers/daemon.js';
 export { assertProcessGone, isAlive, waitFor };
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
-export const herveBin = join(repoRoot, 'dist/cli/main.js');
+export const herveBin = join(repoRoot, 'dist/cli/main.cjs');
 export const fixture = (name: string): string => join(import.meta.dirname, 'fixtures', name);
 
 const SOURCE_DIRS = ['cli', 'protocol', 'platform', 'daemon', 'services', 'themes'];
@@ -21,9 +21,9 @@ function sources(dir: string): string[] {
   });
 }
 
-/** `npm run build` bundles the CLI entry after tsc; a bare `npx tsc` leaves the unbundled entry, which still works. */
+/** `npm run build` bundles the CLI after tsc (the entry, main.cjs, is the bundle's); a bare `npx tsc` leaves no entry. */
 function isBundled(): boolean {
-  return existsSync(herveBin) && readFileSync(herveBin, 'utf8').includes('./chunks/');
+  return existsSync(herveBin) && readFileSync(herveBin, 'utf8').includes('./full.js');
 }
 
 function isStale(): boolean {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { Metafile } from 'esbuild';
@@ -26,7 +26,7 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-/** The output file built for a source entry: main.js for cli/main.ts, a lazy chunk for each command. */
+/** The output file built for a source entry: main.cjs for cli/main.ts, a lazy chunk for each command. */
 function outputFor(entry: string): string {
   const found = Object.entries(metafile.outputs).find(([, output]) => output.entryPoint === entry);
   if (!found) throw new Error(`no output has entry point ${entry}`);
@@ -59,14 +59,19 @@ const fromPackage = (graph: Graph, name: string): boolean => [...graph.inputs].s
 const tuiImports = (graph: Graph): string[] => [...graph.externals].filter((name) => TUI_PACKAGE.test(name));
 
 describe('CLI start-up stays lean (the esbuild bundle of scripts/bundle-cli.mjs)', () => {
-  it('the entry only picks a path: it loads neither commander, zod, ink nor react', () => {
+  it('the entry only picks a path: one CommonJS file (no ES module loader) that loads neither commander, zod, ink nor react', () => {
+    const output = outputFor('cli/main.ts');
+    expect(relative(outdir, resolve(root, output))).toBe('main.cjs');
     const graph = startupGraph('cli/main.ts');
-    expect(relative(outdir, resolve(root, outputFor('cli/main.ts')))).toBe('main.js');
     for (const name of ['commander', 'zod']) expect(fromPackage(graph, name), name).toBe(false);
-    expect(tuiImports(graph)).toEqual([]);
+    expect([...graph.externals].every((name) => name.startsWith('node:'))).toBe(true);
+    // The full program, for every other command, only when imported.
+    expect(metafile.outputs[output]?.imports).toContainEqual(expect.objectContaining({ path: './full.js', kind: 'dynamic-import', external: true }));
+    expect(readFileSync(join(outdir, 'main.js'), 'utf8')).toBe("import './main.cjs';\n");
   });
 
   it('the full program (what --help and --version run) holds commander but loads neither zod, ink nor react', () => {
+    expect(relative(outdir, resolve(root, outputFor('cli/run-program.ts')))).toBe('full.js');
     const graph = startupGraph('cli/run-program.ts');
     expect(fromPackage(graph, 'commander')).toBe(true);
     expect(fromPackage(graph, 'zod')).toBe(false);

@@ -136,7 +136,7 @@ describe('the README', () => {
 describe('herve.schema.json', () => {
   const shipped = JSON.parse(readFileSync(join(root, 'herve.schema.json'), 'utf8')) as Record<string, unknown>;
 
-  it('is what herve schema prints now (regenerate: node dist/cli/main.js schema > herve.schema.json)', () => {
+  it('is what herve schema prints now (regenerate: node dist/cli/main.cjs schema > herve.schema.json)', () => {
     expect(shipped).toEqual(JSON.parse(JSON.stringify(projectJsonSchema())));
   });
 

@@ -7,7 +7,7 @@ import type { ServiceInfo } from '../../protocol/index.js';
 import { requireTool } from '../helpers/required-tool.js';
 import { assertProcessGone, PROJECT_ROOT, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 
-const CLI = join(PROJECT_ROOT, 'dist', 'cli', 'main.js');
+const CLI = join(PROJECT_ROOT, 'dist', 'cli', 'main.cjs');
 // A tmux server of our own, so the test never touches the user's tmux sessions. Made in beforeAll, removed in afterAll.
 let tmuxDir = '';
 let tmuxSocket = '';
