@@ -162,17 +162,9 @@ export class ResponseParser {
   }
 
   private readLength(input: Buffer): Buffer {
-    if (input.length < this.remaining) {
-      this.remaining -= input.length;
-      this.sink.onBody(input);
-      return EMPTY;
-    }
-    const body = input.subarray(0, this.remaining);
-    const rest = input.subarray(this.remaining);
-    this.remaining = 0;
-    if (body.length > 0) this.sink.onBody(body);
-    this.finish();
-    return rest;
+    const rest = this.passCounted(input);
+    if (rest !== null) this.finish();
+    return rest ?? EMPTY;
   }
 
   private readChunkLine(input: Buffer): Buffer {
@@ -188,16 +180,21 @@ export class ResponseParser {
   }
 
   private readChunkData(input: Buffer): Buffer {
-    if (input.length <= this.remaining) {
+    const rest = this.passCounted(input);
+    if (rest !== null) this.state = State.ChunkEnd;
+    return rest ?? EMPTY;
+  }
+
+  /** Passes on up to `remaining` body bytes: what is left of `input` once they are all through, else null. */
+  private passCounted(input: Buffer): Buffer | null {
+    if (input.length < this.remaining) {
       this.remaining -= input.length;
       this.sink.onBody(input);
-      if (this.remaining === 0) this.state = State.ChunkEnd;
-      return EMPTY;
+      return null;
     }
-    this.sink.onBody(input.subarray(0, this.remaining));
+    if (this.remaining > 0) this.sink.onBody(input.subarray(0, this.remaining));
     const rest = input.subarray(this.remaining);
     this.remaining = 0;
-    this.state = State.ChunkEnd;
     return rest;
   }
 
