@@ -2,5 +2,5 @@
 import type { Metafile } from 'esbuild';
 
 export declare const LAZY_EXTERNALS: string[];
-/** Bundles cli/main.ts and the fast path (cli/fast-main.ts) into `outdir` (default dist/cli); returns both builds' metafiles, merged. */
+/** Bundles the CLI (the entry main.cjs, the full program full.js, the fast path fast.cjs) into `outdir` (default dist/cli); returns the builds' metafiles, merged. */
 export declare function bundleCli(outdir?: string): Promise<Metafile>;
