@@ -1,20 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanUpAfterEach, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
-import { FIXTURES_DIR, fixtureService } from '../helpers/fixtures.js';
+import { cleanUpAfterEach, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { fixtureService } from '../helpers/fixtures.js';
+import { loadedModules, startRecordingDaemon } from '../helpers/module-record.js';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.js';
 
 const seenPids = new Set<number>();
 cleanUpAfterEach(seenPids);
 
 let receiver: OtlpReceiver | undefined;
-let recordDir: string | undefined;
 afterEach(async () => {
   await receiver?.close();
   receiver = undefined;
-  if (recordDir) rmSync(recordDir, { recursive: true, force: true });
-  recordDir = undefined;
 });
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
@@ -31,23 +27,12 @@ async function echo(daemon: TestDaemon, headers: Record<string, string> = {}): P
   return { echoed: (await response.json()) as Echoed, requestId: response.headers.get('x-request-id') };
 }
 
-/** A daemon whose node records every module it resolves, to see what it loaded. */
+/** A recording daemon (test/helpers/module-record.ts) with the echo-headers fixture registered as `web`. */
 async function recordedDaemon(env: NodeJS.ProcessEnv = {}): Promise<TestDaemon> {
-  recordDir = mkdtempSync('/tmp/hv-modules-');
-  const daemon = await startDaemon({
-    env: {
-      ...env,
-      NODE_OPTIONS: `--import ${join(FIXTURES_DIR, 'module-record', 'register.mjs')}`,
-      MODULE_RECORD_DIR: recordDir,
-    },
-  });
+  const daemon = await startRecordingDaemon(env);
   const info = await daemon.client.call('register', fixtureService('web', 'echo-headers.mjs'));
   for (const instance of info.instances) if (instance.pid) seenPids.add(instance.pid);
   return daemon;
-}
-
-function loadedModules(daemon: TestDaemon): string[] {
-  return readFileSync(join(recordDir!, String(daemon.pid)), 'utf8').split('\n');
 }
 
 describe('tracing at the front door', () => {
