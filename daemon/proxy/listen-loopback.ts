@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { Server as HttpServer } from 'node:http';
 import type { Server } from 'node:net';
 import { HerveError } from '../shared/errors.js';
@@ -86,4 +87,38 @@ export async function listenAll<S extends Server>(
       throw portInUse(port === 0 ? resolvedPort : port, setting);
     }
   }
+}
+
+function listening(server: Server, listen: () => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.once('listening', () => {
+      server.off('error', reject);
+      resolve();
+    });
+    listen();
+  });
+}
+
+/** One server per listening socket handed over by another process (a front-door worker's share of the daemon's port). */
+export async function listenOnHandles<S extends Server>(makeServer: () => S, handles: readonly Server[]): Promise<S[]> {
+  const servers: S[] = [];
+  try {
+    for (const handle of handles) {
+      const server = makeServer();
+      await listening(server, () => server.listen(handle));
+      servers.push(server);
+    }
+    return servers;
+  } catch (error) {
+    await Promise.all(servers.map(closeServer));
+    throw error;
+  }
+}
+
+/** Listens on a Unix socket, replacing a file a dead daemon left there. */
+export async function listenOnSocket<S extends Server>(server: S, path: string): Promise<S> {
+  rmSync(path, { force: true });
+  await listening(server, () => server.listen(path));
+  return server;
 }
