@@ -10,7 +10,7 @@ import type { FinishedRequest, RequestSink } from '../requests/request-journal.j
 import { RequestStatsRecorder, type RequestStatsSink } from '../stats/request-stats.js';
 import { applyTimeouts, checkingIntervalMs, ConnectionLimiter, limitsFromEnv } from './connection-limits.js';
 import { HostAllowList, listenHostNames, misdirectedBody, type HostNames } from './host-allow-list.js';
-import { closeServer, DEFAULT_HOSTS, listenAll, listenOnHandles, listenOnSocket } from './listen-loopback.js';
+import { closeServer, DEFAULT_HOSTS, listenAll, listenOnSocket, serveHandle } from './listen-loopback.js';
 import { forwardedRequest } from './forwarded-headers.js';
 import { ProxyExchange, type ProxyContext } from './proxy-exchange.js';
 import { sendProxyError } from './proxy-errors.js';
@@ -46,10 +46,8 @@ interface FrontDoorBase {
   workers?(): readonly FrontDoorProcess[];
 }
 
-/** A front-door worker (`herve up --workers N`): another process serving the daemon's listening sockets. */
+/** A front-door worker (`herve up --workers N`): another process serving the daemon's listening sockets (`FrontDoor.serve`), not a port of its own. */
 export interface WorkerRole {
-  /** The daemon's listening sockets, handed over IPC: served instead of listening on `port`. */
-  listening: readonly NetServer[];
   /** Herve's own requests (`/`, the admin API, /metrics) are the daemon's to answer. */
   forwardOwn(req: IncomingMessage, res: ServerResponse): void;
 }
@@ -67,6 +65,11 @@ export interface FrontDoor {
   requestStats: RequestStatsSource;
   /** The plain listening servers, to hand to front-door workers. */
   listening: readonly NetServer[];
+  /**
+   * Serves a listening socket the daemon handed over (a worker's share of its port). Synchronous on purpose: called
+   * as the socket arrives, no connection can be accepted by the bare server IPC delivered it as.
+   */
+  serve(handle: NetServer): void;
   /** Requests in flight to one upstream port, so a retiring instance can drain. */
   inFlight(port: number): number;
   /** What a front-door worker served, recorded as if served here: stats, the journal, passive health. */
@@ -145,10 +148,6 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
   const listenHosts = options.host === undefined ? DEFAULT_HOSTS : [options.host];
   try {
     if (worker === undefined) ({ port, servers } = await listenAll(makeServer, options.port, listenHosts));
-    else {
-      servers = await listenOnHandles(makeServer, worker.listening);
-      port = portOf(servers[0]) ?? port;
-    }
     if (options.internalSocket !== undefined) internal = await listenOnSocket(makeServer(), options.internalSocket);
     if (options.https !== undefined) {
       // Loaded only when HTTPS is on.
@@ -171,6 +170,10 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     httpsPort: tls?.port ?? null,
     requestStats: stats,
     listening: servers,
+    serve(handle) {
+      servers.push(serveHandle(makeServer(), handle));
+      port = portOf(handle) ?? port;
+    },
     inFlight: (upstreamPort) => pools.inFlight(upstreamPort),
     adopt(requests, reports) {
       for (const request of requests) {
@@ -188,7 +191,7 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
   };
 }
 
-function portOf(server: Server | undefined): number | null {
+function portOf(server: NetServer | undefined): number | null {
   const address = server?.address();
   return typeof address === 'object' && address !== null ? address.port : null;
 }
@@ -210,7 +213,7 @@ function frontDoorProcesses(stats: RequestStatsRecorder, workers: readonly Front
   let total = 0;
   for (const totals of stats.totals().values()) total += totals.total;
   const byWorkers = workers.reduce((sum, worker) => sum + worker.served, 0);
-  return [{ index: 0, pid: process.pid, served: total - byWorkers, restarts: 0 }, ...workers];
+  return [{ index: 0, pid: process.pid, serving: true, served: total - byWorkers, restarts: 0 }, ...workers];
 }
 
 function adminHandler(control: ServiceControl, parts: AdminParts): (req: IncomingMessage, res: ServerResponse) => void {

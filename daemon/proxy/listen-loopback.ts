@@ -100,20 +100,10 @@ function listening(server: Server, listen: () => void): Promise<void> {
   });
 }
 
-/** One server per listening socket handed over by another process (a front-door worker's share of the daemon's port). */
-export async function listenOnHandles<S extends Server>(makeServer: () => S, handles: readonly Server[]): Promise<S[]> {
-  const servers: S[] = [];
-  try {
-    for (const handle of handles) {
-      const server = makeServer();
-      await listening(server, () => server.listen(handle));
-      servers.push(server);
-    }
-    return servers;
-  } catch (error) {
-    await Promise.all(servers.map(closeServer));
-    throw error;
-  }
+/** `server` takes over a listening socket handed over by another process; it accepts from this call on. */
+export function serveHandle<S extends Server>(server: S, handle: Server): S {
+  server.listen(handle);
+  return server;
 }
 
 /** Listens on a Unix socket, replacing a file a dead daemon left there. */

@@ -18,7 +18,7 @@ function send(message: FromWorker): void {
 const log = (message: string) => send({ type: 'log', message });
 
 let settings: WorkerSettings | undefined;
-const sockets: Server[] = [];
+let sockets = 0;
 let door: FrontDoor | undefined;
 let routes: SnapshotRoutes | undefined;
 let outbox: WorkerOutbox | undefined;
@@ -33,10 +33,11 @@ async function start(given: WorkerSettings): Promise<void> {
     journal: box,
     allowedHosts: given.allowedHosts,
     upstreamTimeoutMs: given.upstreamTimeoutMs,
-    worker: { listening: sockets, forwardOwn: ownRequestForwarder(given.ownSocket) },
+    worker: { forwardOwn: ownRequestForwarder(given.ownSocket) },
     log,
   });
-  send({ type: 'ready' });
+  // The listening sockets come once the handlers are there to take each at once.
+  send({ type: 'prepared' });
 }
 
 async function close(): Promise<void> {
@@ -49,14 +50,14 @@ process.on('message', (message: ToWorker, handle: unknown) => {
   switch (message.type) {
     case 'init':
       settings = message.settings;
+      start(settings).catch((error: unknown) => {
+        log(`could not start: ${describeError(error)}`);
+        process.exit(1);
+      });
       return;
     case 'listen':
-      sockets.push(handle as Server);
-      if (settings !== undefined && sockets.length === settings.sockets)
-        start(settings).catch((error: unknown) => {
-          log(`could not start: ${describeError(error)}`);
-          process.exit(1);
-        });
+      door?.serve(handle as Server);
+      if (++sockets === settings?.sockets) send({ type: 'ready' });
       return;
     case 'routes':
       routes?.apply(message.routes);

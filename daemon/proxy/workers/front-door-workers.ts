@@ -37,6 +37,8 @@ interface Slot {
 export interface FrontDoorProcess {
   index: number;
   pid: number | null;
+  /** Listening on the shared sockets (a worker just started is not yet). */
+  serving: boolean;
   served: number;
   restarts: number;
 }
@@ -80,7 +82,7 @@ export class FrontDoorWorkers {
   }
 
   processes(): FrontDoorProcess[] {
-    return this.slots.map((slot) => ({ index: slot.index, pid: slot.child?.pid ?? null, served: slot.served, restarts: slot.restarts }));
+    return this.slots.map((slot) => ({ index: slot.index, pid: slot.child?.pid ?? null, serving: slot.ready, served: slot.served, restarts: slot.restarts }));
   }
 
   /**
@@ -117,6 +119,8 @@ export class FrontDoorWorkers {
           clearTimeout(timer);
           this.options.log(`front-door worker ${slot.index} serving (pid ${child.pid})`);
           resolve();
+        } else if (message.type === 'prepared') {
+          for (const server of this.options.listening) child.send({ type: 'listen' } satisfies ToWorker, server);
         } else this.received(slot, message);
       });
       child.once('exit', (code, signal) => {
@@ -128,7 +132,6 @@ export class FrontDoorWorkers {
     const { listening } = this.options;
     const routes = this.syncRoutes();
     this.send(child, { type: 'init', settings: { ...this.options.settings, index: slot.index, sockets: listening.length, routes } });
-    for (const server of listening) child.send({ type: 'listen' } satisfies ToWorker, server);
     return ready;
   }
 
@@ -145,6 +148,7 @@ export class FrontDoorWorkers {
         this.options.log(`front-door worker ${slot.index}: ${message.message}`);
         return;
       case 'ready':
+      case 'prepared':
         return;
     }
   }

@@ -18,7 +18,7 @@ export type UpstreamReport = [target: RouteTarget, status: number, failure: stri
 export interface WorkerSettings {
   /** 1.. : the daemon is front door 0. */
   index: number;
-  /** How many listening sockets follow this message, each in a `listen` message. */
+  /** How many listening sockets the daemon sends, each in a `listen` message, once the worker is `prepared`. */
   sockets: number;
   ownSocket: string;
   allowedHosts: readonly string[];
@@ -35,6 +35,7 @@ export type ToWorker =
   | { type: 'close' };
 
 export type FromWorker =
+  | { type: 'prepared' }
   | { type: 'ready' }
   | { type: 'batch'; requests: FinishedRequest[]; reports: UpstreamReport[] }
   | { type: 'inFlight'; id: number; count: number }
