@@ -11,6 +11,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const suites = {
   lifecycle: 'Herve vs PM2: CLI, daemon footprint, recovery, logs',
   proxy: 'front door vs direct vs nginx',
+  workers: 'the front door on 1 and 2 processes (herve up --workers N) vs nginx with 1 and 2 worker_processes, unpinned',
   https: 'the front door over HTTPS (HTTP/1.1, HTTP/2) vs plain and vs nginx with TLS',
   observability: 'what the access log and tracing cost the front door',
   tui: 'dashboard render cost, CPU and memory',

@@ -70,6 +70,7 @@ const DECLARATIONS = {
       .option('--bus <url>', 'a Redis bus services on other machines join over: redis://[:PASSWORD@]HOST:PORT (also HERVE_BUS)')
       .option('--https', 'serve the proxy over HTTPS too (HTTP/2 and HTTP/1.1), with a certificate from a local CA in HERVE_HOME/ca (see herve ca)')
       .option('--https-port <n>', 'HTTPS port (default: HERVE_HTTPS_PORT env or 5443; 0 picks a free one); implies --https', port)
+      .option('--workers <n>', 'processes serving the front door: the daemon and N - 1 workers sharing its port (default 1; also workers: in herve.yaml)')
       .option('-f, --file <file>', 'the project file to apply (default: herve.yaml here, if there is one)')
       .option('--watch', 'stay and apply the project file again whenever it changes'),
   ca: (program: Command) =>

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
- * The daemon's entry: `node dist/daemon/main.js [--port N] [--allow-host HOST]… [--https] [--https-port N]`
+ * The daemon's entry: `node dist/daemon/main.js [--port N] [--allow-host HOST]… [--https] [--https-port N] [--workers N]`
  * (the bus comes in HERVE_BUS, never in the arguments: `ps` would show its password).
  * `herve up` runs it detached with its output sent to daemon.log; `herve up --foreground` attached.
  * Its one V8 setting is in startup/heap-flags.ts (why no other: README, Performance).
  */
 import './startup/heap-flags.js';
 import { startDaemon } from './startup/start-daemon.js';
+import { describeZodError, parseFrontDoorWorkers } from '../protocol/index.js';
 import { HerveError } from './shared/errors.js';
 import { parseAllowedHosts } from './startup/allowed-hosts.js';
 import { parseBusSettings } from './startup/bus-settings.js';
@@ -63,14 +64,24 @@ function parseUpstreamTimeout(env: NodeJS.ProcessEnv): number | undefined {
   return ms;
 }
 
+/** `--workers N`: processes serving the front door (1, the daemon alone, without the flag). */
+function parseWorkers(argv: string[]): number {
+  const at = argv.indexOf('--workers');
+  if (at === -1) return 1;
+  const parsed = parseFrontDoorWorkers(argv[at + 1] ?? '');
+  if (parsed.success) return parsed.data;
+  throw new HerveError('bad_request', `--workers: ${describeZodError(parsed.error)}`, 'for example: --workers 2');
+}
+
 async function main(): Promise<void> {
   const port = parsePort(process.argv.slice(2), '--port', process.env.PORT, DEFAULT_PROXY_PORT);
   const https = parseHttps(process.argv.slice(2), process.env);
   const upstreamTimeoutMs = parseUpstreamTimeout(process.env);
   const allowedHosts = parseAllowedHosts(process.argv.slice(2), process.env);
   const bus = parseBusSettings(process.env);
+  const workers = parseWorkers(process.argv.slice(2));
   log(`starting (pid ${process.pid}, node ${process.version})`);
-  const daemon = await startDaemon({ port, upstreamTimeoutMs, allowedHosts, https, bus, log });
+  const daemon = await startDaemon({ port, upstreamTimeoutMs, allowedHosts, https, bus, workers, log });
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;

@@ -5,6 +5,7 @@ export * from './messages.js';
 export * from './codec.js';
 export * from './paths.js';
 export * from './allowed-host.js';
+export * from './front-door-workers.js';
 export * from './register-fields.js';
 export * from './command-line.js';
 export * from './project-file.js';

@@ -7,6 +7,8 @@ export const MAX_SOCKET_PATH_BYTES = 107;
 export interface HervePaths {
   home: string;
   socket: string;
+  /** Where front-door workers (`herve up --workers N`) forward Herve's own requests to the daemon. */
+  frontDoorSocket: string;
   pidFile: string;
   lockFile: string;
   database: string;
@@ -28,6 +30,7 @@ export function hervePaths(env: NodeJS.ProcessEnv = process.env): HervePaths {
   return {
     home,
     socket: join(home, 'herve.sock'),
+    frontDoorSocket: join(home, 'front.sock'),
     pidFile: join(home, 'herve.pid'),
     lockFile: join(home, 'herve.lock'),
     database: join(home, 'state.db'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DURATION_ERROR, DURATION_PATTERN } from './duration.js';
+import { FrontDoorWorkers } from './front-door-workers.js';
 import { fixedPortProblem, Glob, HealthSpec, RestartPolicy, RouteSpec, ServiceName, StopSignal, wholeNumberIn } from './service.js';
 
 /** The project file's name in a directory, and the largest file Herve reads. */
@@ -105,10 +106,11 @@ export const ProjectHttps = z
   .describe('serve the front door over HTTPS too, with a certificate from a local CA (as herve up --https)');
 export type ProjectHttps = z.infer<typeof ProjectHttps>;
 
-/** `herve.yaml`: the services of a project, and whether the front door also speaks HTTPS. */
+/** `herve.yaml`: the services of a project, whether the front door also speaks HTTPS, and on how many processes. */
 export const ProjectFile = z
   .object({
     https: ProjectHttps.optional(),
+    workers: FrontDoorWorkers.optional(),
     services: z.record(ServiceName, ProjectService),
   })
   .strict();

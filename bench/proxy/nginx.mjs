@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * A one-worker nginx reverse proxy with upstream keep-alive, in a temp dir. Returns its config path.
- * With `tls` ({ port, cert, key }: PEM file paths), the same proxy also listens with TLS, HTTP/2 and HTTP/1.1.
+ * An nginx reverse proxy with upstream keep-alive (one worker process unless `workerProcesses` says), in a temp dir.
+ * Returns its config path. With `tls` ({ port, cert, key }: PEM file paths), the same proxy also listens with TLS,
+ * HTTP/2 and HTTP/1.1.
  */
-export function writeNginxConfig(backendPort, listenPort, tls) {
+export function writeNginxConfig(backendPort, listenPort, tls, workerProcesses = 1) {
   const dir = mkdtempSync(join(tmpdir(), 'hv-nginx-'));
   const location = `
     location /bench/ {
@@ -25,7 +26,7 @@ export function writeNginxConfig(backendPort, listenPort, tls) {
   }`
     : '';
   const config = `
-worker_processes 1;
+worker_processes ${workerProcesses};
 daemon off;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;

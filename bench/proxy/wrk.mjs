@@ -16,14 +16,15 @@ function millis(text) {
 }
 
 /**
- * One wrk run pinned to `cpu` (async, so the caller can sample RSS meanwhile): req/s, p50/p99 (ms), MB/s, errors.
+ * One wrk run pinned to `cpu`, or unpinned with `cpu: null` (async, so the caller can sample RSS meanwhile):
+ * req/s, p50/p99 (ms), MB/s, errors.
  * @param {string} url
- * @param {{ seconds: number; connections: number; cpu: number }} options
+ * @param {{ seconds: number; connections: number; cpu: number | null }} options
  */
 export async function runWrk(url, { seconds, connections, cpu }) {
-  const { stdout: output } = await execFileAsync('taskset', ['-c', String(cpu), 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url], {
-    encoding: 'utf8',
-  });
+  const wrk = ['wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url];
+  const [command = 'wrk', ...args] = cpu === null ? wrk : ['taskset', '-c', String(cpu), ...wrk];
+  const { stdout: output } = await execFileAsync(command, args, { encoding: 'utf8' });
   const field = (/** @type {RegExp} */ pattern) => pattern.exec(output)?.[1];
   const transfer = /Transfer\/sec:\s+([\d.]+)(B|KB|MB|GB)/.exec(output);
   const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);

@@ -1,4 +1,4 @@
-import { AllowedHost, BusUrl, describeZodError, type ProjectHttps } from '../../protocol/index.js';
+import { AllowedHost, BusUrl, describeZodError, parseFrontDoorWorkers, type ProjectHttps } from '../../protocol/index.js';
 import { UserError } from '../client/index.js';
 import { cliPaths, withDaemon } from '../daemon/connect.js';
 import { probeDaemon, runForegroundDaemon, type DaemonSettings } from '../daemon/daemon-launch.js';
@@ -16,6 +16,7 @@ export async function run(options: UpOptions): Promise<number> {
     port: options.port,
     allowHosts: (options.allowHost ?? []).map(allowedHost),
     bus: options.bus === undefined ? undefined : busUrl(options.bus),
+    workers: options.workers === undefined ? undefined : frontDoorWorkers(options.workers),
   };
   if (options.foreground) {
     if (options.file !== undefined || options.watch)
@@ -28,13 +29,14 @@ export async function run(options: UpOptions): Promise<number> {
   if (options.watch && path === undefined) throw new UserError('--watch needs a project file: no herve.yaml here', 'point at one with -f FILE', 2);
   // Checked before anything starts: a bad file changes nothing.
   const project = path === undefined ? undefined : loadProject(path);
-  const settings: DaemonSettings = { ...base, https: httpsSetting(options, project?.https) };
+  const settings: DaemonSettings = { ...base, https: httpsSetting(options, project?.https), workers: base.workers ?? project?.workers };
   const progress = new Progress();
   const { hello, alreadyRunning } = await ensureDaemonUp(paths, settings, progress);
   if (alreadyRunning) {
     const unapplied = [
       ...(options.allowHost?.length ? ['--allow-host'] : []),
       ...(options.bus === undefined ? [] : ['--bus']),
+      ...(settings.workers === undefined ? [] : ['--workers']),
       ...(settings.https && hello.httpsPort === null ? ['HTTPS'] : []),
     ];
     const settingsNote =
@@ -66,6 +68,12 @@ function allowedHost(raw: string): string {
   const parsed = AllowedHost.safeParse(raw);
   if (parsed.success) return parsed.data;
   throw new UserError(`--allow-host: ${describeZodError(parsed.error)}`, 'for example: herve up --allow-host dev.test --allow-host "*.dev.test"', 2);
+}
+
+function frontDoorWorkers(raw: string): number {
+  const parsed = parseFrontDoorWorkers(raw);
+  if (parsed.success) return parsed.data;
+  throw new UserError(`--workers: ${describeZodError(parsed.error)}`, 'for example: herve up --workers 2 (one front-door process per core)', 2);
 }
 
 function busUrl(raw: string): string {

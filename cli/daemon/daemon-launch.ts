@@ -25,12 +25,15 @@ export interface DaemonSettings {
   bus?: string;
   /** Serve HTTPS too, on `port` (the daemon's default when absent). */
   https?: { port?: number };
+  /** Front-door processes (validated by FrontDoorWorkers); the daemon alone when absent. */
+  workers?: number;
 }
 
 export function daemonArgs(settings: DaemonSettings): string[] {
   const port = settings.port === undefined ? [] : ['--port', String(settings.port)];
   const https = settings.https === undefined ? [] : settings.https.port === undefined ? ['--https'] : ['--https-port', String(settings.https.port)];
-  return [...port, ...(settings.allowHosts ?? []).flatMap((host) => ['--allow-host', host]), ...https];
+  const workers = settings.workers === undefined || settings.workers === 1 ? [] : ['--workers', String(settings.workers)];
+  return [...port, ...(settings.allowHosts ?? []).flatMap((host) => ['--allow-host', host]), ...https, ...workers];
 }
 
 function daemonEnv(paths: HervePaths, settings: DaemonSettings): NodeJS.ProcessEnv {

@@ -30,6 +30,8 @@ export interface LoadedProject {
   services: ProjectEntry[];
   /** `https:` as written (undefined when the file does not say). */
   https?: ProjectHttps;
+  /** `workers:` (front-door processes) as written; undefined when the file does not say. */
+  workers?: number;
   /** Where a path is written, `herve.yaml:LINE`, for problems found after loading (by the daemon's types). */
   where(path: PropertyKey[]): string;
 }
@@ -61,7 +63,13 @@ export function loadProjectFile(path: string): LoadedProject {
   );
   if (unknown.length > 0) throw new ProjectFileError(unknown);
   try {
-    return { file, services: dependencyOrder(entries), https: project.data.https, where: (at) => `${label}:${project.lineOf(at)}` };
+    return {
+      file,
+      services: dependencyOrder(entries),
+      https: project.data.https,
+      workers: project.data.workers,
+      where: (at) => `${label}:${project.lineOf(at)}`,
+    };
   } catch (error) {
     throw new ProjectFileError([`${label}: ${(error as Error).message}`], { cause: error });
   }

@@ -21,6 +21,8 @@ export interface AdminContext {
   port(): number;
   /** Upstream pool figures, for `/_herve/upstreams` (diagnostics and the benchmark). */
   upstreams(): unknown;
+  /** The processes serving the front door and what each served, for `/_herve/workers` (`herve up --workers N`). */
+  frontDoorProcesses(): unknown;
   log(message: string): void;
   authThrottle: AuthThrottle;
 }
@@ -35,7 +37,7 @@ const DISABLED_HINT =
 
 /**
  * Herve's own endpoints on the proxy port: `/` (routes), `/health`, `/metrics`,
- * `/_herve/upstreams`, and the seed's service API under `/services` (Basic auth).
+ * `/_herve/upstreams`, `/_herve/workers`, and the seed's service API under `/services` (Basic auth).
  */
 export async function handleAdmin(req: IncomingMessage, res: ServerResponse, context: AdminContext): Promise<void> {
   try {
@@ -49,6 +51,7 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, con
     if (head === 'health' && segments.length === 1) return onlyGet(req, res, () => sendJson(res, 200, healthReport(context)));
     if (head === 'metrics' && segments.length === 1) return await sendMetrics(req, res, context);
     if (head === '_herve' && segments[1] === 'upstreams') return onlyGet(req, res, () => sendJson(res, 200, { upstreams: context.upstreams() }));
+    if (head === '_herve' && segments[1] === 'workers') return onlyGet(req, res, () => sendJson(res, 200, { processes: context.frontDoorProcesses() }));
     if (head !== 'services') return sendError(res, 'not_found', `no such endpoint: ${method} ${url.pathname}`, 'see GET / for the routes');
     const forgery = SAFE_METHODS.has(method) ? null : forgeryRefusal(req.headers);
     if (forgery !== null) return refuse(req, res, forgery);

@@ -62,7 +62,7 @@ export class Orchestrator implements ServiceControl, RouteTable {
   }
 
   /** How many requests the front door has in flight to an instance's port, for draining. */
-  setInFlight(inFlight: (port: number) => number): void {
+  setInFlight(inFlight: RollDeps['inFlight']): void {
     this.rollDeps.inFlight = inFlight;
   }
 

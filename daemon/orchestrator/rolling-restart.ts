@@ -10,8 +10,8 @@ import type { ServiceRuntime } from './service-runtime.js';
 
 export interface RollDeps {
   logs: ServiceLogs;
-  /** Requests the front door has in flight to this port (0 without a front door). */
-  inFlight(port: number): number;
+  /** Requests the front door has in flight to this port (0 without a front door); a promise when workers must be asked. */
+  inFlight(port: number): number | Promise<number>;
 }
 
 /** States in which a new instance has failed its start: it exited, or was killed for not turning ready. */
@@ -81,7 +81,7 @@ async function retire(service: ServiceRuntime, old: Instance, deps: RollDeps, dr
   service.notify();
   if (drain && port !== null) {
     const deadline = Date.now() + service.record.stop.graceMs;
-    while (deps.inFlight(port) > 0 && Date.now() < deadline) await sleep(DRAIN_POLL_MS);
+    while ((await deps.inFlight(port)) > 0 && Date.now() < deadline) await sleep(DRAIN_POLL_MS);
   }
   await old.stop();
 }

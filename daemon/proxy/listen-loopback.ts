@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { Server as HttpServer } from 'node:http';
 import type { Server } from 'node:net';
 import { HerveError } from '../shared/errors.js';
@@ -86,4 +87,28 @@ export async function listenAll<S extends Server>(
       throw portInUse(port === 0 ? resolvedPort : port, setting);
     }
   }
+}
+
+function listening(server: Server, listen: () => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.once('listening', () => {
+      server.off('error', reject);
+      resolve();
+    });
+    listen();
+  });
+}
+
+/** `server` takes over a listening socket handed over by another process; it accepts from this call on. */
+export function serveHandle<S extends Server>(server: S, handle: Server): S {
+  server.listen(handle);
+  return server;
+}
+
+/** Listens on a Unix socket, replacing a file a dead daemon left there. */
+export async function listenOnSocket<S extends Server>(server: S, path: string): Promise<S> {
+  rmSync(path, { force: true });
+  await listening(server, () => server.listen(path));
+  return server;
 }

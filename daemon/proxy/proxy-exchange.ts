@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { RemoteUpstream, RouteTable, RouteTarget } from '../shared/contracts.js';
-import type { RequestJournal } from '../requests/request-journal.js';
-import type { RequestStatsRecorder } from '../stats/request-stats.js';
+import type { RequestSink } from '../requests/request-journal.js';
+import type { RequestStatsSink } from '../stats/request-stats.js';
 import { forwardedRequest } from './forwarded-headers.js';
 import type { TraceContext } from './trace-context.js';
 import { sendProxyError, upstreamFailure } from './proxy-errors.js';
@@ -16,9 +16,9 @@ export interface ProxyContext {
   routes: RouteTable;
   pools: UpstreamPools;
   roundRobin: RoundRobin;
-  stats: RequestStatsRecorder;
+  stats: RequestStatsSink;
   /** Absent: no access log, no inspector, no tracing (the bench's plain front door). */
-  journal?: RequestJournal;
+  journal?: RequestSink;
   upstreamTimeoutMs: number;
 }
 

@@ -95,7 +95,7 @@ export class RouteIndex {
   /** Every registered name; a name outside it (a joined service, an unknown one) routes by default. */
   private readonly registered = new Set<string>();
 
-  constructor(routes: readonly NamedRoute[]) {
+  constructor(private readonly routes: readonly NamedRoute[]) {
     for (const { name, route } of routes) {
       this.registered.add(name);
       if (route === false) continue;
@@ -104,6 +104,11 @@ export class RouteIndex {
       this.byPrefix.push({ prefix: route.path, name });
     }
     this.byPrefix.sort((a, b) => b.prefix.length - a.prefix.length);
+  }
+
+  /** What it was built from (a front-door worker builds its own from these). */
+  namedRoutes(): readonly NamedRoute[] {
+    return this.routes;
   }
 
   /** A service's route; undefined for a worker without one (or an unknown name). */

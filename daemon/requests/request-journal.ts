@@ -32,6 +32,13 @@ export interface FinishedRequest {
   rawHeaders: string[];
 }
 
+/** Where the proxy hands each finished request: the journal itself, or (in a front-door worker) a batch for the daemon's. */
+export interface RequestSink {
+  /** Whether the front door's own span is exported (then it is the service's parent span). */
+  readonly tracing: boolean;
+  record(request: FinishedRequest): void;
+}
+
 export interface RecentQuery {
   service?: string;
   lines: number;
@@ -45,7 +52,7 @@ type RequestListener = (record: RequestRecord) => void;
  * appended to the access log, kept in memory with its masked headers, pushed to listeners and
  * exported as a span when tracing is on.
  */
-export class RequestJournal {
+export class RequestJournal implements RequestSink {
   private pending: FinishedRequest[] = [];
   private scheduled = false;
   private readonly writers = new Map<string, LogFileWriter>();

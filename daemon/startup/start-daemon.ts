@@ -17,7 +17,8 @@ import { secureHome } from './home-permissions.js';
 import { refuseLiveDaemonWithoutSocket } from './pid-file.js';
 import { acquireStartLock, readPid } from './start-lock.js';
 import { clearStaleSocket } from './stale-socket.js';
-import { startFrontDoor } from '../proxy/front-door.js';
+import { startFrontDoor, type FrontDoor } from '../proxy/front-door.js';
+import type { FrontDoorWorkers } from '../proxy/workers/front-door-workers.js';
 import { RequestJournal } from '../requests/request-journal.js';
 import { loadRequestTracer } from '../tracing/request-tracer.js';
 import { createProcessSampler } from '../stats/process-sampler.js';
@@ -35,6 +36,8 @@ export interface DaemonOptions {
   bus?: BusSettings | null;
   /** Serve the front door over TLS too (HTTP/2 and HTTP/1.1), with a certificate from the local CA; 0 = any free port. */
   https?: { port: number };
+  /** Processes serving the front door: the daemon and `workers - 1` front-door workers (default 1: the daemon alone). */
+  workers?: number;
   log(message: string): void;
 }
 
@@ -95,6 +98,8 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
   const tracer = await loadRequestTracer(process.env);
   if (tracer) log('tracing: one span per proxied request to the OTLP endpoint in OTEL_EXPORTER_OTLP_ENDPOINT');
   const journal = new RequestJournal({ dir: paths.accessLogsDir, tracer });
+  const extraWorkers = (options.workers ?? 1) - 1;
+  let workers: FrontDoorWorkers | undefined;
   const frontDoor = await startFrontDoor({
     journal,
     port: options.port,
@@ -103,13 +108,18 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
     routes: orchestrator,
     control: orchestrator,
     https: options.https && { port: options.https.port, ...(await localCertificates(paths, options.allowedHosts ?? [], log)) },
+    ...(extraWorkers > 0 ? { internalSocket: paths.frontDoorSocket, workers: () => workers?.processes() ?? [] } : {}),
     log,
   });
   orchestrator.onEvent((event) => {
     if (event.event === 'service.removed') void journal.release(event.data.name);
   });
   orchestrator.setProxyPort(frontDoor.port);
-  orchestrator.setInFlight((port) => frontDoor.inFlight(port));
+  if (extraWorkers > 0) {
+    workers = await startWorkers(extraWorkers, frontDoor, orchestrator, journal.tracing, paths, options);
+    const started = workers;
+    orchestrator.setInFlight(async (port) => frontDoor.inFlight(port) + (await started.inFlight(port)));
+  } else orchestrator.setInFlight((port) => frontDoor.inFlight(port));
   stats.setRequestStats(frontDoor.requestStats);
   log(`proxy listening on http://localhost:${frontDoor.port}/${frontDoor.httpsPort === null ? '' : ` and https://localhost:${frontDoor.httpsPort}/`}`);
   // After the proxy port is ours: a daemon that cannot start must not touch what its predecessor left.
@@ -134,6 +144,7 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
       const servicesDeadline = orchestrator.longestStopGraceMs() + SHUTDOWN_SLACK_MS;
       await step('stop services', () => withDeadline(orchestrator.shutdown(), servicesDeadline), log);
       log('services stopped');
+      await step('stop the front-door workers', () => workers?.close(), log);
       await step('close the front door', () => frontDoor.close(), log);
       await step('close the control socket', () => control.close(), log);
       await step('flush logs', () => logStore.close(), log);
@@ -183,6 +194,30 @@ async function assemble(paths: HervePaths, options: DaemonOptions): Promise<Runn
 }
 
 const SHUTDOWN_SLACK_MS = 5000;
+
+/** The front door's other processes (`--workers N`); their module loads only then. */
+async function startWorkers(
+  count: number,
+  frontDoor: FrontDoor,
+  orchestrator: Orchestrator,
+  tracing: boolean,
+  paths: HervePaths,
+  options: DaemonOptions,
+): Promise<FrontDoorWorkers> {
+  const { FrontDoorWorkers } = await import('../proxy/workers/front-door-workers.js');
+  const workers = new FrontDoorWorkers({
+    count,
+    listening: frontDoor.listening,
+    routes: orchestrator,
+    onRoutesChanged: (listener) => orchestrator.onEvent(listener),
+    adopt: ({ requests, reports }) => frontDoor.adopt(requests, reports),
+    settings: { ownSocket: paths.frontDoorSocket, allowedHosts: options.allowedHosts ?? [], upstreamTimeoutMs: options.upstreamTimeoutMs, tracing },
+    log: options.log,
+  });
+  await workers.start();
+  options.log(`front door on ${count + 1} processes: the daemon and ${count} worker(s)${options.https ? ' (HTTPS is served by the daemon alone)' : ''}`);
+  return workers;
+}
 
 /** Only a daemon with a bus loads ioredis. */
 async function startBus(settings: BusSettings | null | undefined, members: BusMembership, log: (message: string) => void): Promise<RedisBus | undefined> {

@@ -135,8 +135,13 @@ export interface RequestStatsOptions {
   now?: () => number;
 }
 
+/** Where the proxy records each request's figures. */
+export interface RequestStatsSink {
+  record(service: string, instance: number | null, status: number, bytesOut: number, latencyMs: number): void;
+}
+
 /** Per-service proxy traffic: O(1) recording, window figures on demand. */
-export class RequestStatsRecorder implements RequestStatsSource {
+export class RequestStatsRecorder implements RequestStatsSource, RequestStatsSink {
   private readonly services = new Map<string, ServiceWindow>();
   private readonly windowSeconds: number;
   private readonly now: () => number;
@@ -146,9 +151,9 @@ export class RequestStatsRecorder implements RequestStatsSource {
     this.now = options.now ?? Date.now;
   }
 
-  /** Positional on purpose: the proxy calls this once per request without allocating a sample. */
-  record(service: string, instance: number | null, status: number, bytesOut: number, latencyMs: number): void {
-    const second = Math.floor(this.now() / 1000);
+  /** Positional on purpose: the proxy calls this once per request without allocating a sample. `atMs`: when it was served (a front-door worker's request arrives later). */
+  record(service: string, instance: number | null, status: number, bytesOut: number, latencyMs: number, atMs = this.now()): void {
+    const second = Math.floor(atMs / 1000);
     let window = this.services.get(service);
     if (window === undefined) {
       window = new ServiceWindow(this.windowSeconds, second);
