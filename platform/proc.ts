@@ -105,3 +105,13 @@ export function isHerveDaemon(pid: number): boolean {
     return false;
   }
 }
+
+/** The pid a pid or lock file holds; null when the file is missing or holds no pid. */
+export function readPid(file: string): number | null {
+  try {
+    const pid = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}

@@ -4,6 +4,7 @@ import type { HervePaths, Result } from '../../protocol/index.js';
 import { DaemonNotRunningError, UserError } from '../client/index.js';
 import { connectDaemon } from './connect.js';
 import { packagePath } from '../../platform/package-root.js';
+import { isHerveDaemon, isProcessRunning, readPid } from '../../platform/proc.js';
 import { sleep } from './processes.js';
 
 export type DaemonHello = Result<'hello'>;
@@ -129,8 +130,8 @@ export async function awaitDaemonReady(
   while (Date.now() < deadline) {
     const hello = await probeDaemon(paths);
     if (hello) return hello;
-    if (exit) {
-      // Another `herve up` may have won the start lock a moment earlier: then its daemon answers.
+    // Another `herve up` may have won the start lock a moment earlier: then its daemon answers, in time.
+    if (exit && !anotherDaemonStarting(paths, launch.child.pid)) {
       const winner = await probeDaemon(paths);
       if (winner) return winner;
       throw startFailure(paths, launch.logOffset, `exited (${describeExit(exit)}) before it answered`);
@@ -139,6 +140,12 @@ export async function awaitDaemonReady(
   }
   launch.child.kill('SIGTERM');
   throw startFailure(paths, launch.logOffset, `did not answer within ${timeoutMs / 1000} s (stopped it)`);
+}
+
+/** Whether the start lock is held by a live herve daemon other than the one this command spawned. */
+function anotherDaemonStarting(paths: HervePaths, spawned: number | undefined): boolean {
+  const holder = readPid(paths.lockFile);
+  return holder !== null && holder !== spawned && isProcessRunning(holder) && isHerveDaemon(holder);
 }
 
 function describeExit(exit: { code: number | null; signal: NodeJS.Signals | null }): string {

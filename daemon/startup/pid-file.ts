@@ -1,6 +1,5 @@
 import { HerveError } from '../shared/errors.js';
-import { isHerveDaemon, isProcessRunning } from '../../platform/proc.js';
-import { readPid } from './start-lock.js';
+import { isHerveDaemon, isProcessRunning, readPid } from '../../platform/proc.js';
 
 /**
  * Refuse to start beside a live daemon whose socket file is gone (deleted by hand): two daemons

@@ -1,6 +1,6 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { HerveError } from '../shared/errors.js';
-import { isHerveDaemon, isProcessRunning } from '../../platform/proc.js';
+import { isHerveDaemon, isProcessRunning, readPid } from '../../platform/proc.js';
 
 /**
  * One daemon starts at a time: the lock file is created exclusively and holds the starter's pid.
@@ -24,15 +24,6 @@ export function acquireStartLock(lockFile: string): () => void {
     rmSync(lockFile, { force: true });
   }
   throw new HerveError('conflict', `could not take the start lock ${lockFile}`, `remove it if no herve daemon is starting: rm ${lockFile}`);
-}
-
-export function readPid(file: string): number | null {
-  try {
-    const pid = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
-  } catch {
-    return null;
-  }
 }
 
 function releaseIfOurs(lockFile: string): void {

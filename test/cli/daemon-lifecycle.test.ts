@@ -1,7 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { execa } from 'execa';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assertProcessGone, ensureBuilt, herve, herveLive, isAlive, knownPids, makeHome, stopAndProve, waitFor } from './harness.js';
+import { assertProcessGone, ensureBuilt, herve, herveLive, isAlive, knownPids, makeHome, repoRoot, stopAndProve, waitFor } from './harness.js';
 import { itemAt } from '../helpers/item-at.js';
 
 function daemonPid(upOutput: string): number {
@@ -117,6 +119,43 @@ describe('herve up / down', () => {
     for (const result of [first, second]) {
       const spawned = Number(/starting herve daemon \(pid (\d+)\)/.exec(result.stderr)?.[1]);
       if (spawned && spawned !== running) await assertProcessGone(spawned);
+    }
+  });
+
+  it('herve up waits for a daemon still starting under the start lock instead of failing when its own daemon gives way', async () => {
+    home = makeHome();
+    // A daemon that holds the start lock and needs a while before it answers, as one started by
+    // another `herve up` a moment earlier does on a busy machine: its command line names daemon/main.
+    const slowEntry = join(home, 'slow', 'daemon', 'main.mjs');
+    mkdirSync(dirname(slowEntry), { recursive: true });
+    writeFileSync(
+      slowEntry,
+      [
+        `import { writeFileSync } from 'node:fs';`,
+        `writeFileSync(${JSON.stringify(join(home, 'herve.lock'))}, String(process.pid));`,
+        `setTimeout(() => import(${JSON.stringify(pathToFileURL(join(repoRoot, 'dist/daemon/main.js')).href)}), 1500);`,
+      ].join('\n'),
+    );
+    const slow = execa(process.execPath, [slowEntry, '--port', '0'], {
+      env: { HERVE_HOME: home },
+      detached: true,
+      stdio: 'ignore',
+      reject: false,
+    });
+    try {
+      await waitFor(() => existsSync(join(home, 'herve.lock')), { message: 'the slow daemon to take the start lock' });
+      const up = await herve(home, ['up', '--port', '0']);
+      expect(up.exitCode, up.stderr).toBe(0);
+      expect(daemonPid(up.stdout)).toBe(slow.pid);
+      const spawned = Number(/starting herve daemon \(pid (\d+)\)/.exec(up.stderr)?.[1]);
+      expect(spawned).toBeGreaterThan(0);
+      expect(spawned).not.toBe(slow.pid);
+      await assertProcessGone(spawned);
+    } finally {
+      // Down reaches the slow daemon only once it answers.
+      await waitFor(async () => slow.exitCode !== null || (await herve(home, ['status'])).exitCode === 0, { message: 'the slow daemon to answer' });
+      await stopAndProve(home, slow.pid === undefined ? [] : [slow.pid]);
+      home = '';
     }
   });
 
