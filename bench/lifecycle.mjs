@@ -25,20 +25,40 @@ async function getJson(url) {
   }
 }
 
+const CLI_ROUNDS = 4;
+const RUNS_PER_ROUND = 5;
+
 /**
+ * Each command's wall time (ms): hyperfine in CLI_ROUNDS rounds, the commands' order reversed every
+ * other round, so a machine busy for a while weighs on all of them alike. Returns the median of the
+ * round medians of each command, and `ratios`: the first command over the second, each round's.
  * @param {string} label
  * @param {string[]} commands
  * @param {string[]} options
  * @param {NodeJS.ProcessEnv & { BENCH_TMP: string }} env
- * @returns {number[]}
+ * @returns {{ medians: number[]; ratios: number[] }}
  */
 function hyperfine(label, commands, options, env) {
-  const exportFile = join(env.BENCH_TMP, `${label}.json`);
-  const args = ['--warmup', '2', '--runs', '12', '--export-json', exportFile, ...options, ...commands];
-  const result = spawnSync('hyperfine', args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (result.status !== 0) throw new Error(`hyperfine ${label} failed`);
-  const { results } = JSON.parse(readFileSync(exportFile, 'utf8'));
-  return results.map((/** @type {{ median: number }} */ entry) => entry.median * 1000);
+  /** @type {number[][]} */
+  const perCommand = commands.map(() => []);
+  /** @type {number[]} */
+  const ratios = [];
+  for (let round = 0; round < CLI_ROUNDS; round++) {
+    const order = round % 2 === 0 ? commands.map((_, index) => index) : commands.map((_, index) => commands.length - 1 - index);
+    const exportFile = join(env.BENCH_TMP, `${label}-${round}.json`);
+    const args = ['--warmup', '1', '--runs', String(RUNS_PER_ROUND), '--export-json', exportFile, ...options, ...order.map((index) => commands[index] ?? '')];
+    const result = spawnSync('hyperfine', args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (result.status !== 0) throw new Error(`hyperfine ${label} failed`);
+    const { results } = JSON.parse(readFileSync(exportFile, 'utf8'));
+    /** @type {number[]} */
+    const times = [];
+    order.forEach((command, position) => {
+      times[command] = results[position].median * 1000;
+    });
+    times.forEach((ms, command) => perCommand[command]?.push(ms));
+    if (times.length > 1) ratios.push((times[0] ?? 0) / (times[1] ?? 1));
+  }
+  return { medians: perCommand.map((times) => median(times)), ratios };
 }
 
 /** @param {string[]} files */
@@ -75,9 +95,12 @@ async function main() {
   const rows = [['measure', 'herve', 'pm2', 'herve/pm2', 'target']];
   const ratio = (/** @type {number[]} */ ...[a = 0, b = 0]) => (b ? (a / b).toFixed(2) : '–');
   /** A CLI command's row: herve/pm2 wall time against its target, met or missed. */
-  const cliRow = (/** @type {string} */ label, /** @type {number[]} */ [herveMs = 0, pm2Ms = 0], /** @type {number | undefined} */ target) => {
-    const verdict = target === undefined || !pm2Ms ? '' : `≤ ${target} — ${herveMs / pm2Ms <= target ? 'met' : 'missed'}`;
-    rows.push([label, herveMs.toFixed(0), pm2Ms ? pm2Ms.toFixed(0) : '–', ratio(herveMs, pm2Ms), verdict]);
+  /** A CLI command's row: herve/pm2 wall time (the median of the rounds' ratios) against its target. */
+  const cliRow = (/** @type {string} */ label, /** @type {{ medians: number[]; ratios: number[] }} */ timed, /** @type {number | undefined} */ target) => {
+    const [herveMs = 0, pm2Ms = 0] = timed.medians;
+    const herveOverPm2 = timed.ratios.length > 0 ? median(timed.ratios) : 0;
+    const verdict = target === undefined || !herveOverPm2 ? '' : `≤ ${target} — ${herveOverPm2 <= target ? 'met' : 'missed'}`;
+    rows.push([label, herveMs.toFixed(0), pm2Ms ? pm2Ms.toFixed(0) : '–', herveOverPm2 ? herveOverPm2.toFixed(2) : '–', verdict]);
   };
 
   try {
@@ -125,9 +148,15 @@ async function main() {
       const herveCmd = `${process.execPath} ${herveBin}`;
       // Node's own start, the floor under every CLI command, in the same run as `ls`.
       const ls = hyperfine('ls', [`${herveCmd} ls`, ...(havePm2 ? [`${pm2Cmd} ls`] : []), `${process.execPath} -e 0`], [], env);
-      const nodeAlone = ls[ls.length - 1] ?? 0;
-      cliRow('`ls` wall time (ms)', havePm2 ? ls : [ls[0] ?? 0], 0.5);
-      rows.push(['`node -e 0` (Node alone, ms)', nodeAlone.toFixed(0), havePm2 ? (ls[1] ?? 0).toFixed(0) : '–', ratio(nodeAlone, havePm2 ? ls[1] : 0), '']);
+      const nodeAlone = ls.medians[ls.medians.length - 1] ?? 0;
+      cliRow('`ls` wall time (ms)', havePm2 ? ls : { medians: [ls.medians[0] ?? 0], ratios: [] }, 0.5);
+      rows.push([
+        '`node -e 0` (Node alone, ms)',
+        nodeAlone.toFixed(0),
+        havePm2 ? (ls.medians[1] ?? 0).toFixed(0) : '–',
+        ratio(nodeAlone, havePm2 ? ls.medians[1] : 0),
+        '',
+      ]);
       const start = hyperfine(
         'start',
         [`${herveCmd} start e0`, ...(havePm2 ? [`${pm2Cmd} start p0`] : [])],
