@@ -156,7 +156,7 @@ async function dashboardPid(tmux, session) {
  * @param {ReturnType<typeof tmuxServer>} server
  * @param {Dashboard} dashboard
  * @param {number} seconds
- * @param {(tmux: Tmux, session: string) => Promise<void>} [during] run after it settles, before its window
+ * @param {(tmux: Tmux, session: string, pid: number) => Promise<void>} [during] run after it settles, before its window
  */
 export async function measureDashboard(server, dashboard, seconds, during) {
   const { tmux, dir } = server;
@@ -172,7 +172,7 @@ export async function measureDashboard(server, dashboard, seconds, during) {
       throw new Error(`${/** @type {Error} */ (error).message}\n${screen()}\n${readFileSync(stderr, 'utf8')}`);
     });
     await sleep(SETTLE_MS);
-    await during?.(tmux, session);
+    await during?.(tmux, session, pid);
     const window = await measureWindow([pid, dashboard.daemonPid()], seconds, pid);
     const finalScreen = screen();
     tmux('send-keys', '-t', session, 'q');

@@ -6,7 +6,8 @@
 //     RSS and CPU medians and their ratios to pm2 monit's;
 //  3. `herve tui` under a 5,000 lines/s flood, and the daemon's CPU with and without it.
 // `--rounds N` (default 5), `--seconds S` per window (default 10), `--compare DIR` adds another
-// Herve build (a checkout with dist/ built) as a side, `--no-render` and `--no-flood` skip parts 1 and 3.
+// Herve build (a checkout with dist/ built) as a side, `--no-render` and `--no-flood` skip parts 1 and 3;
+// `--where` only shows where each dashboard's memory goes (bench/tui-where.mjs).
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     compare: { type: 'string' },
     'no-flood': { type: 'boolean', default: false },
     'no-render': { type: 'boolean', default: false },
+    where: { type: 'boolean', default: false },
   },
 });
 const ROUNDS = Number(values.rounds);
@@ -40,6 +42,7 @@ async function main() {
   const server = tui.tmuxServer();
   const daemon = await tui.herveDaemonWithEcho(tui.SERVICES);
   try {
+    if (values.where) return await where(tui, server, daemon);
     if (ensurePm2()) await sideBySide(tui, server, daemon);
     if (!values['no-flood']) await flood(tui, server, daemon);
   } finally {
@@ -61,6 +64,24 @@ async function renderCost() {
     `Sustained flood (100 ms batches, 10 fps): ${sustained.linesPerSecond} lines/s in → ${sustained.writesPerSecond.toFixed(1)} terminal writes/s, ` +
       `${pct(sustained.cpuPercent)} CPU (feeder included), heap ${sustained.heapMb.toFixed(0)} MB`,
   );
+}
+
+/**
+ * @param {typeof import('./tui-process.mjs')} tui
+ * @param {ReturnType<typeof import('./tui-process.mjs').tmuxServer>} server
+ * @param {Awaited<ReturnType<typeof import('./tui-process.mjs').herveDaemonWithEcho>>} daemon
+ */
+async function where(tui, server, daemon) {
+  if (!ensurePm2()) return;
+  const { whereItGoes } = await import('./tui-where.mjs');
+  const pm2 = await pm2WithEchoApps(tui.SERVICES);
+  try {
+    const sides = [tui.herveTui(daemon, 'herve tui')];
+    if (values.compare) sides.push(tui.herveTui(daemon, `herve tui (${values.compare})`, [], join(values.compare, 'dist/cli/main.cjs')));
+    await whereItGoes(server, [...sides, tui.pm2Monit(pm2, pm2Bin)]);
+  } finally {
+    pm2.stop();
+  }
 }
 
 /**
