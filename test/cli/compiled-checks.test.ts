@@ -1,10 +1,11 @@
 import { rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Event, methods, PROTOCOL_VERSION, Response } from '../../protocol/index.js';
 import { compiledRepliesSource, EVERY_METHOD } from '../../scripts/compile-replies.mjs';
+import { RawSocket } from '../helpers/raw-socket.js';
+import { change, leaf, mutate } from '../helpers/reply-mutation.js';
 import { ensureBuilt, herve, makeHome, stopAndProve } from './harness.js';
 
 type Compiled = (raw: unknown) => { ok: true; value: unknown } | undefined;
@@ -16,62 +17,36 @@ interface CompiledModule {
 /** The kinds of event a dashboard with one echo service sees first. */
 const WANTED = ['service', 'stats', 'log'];
 
-/** A subscription to every topic, its events as the daemon sent them, until each kind in WANTED has come. */
-async function rawEvents(home: string): Promise<unknown[]> {
-  const socket = createConnection(join(home, 'herve.sock'));
-  const events: { event: string }[] = [];
-  let buffer = '';
-  return new Promise((resolve, reject) => {
-    socket.on('error', reject);
-    socket.on('data', (chunk) => {
-      buffer += chunk.toString();
-      for (let newline = buffer.indexOf('\n'); newline !== -1; newline = buffer.indexOf('\n')) {
-        const message = JSON.parse(buffer.slice(0, newline));
-        buffer = buffer.slice(newline + 1);
-        if (message.event !== undefined) events.push(message);
-      }
-      if (WANTED.every((kind) => events.some((event) => event.event === kind))) {
-        socket.end();
-        resolve(events);
-      }
-    });
+/** A subscription to services, stats and logs: its events as the daemon sent them, until each kind in WANTED has come. */
+async function rawEvents(home: string): Promise<Record<string, unknown>[]> {
+  const socket = await RawSocket.connect(join(home, 'herve.sock'));
+  try {
     const lines = [
       { id: 0, method: 'hello', params: { version: PROTOCOL_VERSION } },
       { id: 1, method: 'subscribe', params: { topics: ['services', 'stats', 'logs'] } },
     ];
-    socket.write(lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
-    // A log line after the subscription: the echo service logs each request it serves.
-    setTimeout(() => void herve(home, ['restart', 'echo']).catch(reject), 200);
-  });
+    socket.send(lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
+    // Log lines after the subscription: the echo service logs its start.
+    const restart = herve(home, ['restart', 'echo']);
+    const events: Record<string, unknown>[] = [];
+    while (!WANTED.every((kind) => events.some((event) => event.event === kind))) {
+      const message = await socket.nextMessage();
+      if (message.event !== undefined) events.push(message);
+    }
+    await restart;
+    return events;
+  } finally {
+    socket.close();
+  }
 }
 
 /** Equal, key order included. */
 const sameAs = (actual: unknown, expected: unknown) => expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
 
-/** Replace (or delete, for undefined) the entry reached by following `path` as indexes into each level's keys. */
-function mutate(root: unknown, path: number[], replacement: unknown): void {
-  let node = root as Record<string, unknown>;
-  for (const [depth, step] of path.entries()) {
-    if (node === null || typeof node !== 'object') return;
-    const keys = Object.keys(node);
-    if (keys.length === 0) return;
-    const key = keys[step % keys.length] as string;
-    if (depth === path.length - 1) {
-      if (replacement === undefined) delete node[key];
-      else node[key] = replacement;
-      return;
-    }
-    node = node[key] as Record<string, unknown>;
-  }
-}
-
-const leaf = fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.double(), fc.string(), fc.constant({}), fc.constant([]));
-const change = fc.record({ path: fc.array(fc.nat(40), { minLength: 1, maxLength: 5 }), value: fc.option(leaf, { nil: undefined }) });
-
 describe('the compiled checks of the dashboard and the rest of the CLI (every result, the events) come out as zod parses them', () => {
   const home = makeHome();
   let compiled: CompiledModule;
-  let events: unknown[];
+  let events: Record<string, unknown>[];
 
   beforeAll(async () => {
     ensureBuilt();
