@@ -1,7 +1,7 @@
 // @ts-check
 // Shared helpers of the benchmark scripts: tools, processes, /proc readings, medians.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createConnection, createServer } from 'node:net';
@@ -68,6 +68,24 @@ export function rssMegabytes(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return kb / 1024;
+}
+
+/** @param {number} pid resident, anonymous and file-backed MB from /proc */
+export function residentMegabytes(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (/** @type {string} */ name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
+  return { rss: field('VmRSS'), anon: field('RssAnon'), file: field('RssFile') };
+}
+
+/** Whether an HTTP GET of `path` on 127.0.0.1:`port` answers 200 within half a second. @param {number} port */
+export async function answers(port, path = '/health') {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(500) });
+    await response.arrayBuffer();
+    return response.status === 200;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -201,6 +219,36 @@ export function ensurePm2() {
     return false;
   }
   return true;
+}
+
+/**
+ * A fresh PM2 God daemon in a temporary PM2_HOME with `count` of Herve's echo service (dist/) as
+ * apps p0, p1, …, each answering on its own port. `stop()` kills the daemon and removes its home.
+ * @param {number} count
+ */
+export async function pm2WithEchoApps(count) {
+  const home = mkdtempSync('/tmp/pmbench-');
+  const env = { ...process.env, PM2_HOME: home };
+  const echo = join(dirname(benchRoot), 'dist/services/echo/main.js');
+  const stop = () => {
+    spawnSync(process.execPath, [pm2Bin, 'kill'], { env, stdio: 'ignore' });
+    rmSync(home, { recursive: true, force: true });
+  };
+  try {
+    execFileSync(process.execPath, [pm2Bin, 'ping'], { env, stdio: 'ignore' });
+    const pid = Number(readFileSync(join(home, 'pm2.pid'), 'utf8'));
+    const ports = [];
+    for (let i = 0; i < count; i++) {
+      const port = await freePort();
+      ports.push(port);
+      execFileSync(process.execPath, [pm2Bin, 'start', echo, '--name', `p${i}`], { env: { ...env, PORT: String(port) }, stdio: 'ignore' });
+    }
+    for (const port of ports) await waitUntil(() => answers(port), 15000, `pm2 on ${port}`);
+    return { pid, env, stop };
+  } catch (error) {
+    stop();
+    throw error;
+  }
 }
 
 /**

@@ -8,31 +8,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ensurePm2, freePort, median, pm2Bin, printTable, sleep, targetMet, waitUntil } from './lib.mjs';
+import { answers, ensurePm2, freePort, median, pm2WithEchoApps, printTable, residentMegabytes, sleep, targetMet, waitUntil } from './lib.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const SERVICES = 10;
 const SETTLE_MS = 3000;
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, compare: { type: 'string' } } });
 const ROUNDS = Number(values.rounds);
-
-/** @param {number} pid resident, anonymous and file-backed MB from /proc */
-function residentMegabytes(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const field = (/** @type {string} */ name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
-  return { rss: field('VmRSS'), anon: field('RssAnon'), file: field('RssFile') };
-}
-
-/** @param {number} port */
-async function answers(port, path = '/health') {
-  try {
-    const response = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(500) });
-    await response.arrayBuffer();
-    return response.status === 200;
-  } catch {
-    return false;
-  }
-}
 
 /** A fresh Herve daemon of the build in `checkout`, 10 echo services ready, its RSS. @param {string} checkout */
 async function herveRound(checkout) {
@@ -56,24 +38,12 @@ async function herveRound(checkout) {
 
 /** A fresh PM2 God daemon, the same 10 echo services online, its RSS. */
 async function pm2Round() {
-  const home = mkdtempSync('/tmp/pmmem-');
-  const env = { ...process.env, PM2_HOME: home };
-  const echo = join(root, 'dist/services/echo/main.js');
+  const pm2 = await pm2WithEchoApps(SERVICES);
   try {
-    execFileSync(process.execPath, [pm2Bin, 'ping'], { env, stdio: 'ignore' });
-    const pid = Number(readFileSync(join(home, 'pm2.pid'), 'utf8'));
-    const ports = [];
-    for (let i = 0; i < SERVICES; i++) {
-      const port = await freePort();
-      ports.push(port);
-      execFileSync(process.execPath, [pm2Bin, 'start', echo, '--name', `p${i}`], { env: { ...env, PORT: String(port) }, stdio: 'ignore' });
-    }
-    for (const port of ports) await waitUntil(() => answers(port), 15000, `pm2 on ${port}`);
     await sleep(SETTLE_MS);
-    return residentMegabytes(pid);
+    return residentMegabytes(pm2.pid);
   } finally {
-    spawnSync(process.execPath, [pm2Bin, 'kill'], { env, stdio: 'ignore' });
-    rmSync(home, { recursive: true, force: true });
+    pm2.stop();
   }
 }
 

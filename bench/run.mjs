@@ -1,6 +1,7 @@
 // @ts-check
 // `npm run bench`: every benchmark in turn, each printing its own figures.
-// `npm run bench -- lifecycle` (or proxy, tui, adopt, soak, scale, …) runs one.
+// `npm run bench -- lifecycle` (or proxy, tui, adopt, soak, scale, …) runs one; any other argument
+// (`npm run bench -- tui --rounds 3`) is passed on to the benchmarks named.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -27,6 +28,7 @@ const suites = {
   scale: 'cost with 1, 10, 100 and 500 services: RSS, idle CPU, ls, up, dashboard render',
 };
 const wanted = process.argv.slice(2).filter((name) => name in suites);
+const passedOn = process.argv.slice(2).filter((arg) => !(arg in suites));
 let failed = false;
 for (const name of wanted.length > 0 ? wanted : Object.keys(suites)) {
   const script = join(here, `${name}.mjs`);
@@ -35,7 +37,7 @@ for (const name of wanted.length > 0 ? wanted : Object.keys(suites)) {
     continue;
   }
   console.log(`\n== ${name}: ${suites[name]}`);
-  const result = spawnSync(process.execPath, [script], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [script, ...(wanted.length > 0 ? passedOn : [])], { stdio: 'inherit' });
   if (result.status !== 0) failed = true;
 }
 process.exitCode = failed ? 1 : 0;

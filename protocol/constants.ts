@@ -8,3 +8,6 @@ export const EXTERNAL_TYPE = 'external';
 
 /** How many past log lines `logs` returns when not told. */
 export const DEFAULT_LOG_LINES = 100;
+
+/** What the front door captures in place of a secret header's value. */
+export const MASKED_VALUE = '***';

@@ -1,5 +1,6 @@
 export * from './constants.js';
 export * from './service.js';
+export * from './probe-kind.js';
 export * from './telemetry.js';
 export * from './messages.js';
 export * from './codec.js';

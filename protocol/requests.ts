@@ -45,7 +45,6 @@ export type RequestsParams = z.output<typeof RequestsParams>;
 /** Header names whose values are secrets: masked when the front door captures them. */
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
 const SECRET_WORDS = /token|secret|key/i;
-export const MASKED_VALUE = '***';
 
 export function isSecretHeader(name: string): boolean {
   return SECRET_HEADERS.has(name.toLowerCase()) || SECRET_WORDS.test(name);

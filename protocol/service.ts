@@ -97,29 +97,6 @@ export const HealthSpec = z.object({
 });
 export type HealthSpec = z.infer<typeof HealthSpec>;
 
-export type ProbeKind = 'exec' | 'tcp' | 'http' | 'none';
-
-/** Which probe a health spec asks for: `exec` over `tcp` over the HTTP `path`; none without any. */
-export function probeKind(health: Pick<HealthSpec, 'path' | 'tcp' | 'exec'>): ProbeKind {
-  if (health.exec !== null) return 'exec';
-  if (health.tcp) return 'tcp';
-  return health.path === null ? 'none' : 'http';
-}
-
-/** One line saying how an instance is probed, for logs, errors and the dashboard. */
-export function describeProbe(health: HealthSpec): string {
-  switch (probeKind(health)) {
-    case 'exec':
-      return `exec ${health.exec!.join(' ')}`;
-    case 'tcp':
-      return 'tcp connect';
-    case 'http':
-      return `GET ${health.path}`;
-    case 'none':
-      return 'no probe';
-  }
-}
-
 export const RestartSpec = z.object({
   policy: RestartPolicy.default('always'),
   backoffInitialMs: Millis.default(100),

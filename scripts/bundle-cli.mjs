@@ -9,7 +9,7 @@ import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { compiledRepliesSource } from './compile-replies.mjs';
+import { compiledRepliesSource, EVERY_METHOD } from './compile-replies.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -36,26 +36,29 @@ const englishOnlyZodLocales = {
 };
 
 /**
- * The fast path's build: cli/client/reply-checks.ts (zod) becomes reply-checks.fast.ts, which
- * checks replies with functions compiled from the same schemas (`herve:compiled-replies`) and
- * imports the zod checks, left outside the bundle as dist/cli/reply-checks.js, only for a reply
- * they cannot vouch for.
+ * cli/client/reply-checks.ts (zod) becomes reply-checks.fast.ts, which checks replies with functions
+ * compiled from the same schemas (`herve:compiled-replies`) and imports the zod checks only for a
+ * reply they cannot vouch for. The fast path compiles only the results it reads and leaves the zod
+ * checks outside its bundle (dist/cli/reply-checks.js); the rest of the CLI compiles every result
+ * and the events, so the dashboard never loads zod, and bundles the zod checks as a lazy chunk.
+ * @param {{ fastPath: boolean }} build
  */
-const compiledReplyChecks = {
+const compiledReplyChecks = ({ fastPath }) => ({
   name: 'compiled-reply-checks',
   setup(build) {
-    build.onResolve({ filter: /^\.\/reply-checks\.js$/ }, (args) =>
-      args.importer.endsWith('reply-checks.fast.ts')
-        ? { path: './reply-checks.js', external: true }
-        : { path: join(dirname(args.importer), 'reply-checks.fast.ts') },
-    );
+    build.onResolve({ filter: /^\.\/reply-checks\.js$/ }, (args) => {
+      const zodChecks = join(dirname(args.importer), 'reply-checks.ts');
+      if (!args.importer.endsWith('reply-checks.fast.ts')) return { path: join(dirname(args.importer), 'reply-checks.fast.ts') };
+      return fastPath ? { path: './reply-checks.js', external: true } : { path: zodChecks };
+    });
     build.onResolve({ filter: /^herve:compiled-replies$/ }, () => ({ path: 'compiled-replies', namespace: 'herve' }));
     build.onLoad({ filter: /.*/, namespace: 'herve' }, async () => {
-      const { methods, Response } = await import(join(root, 'dist/protocol/index.js'));
-      return { contents: compiledRepliesSource(methods, Response), loader: 'js' };
+      const { methods, Response, Event } = await import(join(root, 'dist/protocol/index.js'));
+      const which = fastPath ? {} : { methods: EVERY_METHOD, event: Event };
+      return { contents: compiledRepliesSource(methods, Response, which), loader: 'js' };
     });
   },
-};
+});
 
 /** The full program's bundle, which the entry imports for every command the fast path does not take. */
 const FULL_PROGRAM = './full.js';
@@ -99,7 +102,7 @@ function bundleFastPath(outdir) {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    plugins: [compiledReplyChecks],
+    plugins: [compiledReplyChecks({ fastPath: true })],
     legalComments: 'none',
     logLevel: 'warning',
     metafile: true,
@@ -129,7 +132,7 @@ export async function bundleCli(outdir = join(root, 'dist/cli')) {
     external: LAZY_EXTERNALS,
     jsx: 'automatic',
     banner: { js: REQUIRE_SHIM },
-    plugins: [englishOnlyZodLocales],
+    plugins: [englishOnlyZodLocales, compiledReplyChecks({ fastPath: false })],
     legalComments: 'none',
     logLevel: 'warning',
     metafile: true,

@@ -1,35 +1,7 @@
-import { z } from 'zod';
+import type { ThemeData } from './theme-schema.js';
 import defaultTheme from './default.json' with { type: 'json' };
 import highContrastTheme from './high-contrast.json' with { type: 'json' };
 import lightTheme from './light.json' with { type: 'json' };
-
-/** A colour Ink understands: a chalk name (`green`, `cyanBright`) or a hex value. */
-const Colour = z.string().regex(/^(#[0-9a-fA-F]{6}|[a-z][a-zA-Z]*)$/, { message: 'must be a colour name or #rrggbb' });
-
-export const ThemeSchema = z.object({
-  name: z.string().min(1),
-  description: z.string(),
-  status: z.object({
-    running: Colour,
-    starting: Colour,
-    stopping: Colour,
-    stopped: Colour,
-    unhealthy: Colour,
-    crashed: Colour,
-    joined: Colour,
-    lost: Colour,
-  }),
-  accent: Colour,
-  border: Colour,
-  text: Colour,
-  dim: Colour,
-  selection: z.object({ foreground: Colour, background: Colour }),
-  success: Colour,
-  warning: Colour,
-  error: Colour,
-  servicePalette: z.array(Colour).min(1),
-});
-export type ThemeData = z.infer<typeof ThemeSchema>;
 
 type Colourless<T> = T extends string
   ? string | undefined
@@ -40,7 +12,8 @@ type Colourless<T> = T extends string
 /** What components read; every colour may be absent (NO_COLOR), so components must not rely on colour alone. */
 export type Theme = Colourless<ThemeData> & { name: string; description: string; colour: boolean };
 
-const bundled: ThemeData[] = [defaultTheme, lightTheme, highContrastTheme].map((data) => ThemeSchema.parse(data));
+// Checked against ThemeSchema by the tests, not at run time: the dashboard does not load zod.
+const bundled: ThemeData[] = [defaultTheme, lightTheme, highContrastTheme];
 
 /** Theme names in the order `t` cycles through them. */
 export const THEME_NAMES: readonly string[] = bundled.map((theme) => theme.name);

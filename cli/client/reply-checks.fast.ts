@@ -1,7 +1,7 @@
-// The fast path's reply checks (scripts/bundle-cli.mjs puts this module in place of
+// The bundled CLI's reply checks (scripts/bundle-cli.mjs puts this module in place of
 // reply-checks.ts): compiled from the zod schemas at build time, so that zod is loaded only for a
 // reply they cannot vouch for, which then gets zod's own verdict and wording.
-import { compiledResponse, compiledResults, type FastMethod } from 'herve:compiled-replies';
+import { compiledEvent, compiledResponse, compiledResults } from 'herve:compiled-replies';
 import type { Event, Method, Response, Result } from '../../protocol/index.js';
 import type { Checked, MaybeLater } from './reply-checks.js';
 
@@ -15,19 +15,15 @@ function askZod<T>(check: (checks: typeof import('./reply-checks.js')) => MaybeL
   return zodChecks.then(check, (error: unknown): Checked<T> => ({ ok: false, problem: `could not load the reply schemas: ${String(error)}` }));
 }
 
-function isFast(method: Method): method is FastMethod {
-  return Object.hasOwn(compiledResults, method);
-}
-
 export function checkResponse(raw: unknown): MaybeLater<Checked<Response>> {
   return compiledResponse(raw) ?? askZod((checks) => checks.checkResponse(raw));
 }
 
 export function checkResult<M extends Method>(method: M, raw: unknown): MaybeLater<Checked<Result<M>>> {
-  const compiled = isFast(method) ? (compiledResults[method](raw) as Checked<Result<M>> | undefined) : undefined;
-  return compiled ?? askZod((checks) => checks.checkResult(method, raw));
+  const check = Object.hasOwn(compiledResults, method) ? compiledResults[method] : undefined;
+  return (check?.(raw) as Checked<Result<M>> | undefined) ?? askZod((checks) => checks.checkResult(method, raw));
 }
 
 export function checkEvent(raw: unknown): MaybeLater<Checked<Event>> {
-  return askZod((checks) => checks.checkEvent(raw));
+  return compiledEvent(raw) ?? askZod((checks) => checks.checkEvent(raw));
 }

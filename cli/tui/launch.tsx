@@ -1,5 +1,5 @@
 import { render } from 'ink';
-import { hervePaths, socketPathProblem } from '../../protocol/index.js';
+import { hervePaths, socketPathProblem } from '../../protocol/paths.js';
 import { chooseThemeName, colourWanted, THEME_NAMES } from '../../themes/index.js';
 import { SocketDaemonClient, UserError } from '../client/index.js';
 import { Dashboard } from './Dashboard.js';

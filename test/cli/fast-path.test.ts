@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fastInvocation } from '../../cli/fast-path.js';
 import { methods, PROTOCOL_VERSION, Response } from '../../protocol/index.js';
 import { compiledRepliesSource, FAST_METHODS } from '../../scripts/compile-replies.mjs';
+import { change, mutate } from '../helpers/reply-mutation.js';
 import { ensureBuilt, herve, herveEnv, makeHome, repoRoot, stopAndProve } from './harness.js';
 
 type Compiled = (raw: unknown) => { ok: true; value: unknown } | undefined;
@@ -159,8 +160,6 @@ describe('replies checked by the compiled checks come out as zod parses them', (
   });
 
   it('never vouches for a value zod refuses, nor differs from zod on one it accepts (random changes to a real reply)', () => {
-    const leaf = fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.double(), fc.string(), fc.constant({}), fc.constant([]));
-    const change = fc.record({ path: fc.array(fc.nat(40), { minLength: 1, maxLength: 5 }), value: fc.option(leaf, { nil: undefined }) });
     fc.assert(
       fc.property(fc.constantFrom('list', 'stats', 'start'), fc.array(change, { maxLength: 3 }), (method, changes) => {
         const value = structuredClone(replies[method as 'list']);
@@ -176,23 +175,6 @@ describe('replies checked by the compiled checks come out as zod parses them', (
     );
   });
 });
-
-/** Replace (or delete, for undefined) the entry reached by following `path` as indexes into each level's keys. */
-function mutate(root: unknown, path: number[], replacement: unknown): void {
-  let node = root as Record<string, unknown>;
-  for (const [depth, step] of path.entries()) {
-    if (node === null || typeof node !== 'object') return;
-    const keys = Object.keys(node);
-    if (keys.length === 0) return;
-    const key = keys[step % keys.length] as string;
-    if (depth === path.length - 1) {
-      if (replacement === undefined) delete node[key];
-      else node[key] = replacement;
-      return;
-    }
-    node = node[key] as Record<string, unknown>;
-  }
-}
 
 describe('the fast path and the full program give the same output, errors and exit codes', () => {
   const home = makeHome();

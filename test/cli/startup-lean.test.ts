@@ -91,12 +91,16 @@ describe('CLI start-up stays lean (the esbuild bundle of scripts/bundle-cli.mjs)
     expect(relative(outdir, resolve(root, outputFor('cli/client/reply-checks.ts')))).toBe('reply-checks.js');
   });
 
-  it('ls, start, stop, logs and register each load zod (the protocol) but never ink or react', () => {
-    for (const command of ['ls', 'start', 'stop', 'logs', 'register']) {
-      const graph = startupGraph(`cli/commands/${command}.ts`);
-      expect(fromPackage(graph, 'zod'), command).toBe(true);
-      expect(tuiImports(graph), command).toEqual([]);
-    }
+  it('ls, start, stop, logs and register never load ink or react', () => {
+    for (const command of ['ls', 'start', 'stop', 'logs', 'register']) expect(tuiImports(startupGraph(`cli/commands/${command}.ts`)), command).toEqual([]);
+  });
+
+  it('the dashboard loads no zod: replies and events pass the compiled checks, the register form loads its check on submit', () => {
+    const graph = startupGraph('cli/tui/launch.tsx');
+    expect(fromPackage(graph, 'zod')).toBe(false);
+    expect([...graph.inputs]).toEqual(expect.arrayContaining(['cli/client/reply-checks.fast.ts', 'herve:compiled-replies', 'cli/tui/model/register-draft.ts']));
+    for (const input of ['cli/client/reply-checks.ts', 'cli/tui/model/register-form.ts', 'themes/theme-schema.ts'])
+      expect([...graph.inputs]).not.toContain(input);
   });
 
   it("keeps only zod's English locale (the others are a third of the source Node would compile)", () => {

@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { buildProgram } from '../../cli/program.js';
 import { buildRegisterSpec, optionName } from '../../cli/lifecycle/register-spec.js';
-import { draftToParams, EMPTY_DRAFT } from '../../cli/tui/model/register-form.js';
+import { EMPTY_DRAFT } from '../../cli/tui/model/register-draft.js';
+import { draftToParams } from '../../cli/tui/model/register-form.js';
 import { formToSpec, parseRegisterBody } from '../../daemon/admin/register-body.js';
 import { fieldForKey, flagForPath, flagOf, parseInteger, REGISTER_FIELDS, type RegisterFlagValues } from '../../protocol/register-fields.js';
 

@@ -5,10 +5,12 @@ import { splitCommandLine } from '../../protocol/command-line.js';
 import { applyEvents, EMPTY_DASHBOARD, RATE_HISTORY_SAMPLES, reloadText, resync } from '../../cli/tui/model/dashboard-state.js';
 import { computeLayout } from '../../cli/tui/model/layout.js';
 import { LogBuffer } from '../../cli/tui/model/log-buffer.js';
-import { draftToParams, EMPTY_DRAFT } from '../../cli/tui/model/register-form.js';
+import { EMPTY_DRAFT } from '../../cli/tui/model/register-draft.js';
+import { draftToParams } from '../../cli/tui/model/register-form.js';
 import { printable } from '../../cli/tui/model/sanitize.js';
 import { sparkline } from '../../cli/tui/model/sparkline.js';
 import { chooseThemeName, colourWanted, loadTheme, nextThemeName, THEME_NAMES, UnknownThemeError } from '../../themes/index.js';
+import { ThemeSchema } from '../../themes/theme-schema.js';
 import { makeService } from './fake-daemon.js';
 
 describe('formatting', () => {
@@ -120,6 +122,13 @@ describe('register form', () => {
 });
 
 describe('themes', () => {
+  it('ships only themes that follow the theme schema, unchanged by it (they are not parsed at run time)', () => {
+    for (const name of THEME_NAMES) {
+      const { colour: _colour, ...data } = loadTheme(name);
+      expect(ThemeSchema.parse(data), name).toEqual(data);
+    }
+  });
+
   it('bundles default, light and high-contrast, and cycles through them', () => {
     expect(THEME_NAMES).toEqual(['default', 'light', 'high-contrast']);
     expect(nextThemeName('high-contrast')).toBe('default');

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import { describeProbe, probeKind, type ServiceInfo, type ServiceStats } from '../../../protocol/index.js';
+import { describeProbe, probeKind } from '../../../protocol/probe-kind.js';
+import type { ServiceInfo, ServiceStats } from '../../../protocol/index.js';
 import { describeRoll, instanceRollState } from '../../presentation/roll-view.js';
 import { EJECTED_LOOK, ejectedInstances, ejectionDetail, ejectionLabel } from '../../presentation/ejection-view.js';
 import { ABSENT, formatDuration, formatRate } from '../../presentation/format.js';

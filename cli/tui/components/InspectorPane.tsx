@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import { MASKED_VALUE, type RequestRecord } from '../../../protocol/index.js';
+import { MASKED_VALUE } from '../../../protocol/constants.js';
+import type { RequestRecord } from '../../../protocol/index.js';
 import { fit, formatClock, formatLatency } from '../../presentation/format.js';
 import { httpStatusColour, requestSource } from '../../presentation/request-view.js';
 import type { RequestDetail } from '../hooks/use-request-detail.js';

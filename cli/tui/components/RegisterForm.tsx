@@ -2,7 +2,7 @@ import { Box, Text, useInput } from 'ink';
 import { useMemo, useState } from 'react';
 import { useSyncedState } from '../hooks/use-synced-state.js';
 import type { RegisterInput, ServiceTypeInfo } from '../../../protocol/index.js';
-import { draftFields, draftToParams, EMPTY_DRAFT, type DraftField, type RegisterDraft } from '../model/register-form.js';
+import { draftFields, EMPTY_DRAFT, type DraftField, type RegisterDraft } from '../model/register-draft.js';
 import { useTheme } from '../theme-context.js';
 import { SelectList, type SelectItem } from './SelectList.js';
 import { TextInput } from './TextInput.js';
@@ -47,9 +47,12 @@ export function RegisterForm({ types, width, height, onSubmit, onCancel }: Regis
     setField(order[(position + step + order.length) % order.length] ?? 'type');
   };
   const submit = () => {
-    const result = draftToParams(draftRef.current, process.cwd());
-    if (result.ok) onSubmit(result.params);
-    else setError(result.error);
+    const draftNow = draftRef.current;
+    void import('../model/register-form.js').then(({ draftToParams }) => {
+      const result = draftToParams(draftNow, process.cwd());
+      if (result.ok) onSubmit(result.params);
+      else setError(result.error);
+    });
   };
   const advance = () => {
     const order = fieldsOf(draftRef.current);

@@ -1,32 +1,8 @@
-import {
-  describeZodError,
-  fieldValue,
-  flagForPath,
-  registerField,
-  RegisterSpec,
-  specPathOf,
-  type RegisterFieldKey,
-  type RegisterInput,
-} from '../../../protocol/index.js';
+import { describeZodError, fieldValue, flagForPath, registerField, RegisterSpec, specPathOf, type RegisterInput } from '../../../protocol/index.js';
 import { parseOptions, splitCommandLine } from '../../../protocol/command-line.js';
+import { PLAIN_FIELDS, type RegisterDraft } from './register-draft.js';
 
-/** The registration fields the form asks for, by their key in the field table: `command` is a whole command line, `option` key=value words. */
-export type DraftField = Extract<RegisterFieldKey, 'type' | 'name' | 'replicas' | 'command' | 'option'>;
-
-export type RegisterDraft = Record<DraftField, string>;
-
-export const EMPTY_DRAFT: RegisterDraft = { type: '', name: '', replicas: '', command: '', option: '' };
-
-/** Fields typed as text and converted as the table says (a number may have spaces around it); an empty one is left out. */
-const PLAIN_FIELDS = ['name', 'replicas'] as const satisfies readonly DraftField[];
-
-/** The fields the form asks for, in order, for a given type. */
-export function draftFields(type: string, typeHasOptions: boolean): DraftField[] {
-  const fields: DraftField[] = ['type', ...PLAIN_FIELDS];
-  if (type === 'command') fields.push('command');
-  if (typeHasOptions) fields.push('option');
-  return fields;
-}
+// The form's check needs the protocol's zod schemas: the form imports this module on submit only.
 
 function plainFields(draft: RegisterDraft): Record<string, unknown> {
   const values: Record<string, unknown> = {};
