@@ -151,7 +151,12 @@ async function main() {
   ];
   if (before !== undefined) {
     console.log(`before: the daemon of ${COMPARE}`);
-    targets.push({ name: 'before', small: `http://127.0.0.1:${before.port}/bench/`, big: `http://127.0.0.1:${before.port}/bench/big`, pids: () => [before.pid] });
+    targets.push({
+      name: 'before',
+      small: `http://127.0.0.1:${before.port}/bench/`,
+      big: `http://127.0.0.1:${before.port}/bench/big`,
+      pids: () => [before.pid],
+    });
   }
   let nginxDir = null;
   if (hasCommand('nginx')) {
