@@ -202,9 +202,11 @@ export function loadOptions(defaults) {
       rounds: { type: 'string', default: String(defaults.rounds) },
       seconds: { type: 'string', default: String(defaults.seconds) },
       connections: { type: 'string', default: String(defaults.connections) },
+      // Another checkout (dist/ built) whose daemon runs as one more row in the same rounds: before and after.
+      compare: { type: 'string' },
     },
   });
-  return { rounds: Number(values.rounds), seconds: Number(values.seconds), connections: Number(values.connections) };
+  return { rounds: Number(values.rounds), seconds: Number(values.seconds), connections: Number(values.connections), compare: values.compare };
 }
 
 /** pm2 installed into bench/pm2 (benchmark only); false when it cannot be. */

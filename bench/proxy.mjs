@@ -2,15 +2,16 @@
 // @ts-check
 // Front-door benchmark (run on demand, not a test): direct vs Herve vs nginx, interleaved rounds, medians.
 // Layout: backend and proxy share CPU 0, wrk runs on CPU 1. Options: --rounds N --seconds S --connections C
+// --compare DIR: the daemon of another checkout (its dist/ built) as the row `before`, interleaved with this one's.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { freePort, hasCommand, loadOptions, portFrom, socketClient, waitUntil } from './lib.mjs';
 import { writeNginxConfig } from './proxy/nginx.mjs';
 import { runWrk } from './proxy/wrk.mjs';
 
-const { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS } = loadOptions({ rounds: 5, seconds: 5, connections: 50 });
+const { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, compare: COMPARE } = loadOptions({ rounds: 5, seconds: 5, connections: 50 });
 const here = (/** @type {string} */ path) => new URL(path, import.meta.url).pathname;
 /** @type {import('node:child_process').ChildProcessByStdio<null, import('node:stream').Readable, null>[]} */
 const children = [];
@@ -114,11 +115,14 @@ function abortAfterFirstChunk(port, path) {
  * What users run: a real daemon (`dist/daemon/main.js`, probes, stats, access log and all) on CPU 0,
  * with the backend registered as a `proxy` service named `bench`. Resolves its port and its home.
  * @param {number} backendPort
+ * @param {string} checkout the directory whose `dist/` runs (default: this one)
  */
-async function startRealDaemon(backendPort) {
+async function startRealDaemon(backendPort, checkout = here('..')) {
   const home = mkdtempSync('/tmp/hv-bench-proxy-');
   const port = await freePort();
-  const child = startPinned(process.execPath, [here('../dist/daemon/main.js'), '--port', String(port)], { ...process.env, HERVE_HOME: home });
+  const main = join(checkout, 'dist/daemon/main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: build that checkout first (npm run build)`);
+  const child = startPinned(process.execPath, [main, '--port', String(port)], { ...process.env, HERVE_HOME: home });
   /** @type {Awaited<ReturnType<typeof socketClient>> | undefined} */
   let client;
   await waitUntil(async () => (client = await socketClient(join(home, 'herve.sock')).catch(() => undefined)), 20_000, 'the daemon');
@@ -138,12 +142,22 @@ async function main() {
   const herve = startPinned(process.execPath, ['--expose-gc', here('./proxy/herve-harness.mjs'), String(backendPort)]);
   const hervePort = await portFrom(herve);
   const daemon = await startRealDaemon(backendPort);
+  const before = COMPARE === undefined ? undefined : await startRealDaemon(backendPort, COMPARE);
   /** @type {{ name: string; small: string; big: string; pids: () => number[] }[]} */
   const targets = [
     { name: 'direct', small: `http://127.0.0.1:${backendPort}/`, big: `http://127.0.0.1:${backendPort}/big`, pids: () => [] },
     { name: 'herve', small: `http://127.0.0.1:${hervePort}/bench/`, big: `http://127.0.0.1:${hervePort}/bench/big`, pids: () => [herve.pid ?? 0] },
     { name: 'daemon', small: `http://127.0.0.1:${daemon.port}/bench/`, big: `http://127.0.0.1:${daemon.port}/bench/big`, pids: () => [daemon.pid] },
   ];
+  if (before !== undefined) {
+    console.log(`before: the daemon of ${COMPARE}`);
+    targets.push({
+      name: 'before',
+      small: `http://127.0.0.1:${before.port}/bench/`,
+      big: `http://127.0.0.1:${before.port}/bench/big`,
+      pids: () => [before.pid],
+    });
+  }
   let nginxDir = null;
   if (hasCommand('nginx')) {
     const nginxPort = await freePort();
@@ -197,7 +211,7 @@ async function main() {
   );
   await abortedDownloadsCheck(herve, hervePort, idle, rssPeak);
   if (nginxDir) rmSync(nginxDir, { recursive: true, force: true });
-  rmSync(daemon.home, { recursive: true, force: true });
+  for (const { home } of before === undefined ? [daemon] : [daemon, before]) rmSync(home, { recursive: true, force: true });
 }
 
 /** @typedef {Awaited<ReturnType<typeof runWrk>> & { cpuUs: number }} WrkRun */
@@ -227,7 +241,7 @@ function report(results, names) {
     const small = summary('small', name);
     const big = summary('big', name);
     console.log(
-      `  ${name.padEnd(6)} 13 B: ${small.rps.toFixed(0).padStart(7)} req/s  p50 ${small.p50.toFixed(2)} ms  p99 ${small.p99.toFixed(2)} ms${Number.isFinite(small.cpuUs) ? `  ${small.cpuUs.toFixed(1)} µs CPU/req` : ''}   1 MiB: ${big.mbps.toFixed(0)} MB/s (${big.rps.toFixed(0)} req/s)`,
+      `  ${name.padEnd(6)} 13 B: ${small.rps.toFixed(0).padStart(7)} req/s  p50 ${small.p50.toFixed(2)} ms  p99 ${small.p99.toFixed(2)} ms${Number.isFinite(small.cpuUs) ? `  ${small.cpuUs.toFixed(1)} µs CPU/req` : ''}   1 MiB: ${big.mbps.toFixed(0)} MB/s (${big.rps.toFixed(0)} req/s${Number.isFinite(big.cpuUs) ? `, ${big.cpuUs.toFixed(0)} µs CPU/req` : ''})`,
     );
   }
   const herve = { small: summary('small', 'herve'), big: summary('big', 'herve') };
@@ -253,16 +267,23 @@ function report(results, names) {
     if (names.includes('daemon')) {
       /**
        * @param {'small' | 'big'} kind
-       * @param {'rps' | 'p99' | 'mbps'} field
+       * @param {'rps' | 'p99' | 'mbps' | 'cpuUs'} field
        */
-      const daemonPerRound = (kind, field) =>
-        median((results[kind].daemon ?? []).map((run, index) => run[field] / (results[kind].nginx?.[index]?.[field] ?? NaN)));
+      const daemonPerRound = (kind, field, row = 'daemon', base = 'nginx') =>
+        median((results[kind][row] ?? []).map((run, index) => run[field] / (results[kind][base]?.[index]?.[field] ?? NaN)));
       const rps = daemonPerRound('small', 'rps');
       const p99 = daemonPerRound('small', 'p99');
       const mbps = daemonPerRound('big', 'mbps');
       console.log(
         `real daemon/nginx, median of per-round ratios: ${rps.toFixed(2)}x req/s (target >= 0.6: ${verdict(rps >= 0.6)}), p99 ${p99.toFixed(2)}x (target <= 2: ${verdict(p99 <= 2)}), ${mbps.toFixed(2)}x MB/s on 1 MiB (target >= 1.0: ${verdict(mbps >= 1)})`,
       );
+      if (names.includes('before')) {
+        const ratio = (/** @type {'small' | 'big'} */ kind, /** @type {'rps' | 'p99' | 'mbps' | 'cpuUs'} */ field) =>
+          daemonPerRound(kind, field, 'daemon', 'before').toFixed(2);
+        console.log(
+          `daemon/before, median of per-round ratios: ${ratio('small', 'rps')}x req/s, p99 ${ratio('small', 'p99')}x, CPU/req ${ratio('small', 'cpuUs')}x; 1 MiB: ${ratio('big', 'mbps')}x MB/s, CPU/req ${ratio('big', 'cpuUs')}x`,
+        );
+      }
     }
   }
 }

@@ -261,7 +261,7 @@ export class Orchestrator implements ServiceControl, RouteTable {
   targets(name: string): RouteTarget[] | undefined {
     const service = this.byName(name);
     if (!service) return this.joined.targets(name);
-    return service.routeTargets().map((target) => ({ service: name, ...target }));
+    return service.routeTargets();
   }
 
   report(target: RouteTarget, status: number, failure?: string): void {

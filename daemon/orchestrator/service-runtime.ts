@@ -1,10 +1,11 @@
 import { HerveError } from '../shared/errors.js';
+import type { RouteTarget } from '../shared/contracts.js';
 import type { InstanceHealthChange, InstanceStatus, ServiceInfo } from '../../protocol/index.js';
 import type { InstanceRecord, Registry, ServiceRecord } from '../registry/registry.js';
 import type { ProcessHandle, Supervisor } from '../supervisor/index.js';
 import type { ServiceLogs } from './context.js';
 import { Instance } from './instance.js';
-import { RemoteInstance, type InstanceTarget, type ServiceInstance } from './remote-instance.js';
+import { RemoteInstance, type ServiceInstance } from './remote-instance.js';
 import { effectivePort, remoteUpstream } from './remote-upstream.js';
 import { PROXY_TYPE } from './proxy-type.js';
 import type { PortAllocator } from './port-allocator.js';
@@ -152,12 +153,13 @@ export class ServiceRuntime {
   }
 
   /** Where ready instances are reached, for the proxy; ejected ones only when no other is left. */
-  routeTargets(): Array<InstanceTarget & { instance: number }> {
-    const targets: Array<InstanceTarget & { instance: number }> = [];
-    const ejected: Array<InstanceTarget & { instance: number }> = [];
+  routeTargets(): RouteTarget[] {
+    const targets: RouteTarget[] = [];
+    const ejected: RouteTarget[] = [];
+    const service = this.name;
     for (const instance of this.instances) {
       const target = instance.routeTarget();
-      if (target !== null) (this.passive.isEjected(instance) ? ejected : targets).push({ instance: instance.index, ...target });
+      if (target !== null) (this.passive.isEjected(instance) ? ejected : targets).push({ service, instance: instance.index, ...target });
     }
     return targets.length > 0 ? targets : ejected;
   }

@@ -8,7 +8,7 @@ import type { RequestTracer } from '../tracing/request-tracer.js';
 import { loggedServiceNames, SAFE_NAME } from '../logs/log-store.js';
 import { tailFiles } from '../logs/tail-files.js';
 import { BoundedList } from './bounded-list.js';
-import { maskedHeaders } from './header-capture.js';
+import { headerPairs, maskedRawHeaders } from './header-capture.js';
 
 export interface RequestJournalOptions {
   /** `HERVE_HOME/logs/access`: one `<service>.log` each, JSON lines. */
@@ -16,7 +16,7 @@ export interface RequestJournalOptions {
   tracer?: RequestTracer | null;
   maxFileBytes?: number;
   keepFiles?: number;
-  /** Requests per service kept in memory for fast reads (default 1000). */
+  /** Requests per service kept in memory for fast reads (default RECENT_PER_SERVICE). */
   recentPerService?: number;
   /** Requests per service whose headers are kept, masked (default 100). */
   headersPerService?: number;
@@ -47,6 +47,20 @@ export interface RecentQuery {
 
 type RequestListener = (record: RequestRecord) => void;
 
+/** One kept request's headers, masked, still flat: made into pairs only when someone asks. */
+interface KeptHeaders {
+  requestId: string;
+  rawHeaders: readonly string[];
+}
+
+/**
+ * As many as the dashboard asks for as its backlog (`use-request-stream.ts`); older requests are read from the access log.
+ * Every record kept here survives the young generation's collections, which under load cost the
+ * front door more than the record itself (README, Performance).
+ */
+const RECENT_PER_SERVICE = 200;
+const HEADERS_PER_SERVICE = 100;
+
 /**
  * Every proxied request, recorded once: queued on the hot path, then (next tick, in a batch)
  * appended to the access log, kept in memory with its masked headers, pushed to listeners and
@@ -57,7 +71,7 @@ export class RequestJournal implements RequestSink {
   private scheduled = false;
   private readonly writers = new Map<string, LogFileWriter>();
   private readonly recent = new Map<string, BoundedList<RequestRecord>>();
-  private readonly headers = new Map<string, BoundedList<RequestHeaders>>();
+  private readonly headers = new Map<string, BoundedList<KeptHeaders>>();
   private readonly listeners = new Set<RequestListener>();
   private readonly tracer: RequestTracer | null;
   private readonly keepFiles: number;
@@ -101,7 +115,8 @@ export class RequestJournal implements RequestSink {
   /** The masked headers of one of the service's last requests, or null when no longer kept. */
   headersOf(service: string, requestId: string): RequestHeaders | null {
     this.drain();
-    return this.headers.get(service)?.find((entry) => entry.requestId === requestId) ?? null;
+    const kept = this.headers.get(service)?.find((entry) => entry.requestId === requestId);
+    return kept === undefined ? null : { service, requestId, headers: headerPairs(kept.rawHeaders) };
   }
 
   /** Resolves once every request recorded so far is in its file. */
@@ -157,12 +172,10 @@ export class RequestJournal implements RequestSink {
 
   private keep({ record, rawHeaders }: FinishedRequest): void {
     const { service } = record;
-    listFor(this.recent, service, this.options.recentPerService ?? 1000).push(record);
-    const headers = maskedHeaders(rawHeaders);
-    listFor(this.headers, service, this.options.headersPerService ?? 100).push({
-      service,
+    listFor(this.recent, service, this.options.recentPerService ?? RECENT_PER_SERVICE).push(record);
+    listFor(this.headers, service, this.options.headersPerService ?? HEADERS_PER_SERVICE).push({
       requestId: record.requestId,
-      headers,
+      rawHeaders: maskedRawHeaders(rawHeaders),
     });
   }
 
