@@ -55,7 +55,7 @@ function hyperfine(label, commands, options, env) {
     order.forEach((command, position) => {
       times[command] = results[position].median * 1000;
     });
-    times.forEach((ms, command) => perCommand[command]?.push(ms));
+    for (const [command, ms] of times.entries()) perCommand[command]?.push(ms);
     if (times.length > 1) ratios.push((times[0] ?? 0) / (times[1] ?? 1));
   }
   return { medians: perCommand.map((times) => median(times)), ratios };
