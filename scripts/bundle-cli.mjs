@@ -25,7 +25,7 @@ const REQUIRE_SHIM = "import { createRequire as __herveCreateRequire } from 'nod
  * English, zod's default, so `z.locales` keeps just `en`. Should zod move this file, the filter
  * matches nothing and the bundle merely keeps every locale.
  */
-const englishOnlyZodLocales = {
+export const englishOnlyZodLocales = {
   name: 'english-only-zod-locales',
   setup(build) {
     build.onLoad({ filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({
