@@ -11,7 +11,7 @@ export type DaemonHello = Result<'hello'>;
 const START_TIMEOUT_MS = 10_000;
 const LOG_TAIL_LINES = 20;
 
-/** The daemon is built by tsc alone (never bundled): dist/daemon/main.js in the package. */
+/** The daemon, bundled after tsc by scripts/bundle-daemon.mjs: dist/daemon/main.js in the package. */
 export function daemonEntry(): string {
   return packagePath('dist/daemon/main.js');
 }
