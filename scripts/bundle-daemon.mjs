@@ -3,11 +3,9 @@
 // (the bus, the CA, tracing, HTTPS, the workers) into dist/daemon/chunks/. zod is bundled in
 // (English messages only); every other package stays in node_modules, loaded where it is used.
 // One file instead of ~250 modules is a smaller resident daemon: README, Performance.
-import { rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
-import { englishOnlyZodLocales } from './bundle-cli.mjs';
+import { buildSplitEsm, englishOnlyZodLocales } from './bundle-cli.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BUNDLED_PACKAGES = /^zod(\/|$)/;
@@ -24,22 +22,9 @@ const packagesExternal = {
 
 /** Bundle into `outdir` (default dist/daemon); returns esbuild's metafile. */
 export async function bundleDaemon(outdir = join(root, 'dist/daemon')) {
-  // Chunk names carry a content hash: drop the previous build's, or they pile up.
-  rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
-  const result = await esbuild.build({
-    absWorkingDir: root,
+  const result = await buildSplitEsm(outdir, {
     entryPoints: { main: 'daemon/main.ts', 'proxy/workers/front-door-worker': 'daemon/proxy/workers/front-door-worker.ts' },
-    outdir,
-    chunkNames: 'chunks/[name]-[hash]',
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
     plugins: [englishOnlyZodLocales, packagesExternal],
-    legalComments: 'none',
-    logLevel: 'warning',
-    metafile: true,
   });
   return result.metafile;
 }
