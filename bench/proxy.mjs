@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { freePort, hasCommand, loadOptions, portFrom, socketClient, waitUntil } from './lib.mjs';
+import { DAEMON_NODE_FLAGS } from '../dist/cli/daemon/daemon-launch.js';
 import { writeNginxConfig } from './proxy/nginx.mjs';
 import { runWrk } from './proxy/wrk.mjs';
 
@@ -112,7 +113,7 @@ function abortAfterFirstChunk(port, path) {
 }
 
 /**
- * What users run: a real daemon (`dist/daemon/main.js`, probes, stats, access log and all) on CPU 0,
+ * What users run: a real daemon (`dist/daemon/main.js` with the node flags `herve up` gives it, probes, stats, access log and all) on CPU 0,
  * with the backend registered as a `proxy` service named `bench`. Resolves its port and its home.
  * @param {number} backendPort
  * @param {string} checkout the directory whose `dist/` runs (default: this one)
@@ -122,7 +123,7 @@ async function startRealDaemon(backendPort, checkout = here('..')) {
   const port = await freePort();
   const main = join(checkout, 'dist/daemon/main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: build that checkout first (npm run build)`);
-  const child = startPinned(process.execPath, [main, '--port', String(port)], { ...process.env, HERVE_HOME: home });
+  const child = startPinned(process.execPath, [...DAEMON_NODE_FLAGS, main, '--port', String(port)], { ...process.env, HERVE_HOME: home });
   /** @type {Awaited<ReturnType<typeof socketClient>> | undefined} */
   let client;
   await waitUntil(async () => (client = await socketClient(join(home, 'herve.sock')).catch(() => undefined)), 20_000, 'the daemon');

@@ -9,6 +9,7 @@ import { connect, createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printTable, protocolVersion, rssMegabytes, sleep, socketClient, waitUntil } from './lib.mjs';
+import { DAEMON_NODE_FLAGS } from '../dist/cli/daemon/daemon-launch.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CYCLES = Number(process.env.BENCH_CYCLES ?? 1000);
@@ -21,7 +22,10 @@ const mb = (/** @type {number | undefined} */ value) => (value === undefined ? '
 
 async function startDaemon() {
   const home = mkdtempSync('/tmp/hv-bench-');
-  const child = spawn(process.execPath, [join(root, 'dist/daemon/main.js'), '--port', '0'], { env: { ...process.env, HERVE_HOME: home }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, join(root, 'dist/daemon/main.js'), '--port', '0'], {
+    env: { ...process.env, HERVE_HOME: home },
+    stdio: 'ignore',
+  });
   /** @type {any} */
   let client;
   await waitUntil(async () => (client = await socketClient(join(home, 'herve.sock')).catch(() => undefined)), 20_000, 'the daemon');

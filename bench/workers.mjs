@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, hasCommand, loadOptions, median, portFrom, printTable, socketClient, waitUntil } from './lib.mjs';
+import { DAEMON_NODE_FLAGS } from '../dist/cli/daemon/daemon-launch.js';
 import { writeNginxConfig } from './proxy/nginx.mjs';
 import { runWrk } from './proxy/wrk.mjs';
 
@@ -34,7 +35,10 @@ function start(command, args, env = process.env) {
 async function startDaemon(backendPort, workers) {
   const home = mkdtempSync('/tmp/hv-bench-workers-');
   const port = await freePort();
-  start(process.execPath, [here('../dist/daemon/main.js'), '--port', String(port), '--workers', String(workers)], { ...process.env, HERVE_HOME: home });
+  start(process.execPath, [...DAEMON_NODE_FLAGS, here('../dist/daemon/main.js'), '--port', String(port), '--workers', String(workers)], {
+    ...process.env,
+    HERVE_HOME: home,
+  });
   /** @type {Awaited<ReturnType<typeof socketClient>> | undefined} */
   let client;
   await waitUntil(async () => (client = await socketClient(join(home, 'herve.sock')).catch(() => undefined)), 20_000, 'the daemon');

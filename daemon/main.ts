@@ -3,9 +3,8 @@
  * The daemon's entry: `node dist/daemon/main.js [--port N] [--allow-host HOST]… [--https] [--https-port N] [--workers N]`
  * (the bus comes in HERVE_BUS, never in the arguments: `ps` would show its password).
  * `herve up` runs it detached with its output sent to daemon.log; `herve up --foreground` attached.
- * Its one V8 setting is in startup/heap-flags.ts (why no other: README, Performance).
+ * Node's flags for it are given by the CLI that starts it (cli/daemon/daemon-launch.ts, DAEMON_NODE_FLAGS).
  */
-import './startup/heap-flags.js';
 import { startDaemon } from './startup/start-daemon.js';
 import { describeZodError, parseFrontDoorWorkers } from '../protocol/index.js';
 import { HerveError } from './shared/errors.js';

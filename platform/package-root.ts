@@ -19,7 +19,7 @@ function isHerveRoot(dir: string): boolean {
 /**
  * The directory holding herve's package.json. Found by walking up from this code's own file,
  * because that file moves: platform/ in the sources, dist/platform/ built by tsc, dist/cli/ or
- * dist/cli/chunks/ once bundled into the CLI.
+ * dist/cli/chunks/ once bundled into the CLI, dist/daemon/ or dist/daemon/chunks/ in the daemon.
  */
 export function packageRoot(): string {
   if (cached) return cached;

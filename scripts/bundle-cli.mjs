@@ -25,7 +25,7 @@ const REQUIRE_SHIM = "import { createRequire as __herveCreateRequire } from 'nod
  * English, zod's default, so `z.locales` keeps just `en`. Should zod move this file, the filter
  * matches nothing and the bundle merely keeps every locale.
  */
-const englishOnlyZodLocales = {
+export const englishOnlyZodLocales = {
   name: 'english-only-zod-locales',
   setup(build) {
     build.onLoad({ filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({
@@ -110,18 +110,14 @@ function bundleFastPath(outdir) {
 }
 
 /**
- * Bundle into `outdir` (default dist/cli): main.cjs, full.js, chunks/, reply-checks.js (zod's
- * checks, for the fast path), fast.cjs, and main.js, a one-line ES module that runs main.cjs for
- * whoever still starts `dist/cli/main.js`. Returns esbuild's metafiles of the builds, merged.
- * Ink and React stay external so that the TUI chunk loads them after it settles NODE_ENV
- * (React picks its production or development build on first import).
+ * An ES module build for Node into `outdir`, what its entries import lazily split into chunks/;
+ * `options` adds the entries and what else differs. Used by the CLI's bundle and the daemon's.
  */
-export async function bundleCli(outdir = join(root, 'dist/cli')) {
+export function buildSplitEsm(outdir, options) {
   // Chunk names carry a content hash: drop the previous build's, or they pile up.
   rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
-  const result = await esbuild.build({
+  return esbuild.build({
     absWorkingDir: root,
-    entryPoints: { full: 'cli/run-program.ts', 'reply-checks': 'cli/client/reply-checks.ts' },
     outdir,
     chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
@@ -129,13 +125,27 @@ export async function bundleCli(outdir = join(root, 'dist/cli')) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
+    ...options,
+  });
+}
+
+/**
+ * Bundle into `outdir` (default dist/cli): main.cjs, full.js, chunks/, reply-checks.js (zod's
+ * checks, for the fast path), fast.cjs, and main.js, a one-line ES module that runs main.cjs for
+ * whoever still starts `dist/cli/main.js`. Returns esbuild's metafiles of the builds, merged.
+ * Ink and React stay external so that the TUI chunk loads them after it settles NODE_ENV
+ * (React picks its production or development build on first import).
+ */
+export async function bundleCli(outdir = join(root, 'dist/cli')) {
+  const result = await buildSplitEsm(outdir, {
+    entryPoints: { full: 'cli/run-program.ts', 'reply-checks': 'cli/client/reply-checks.ts' },
     external: LAZY_EXTERNALS,
     jsx: 'automatic',
     banner: { js: REQUIRE_SHIM },
     plugins: [englishOnlyZodLocales, compiledReplyChecks({ fastPath: false })],
-    legalComments: 'none',
-    logLevel: 'warning',
-    metafile: true,
   });
   const builds = [result, await bundleEntry(outdir), await bundleFastPath(outdir)];
   chmodSync(join(outdir, 'main.cjs'), 0o755);

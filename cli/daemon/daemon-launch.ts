@@ -12,9 +12,21 @@ export type DaemonHello = Result<'hello'>;
 const START_TIMEOUT_MS = 10_000;
 const LOG_TAIL_LINES = 20;
 
-/** The daemon is built by tsc alone (never bundled): dist/daemon/main.js in the package. */
+/** The daemon, bundled after tsc by scripts/bundle-daemon.mjs: dist/daemon/main.js in the package. */
 export function daemonEntry(): string {
   return packagePath('dist/daemon/main.js');
+}
+
+/**
+ * Node's flags for the daemon, given before its entry. V8 sizes the young generation when the
+ * heap is set up and may grow it while it parses the daemon's modules, before any code of the
+ * daemon runs; capped from the start, it cannot. Why this one and no other: README, Performance.
+ */
+export const DAEMON_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1'];
+
+/** The node arguments that start the daemon: its flags, its entry, then its own arguments. */
+function daemonCommandLine(entry: string, settings: DaemonSettings): string[] {
+  return [...DAEMON_NODE_FLAGS, entry, ...daemonArgs(settings)];
 }
 
 /** What `herve up` passes on to the daemon it starts. */
@@ -68,7 +80,7 @@ export function spawnDetachedDaemon(paths: HervePaths, settings: DaemonSettings)
   const logOffset = existsSync(paths.daemonLog) ? statSync(paths.daemonLog).size : 0;
   const logFd = openSync(paths.daemonLog, 'a', 0o600);
   try {
-    const child = spawn(process.execPath, [entry, ...daemonArgs(settings)], {
+    const child = spawn(process.execPath, daemonCommandLine(entry, settings), {
       detached: true,
       // A daemon that outlives this shell must not pin the directory herve up was run from.
       cwd: paths.home,
@@ -91,7 +103,7 @@ export function runForegroundDaemon(paths: HervePaths, settings: DaemonSettings)
   const entry = ensureEntryBuilt();
   mkdirSync(paths.home, { recursive: true, mode: 0o700 });
   // stdin stays with us: a background process group reading the terminal would be stopped (SIGTTIN).
-  const child = spawn(process.execPath, [entry, ...daemonArgs(settings)], {
+  const child = spawn(process.execPath, daemonCommandLine(entry, settings), {
     detached: true,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: daemonEnv(paths, settings),

@@ -1,6 +1,7 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import httpProxy from 'http-proxy';
+import { createRequire } from 'node:module';
+import type HttpProxy from 'http-proxy';
 import type { ErrorCode } from '../../protocol/index.js';
 import { statusOf } from '../admin/http-replies.js';
 import { crossOriginRefusal } from '../admin/browser-guard.js';
@@ -16,7 +17,8 @@ import { rawHost, routeRequest, unroutedMessage } from './route-match.js';
  * plain requests; errors are a short HTTP response on the raw socket.
  */
 export class WebsocketUpgrades {
-  private readonly proxy = httpProxy.createProxyServer({ xfwd: true, ws: true });
+  // Created on the first upgrade, not at the daemon's start: a daemon that never proxies a websocket keeps its RSS.
+  private proxyServer: HttpProxy | undefined;
   private readonly sockets = new Set<Duplex>();
   /** Where each upgrade went, so a refused connection counts against that instance (passive health). */
   private readonly targets = new WeakMap<IncomingMessage, RouteTarget>();
@@ -25,12 +27,19 @@ export class WebsocketUpgrades {
     private readonly routes: RouteTable,
     private readonly roundRobin: RoundRobin,
     private readonly hosts: HostAllowList,
-  ) {
+  ) {}
+
+  private get proxy(): HttpProxy {
+    if (this.proxyServer) return this.proxyServer;
+    const httpProxy = createRequire(import.meta.url)('http-proxy') as typeof HttpProxy;
+    const proxy = httpProxy.createProxyServer({ xfwd: true, ws: true });
     // The error may come after the sockets were joined, when an HTTP reply would corrupt the stream.
-    this.proxy.on('error', (error, req, socket) => {
+    proxy.on('error', (error, req, socket) => {
       this.reportConnectFailure(error, req);
       if (socket && 'destroy' in socket) (socket as Duplex).destroy();
     });
+    this.proxyServer = proxy;
+    return proxy;
   }
 
   /** Only a failed connect is the instance's fault here: a reset after the upgrade may be either side's. */
@@ -81,7 +90,7 @@ export class WebsocketUpgrades {
   close(): void {
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
-    this.proxy.close();
+    this.proxyServer?.close();
   }
 }
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { cleanUpAfterEach, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { fixtureService } from '../helpers/fixtures.js';
 import { loadedModules, startRecordingDaemon } from '../helpers/module-record.js';
@@ -8,7 +9,8 @@ import { loadedModules, startRecordingDaemon } from '../helpers/module-record.js
 const seenPids = new Set<number>();
 cleanUpAfterEach(seenPids);
 
-const loadsChokidar = (daemon: TestDaemon) => loadedModules(daemon).some((url) => url.includes('/node_modules/chokidar/'));
+const loads = (daemon: TestDaemon, pkg: string) => loadedModules(daemon).some((url) => url.includes(`/node_modules/${pkg}/`));
+const loadsChokidar = (daemon: TestDaemon) => loads(daemon, 'chokidar');
 
 async function logText(daemon: TestDaemon, service: string): Promise<string> {
   const { lines } = await daemon.client.call('logs', { service, lines: 200 });
@@ -48,5 +50,23 @@ describe('modules the daemon loads on first use', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('http-proxy only with the first websocket upgrade, and that first upgrade is proxied', async () => {
+    const daemon = await startRecordingDaemon();
+    const ws = await daemon.client.call('register', fixtureService('ws', 'ws-echo.mjs'));
+    for (const instance of ws.instances) if (instance.pid) seenPids.add(instance.pid);
+    await waitFor(async () => (await daemon.client.call('get', { service: 'ws' })).instances[0]?.ready, { message: 'ws ready' });
+    expect(loads(daemon, 'http-proxy')).toBe(false);
+
+    const socket = new WebSocket(`ws://127.0.0.1:${daemon.proxyPort}/ws/chat`);
+    const reply = await new Promise<string>((resolve, reject) => {
+      socket.once('open', () => socket.send('hello'));
+      socket.once('message', (data) => resolve(String(data)));
+      socket.once('error', reject);
+    });
+    socket.close();
+    expect(reply).toBe('ws/0 /chat hello');
+    expect(loads(daemon, 'http-proxy')).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import type { RouteTable } from '../../shared/contracts.js';
 import type { RouteIndex } from '../route-match.js';
 import type { FromWorker, RouteSnapshot, ToWorker, WorkerSettings } from './messages.js';
 import { snapshotOf } from './snapshot-routes.js';
+import { packagePath } from '../../../platform/package-root.js';
 
 type WorkerBatch = Extract<FromWorker, { type: 'batch' }>;
 
@@ -43,7 +44,8 @@ export interface FrontDoorProcess {
   restarts: number;
 }
 
-const WORKER_ENTRY = new URL('./front-door-worker.js', import.meta.url);
+// Found from the package, not from this file: bundled, this file lives in a chunk.
+const WORKER_ENTRY = packagePath('dist/daemon/proxy/workers/front-door-worker.js');
 const READY_TIMEOUT_MS = 10_000;
 const CLOSE_GRACE_MS = 3_000;
 const IN_FLIGHT_ANSWER_MS = 1_000;
